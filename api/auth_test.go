@@ -1,0 +1,437 @@
+package api_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/identity/devidp"
+	"github.com/opentomentor/opentomentor/internal/oidctest"
+)
+
+// devProvider starts an independent development OpenID Provider on its own
+// server and returns the relying party's configuration for it.
+func devProvider(t *testing.T, id, baseURL string) identity.ProviderConfig {
+	t.Helper()
+	var h http.Handler
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	t.Cleanup(srv.Close)
+	p, err := devidp.New(devidp.Config{
+		Issuer: srv.URL + "/devidp",
+		Clients: []devidp.Client{{ID: "rp-" + id, Secret: "secret-" + id,
+			RedirectURIs: []string{baseURL + "/auth/" + id + "/callback"}, PostLogoutRedirectURIs: []string{baseURL + "/"}}},
+	})
+	if err != nil {
+		t.Fatalf("devidp.New: %v", err)
+	}
+	t.Cleanup(func() { _ = p.Close() })
+	h = p.Handler()
+	return identity.ProviderConfig{ID: id, Name: "Provider " + id, Issuer: p.Issuer(), ClientID: "rp-" + id, ClientSecret: "secret-" + id}
+}
+
+func testProvider(id string, op *oidctest.Provider) identity.ProviderConfig {
+	return identity.ProviderConfig{ID: id, Name: "Test " + id, Issuer: op.Issuer(), ClientID: op.ClientID, ClientSecret: op.ClientSecret}
+}
+
+func TestIntegrationSignInMultiIssuer(t *testing.T) {
+	h := newHarness(t, func(base string) []identity.ProviderConfig {
+		return []identity.ProviderConfig{devProvider(t, "alpha", base), devProvider(t, "beta", base)}
+	})
+	tests := []struct {
+		provider, email, name string
+	}{
+		{"alpha", "lena@nordlicht.example", "Lena Hoffmann"},
+		{"beta", "lena@nordlicht.example", "Lena H. (beta)"},
+		{"beta", "katharina@hanse.example", "Katharina Weber"},
+	}
+	ids := map[string]string{}
+	for _, tt := range tests {
+		t.Run(tt.provider+"/"+tt.email, func(t *testing.T) {
+			b := newBrowser(t)
+			if got := h.signIn(b, tt.provider, "/account?tab=profile", tt.email, tt.name); got != "/account?tab=profile" {
+				t.Errorf("redirect after sign-in: got %q, want %q", got, "/account?tab=profile")
+			}
+			m, status := h.me(b)
+			if m == nil {
+				t.Fatalf("GET /api/v1/me: status %d, want 200", status)
+			}
+			if m.Email != tt.email || m.Name != tt.name {
+				t.Errorf("me: got %q <%s>, want %q <%s>", m.Name, m.Email, tt.name, tt.email)
+			}
+			if m.CSRFToken == "" {
+				t.Error("me: empty csrfToken")
+			}
+			if m.Organization == nil || m.Organization.Verified {
+				t.Errorf("organization: got %+v, want an unverified organization from the e-mail domain", m.Organization)
+			}
+			ids[tt.provider+"/"+tt.email] = m.ID
+		})
+	}
+	// Users are keyed by issuer + subject: the same e-mail at two issuers is two users.
+	if a, b := ids["alpha/lena@nordlicht.example"], ids["beta/lena@nordlicht.example"]; a == "" || a == b {
+		t.Errorf("user ids at two issuers: got %q and %q, want two different ids", a, b)
+	}
+}
+
+func TestIntegrationSignInUserinfoFallback(t *testing.T) {
+	op := oidctest.New(t)
+	op.OmitIDTokenClaims = true
+	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} })
+	b := newBrowser(t)
+	h.signIn(b, "op", "/", "", "")
+	m, status := h.me(b)
+	if m == nil {
+		t.Fatalf("me: status %d", status)
+	}
+	if m.Email != op.User.Email || m.Name != op.User.Name {
+		t.Errorf("me: got %q <%s>, want %q <%s> from userinfo", m.Name, m.Email, op.User.Name, op.User.Email)
+	}
+}
+
+// assertRefused checks that a callback was refused and left no session.
+func assertRefused(t *testing.T, h *harness, b *browser, resp *http.Response, body string) {
+	t.Helper()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("callback: got status %d, want 401; body %.200s", resp.StatusCode, body)
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "otm_session" && c.MaxAge >= 0 && c.Value != "" {
+			t.Errorf("callback set a session cookie on refusal")
+		}
+	}
+	if _, status := h.me(b); status != http.StatusUnauthorized {
+		t.Errorf("me after refusal: got status %d, want 401", status)
+	}
+}
+
+func TestIntegrationCallbackRefusals(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(op *oidctest.Provider)
+	}{
+		{"bad signature", func(op *oidctest.Provider) { op.RogueKey = true }},
+		{"wrong audience", func(op *oidctest.Provider) {
+			op.Mutate = func(c map[string]any) { c["aud"] = "someone-else" }
+		}},
+		{"wrong issuer", func(op *oidctest.Provider) {
+			op.Mutate = func(c map[string]any) { c["iss"] = "https://evil.example" }
+		}},
+		{"expired", func(op *oidctest.Provider) {
+			op.Mutate = func(c map[string]any) { c["exp"] = time.Now().Add(-time.Minute).Unix() }
+		}},
+		{"issued long ago", func(op *oidctest.Provider) {
+			op.Mutate = func(c map[string]any) { c["iat"] = time.Now().Add(-time.Hour).Unix() }
+		}},
+		{"issued in the future", func(op *oidctest.Provider) {
+			op.Mutate = func(c map[string]any) { c["iat"] = time.Now().Add(time.Hour).Unix() }
+		}},
+		{"wrong nonce", func(op *oidctest.Provider) {
+			op.Mutate = func(c map[string]any) { c["nonce"] = "not-the-nonce" }
+		}},
+		{"missing nonce", func(op *oidctest.Provider) {
+			op.Mutate = func(c map[string]any) { delete(c, "nonce") }
+		}},
+		{"azp of another client", func(op *oidctest.Provider) {
+			op.Mutate = func(c map[string]any) { c["aud"] = []string{op.ClientID, "other"}; c["azp"] = "other" }
+		}},
+		{"wrong iss parameter (RFC 9207)", func(op *oidctest.Provider) {
+			op.IssParam, op.IssParamValue = true, "https://evil.example"
+		}},
+		{"missing iss parameter although advertised", func(op *oidctest.Provider) {
+			op.IssParam, op.IssParamValue = true, "-"
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			op := oidctest.New(t)
+			tt.setup(op)
+			h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} })
+			b := newBrowser(t)
+			cb := h.toCallback(b, "op", "/", "", "")
+			if op.IssParamValue == "-" {
+				cb = dropParam(t, cb, "iss")
+			}
+			resp, body := b.get(cb)
+			assertRefused(t, h, b, resp, body)
+		})
+	}
+}
+
+func dropParam(t *testing.T, raw, name string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Del(name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func TestIntegrationStateRefusals(t *testing.T) {
+	opA, opB := oidctest.New(t), oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig {
+		return []identity.ProviderConfig{testProvider("a", opA), testProvider("b", opB)}
+	})
+
+	t.Run("forged state", func(t *testing.T) {
+		b := newBrowser(t)
+		cb := h.toCallback(b, "a", "/", "", "")
+		u, _ := url.Parse(cb)
+		q := u.Query()
+		q.Set("state", "forged-"+q.Get("state"))
+		u.RawQuery = q.Encode()
+		resp, body := b.get(u.String())
+		assertRefused(t, h, b, resp, body)
+	})
+	t.Run("missing state", func(t *testing.T) {
+		b := newBrowser(t)
+		resp, body := b.get(dropParam(t, h.toCallback(b, "a", "/", "", ""), "state"))
+		assertRefused(t, h, b, resp, body)
+	})
+	t.Run("reused state", func(t *testing.T) {
+		b := newBrowser(t)
+		cb := h.toCallback(b, "a", "/", "", "")
+		if resp, _ := b.get(cb); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("first callback: status %d, want 303", resp.StatusCode)
+		}
+		b2 := newBrowser(t) // a fresh browser, as an attacker replaying a leaked URL
+		resp, body := b2.get(cb)
+		assertRefused(t, h, b2, resp, body)
+		resp, _ = b.get(cb) // and the same browser again
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("same browser replay: got %d, want 401", resp.StatusCode)
+		}
+	})
+	t.Run("code replayed with a fresh state", func(t *testing.T) {
+		b := newBrowser(t)
+		first := h.toCallback(b, "a", "/", "", "")
+		if resp, _ := b.get(first); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("first callback: status %d, want 303", resp.StatusCode)
+		}
+		oldCode := mustQuery(t, first, "code")
+		b2 := newBrowser(t)
+		second := h.toCallback(b2, "a", "/", "", "")
+		u, _ := url.Parse(second)
+		q := u.Query()
+		q.Set("code", oldCode)
+		u.RawQuery = q.Encode()
+		resp, body := b2.get(u.String())
+		assertRefused(t, h, b2, resp, body)
+	})
+	t.Run("callback in another browser", func(t *testing.T) {
+		b := newBrowser(t)
+		cb := h.toCallback(b, "a", "/", "", "")
+		other := newBrowser(t)
+		resp, body := other.get(cb)
+		assertRefused(t, h, other, resp, body)
+	})
+	t.Run("mix-up: provider B's response at provider A's callback", func(t *testing.T) {
+		b := newBrowser(t)
+		cbB := h.toCallback(b, "b", "/", "", "")
+		mixed := strings.Replace(cbB, "/auth/b/callback", "/auth/a/callback", 1)
+		resp, body := b.get(mixed)
+		assertRefused(t, h, b, resp, body)
+	})
+	t.Run("provider error", func(t *testing.T) {
+		b := newBrowser(t)
+		cb := h.toCallback(b, "a", "/", "", "")
+		u, _ := url.Parse(cb)
+		q := u.Query()
+		q.Del("code")
+		q.Set("error", "access_denied")
+		u.RawQuery = q.Encode()
+		resp, body := b.get(u.String())
+		assertRefused(t, h, b, resp, body)
+	})
+	t.Run("unknown provider", func(t *testing.T) {
+		b := newBrowser(t)
+		resp, _ := b.get(h.URL + "/auth/nope/login")
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /auth/nope/login: got %d, want 404", resp.StatusCode)
+		}
+	})
+}
+
+func mustQuery(t *testing.T, raw, name string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := u.Query().Get(name)
+	if v == "" {
+		t.Fatalf("%s has no %s", raw, name)
+	}
+	return v
+}
+
+func TestIntegrationEntraTenantAllowList(t *testing.T) {
+	op := oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig {
+		pc := testProvider("entra", op)
+		pc.AcceptedIssuers = []string{op.Issuer() + "/{tenantid}/v2.0"}
+		pc.AllowedTenants = []string{"tenant-good"}
+		return []identity.ProviderConfig{pc}
+	})
+	tests := []struct {
+		tenant string
+		ok     bool
+	}{
+		{"tenant-good", true},
+		{"tenant-evil", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		t.Run("tid="+tt.tenant, func(t *testing.T) {
+			op.Set(func(p *oidctest.Provider) {
+				p.Mutate = func(c map[string]any) {
+					c["iss"] = op.Issuer() + "/" + tt.tenant + "/v2.0"
+					c["tid"] = tt.tenant
+				}
+			})
+			b := newBrowser(t)
+			resp, body := b.get(h.toCallback(b, "entra", "/", "", ""))
+			if !tt.ok {
+				assertRefused(t, h, b, resp, body)
+				return
+			}
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("allowed tenant: got status %d, want 303; body %.200s", resp.StatusCode, body)
+			}
+		})
+	}
+}
+
+func TestIntegrationReturnTo(t *testing.T) {
+	op := oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} })
+	tests := []struct{ returnTo, want string }{
+		{"/account", "/account"},
+		{"/mentors?q=ai&topic=digital-skills", "/mentors?q=ai&topic=digital-skills"},
+		{"https://evil.example/", "/"},
+		{"//evil.example/", "/"},
+		{"/\\evil.example", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/auth/op/login", "/"},
+		{"evil", "/"},
+		{"", "/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.returnTo, func(t *testing.T) {
+			b := newBrowser(t)
+			if got := h.signIn(b, "op", tt.returnTo, "", ""); got != tt.want {
+				t.Errorf("return_to %q: redirected to %q, want %q", tt.returnTo, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestIntegrationLogoutAndCSRF(t *testing.T) {
+	op := oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} })
+	b := newBrowser(t)
+	h.signIn(b, "op", "/", "", "")
+	m, _ := h.me(b)
+	if m == nil {
+		t.Fatal("not signed in")
+	}
+	// Keep the session cookie to replay it after logout.
+	u, _ := url.Parse(h.URL)
+	var sessionCookie *http.Cookie
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == "otm_session" {
+			sessionCookie = c
+		}
+	}
+	if sessionCookie == nil {
+		t.Fatal("no session cookie")
+	}
+
+	tests := []struct {
+		name   string
+		header map[string]string
+		form   url.Values
+		want   int
+	}{
+		{"no token", nil, nil, http.StatusForbidden},
+		{"wrong header token", map[string]string{"X-CSRF-Token": "nope"}, nil, http.StatusForbidden},
+		{"wrong form token", nil, url.Values{"csrf_token": {"nope"}}, http.StatusForbidden},
+		{"cross-site origin with the right token", map[string]string{"X-CSRF-Token": m.CSRFToken, "Origin": "https://evil.example"}, nil, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := b.postForm(h.URL+"/auth/logout", tt.form, tt.header)
+			if resp.StatusCode != tt.want {
+				t.Errorf("POST /auth/logout: got %d, want %d; body %.200s", resp.StatusCode, tt.want, body)
+			}
+			if !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") && tt.header != nil {
+				t.Errorf("content type: got %q, want application/problem+json", resp.Header.Get("Content-Type"))
+			}
+			if _, status := h.me(b); status != http.StatusOK {
+				t.Errorf("session ended by a refused request: me status %d", status)
+			}
+		})
+	}
+
+	resp, _ := b.postForm(h.URL+"/auth/logout", url.Values{"csrf_token": {m.CSRFToken}}, nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("logout: got %d, want 303", resp.StatusCode)
+	}
+	if _, status := h.me(b); status != http.StatusUnauthorized {
+		t.Errorf("me after logout: got %d, want 401", status)
+	}
+	// The old cookie, replayed, is dead.
+	replay := newBrowser(t)
+	replay.c.Jar.SetCookies(u, []*http.Cookie{{Name: "otm_session", Value: sessionCookie.Value, Path: "/"}})
+	if _, status := h.me(replay); status != http.StatusUnauthorized {
+		t.Errorf("me with the session cookie after logout: got %d, want 401", status)
+	}
+}
+
+func TestIntegrationLogoutEverywhere(t *testing.T) {
+	op := oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} })
+	laptop, phone := newBrowser(t), newBrowser(t)
+	h.signIn(laptop, "op", "/", "", "")
+	h.signIn(phone, "op", "/", "", "")
+	m, _ := h.me(laptop)
+	if m == nil {
+		t.Fatal("not signed in")
+	}
+	resp, _ := laptop.postForm(h.URL+"/auth/logout?everywhere=1", nil, map[string]string{"X-CSRF-Token": m.CSRFToken})
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("logout everywhere: got %d, want 204", resp.StatusCode)
+	}
+	for name, b := range map[string]*browser{"laptop": laptop, "phone": phone} {
+		if _, status := h.me(b); status != http.StatusUnauthorized {
+			t.Errorf("%s after logout everywhere: got %d, want 401", name, status)
+		}
+	}
+}
+
+func TestIntegrationSessionRotatedAtSignIn(t *testing.T) {
+	op := oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} })
+	b := newBrowser(t)
+	u, _ := url.Parse(h.URL)
+	cookie := func() string {
+		for _, c := range b.c.Jar.Cookies(u) {
+			if c.Name == "otm_session" {
+				return c.Value
+			}
+		}
+		return ""
+	}
+	h.signIn(b, "op", "/", "", "")
+	first := cookie()
+	h.signIn(b, "op", "/", "", "")
+	if second := cookie(); first == "" || second == first {
+		t.Errorf("session token after second sign-in: got %q, want a new token (first %q)", second, first)
+	}
+}

@@ -1,0 +1,384 @@
+// Package api is the HTTP layer: the Fiber application, its middleware, the
+// sign-in routes, the JSON API under /api/v1 with problem+json errors, and the
+// OpenAPI document. Handlers stay thin: they parse, authorize and call services.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/identity"
+)
+
+// Pages is the web front end as the server uses it.
+type Pages interface {
+	Register(r fiber.Router)
+	RenderError(c *fiber.Ctx, status int, message string) error
+}
+
+// Check is a named readiness check.
+type Check struct {
+	Name  string
+	Check func(ctx context.Context) error
+}
+
+// Config wires the server.
+type Config struct {
+	BaseURL        string
+	Identity       *identity.Service
+	Pages          Pages
+	DevIDP         http.Handler // the development OpenID Provider, mounted under DevIDPPath; nil when off
+	DevIDPPath     string       // e.g. "/devidp"
+	ReadyChecks    []Check
+	TrustedProxies []string
+	Logger         *slog.Logger
+}
+
+// Server is the HTTP server.
+type Server struct {
+	app    *fiber.App
+	cfg    Config
+	log    *slog.Logger
+	secure bool // the base URL is https: Secure cookies with the __Host- prefix
+}
+
+// Cookie names; with https they carry the __Host- prefix.
+const (
+	sessionCookie = "otm_session"
+	loginCookie   = "otm_login"
+)
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	s.app = fiber.New(fiber.Config{
+		AppName:                 "OpenToMentor",
+		DisableStartupMessage:   true,
+		ErrorHandler:            s.handleError,
+		BodyLimit:               1 << 20,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		EnableTrustedProxyCheck: true, // X-Forwarded-* only from configured proxies
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+	})
+	s.routes()
+	return s
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// App returns the Fiber application (for tests).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve serves on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for requests in flight.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+func (s *Server) cookieName(base string) string {
+	if s.secure {
+		return "__Host-" + base
+	}
+	return base
+}
+
+func (s *Server) routes() {
+	app := s.app
+	app.Use(s.requestLog)
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.log.Error("panic", "path", c.Path(), "panic", e)
+	}}))
+	app.Use(s.securityHeaders)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	if s.cfg.DevIDP != nil {
+		h := adaptor.HTTPHandler(s.cfg.DevIDP)
+		app.All(s.cfg.DevIDPPath, h)
+		app.All(s.cfg.DevIDPPath+"/*", h)
+	}
+	app.Use(s.authenticate)
+	app.Use(s.csrf)
+
+	auth := app.Group("/auth")
+	auth.Get("/providers", s.listProviders)
+	auth.Post("/logout", s.logout)
+	auth.Get("/:provider/login", s.login)
+	auth.Get("/:provider/callback", s.callback)
+
+	v1 := app.Group("/api/v1")
+	v1.Get("/me", s.getMe)
+	app.Get("/api/openapi.json", s.openAPI)
+	app.All("/api/*", func(c *fiber.Ctx) error {
+		return otm.Errorf(otm.ENOTFOUND, "No such API route: %s %s.", c.Method(), c.Path())
+	})
+
+	if s.cfg.Pages != nil {
+		s.cfg.Pages.Register(app)
+	}
+	app.Use(func(c *fiber.Ctx) error {
+		return otm.Errorf(otm.ENOTFOUND, "This page does not exist.")
+	})
+}
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// requestLog writes one structured line per request.
+func (s *Server) requestLog(c *fiber.Ctx) error {
+	start := time.Now()
+	rid := newRequestID()
+	c.Locals("requestID", rid)
+	c.Set("X-Request-ID", rid)
+	err := c.Next()
+	if err != nil {
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.LogAttrs(c.UserContext(), level, "request",
+		slog.String("method", c.Method()),
+		slog.String("path", c.Path()),
+		slog.Int("status", status),
+		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
+		slog.String("ip", c.IP()),
+		slog.String("id", rid))
+	return nil
+}
+
+// securityHeaders sets a strict CSP and the usual hardening headers. The
+// development provider's own pages get a CSP that allows their inline styles.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	h := &c.Response().Header
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if s.cfg.DevIDP != nil && strings.HasPrefix(c.Path(), s.cfg.DevIDPPath+"/") {
+		h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'")
+	} else {
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+	}
+	if s.secure {
+		h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	return c.Next()
+}
+
+// authenticate puts the session's principal, if any, on the request context.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	token := c.Cookies(s.cookieName(sessionCookie))
+	if token == "" || strings.HasPrefix(c.Path(), "/static/") {
+		return c.Next()
+	}
+	p, err := s.cfg.Identity.Authenticate(c.UserContext(), token)
+	switch otm.ErrorCode(err) {
+	case "":
+		c.SetUserContext(otm.NewContextWithPrincipal(c.UserContext(), p))
+	case otm.EUNAUTHORIZED:
+		s.clearCookie(c, sessionCookie)
+	default:
+		return err
+	}
+	return c.Next()
+}
+
+// csrf requires the session's synchronizer token on every state-changing
+// request made with a session: X-CSRF-Token from scripts, csrf_token from forms.
+// A cross-site Origin is refused outright.
+func (s *Server) csrf(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" && o != s.cfg.BaseURL {
+		return otm.Errorf(otm.EFORBIDDEN, "Cross-site request refused.")
+	}
+	p := otm.PrincipalFromContext(c.UserContext())
+	if p == nil {
+		return c.Next() // nothing to forge; handlers refuse anonymous writes
+	}
+	token := c.Get("X-CSRF-Token")
+	if token == "" {
+		token = c.FormValue("csrf_token")
+	}
+	if !identity.CheckCSRF(p, token) {
+		return otm.Errorf(otm.EFORBIDDEN, "Missing or invalid CSRF token. Reload the page and try again.")
+	}
+	return c.Next()
+}
+
+func (s *Server) setCookie(c *fiber.Ctx, base, value string, maxAge time.Duration) {
+	c.Cookie(&fiber.Cookie{
+		Name:     s.cookieName(base),
+		Value:    value,
+		Path:     "/",
+		MaxAge:   int(maxAge / time.Second),
+		Secure:   s.secure,
+		HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx, base string) {
+	c.Cookie(&fiber.Cookie{
+		Name: s.cookieName(base), Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(1, 0),
+		Secure: s.secure, HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+// readyz answers 200 when every dependency answers, else 503 naming the reason.
+func (s *Server) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
+	defer cancel()
+	checks := fiber.Map{}
+	var failed []string
+	for _, ch := range s.cfg.ReadyChecks {
+		if err := ch.Check(ctx); err != nil {
+			s.log.Warn("readiness check failed", "check", ch.Name, "err", err)
+			checks[ch.Name] = "unavailable: " + err.Error()
+			failed = append(failed, ch.Name)
+			continue
+		}
+		checks[ch.Name] = "ok"
+	}
+	if len(failed) > 0 {
+		return s.problem(c, fiber.StatusServiceUnavailable, otm.EUNAVAILABLE,
+			"Not ready: "+strings.Join(failed, ", ")+" unreachable.", nil, fiber.Map{"checks": checks})
+	}
+	return c.JSON(fiber.Map{"status": "ready", "checks": checks})
+}
+
+// statusOf maps an application error code to an HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case otm.EINVALID:
+		return fiber.StatusBadRequest
+	case otm.EUNAUTHORIZED:
+		return fiber.StatusUnauthorized
+	case otm.EFORBIDDEN:
+		return fiber.StatusForbidden
+	case otm.ENOTFOUND:
+		return fiber.StatusNotFound
+	case otm.ECONFLICT:
+		return fiber.StatusConflict
+	case otm.ETOOLARGE:
+		return fiber.StatusRequestEntityTooLarge
+	case otm.ETOOMANY:
+		return fiber.StatusTooManyRequests
+	case otm.EUNAVAILABLE:
+		return fiber.StatusServiceUnavailable
+	case otm.ENOTIMPLEMENTED:
+		return fiber.StatusNotImplemented
+	}
+	return fiber.StatusInternalServerError
+}
+
+// wantsJSON reports whether the error should be problem+json rather than a page.
+func wantsJSON(c *fiber.Ctx) bool {
+	p := c.Path()
+	return strings.HasPrefix(p, "/api/") || p == "/auth/providers" || p == "/readyz" ||
+		c.Get("X-CSRF-Token") != "" || strings.Contains(c.Get(fiber.HeaderAccept), "json")
+}
+
+// handleError is the one place errors become responses.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	status, code, msg := fiber.StatusInternalServerError, otm.EINTERNAL, "Internal error."
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		status, msg = fe.Code, fe.Message
+		code = codeOfStatus(fe.Code)
+	} else if code = otm.ErrorCode(err); code != otm.EINTERNAL {
+		status, msg = statusOf(code), otm.ErrorMessage(err)
+	}
+	if status >= 500 && code == otm.EINTERNAL {
+		s.log.Error("internal error", "path", c.Path(), "err", err)
+		msg = "Internal error."
+	}
+	if wantsJSON(c) || s.cfg.Pages == nil {
+		return s.problem(c, status, code, msg, otm.ErrorFields(err), nil)
+	}
+	return s.cfg.Pages.RenderError(c, status, msg)
+}
+
+func codeOfStatus(status int) string {
+	switch status {
+	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity:
+		return otm.EINVALID
+	case fiber.StatusUnauthorized:
+		return otm.EUNAUTHORIZED
+	case fiber.StatusForbidden:
+		return otm.EFORBIDDEN
+	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
+		return otm.ENOTFOUND
+	case fiber.StatusRequestEntityTooLarge:
+		return otm.ETOOLARGE
+	case fiber.StatusTooManyRequests:
+		return otm.ETOOMANY
+	case fiber.StatusServiceUnavailable:
+		return otm.EUNAVAILABLE
+	}
+	return otm.EINTERNAL
+}
+
+// problem writes an RFC 9457 problem document.
+func (s *Server) problem(c *fiber.Ctx, status int, code, detail string, fields []otm.FieldError, extra fiber.Map) error {
+	body := fiber.Map{
+		"type":   "about:blank",
+		"title":  http.StatusText(status),
+		"status": status,
+		"detail": detail,
+		"code":   code,
+	}
+	if rid, ok := c.Locals("requestID").(string); ok {
+		body["requestId"] = rid
+	}
+	if len(fields) > 0 {
+		body["errors"] = fields
+	}
+	for k, v := range extra {
+		body[k] = v
+	}
+	c.Status(status)
+	if err := c.JSON(body); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	return nil
+}

@@ -1,0 +1,97 @@
+// Command opentomentor runs the OpenToMentor platform.
+//
+//	opentomentor [serve] [flags]     run the platform (the default)
+//	opentomentor demo [flags]        run it with demo organizations and personas
+//
+// Every flag has an OTM_* environment variable; with none set, everything runs
+// embedded under ./data.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "opentomentor:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+const usage = `OpenToMentor: cross-company reverse mentoring.
+
+Usage:
+  opentomentor [serve] [flags]   run the platform (default)
+  opentomentor demo [flags]      run it with demo organizations and personas
+  opentomentor help              this text
+
+Run "opentomentor serve -h" for the flags; each has an OTM_* environment variable.
+`
+
+// run parses the command line, starts the program and waits for ctx to end.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve", "demo":
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	fs := flag.NewFlagSet("opentomentor "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	build := registerConfigFlags(fs, getenv)
+	var demo *DemoOptions
+	if cmd == "demo" {
+		demo = &DemoOptions{}
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	cfg, err := build()
+	if err != nil {
+		return fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	p := &Program{Config: cfg, Demo: demo, Logger: newLogger(cfg, stderr), Getenv: getenv}
+	start := time.Now()
+	if err := p.Run(ctx); err != nil {
+		return err
+	}
+	p.Logger.Info("OpenToMentor is ready", "url", p.BaseURL, "startup", time.Since(start).Round(time.Millisecond).String(),
+		"devIdentityProvider", cfg.DevIDP())
+	<-ctx.Done()
+	p.Logger.Info("shutting down")
+	return p.Close()
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

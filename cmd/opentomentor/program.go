@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/opentomentor/opentomentor/api"
+	"github.com/opentomentor/opentomentor/frontend"
+	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/identity/devidp"
+	"github.com/opentomentor/opentomentor/mongostore"
+)
+
+// devProviderID is the id of the built-in development identity provider.
+const devProviderID = "dev"
+
+// Program is the whole platform: Run starts it, Close stops it. An end-to-end
+// test can run it on port 0.
+type Program struct {
+	Config Config
+	Demo   *DemoOptions // nil unless running "demo"
+	Logger *slog.Logger
+	Getenv func(string) string
+
+	// Set by Run.
+	BaseURL  string
+	Addr     string
+	Identity *identity.Service
+
+	ln       net.Listener
+	store    *mongostore.Store
+	server   *api.Server
+	devIDP   *devidp.Provider
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	serveErr chan error
+}
+
+// Run starts the platform and returns once it serves requests.
+func (p *Program) Run(ctx context.Context) (err error) {
+	if p.Logger == nil {
+		p.Logger = slog.Default()
+	}
+	if p.Getenv == nil {
+		p.Getenv = func(string) string { return "" }
+	}
+	defer func() {
+		if err != nil {
+			_ = p.Close()
+		}
+	}()
+	cfg := p.Config
+	p.ln, err = net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("OTM_ADDR: listen on %s: %w", cfg.Addr, err)
+	}
+	p.Addr = p.ln.Addr().String()
+	p.BaseURL = cfg.BaseURL
+	if p.BaseURL == "" {
+		p.BaseURL = "http://" + baseHost(p.Addr)
+	}
+
+	var providers []identity.ProviderConfig
+	if cfg.DevIDP() {
+		secret := randomSecret()
+		p.devIDP, err = devidp.New(devidp.Config{
+			Issuer: p.BaseURL + "/devidp",
+			Clients: []devidp.Client{{
+				ID: "opentomentor", Secret: secret,
+				RedirectURIs:           []string{p.BaseURL + "/auth/" + devProviderID + "/callback"},
+				PostLogoutRedirectURIs: []string{p.BaseURL + "/"},
+			}},
+			Personas: demoPersonas(),
+			Logger:   p.Logger.With("component", "devidp"),
+		})
+		if err != nil {
+			return fmt.Errorf("development identity provider: %w", err)
+		}
+		providers = []identity.ProviderConfig{{
+			ID: devProviderID, Name: "Development sign-in", Issuer: p.devIDP.Issuer(),
+			ClientID: "opentomentor", ClientSecret: secret, Scopes: []string{"openid", "email", "profile"},
+		}}
+		p.Logger.Warn("the development identity provider is on: anyone who reaches it can sign in as anyone", "issuer", p.devIDP.Issuer())
+	} else {
+		providers, err = identity.LoadProvidersFile(cfg.ProvidersFile, p.Getenv)
+		if err != nil {
+			return fmt.Errorf("OTM_OIDC_PROVIDERS_FILE: %w", err)
+		}
+	}
+
+	p.store, err = mongostore.Open(ctx, mongostore.Config{URI: cfg.MongoURI, DataDir: cfg.DataDir, Logger: p.Logger})
+	if err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	p.Identity, err = identity.NewService(p.store.DB, identity.Config{
+		BaseURL: p.BaseURL, Providers: providers, AdminEmails: cfg.AdminEmails, CuratorEmails: cfg.CuratorEmails,
+		SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute, Logger: p.Logger.With("component", "identity"),
+	})
+	if err != nil {
+		return err
+	}
+	if err := p.Identity.EnsureIndexes(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	if p.Demo != nil {
+		start := time.Now()
+		if err := seedDemo(ctx, p.Identity, *p.Demo); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		p.Logger.Info("demo data seeded", "took", time.Since(start).Round(time.Millisecond).String())
+	}
+
+	pages, err := frontend.New(frontend.Config{
+		DevMode: cfg.DevIDP(),
+		Providers: func() []frontend.Provider {
+			var out []frontend.Provider
+			for _, pi := range p.Identity.Providers() {
+				out = append(out, frontend.Provider{ID: pi.ID, Name: pi.Name})
+			}
+			return out
+		},
+		Logger: p.Logger.With("component", "frontend"),
+	})
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	srvCfg := api.Config{
+		BaseURL:  p.BaseURL,
+		Identity: p.Identity,
+		Pages:    pages,
+		ReadyChecks: []api.Check{
+			{Name: "database", Check: p.store.Ping},
+		},
+		TrustedProxies: cfg.TrustedProxies,
+		Logger:         p.Logger,
+	}
+	if p.devIDP != nil {
+		srvCfg.DevIDP, srvCfg.DevIDPPath = p.devIDP.Handler(), "/devidp"
+	}
+	p.server = api.New(srvCfg)
+
+	bg, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	p.serveErr = make(chan error, 1)
+	p.wg.Add(2)
+	go func() {
+		defer p.wg.Done()
+		if err := p.server.Serve(p.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			p.serveErr <- err
+		}
+	}()
+	go func() {
+		defer p.wg.Done()
+		p.sweep(bg)
+	}()
+	return nil
+}
+
+// sweep removes expired sessions and sign-in attempts every few minutes.
+func (p *Program) sweep(ctx context.Context) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := p.Identity.Sweep(ctx); err != nil && ctx.Err() == nil {
+				p.Logger.Warn("sweep failed", "err", err)
+			}
+		}
+	}
+}
+
+// Close stops serving (waiting up to 10 s for requests in flight), then the
+// background work, then the database.
+func (p *Program) Close() error {
+	var errs []error
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if p.server != nil {
+		errs = append(errs, p.server.Shutdown(ctx))
+	} else if p.ln != nil {
+		_ = p.ln.Close()
+	}
+	if p.cancel != nil {
+		p.cancel()
+	}
+	p.wg.Wait()
+	if p.devIDP != nil {
+		errs = append(errs, p.devIDP.Close())
+	}
+	if p.store != nil {
+		errs = append(errs, p.store.Close(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// baseHost turns a listen address into a host:port a browser can reach.
+func baseHost(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}

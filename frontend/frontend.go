@@ -1,0 +1,440 @@
+// Package frontend serves the web pages of OpenToMentor: server-rendered
+// html/template pages in English and German, enhanced with htmx, and the embedded
+// static assets they use.
+//
+// Templates and message catalogs are embedded and parsed once by New; pages never
+// use inline scripts, inline event handlers or inline styles, so that a strict
+// Content-Security-Policy (script-src 'self'; style-src 'self') holds.
+package frontend
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Provider is an identity provider offered on the sign-in page.
+type Provider struct{ ID, Name string }
+
+// Config configures the frontend.
+type Config struct {
+	// DevMode tells that the development identity provider is on: every page shows
+	// a banner saying that anyone can sign in as anyone.
+	DevMode bool
+	// Providers returns the identity providers for the sign-in page, in display
+	// order. It may be nil.
+	Providers func() []Provider
+	// Logger receives rendering errors; slog.Default() when nil.
+	Logger *slog.Logger
+}
+
+// Frontend renders the pages. It is safe for concurrent use.
+type Frontend struct {
+	cfg      Config
+	log      *slog.Logger
+	catalogs map[string]catalog
+	assets   map[string]asset
+	// pages holds one template set per language and page, with "t" bound to
+	// that language.
+	pages map[string]map[string]*template.Template
+}
+
+// pageNames lists the page templates; each is templates/<name>.html and is rendered
+// inside templates/layout.html.
+var pageNames = []string{"landing", "signin", "account", "error"}
+
+// Cookie and language settings.
+const (
+	langCookie    = "otm_lang"
+	langCookieAge = 365 * 24 * time.Hour
+)
+
+// New parses every template and catalog once and returns the frontend. It fails
+// when a template does not parse or escape, when a catalog is malformed or the
+// catalogs do not have the same keys, or when a template uses an unknown message
+// key.
+func New(cfg Config) (*Frontend, error) {
+	f := &Frontend{cfg: cfg, log: cfg.Logger}
+	if f.log == nil {
+		f.log = slog.Default()
+	}
+	var err error
+	if f.catalogs, err = loadCatalogs(); err != nil {
+		return nil, err
+	}
+	if f.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if err := f.parseTemplates(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// baseFuncs are the template functions. Those of langFuncs are bound to the
+// default language here and rebound to each language per clone.
+func (f *Frontend) baseFuncs() template.FuncMap {
+	funcs := template.FuncMap{
+		"asset":   f.assetURL,
+		"initial": initial,
+	}
+	for name, fn := range f.langFuncs(languages[0]) {
+		funcs[name] = fn
+	}
+	return funcs
+}
+
+// initial returns the first letter of name, upper-cased, for avatars.
+func initial(name string) string {
+	for _, r := range strings.TrimSpace(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return strings.ToUpper(string(r))
+		}
+	}
+	return "?"
+}
+
+func (f *Frontend) parseTemplates() error {
+	base, err := template.New("layout").Funcs(f.baseFuncs()).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return fmt.Errorf("frontend: parse layout: %w", err)
+	}
+	f.pages = make(map[string]map[string]*template.Template, len(languages))
+	for _, lang := range languages {
+		f.pages[lang] = make(map[string]*template.Template, len(pageNames))
+	}
+	for _, name := range pageNames {
+		set, err := base.Clone()
+		if err != nil {
+			return fmt.Errorf("frontend: clone layout for %s: %w", name, err)
+		}
+		if _, err := set.ParseFS(templateFS, "templates/"+name+".html"); err != nil {
+			return fmt.Errorf("frontend: parse %s: %w", name, err)
+		}
+		for _, key := range templateKeys(set) {
+			for _, lang := range languages {
+				if _, ok := f.catalogs[lang][key]; !ok {
+					return fmt.Errorf("frontend: template %s uses message %q missing in %s catalog", name, key, lang)
+				}
+			}
+		}
+		for _, lang := range languages {
+			l, err := set.Clone()
+			if err != nil {
+				return fmt.Errorf("frontend: clone %s for %s: %w", name, lang, err)
+			}
+			l.Funcs(f.langFuncs(lang))
+			// Escape now rather than at the first request, so that a template
+			// error stops the start-up.
+			var buf bytes.Buffer
+			if err := l.ExecuteTemplate(&buf, "layout", &pageData{Lang: lang}); err != nil {
+				return fmt.Errorf("frontend: render %s (%s): %w", name, lang, err)
+			}
+			f.pages[lang][name] = l
+		}
+	}
+	return nil
+}
+
+// langFuncs returns the functions bound to lang.
+func (f *Frontend) langFuncs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t": func(key string, args ...any) string { return f.translate(lang, key, args...) },
+		"roleName": func(role string) string {
+			if msg, ok := f.catalogs[lang]["role."+role]; ok {
+				return msg
+			}
+			return role
+		},
+	}
+}
+
+// pageData is what every page template receives.
+type pageData struct {
+	Lang      string
+	Title     string // already localized; empty means the page defines its own
+	Current   string // nav item of this page: home, mentors, signin, account
+	DevMode   bool
+	Principal *otm.Principal
+	// Here is a safe relative URL of this page, for return_to parameters.
+	Here      string
+	SignInURL string
+	Languages []langLink
+
+	// signin
+	Providers []providerLink
+	ReturnTo  string
+
+	// account
+	ProviderName string
+
+	// error
+	Status  int
+	Heading string
+	Message string
+	Detail  string
+}
+
+type langLink struct {
+	Code, Label, Name, URL string
+	Current                bool
+}
+
+type providerLink struct {
+	ID, Name, URL string
+}
+
+// Register mounts the pages and static assets on app:
+//
+//	GET /static/*       embedded assets
+//	GET /               landing page
+//	GET /signin         identity providers (?return_to= is passed on when safe)
+//	GET /account        my account; visitors are redirected to the sign-in page
+//	GET /lang/:lang     sets the language cookie and redirects to ?return_to=
+func (f *Frontend) Register(app fiber.Router) {
+	app.Get("/static/*", f.serveStatic)
+	app.Get("/", f.landing)
+	app.Get("/signin", f.signIn)
+	app.Get("/account", f.account)
+	app.Get("/lang/:lang", f.setLang)
+}
+
+func (f *Frontend) landing(c *fiber.Ctx) error {
+	d := f.newPage(c, "home")
+	return f.render(c, http.StatusOK, "landing", d)
+}
+
+func (f *Frontend) signIn(c *fiber.Ctx) error {
+	d := f.newPage(c, "signin")
+	d.ReturnTo = safeReturnTo(c.Query("return_to"))
+	// Links back to this page (nav, language switcher) keep only a safe return_to.
+	d.Here, d.SignInURL = "/signin", "/signin"
+	if d.ReturnTo != "" {
+		d.Here += "?return_to=" + url.QueryEscape(d.ReturnTo)
+		d.SignInURL = d.Here
+	}
+	d.Languages = f.langLinks(d.Lang, d.Here)
+	if f.cfg.Providers != nil {
+		for _, p := range f.cfg.Providers() {
+			u := "/auth/" + url.PathEscape(p.ID) + "/login"
+			if d.ReturnTo != "" {
+				u += "?return_to=" + url.QueryEscape(d.ReturnTo)
+			}
+			d.Providers = append(d.Providers, providerLink{ID: p.ID, Name: p.Name, URL: u})
+		}
+	}
+	return f.render(c, http.StatusOK, "signin", d)
+}
+
+func (f *Frontend) account(c *fiber.Ctx) error {
+	d := f.newPage(c, "account")
+	if d.Principal == nil {
+		return c.Redirect("/signin?return_to="+url.QueryEscape("/account"), http.StatusSeeOther)
+	}
+	d.ProviderName = d.Principal.ProviderID
+	if f.cfg.Providers != nil {
+		for _, p := range f.cfg.Providers() {
+			if p.ID == d.Principal.ProviderID {
+				d.ProviderName = p.Name
+				break
+			}
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return f.render(c, http.StatusOK, "account", d)
+}
+
+func (f *Frontend) setLang(c *fiber.Ctx) error {
+	lang := strings.ToLower(c.Params("lang"))
+	if !slices.Contains(languages, lang) {
+		return f.RenderError(c, http.StatusBadRequest, f.translate(f.Lang(c), "error.unknownLanguage"))
+	}
+	c.Cookie(&fiber.Cookie{
+		Name:     langCookie,
+		Value:    lang,
+		Path:     "/",
+		MaxAge:   int(langCookieAge / time.Second),
+		Expires:  time.Now().Add(langCookieAge),
+		Secure:   c.Secure(),
+		HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+	to := safeReturnTo(c.Query("return_to"))
+	if to == "" {
+		to = "/"
+	}
+	return c.Redirect(to, http.StatusSeeOther)
+}
+
+// RenderError renders the error page with status, in the request's language: a
+// heading for the status, message (or a default text for the status), and a link
+// home. The central Fiber ErrorHandler calls it for paths outside the API.
+// Messages of 5xx errors are replaced by a generic text.
+func (f *Frontend) RenderError(c *fiber.Ctx, status int, message string) error {
+	if status < 400 || status > 599 {
+		status = http.StatusInternalServerError
+	}
+	d := f.newPage(c, "")
+	if strings.HasPrefix(c.Path(), "/lang/") {
+		// Switching language from here would come back to this error.
+		d.Here = "/"
+		d.SignInURL = "/signin"
+		d.Languages = f.langLinks(d.Lang, "/")
+	}
+	d.Status = status
+	d.Heading, d.Message = f.statusText(d.Lang, status)
+	if status < 500 && message != "" && !isGenericMessage(status, message) {
+		d.Detail = message
+	}
+	d.Title = d.Heading
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if err := f.render(c, status, "error", d); err != nil {
+		// Do not hand this back to the error handler, which would call us again.
+		f.log.Error("frontend: render error page", "status", status, "err", err)
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(status).SendString(http.StatusText(status))
+	}
+	return nil
+}
+
+// statusKeys maps statuses to their message keys; others use error.client or
+// error.server.
+var statusKeys = map[int]string{
+	http.StatusBadRequest:            "error.400",
+	http.StatusUnauthorized:          "error.401",
+	http.StatusForbidden:             "error.403",
+	http.StatusNotFound:              "error.404",
+	http.StatusMethodNotAllowed:      "error.405",
+	http.StatusRequestEntityTooLarge: "error.413",
+	http.StatusTooManyRequests:       "error.429",
+	http.StatusInternalServerError:   "error.500",
+	http.StatusServiceUnavailable:    "error.503",
+}
+
+// statusText returns the localized heading and default text for status.
+func (f *Frontend) statusText(lang string, status int) (heading, text string) {
+	key, ok := statusKeys[status]
+	if !ok {
+		key = "error.client"
+		if status >= 500 {
+			key = "error.server"
+		}
+	}
+	return f.translate(lang, key+".title"), f.translate(lang, key+".text")
+}
+
+// isGenericMessage reports whether message carries nothing beyond the status,
+// such as Fiber's "Not Found" or "Cannot GET /x", so the localized text is better.
+func isGenericMessage(status int, message string) bool {
+	m := strings.TrimSuffix(strings.TrimSpace(message), ".")
+	return strings.EqualFold(m, http.StatusText(status)) ||
+		strings.EqualFold(m, utilsStatusMessage(status)) ||
+		strings.HasPrefix(m, "Cannot ") ||
+		m == "Internal error"
+}
+
+// utilsStatusMessage is Fiber's message for status (it differs from net/http for
+// a few codes).
+func utilsStatusMessage(status int) string {
+	return fiber.NewError(status).Message
+}
+
+// newPage returns the data every page needs.
+func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
+	lang := f.Lang(c)
+	here := safeReturnTo(c.OriginalURL())
+	if here == "" {
+		here = "/"
+	}
+	return &pageData{
+		Lang:      lang,
+		Current:   current,
+		DevMode:   f.cfg.DevMode,
+		Principal: otm.PrincipalFromContext(c.UserContext()),
+		Here:      here,
+		SignInURL: "/signin?return_to=" + url.QueryEscape(here),
+		Languages: f.langLinks(lang, here),
+	}
+}
+
+func (f *Frontend) langLinks(current, here string) []langLink {
+	links := make([]langLink, 0, len(languages))
+	for _, l := range languages {
+		links = append(links, langLink{
+			Code:    l,
+			Label:   strings.ToUpper(l),
+			Name:    f.translate(l, "lang.name"),
+			URL:     "/lang/" + l + "?return_to=" + url.QueryEscape(here),
+			Current: l == current,
+		})
+	}
+	return links
+}
+
+// render executes page in d.Lang into a buffer and sends it with status.
+func (f *Frontend) render(c *fiber.Ctx, status int, page string, d *pageData) error {
+	tmpl := f.pages[d.Lang][page]
+	if tmpl == nil {
+		return fmt.Errorf("frontend: no template %q for %q", page, d.Lang)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, "layout", d); err != nil {
+		f.log.Error("frontend: render page", "page", page, "lang", d.Lang, "err", err)
+		return fmt.Errorf("frontend: render %s: %w", page, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, d.Lang)
+	c.Vary(fiber.HeaderCookie, fiber.HeaderAcceptLanguage)
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	}
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// safeReturnTo returns s when it is a same-site relative URL (a path starting
+// with a single "/"), and "" otherwise.
+func safeReturnTo(s string) string {
+	if s == "" || len(s) > 2048 || s[0] != '/' {
+		return ""
+	}
+	if len(s) > 1 && (s[1] == '/' || s[1] == '\\') {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		// Browsers treat "\" like "/" and drop tabs and newlines, so "/\t/x"
+		// would become "//x".
+		if s[i] == '\\' || s[i] < 0x20 || s[i] == 0x7f {
+			return ""
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") {
+		return ""
+	}
+	return s
+}
+
+// mustSub is fs.Sub for embedded folders that exist.
+func mustSub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}

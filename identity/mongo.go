@@ -1,0 +1,178 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/mongostore"
+)
+
+// mongoStore keeps users, organizations, sessions and login attempts. Hot
+// look-ups go by natural _id (session: token hash; user: issuer+subject hash).
+type mongoStore struct {
+	users, orgs, sessions, logins, grants *mongo.Collection
+}
+
+func newMongoStore(db *mongo.Database) *mongoStore {
+	return &mongoStore{
+		users:    db.Collection("users"),
+		orgs:     db.Collection("organizations"),
+		sessions: db.Collection("sessions"),
+		logins:   db.Collection("login_attempts"),
+		grants:   db.Collection("role_grants"),
+	}
+}
+
+func (m *mongoStore) ensureIndexes(ctx context.Context) error {
+	for _, x := range []struct {
+		c    *mongo.Collection
+		keys bson.D
+	}{
+		{m.sessions, bson.D{{Key: "userId", Value: 1}}},
+		{m.orgs, bson.D{{Key: "domains", Value: 1}}},
+		{m.users, bson.D{{Key: "email", Value: 1}}},
+	} {
+		if _, err := x.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: x.keys}); err != nil {
+			return fmt.Errorf("identity: create index on %s: %w", x.c.Name(), err)
+		}
+	}
+	return nil
+}
+
+func mapErr(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return otm.Errorf(otm.ENOTFOUND, "%s not found.", what)
+	case mongostore.IsDuplicateKey(err):
+		return otm.Errorf(otm.ECONFLICT, "%s already exists.", what)
+	}
+	return fmt.Errorf("identity: %s: %w", what, err)
+}
+
+func (m *mongoStore) insertLoginAttempt(ctx context.Context, la *loginAttempt) error {
+	_, err := m.logins.InsertOne(ctx, la)
+	return mapErr(err, "Login attempt")
+}
+
+// takeLoginAttempt reads and deletes in one step, so a state is used once.
+func (m *mongoStore) takeLoginAttempt(ctx context.Context, id string) (*loginAttempt, error) {
+	var la loginAttempt
+	err := m.logins.FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&la)
+	if err != nil {
+		return nil, mapErr(err, "Login attempt")
+	}
+	return &la, nil
+}
+
+func (m *mongoStore) deleteExpiredLoginAttempts(ctx context.Context, now time.Time) error {
+	_, err := m.logins.DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}})
+	return mapErr(err, "Login attempts")
+}
+
+func (m *mongoStore) getUser(ctx context.Context, id string) (*User, error) {
+	var u User
+	if err := m.users.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u); err != nil {
+		return nil, mapErr(err, "User")
+	}
+	return &u, nil
+}
+
+func (m *mongoStore) putUser(ctx context.Context, u *User) error {
+	_, err := m.users.ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, u, options.Replace().SetUpsert(true))
+	return mapErr(err, "User")
+}
+
+func (m *mongoStore) getOrg(ctx context.Context, id string) (*Organization, error) {
+	var o Organization
+	if err := m.orgs.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&o); err != nil {
+		return nil, mapErr(err, "Organization")
+	}
+	return &o, nil
+}
+
+func (m *mongoStore) orgByDomain(ctx context.Context, domain string) (*Organization, error) {
+	var o Organization
+	if err := m.orgs.FindOne(ctx, bson.D{{Key: "domains", Value: domain}}).Decode(&o); err != nil {
+		return nil, mapErr(err, "Organization")
+	}
+	return &o, nil
+}
+
+// ensureOrg inserts o unless an organization with its id exists, and returns
+// the stored one. An existing organization is never overwritten (admins own it).
+func (m *mongoStore) ensureOrg(ctx context.Context, o *Organization) (*Organization, error) {
+	_, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, bson.D{{Key: "$setOnInsert", Value: o}}, options.UpdateOne().SetUpsert(true))
+	if err != nil && !mongostore.IsDuplicateKey(err) {
+		return nil, mapErr(err, "Organization")
+	}
+	return m.getOrg(ctx, o.ID)
+}
+
+func (m *mongoStore) insertSession(ctx context.Context, s *Session) error {
+	_, err := m.sessions.InsertOne(ctx, s)
+	return mapErr(err, "Session")
+}
+
+func (m *mongoStore) getSession(ctx context.Context, id string) (*Session, error) {
+	var s Session
+	if err := m.sessions.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&s); err != nil {
+		return nil, mapErr(err, "Session")
+	}
+	return &s, nil
+}
+
+func (m *mongoStore) touchSession(ctx context.Context, id string, now time.Time) error {
+	_, err := m.sessions.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "lastSeenAt", Value: now}}}})
+	return mapErr(err, "Session")
+}
+
+func (m *mongoStore) deleteSession(ctx context.Context, id string) error {
+	_, err := m.sessions.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	return mapErr(err, "Session")
+}
+
+func (m *mongoStore) deleteUserSessions(ctx context.Context, userID string) error {
+	_, err := m.sessions.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}})
+	return mapErr(err, "Sessions")
+}
+
+func (m *mongoStore) deleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) error {
+	_, err := m.sessions.DeleteMany(ctx, bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now}}}},
+		bson.D{{Key: "lastSeenAt", Value: bson.D{{Key: "$lt", Value: idleBefore}}}},
+	}}})
+	return mapErr(err, "Sessions")
+}
+
+type roleGrant struct {
+	Email     string    `bson:"_id"`
+	Roles     []string  `bson:"roles"`
+	UpdatedAt time.Time `bson:"updatedAt"`
+}
+
+func (m *mongoStore) getRoleGrant(ctx context.Context, email string) ([]string, error) {
+	var g roleGrant
+	if err := m.grants.FindOne(ctx, bson.D{{Key: "_id", Value: email}}).Decode(&g); err != nil {
+		return nil, mapErr(err, "Role grant")
+	}
+	return g.Roles, nil
+}
+
+func (m *mongoStore) putRoleGrant(ctx context.Context, email string, roles []string, now time.Time) error {
+	_, err := m.grants.ReplaceOne(ctx, bson.D{{Key: "_id", Value: email}}, roleGrant{Email: email, Roles: roles, UpdatedAt: now}, options.Replace().SetUpsert(true))
+	return mapErr(err, "Role grant")
+}
+
+func (m *mongoStore) putOrg(ctx context.Context, o *Organization) error {
+	_, err := m.orgs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, o, options.Replace().SetUpsert(true))
+	return mapErr(err, "Organization")
+}

@@ -1,0 +1,654 @@
+package identity
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"golang.org/x/oauth2"
+
+	otm "github.com/opentomentor/opentomentor"
+)
+
+// Config configures the identity service.
+type Config struct {
+	BaseURL         string // public origin; redirect URIs are {BaseURL}/auth/{id}/callback
+	Providers       []ProviderConfig
+	AdminEmails     []string
+	CuratorEmails   []string
+	SessionIdle     time.Duration // default 2h
+	SessionAbsolute time.Duration // default 12h
+	HTTPClient      *http.Client  // for discovery, token, JWKS and userinfo calls
+	Now             func() time.Time
+	Logger          *slog.Logger
+}
+
+// Service signs people in and keeps their sessions.
+type Service struct {
+	cfg       Config
+	store     *mongoStore
+	providers map[string]*provider
+	order     []string
+	now       func() time.Time
+	log       *slog.Logger
+}
+
+// Durations of the sign-in flow.
+const (
+	loginAttemptTTL = 10 * time.Minute
+	maxIDTokenAge   = 10 * time.Minute
+	clockSkew       = 2 * time.Minute
+	touchInterval   = time.Minute
+)
+
+// NewService returns the identity service over db.
+func NewService(db *mongo.Database, cfg Config) (*Service, error) {
+	if cfg.BaseURL == "" {
+		return nil, errors.New("identity: BaseURL is required")
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 2 * time.Hour
+	}
+	if cfg.SessionAbsolute == 0 {
+		cfg.SessionAbsolute = 12 * time.Hour
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 15 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Service{cfg: cfg, store: newMongoStore(db), providers: map[string]*provider{}, now: cfg.Now, log: cfg.Logger}
+	for _, pc := range cfg.Providers {
+		if len(pc.Scopes) == 0 {
+			pc.Scopes = []string{oidc.ScopeOpenID, "email", "profile"}
+		}
+		if _, dup := s.providers[pc.ID]; dup {
+			return nil, fmt.Errorf("identity: duplicate provider id %q", pc.ID)
+		}
+		s.providers[pc.ID] = &provider{
+			cfg:         pc,
+			redirectURL: strings.TrimRight(cfg.BaseURL, "/") + "/auth/" + pc.ID + "/callback",
+			httpClient:  cfg.HTTPClient,
+		}
+		s.order = append(s.order, pc.ID)
+	}
+	return s, nil
+}
+
+// EnsureIndexes creates the collections' indexes; it is idempotent.
+func (s *Service) EnsureIndexes(ctx context.Context) error { return s.store.ensureIndexes(ctx) }
+
+// ProviderInfo is what the sign-in page shows of a provider.
+type ProviderInfo struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Providers lists the configured providers in file order.
+func (s *Service) Providers() []ProviderInfo {
+	out := make([]ProviderInfo, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, ProviderInfo{ID: id, Name: s.providers[id].cfg.Name})
+	}
+	return out
+}
+
+// provider returns the configured provider id. Errors: ENOTFOUND.
+func (s *Service) provider(id string) (*provider, error) {
+	p, ok := s.providers[id]
+	if !ok {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Unknown identity provider %q.", id)
+	}
+	return p, nil
+}
+
+// SafeReturnTo returns returnTo when it is a same-site relative path and "/"
+// otherwise, so that sign-in can never redirect elsewhere.
+func SafeReturnTo(returnTo string) string {
+	if returnTo == "" || len(returnTo) > 2048 || !strings.HasPrefix(returnTo, "/") ||
+		strings.HasPrefix(returnTo, "//") || strings.HasPrefix(returnTo, "/\\") ||
+		strings.ContainsAny(returnTo, "\\\r\n\t\x00") {
+		return "/"
+	}
+	u, err := url.Parse(returnTo)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	if strings.HasPrefix(u.Path, "/auth/") {
+		return "/"
+	}
+	return returnTo
+}
+
+// BeginLogin starts an authorization code flow at provider id. binding is the
+// browser's binding secret (from its cookie; a new one is made when empty). It
+// returns the provider's authorization URL and the binding to keep in the
+// browser. Errors: ENOTFOUND for an unknown provider, EUNAVAILABLE when the
+// provider cannot be reached.
+func (s *Service) BeginLogin(ctx context.Context, id, returnTo, binding string) (authURL, newBinding string, err error) {
+	p, err := s.provider(id)
+	if err != nil {
+		return "", "", err
+	}
+	d, err := p.discover(ctx)
+	if err != nil {
+		s.log.Warn("identity provider discovery failed", "provider", id, "err", err)
+		return "", "", otm.Errorf(otm.EUNAVAILABLE, "The identity provider %s cannot be reached right now. Please try again in a moment.", p.cfg.Name)
+	}
+	if len(binding) < 32 {
+		binding = randomToken(32)
+	}
+	state, nonce := randomToken(32), randomToken(32)
+	now := s.now()
+	la := loginAttempt{
+		ID:          hashToken(state),
+		ProviderID:  id,
+		Nonce:       nonce,
+		ReturnTo:    SafeReturnTo(returnTo),
+		BindingHash: hashToken(binding),
+		CreatedAt:   now,
+		ExpiresAt:   now.Add(loginAttemptTTL),
+	}
+	opts := []oauth2.AuthCodeOption{oidc.Nonce(nonce)}
+	if p.cfg.UsesPKCE() {
+		la.Verifier = oauth2.GenerateVerifier()
+		opts = append(opts, oauth2.S256ChallengeOption(la.Verifier))
+	}
+	if err := s.store.insertLoginAttempt(ctx, &la); err != nil {
+		return "", "", err
+	}
+	return d.oauth2.AuthCodeURL(state, opts...), binding, nil
+}
+
+// CallbackParams are the query parameters of an authorization response.
+type CallbackParams struct {
+	State, Code, Iss, Error, ErrorDescription string
+}
+
+// LoginResult is a completed sign-in.
+type LoginResult struct {
+	Token    string // the new session's opaque token, for the cookie
+	Session  *Session
+	User     *User
+	ReturnTo string
+}
+
+// failLogin is the error every refused callback returns: the user learns that
+// sign-in failed, the log learns why.
+func (s *Service) failLogin(providerID, reason string, err error) error {
+	s.log.Warn("sign-in refused", "provider", providerID, "reason", reason, "err", err)
+	return otm.Errorf(otm.EUNAUTHORIZED, "Sign-in failed (%s). Please start again.", reason)
+}
+
+// CompleteLogin finishes the flow at provider id's callback: it checks state
+// (single-use, bound to this browser and to this provider), the RFC 9207 iss
+// parameter, exchanges the code with the PKCE verifier, verifies the ID token
+// (signature, iss, aud, exp via go-oidc; nonce, azp, iat here), creates or
+// updates the user and starts a new session. Errors: EUNAUTHORIZED for every
+// refusal, EUNAVAILABLE when the provider cannot be reached.
+func (s *Service) CompleteLogin(ctx context.Context, id string, cp CallbackParams, binding string) (*LoginResult, error) {
+	p, err := s.provider(id)
+	if err != nil {
+		return nil, err
+	}
+	if cp.State == "" {
+		return nil, s.failLogin(id, "missing state", nil)
+	}
+	// Single use: the attempt is deleted as it is read, whatever happens next.
+	la, err := s.store.takeLoginAttempt(ctx, hashToken(cp.State))
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return nil, s.failLogin(id, "unknown or already used state", nil)
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	switch {
+	case now.After(la.ExpiresAt):
+		return nil, s.failLogin(id, "sign-in took too long", nil)
+	case la.ProviderID != id:
+		return nil, s.failLogin(id, "response from a different identity provider", fmt.Errorf("state issued for %q", la.ProviderID))
+	case binding == "" || !equalSecret(la.BindingHash, hashToken(binding)):
+		return nil, s.failLogin(id, "started in another browser", nil)
+	}
+	if cp.Error != "" {
+		return nil, s.failLogin(id, "the identity provider said "+truncate(cp.Error, 64), errors.New(truncate(cp.ErrorDescription, 200)))
+	}
+	d, err := p.discover(ctx)
+	if err != nil {
+		return nil, otm.Errorf(otm.EUNAVAILABLE, "The identity provider %s cannot be reached right now.", p.cfg.Name)
+	}
+	// RFC 9207: where the provider sends iss, it must be this provider's.
+	if cp.Iss != "" {
+		if !p.issParamAccepted(d, cp.Iss) {
+			return nil, s.failLogin(id, "response from a different identity provider", fmt.Errorf("iss parameter %q", cp.Iss))
+		}
+	} else if d.issParamSupport {
+		return nil, s.failLogin(id, "issuer missing from the response", nil)
+	}
+	if cp.Code == "" {
+		return nil, s.failLogin(id, "missing authorization code", nil)
+	}
+	octx := oidc.ClientContext(ctx, s.cfg.HTTPClient)
+	var opts []oauth2.AuthCodeOption
+	if la.Verifier != "" {
+		opts = append(opts, oauth2.VerifierOption(la.Verifier))
+	}
+	tok, err := d.oauth2.Exchange(octx, cp.Code, opts...)
+	if err != nil {
+		return nil, s.failLogin(id, "the code was refused", err)
+	}
+	rawID, _ := tok.Extra("id_token").(string)
+	if rawID == "" {
+		return nil, s.failLogin(id, "no ID token", nil)
+	}
+	claims, err := s.verifyIDToken(octx, p, d, rawID, la.Nonce)
+	if err != nil {
+		return nil, s.failLogin(id, "invalid ID token", err)
+	}
+	if claims.Email == "" || claims.Name == "" {
+		if err := s.fillFromUserinfo(octx, d, tok, claims); err != nil {
+			return nil, s.failLogin(id, "userinfo failed", err)
+		}
+	}
+	if claims.Email == "" {
+		return nil, s.failLogin(id, "the identity provider did not share an e-mail address", nil)
+	}
+	user, err := s.upsertUser(ctx, p, claims)
+	if err != nil {
+		return nil, err
+	}
+	token, sess, err := s.createSession(ctx, user, id, rawID)
+	if err != nil {
+		return nil, err
+	}
+	s.log.Info("signed in", "provider", id, "user", user.ID, "session", sess.ID[:8])
+	return &LoginResult{Token: token, Session: sess, User: user, ReturnTo: la.ReturnTo}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func (p *provider) issParamAccepted(d *discovered, iss string) bool {
+	if p.issuerAccepted(d, iss, "") {
+		return true
+	}
+	for _, tid := range p.cfg.AllowedTenants {
+		if p.issuerAccepted(d, iss, tid) {
+			return true
+		}
+	}
+	return false
+}
+
+// idClaims are the claims we read from an ID token or userinfo.
+type idClaims struct {
+	Issuer        string          `json:"iss"`
+	Subject       string          `json:"sub"`
+	Audience      audience        `json:"aud"`
+	AZP           string          `json:"azp"`
+	Nonce         string          `json:"nonce"`
+	IssuedAt      float64         `json:"iat"`
+	TenantID      string          `json:"tid"`
+	Email         string          `json:"email"`
+	EmailVerified json.RawMessage `json:"email_verified"`
+	Name          string          `json:"name"`
+	GivenName     string          `json:"given_name"`
+	FamilyName    string          `json:"family_name"`
+	Picture       string          `json:"picture"`
+}
+
+type audience []string
+
+func (a *audience) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*a = audience{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return err
+	}
+	*a = many
+	return nil
+}
+
+// emailVerified accepts true and "true" (some providers send a string).
+func (c *idClaims) emailVerified() bool {
+	s := strings.Trim(string(c.EmailVerified), `"`)
+	return s == "true"
+}
+
+func (s *Service) verifyIDToken(ctx context.Context, p *provider, d *discovered, raw, nonce string) (*idClaims, error) {
+	v := d.oidc.VerifierContext(ctx, &oidc.Config{
+		ClientID:        p.cfg.ClientID,
+		SkipIssuerCheck: len(p.cfg.AcceptedIssuers) > 0, // checked below against the allow-list
+		Now:             s.now,
+	})
+	idt, err := v.Verify(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
+	var c idClaims
+	if err := idt.Claims(&c); err != nil {
+		return nil, fmt.Errorf("claims: %w", err)
+	}
+	if !p.issuerAccepted(d, c.Issuer, c.TenantID) {
+		return nil, fmt.Errorf("issuer %q (tenant %q) not accepted", c.Issuer, c.TenantID)
+	}
+	if c.Subject == "" {
+		return nil, errors.New("no sub")
+	}
+	if nonce == "" || !equalSecret(c.Nonce, nonce) {
+		return nil, errors.New("nonce mismatch")
+	}
+	if (len(c.Audience) > 1 || c.AZP != "") && c.AZP != p.cfg.ClientID {
+		return nil, fmt.Errorf("azp %q is not our client id", c.AZP)
+	}
+	iat := time.Unix(int64(c.IssuedAt), 0)
+	now := s.now()
+	if c.IssuedAt == 0 || iat.After(now.Add(clockSkew)) || iat.Before(now.Add(-maxIDTokenAge)) {
+		return nil, fmt.Errorf("iat %s is not recent", iat.UTC().Format(time.RFC3339))
+	}
+	if c.Name == "" {
+		c.Name = strings.TrimSpace(c.GivenName + " " + c.FamilyName)
+	}
+	return &c, nil
+}
+
+// fillFromUserinfo takes e-mail and name from the userinfo endpoint where the ID
+// token lacks them. The userinfo subject must be the ID token's.
+func (s *Service) fillFromUserinfo(ctx context.Context, d *discovered, tok *oauth2.Token, c *idClaims) error {
+	ui, err := d.oidc.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return err
+	}
+	if ui.Subject != c.Subject {
+		return fmt.Errorf("userinfo sub %q differs from the ID token's", ui.Subject)
+	}
+	var uc idClaims
+	if err := ui.Claims(&uc); err != nil {
+		return err
+	}
+	if c.Email == "" {
+		c.Email, c.EmailVerified = uc.Email, uc.EmailVerified
+	}
+	if c.Name == "" {
+		c.Name = uc.Name
+		if c.Name == "" {
+			c.Name = strings.TrimSpace(uc.GivenName + " " + uc.FamilyName)
+		}
+	}
+	if c.Picture == "" {
+		c.Picture = uc.Picture
+	}
+	return nil
+}
+
+// upsertUser creates the user on first sign-in and refreshes the attributes the
+// provider vouches for on every later one.
+func (s *Service) upsertUser(ctx context.Context, p *provider, c *idClaims) (*User, error) {
+	now := s.now()
+	email := strings.ToLower(strings.TrimSpace(c.Email))
+	name := strings.TrimSpace(c.Name)
+	if name == "" {
+		name, _, _ = strings.Cut(email, "@")
+	}
+	verified := c.emailVerified()
+	org, orgVerified, err := s.resolveOrganization(ctx, p, email, verified)
+	if err != nil {
+		return nil, err
+	}
+	id := UserID(c.Issuer, c.Subject)
+	existing, err := s.store.getUser(ctx, id)
+	if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+		return nil, err
+	}
+	u := &User{ID: id, Issuer: c.Issuer, Subject: c.Subject, CreatedAt: now, Roles: []string{}}
+	if existing != nil {
+		u = existing
+	}
+	u.ProviderID, u.Email, u.EmailVerified, u.Name = p.cfg.ID, email, verified, truncate(name, 100)
+	u.Picture = c.Picture
+	u.UpdatedAt, u.LastLoginAt = now, now
+	if org != nil {
+		u.OrganizationID, u.OrgVerified = org.ID, orgVerified
+	} else if u.OrgVerified {
+		// The provider no longer vouches for the organization.
+		u.OrganizationID, u.OrgVerified = "", false
+	}
+	u.Roles = s.grantedRoles(u.Roles, email, verified)
+	if verified {
+		grant, err := s.store.getRoleGrant(ctx, email)
+		if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+			return nil, err
+		}
+		for _, r := range grant {
+			if !slices.Contains(u.Roles, r) {
+				u.Roles = append(u.Roles, r)
+			}
+		}
+	}
+	if err := s.store.putUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// grantedRoles applies OTM_ADMIN_EMAILS and OTM_CURATOR_EMAILS: a verified
+// e-mail on a list gets the role; one no longer listed loses it.
+func (s *Service) grantedRoles(roles []string, email string, verified bool) []string {
+	out := slices.DeleteFunc(slices.Clone(roles), func(r string) bool { return r == otm.RoleAdmin || r == otm.RoleCurator })
+	if verified && slices.Contains(s.cfg.CuratorEmails, email) {
+		out = append(out, otm.RoleCurator)
+	}
+	if verified && slices.Contains(s.cfg.AdminEmails, email) {
+		out = append(out, otm.RoleAdmin)
+	}
+	return out
+}
+
+// freemail domains never identify an organization.
+var freemail = map[string]bool{
+	"gmail.com": true, "googlemail.com": true, "outlook.com": true, "hotmail.com": true, "live.com": true,
+	"yahoo.com": true, "icloud.com": true, "me.com": true, "gmx.de": true, "gmx.net": true, "web.de": true,
+	"t-online.de": true, "posteo.de": true, "proton.me": true, "protonmail.com": true, "mail.de": true,
+	"freenet.de": true, "aol.com": true,
+}
+
+// resolveOrganization derives a person's organization from what the provider
+// vouches for: the issuer's organization, a verified e-mail domain mapped by the
+// provider's configuration or by an admin, and otherwise a verified company
+// domain seen for the first time (created, unverified until an admin confirms).
+func (s *Service) resolveOrganization(ctx context.Context, p *provider, email string, verified bool) (*Organization, bool, error) {
+	if p.cfg.Organization != "" {
+		o, err := s.ensureOrganization(ctx, p.cfg.Organization, "", "issuer", true)
+		return o, true, err
+	}
+	_, domain, ok := strings.Cut(email, "@")
+	if !ok || !verified || freemail[domain] {
+		return nil, false, nil
+	}
+	if name, ok := p.cfg.EmailDomains[domain]; ok {
+		o, err := s.ensureOrganization(ctx, name, domain, "domain", true)
+		return o, true, err
+	}
+	o, err := s.store.orgByDomain(ctx, domain)
+	if err == nil {
+		return o, o.Verified, nil
+	} else if otm.ErrorCode(err) != otm.ENOTFOUND {
+		return nil, false, err
+	}
+	o, err = s.ensureOrganization(ctx, domain, domain, "domain", false)
+	return o, false, err
+}
+
+func (s *Service) ensureOrganization(ctx context.Context, name, domain, source string, verified bool) (*Organization, error) {
+	now := s.now()
+	o := &Organization{ID: OrgID(name), Name: name, Source: source, Verified: verified, CreatedAt: now, UpdatedAt: now,
+		Domains: []string{}, Competitors: []string{}}
+	if domain != "" {
+		o.Domains = []string{domain}
+	}
+	return s.store.ensureOrg(ctx, o)
+}
+
+// GrantRolesByEmail records roles that the person with this verified e-mail
+// gets at their next sign-in (an invitation). Errors: EINVALID for unknown roles.
+func (s *Service) GrantRolesByEmail(ctx context.Context, email string, roles []string) error {
+	for _, r := range roles {
+		switch r {
+		case otm.RoleMentor, otm.RoleMentee, otm.RoleCurator, otm.RoleAdmin:
+		default:
+			return otm.Invalid("Unknown role.", otm.FieldError{Field: "roles", Message: fmt.Sprintf("%q is not a role", r)})
+		}
+	}
+	return s.store.putRoleGrant(ctx, strings.ToLower(strings.TrimSpace(email)), roles, s.now())
+}
+
+// PutOrganization creates or replaces an organization.
+func (s *Service) PutOrganization(ctx context.Context, o *Organization) error {
+	now := s.now()
+	if o.CreatedAt.IsZero() {
+		o.CreatedAt = now
+	}
+	o.UpdatedAt = now
+	return s.store.putOrg(ctx, o)
+}
+
+// Organization returns one organization. Errors: ENOTFOUND.
+func (s *Service) Organization(ctx context.Context, id string) (*Organization, error) {
+	return s.store.getOrg(ctx, id)
+}
+
+// User returns one user. Errors: ENOTFOUND.
+func (s *Service) User(ctx context.Context, id string) (*User, error) {
+	return s.store.getUser(ctx, id)
+}
+
+// createSession starts a new session with a fresh token (rotated at sign-in).
+func (s *Service) createSession(ctx context.Context, u *User, providerID, rawIDToken string) (string, *Session, error) {
+	now := s.now()
+	token := randomToken(32)
+	sess := &Session{
+		ID: hashToken(token), UserID: u.ID, Email: u.Email, Name: u.Name, OrgID: u.OrganizationID,
+		OrgVerified: u.OrgVerified, Roles: u.Roles, CSRFToken: randomToken(32), ProviderID: providerID,
+		IDToken: rawIDToken, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionAbsolute),
+	}
+	if u.OrganizationID != "" {
+		if o, err := s.store.getOrg(ctx, u.OrganizationID); err == nil {
+			sess.OrgName = o.Name
+		}
+	}
+	if err := s.store.insertSession(ctx, sess); err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
+}
+
+// Authenticate returns the principal of the session token, or EUNAUTHORIZED when
+// it is unknown, idle for too long or past its absolute lifetime.
+func (s *Service) Authenticate(ctx context.Context, token string) (*otm.Principal, error) {
+	if len(token) < 20 || len(token) > 100 {
+		return nil, otm.Errorf(otm.EUNAUTHORIZED, "Not signed in.")
+	}
+	sess, err := s.store.getSession(ctx, hashToken(token))
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return nil, otm.Errorf(otm.EUNAUTHORIZED, "Not signed in.")
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if now.After(sess.ExpiresAt) || now.After(sess.LastSeenAt.Add(s.cfg.SessionIdle)) {
+		_ = s.store.deleteSession(ctx, sess.ID)
+		return nil, otm.Errorf(otm.EUNAUTHORIZED, "Your session has expired. Please sign in again.")
+	}
+	if now.Sub(sess.LastSeenAt) > touchInterval {
+		if err := s.store.touchSession(ctx, sess.ID, now); err != nil {
+			return nil, err
+		}
+	}
+	return &otm.Principal{
+		UserID: sess.UserID, SessionID: sess.ID, Email: sess.Email, Name: sess.Name,
+		Organization: sess.OrgID, OrgName: sess.OrgName, OrgVerified: sess.OrgVerified,
+		Roles: sess.Roles, CSRFToken: sess.CSRFToken, ProviderID: sess.ProviderID,
+	}, nil
+}
+
+// CheckCSRF reports whether token is the session's CSRF token.
+func CheckCSRF(p *otm.Principal, token string) bool {
+	return p != nil && token != "" && equalSecret(p.CSRFToken, token)
+}
+
+// Logout ends the session (or, with everywhere, all of the user's sessions) and
+// returns the provider's RP-initiated logout URL where it offers one, else "".
+func (s *Service) Logout(ctx context.Context, p *otm.Principal, everywhere bool, postLogoutRedirect string) (string, error) {
+	sess, err := s.store.getSession(ctx, p.SessionID)
+	if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+		return "", err
+	}
+	if everywhere {
+		err = s.store.deleteUserSessions(ctx, p.UserID)
+	} else {
+		err = s.store.deleteSession(ctx, p.SessionID)
+	}
+	if err != nil {
+		return "", err
+	}
+	if sess == nil {
+		return "", nil
+	}
+	prov, ok := s.providers[sess.ProviderID]
+	if !ok {
+		return "", nil
+	}
+	d, err := prov.discover(ctx)
+	if err != nil || d.endSession == "" {
+		return "", nil
+	}
+	u, err := url.Parse(d.endSession)
+	if err != nil {
+		return "", nil
+	}
+	q := u.Query()
+	q.Set("client_id", prov.cfg.ClientID)
+	if sess.IDToken != "" {
+		q.Set("id_token_hint", sess.IDToken)
+	}
+	if postLogoutRedirect != "" {
+		q.Set("post_logout_redirect_uri", postLogoutRedirect)
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// EndAllSessions ends every session of a user (used at account deletion).
+func (s *Service) EndAllSessions(ctx context.Context, userID string) error {
+	return s.store.deleteUserSessions(ctx, userID)
+}
+
+// Sweep deletes expired login attempts and sessions. Run it periodically.
+func (s *Service) Sweep(ctx context.Context) error {
+	now := s.now()
+	return errors.Join(
+		s.store.deleteExpiredLoginAttempts(ctx, now),
+		s.store.deleteExpiredSessions(ctx, now, now.Add(-s.cfg.SessionIdle)),
+	)
+}

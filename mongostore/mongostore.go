@@ -1,0 +1,168 @@
+// Package mongostore opens the platform's database: a real MongoDB when a URI is
+// configured, otherwise an embedded FerretDB (SQLite handler) started in-process
+// and reached through the same official driver over a loopback listener.
+package mongostore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+)
+
+// DefaultDatabase is the database name used when the URI names none.
+const DefaultDatabase = "opentomentor"
+
+// Config says which database to open.
+type Config struct {
+	URI     string // a real MongoDB; empty starts the embedded server
+	DataDir string // where the embedded server keeps its files
+	Logger  *slog.Logger
+}
+
+// Store is an open database.
+type Store struct {
+	Client   *mongo.Client
+	DB       *mongo.Database
+	Embedded bool
+
+	cancelFerret context.CancelFunc
+	ferretDone   chan struct{}
+}
+
+// Open connects to the configured MongoDB or starts the embedded one.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if cfg.URI != "" {
+		return connect(ctx, cfg.URI, false, logger)
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("mongostore: DataDir is required for the embedded database")
+	}
+	dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "db"))
+	if err != nil {
+		return nil, fmt.Errorf("mongostore: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("mongostore: create data directory: %w", err)
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+		Logger:    slog.New(&levelHandler{min: slog.LevelWarn, h: logger.With("component", "ferretdb").Handler()}),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mongostore: start embedded database: %w", err)
+	}
+	fctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(fctx)
+	}()
+	uri := f.MongoDBURI()
+	// One connection: FerretDB's read-modify-write is not atomic across connections.
+	s, err := connect(ctx, strings.TrimSuffix(uri, "/")+"/"+DefaultDatabase+"?maxPoolSize=1", true, logger)
+	if err != nil {
+		cancel()
+		<-done
+		return nil, err
+	}
+	s.cancelFerret = cancel
+	s.ferretDone = done
+	return s, nil
+}
+
+func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger) (*Store, error) {
+	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetTimeout(30 * time.Second)
+	if embedded {
+		opts.SetMaxPoolSize(1)
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongostore: connect: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := client.Ping(pctx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, fmt.Errorf("mongostore: ping %s: %w", redact(uri), err)
+	}
+	name := DefaultDatabase
+	if u, err := url.Parse(uri); err == nil && strings.Trim(u.Path, "/") != "" {
+		name = strings.Trim(u.Path, "/")
+	}
+	logger.Info("database connected", "embedded", embedded, "database", name, "uri", redact(uri))
+	return &Store{Client: client, DB: client.Database(name), Embedded: embedded}, nil
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.Client.Ping(ctx, readpref.Primary())
+}
+
+// Close disconnects and, for the embedded server, stops it (client first, so the
+// server stops at once).
+func (s *Store) Close(ctx context.Context) error {
+	err := s.Client.Disconnect(ctx)
+	if s.cancelFerret != nil {
+		s.cancelFerret()
+		<-s.ferretDone
+	}
+	return err
+}
+
+// IsDuplicateKey reports whether err is a duplicate-key error. FerretDB reports a
+// duplicate raised by an update as a UNIQUE constraint failure, so both forms count.
+func IsDuplicateKey(err error) bool {
+	if err == nil {
+		return false
+	}
+	if mongo.IsDuplicateKeyError(err) {
+		return true
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// redact hides credentials in a MongoDB URI for logs and error messages.
+func redact(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return "(unparsable URI)"
+	}
+	if u.User != nil {
+		u.User = url.User("***")
+	}
+	return u.String()
+}
+
+// levelHandler drops records below min; FerretDB is chatty at INFO.
+type levelHandler struct {
+	min slog.Level
+	h   slog.Handler
+}
+
+func (l *levelHandler) Enabled(ctx context.Context, lvl slog.Level) bool {
+	return lvl >= l.min && l.h.Enabled(ctx, lvl)
+}
+func (l *levelHandler) Handle(ctx context.Context, r slog.Record) error { return l.h.Handle(ctx, r) }
+func (l *levelHandler) WithAttrs(a []slog.Attr) slog.Handler {
+	return &levelHandler{min: l.min, h: l.h.WithAttrs(a)}
+}
+func (l *levelHandler) WithGroup(n string) slog.Handler {
+	return &levelHandler{min: l.min, h: l.h.WithGroup(n)}
+}

@@ -1,0 +1,48 @@
+package opentomentor
+
+import (
+	"context"
+	"slices"
+)
+
+// Roles a user can hold.
+const (
+	RoleMentor  = "mentor"
+	RoleMentee  = "mentee"
+	RoleCurator = "curator"
+	RoleAdmin   = "admin"
+)
+
+// Principal is the signed-in user as the session carries it, so that an
+// authenticated request costs one session read and no user read.
+type Principal struct {
+	UserID       string
+	SessionID    string
+	Email        string
+	Name         string
+	Organization string // organization id, may be empty
+	OrgName      string
+	OrgVerified  bool
+	Roles        []string
+	CSRFToken    string
+	ProviderID   string
+}
+
+// HasRole reports whether the principal holds role.
+func (p *Principal) HasRole(role string) bool {
+	return p != nil && slices.Contains(p.Roles, role)
+}
+
+type principalKey struct{}
+
+// NewContextWithPrincipal returns a copy of ctx that carries p.
+func NewContextWithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFromContext returns the signed-in principal, or nil when nobody is
+// signed in.
+func PrincipalFromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
