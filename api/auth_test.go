@@ -93,10 +93,13 @@ func TestIntegrationSignInUserinfoFallback(t *testing.T) {
 }
 
 // assertRefused checks that a callback was refused and left no session.
-func assertRefused(t *testing.T, h *harness, b *browser, resp *http.Response, body string) {
+func assertRefused(t *testing.T, h *harness, b *browser, resp *http.Response, body, wantReason string) {
 	t.Helper()
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("callback: got status %d, want 401; body %.200s", resp.StatusCode, body)
+	}
+	if !strings.Contains(body, "Sign-in failed ("+wantReason+")") {
+		t.Errorf("callback: got body %.300s, want the reason %q", body, wantReason)
 	}
 	for _, c := range resp.Cookies() {
 		if c.Name == "otm_session" && c.MaxAge >= 0 && c.Value != "" {
@@ -110,38 +113,39 @@ func assertRefused(t *testing.T, h *harness, b *browser, resp *http.Response, bo
 
 func TestIntegrationCallbackRefusals(t *testing.T) {
 	tests := []struct {
-		name  string
-		setup func(op *oidctest.Provider)
+		name   string
+		reason string
+		setup  func(op *oidctest.Provider)
 	}{
-		{"bad signature", func(op *oidctest.Provider) { op.RogueKey = true }},
-		{"wrong audience", func(op *oidctest.Provider) {
+		{"bad signature", "invalid ID token", func(op *oidctest.Provider) { op.RogueKey = true }},
+		{"wrong audience", "invalid ID token", func(op *oidctest.Provider) {
 			op.Mutate = func(c map[string]any) { c["aud"] = "someone-else" }
 		}},
-		{"wrong issuer", func(op *oidctest.Provider) {
+		{"wrong issuer", "invalid ID token", func(op *oidctest.Provider) {
 			op.Mutate = func(c map[string]any) { c["iss"] = "https://evil.example" }
 		}},
-		{"expired", func(op *oidctest.Provider) {
+		{"expired", "invalid ID token", func(op *oidctest.Provider) {
 			op.Mutate = func(c map[string]any) { c["exp"] = time.Now().Add(-time.Minute).Unix() }
 		}},
-		{"issued long ago", func(op *oidctest.Provider) {
+		{"issued long ago", "invalid ID token", func(op *oidctest.Provider) {
 			op.Mutate = func(c map[string]any) { c["iat"] = time.Now().Add(-time.Hour).Unix() }
 		}},
-		{"issued in the future", func(op *oidctest.Provider) {
+		{"issued in the future", "invalid ID token", func(op *oidctest.Provider) {
 			op.Mutate = func(c map[string]any) { c["iat"] = time.Now().Add(time.Hour).Unix() }
 		}},
-		{"wrong nonce", func(op *oidctest.Provider) {
+		{"wrong nonce", "invalid ID token", func(op *oidctest.Provider) {
 			op.Mutate = func(c map[string]any) { c["nonce"] = "not-the-nonce" }
 		}},
-		{"missing nonce", func(op *oidctest.Provider) {
+		{"missing nonce", "invalid ID token", func(op *oidctest.Provider) {
 			op.Mutate = func(c map[string]any) { delete(c, "nonce") }
 		}},
-		{"azp of another client", func(op *oidctest.Provider) {
+		{"azp of another client", "invalid ID token", func(op *oidctest.Provider) {
 			op.Mutate = func(c map[string]any) { c["aud"] = []string{op.ClientID, "other"}; c["azp"] = "other" }
 		}},
-		{"wrong iss parameter (RFC 9207)", func(op *oidctest.Provider) {
+		{"wrong iss parameter (RFC 9207)", "response from a different identity provider", func(op *oidctest.Provider) {
 			op.IssParam, op.IssParamValue = true, "https://evil.example"
 		}},
-		{"missing iss parameter although advertised", func(op *oidctest.Provider) {
+		{"missing iss parameter although advertised", "issuer missing from the response", func(op *oidctest.Provider) {
 			op.IssParam, op.IssParamValue = true, "-"
 		}},
 	}
@@ -156,7 +160,7 @@ func TestIntegrationCallbackRefusals(t *testing.T) {
 				cb = dropParam(t, cb, "iss")
 			}
 			resp, body := b.get(cb)
-			assertRefused(t, h, b, resp, body)
+			assertRefused(t, h, b, resp, body, tt.reason)
 		})
 	}
 }
@@ -187,12 +191,12 @@ func TestIntegrationStateRefusals(t *testing.T) {
 		q.Set("state", "forged-"+q.Get("state"))
 		u.RawQuery = q.Encode()
 		resp, body := b.get(u.String())
-		assertRefused(t, h, b, resp, body)
+		assertRefused(t, h, b, resp, body, "unknown or already used state")
 	})
 	t.Run("missing state", func(t *testing.T) {
 		b := newBrowser(t)
 		resp, body := b.get(dropParam(t, h.toCallback(b, "a", "/", "", ""), "state"))
-		assertRefused(t, h, b, resp, body)
+		assertRefused(t, h, b, resp, body, "missing state")
 	})
 	t.Run("reused state", func(t *testing.T) {
 		b := newBrowser(t)
@@ -202,7 +206,7 @@ func TestIntegrationStateRefusals(t *testing.T) {
 		}
 		b2 := newBrowser(t) // a fresh browser, as an attacker replaying a leaked URL
 		resp, body := b2.get(cb)
-		assertRefused(t, h, b2, resp, body)
+		assertRefused(t, h, b2, resp, body, "unknown or already used state")
 		resp, _ = b.get(cb) // and the same browser again
 		if resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("same browser replay: got %d, want 401", resp.StatusCode)
@@ -222,21 +226,21 @@ func TestIntegrationStateRefusals(t *testing.T) {
 		q.Set("code", oldCode)
 		u.RawQuery = q.Encode()
 		resp, body := b2.get(u.String())
-		assertRefused(t, h, b2, resp, body)
+		assertRefused(t, h, b2, resp, body, "the code was refused")
 	})
 	t.Run("callback in another browser", func(t *testing.T) {
 		b := newBrowser(t)
 		cb := h.toCallback(b, "a", "/", "", "")
 		other := newBrowser(t)
 		resp, body := other.get(cb)
-		assertRefused(t, h, other, resp, body)
+		assertRefused(t, h, other, resp, body, "started in another browser")
 	})
 	t.Run("mix-up: provider B's response at provider A's callback", func(t *testing.T) {
 		b := newBrowser(t)
 		cbB := h.toCallback(b, "b", "/", "", "")
 		mixed := strings.Replace(cbB, "/auth/b/callback", "/auth/a/callback", 1)
 		resp, body := b.get(mixed)
-		assertRefused(t, h, b, resp, body)
+		assertRefused(t, h, b, resp, body, "response from a different identity provider")
 	})
 	t.Run("provider error", func(t *testing.T) {
 		b := newBrowser(t)
@@ -247,7 +251,7 @@ func TestIntegrationStateRefusals(t *testing.T) {
 		q.Set("error", "access_denied")
 		u.RawQuery = q.Encode()
 		resp, body := b.get(u.String())
-		assertRefused(t, h, b, resp, body)
+		assertRefused(t, h, b, resp, body, "the identity provider said access_denied")
 	})
 	t.Run("unknown provider", func(t *testing.T) {
 		b := newBrowser(t)
@@ -298,7 +302,7 @@ func TestIntegrationEntraTenantAllowList(t *testing.T) {
 			b := newBrowser(t)
 			resp, body := b.get(h.toCallback(b, "entra", "/", "", ""))
 			if !tt.ok {
-				assertRefused(t, h, b, resp, body)
+				assertRefused(t, h, b, resp, body, "invalid ID token")
 				return
 			}
 			if resp.StatusCode != http.StatusSeeOther {

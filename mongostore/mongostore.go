@@ -119,6 +119,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // server stops at once).
 func (s *Store) Close(ctx context.Context) error {
 	err := s.Client.Disconnect(ctx)
+	if errors.Is(err, mongo.ErrClientDisconnected) {
+		err = nil
+	}
 	if s.cancelFerret != nil {
 		s.cancelFerret()
 		<-s.ferretDone

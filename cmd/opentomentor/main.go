@@ -57,7 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
-	fs := flag.NewFlagSet("opentomentor "+cmd, flag.ContinueOnError)
+	fs := newFlagSet()
+	fs.Init("opentomentor "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	build := registerConfigFlags(fs, getenv)
 	var demo *DemoOptions
@@ -84,6 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	<-ctx.Done()
 	p.Logger.Info("shutting down")
 	return p.Close()
+}
+
+func newFlagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet("opentomentor", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
 }
 
 func newLogger(cfg Config, w io.Writer) *slog.Logger {

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startProgram boots the whole platform on port 0 with its embedded database
+// in a temporary directory, and closes it when the test ends.
+func startProgram(t *testing.T, demo bool, env map[string]string) *Program {
+	t.Helper()
+	getenv := func(k string) string { return env[k] }
+	fs := newFlagSet()
+	build := registerConfigFlags(fs, getenv)
+	if err := fs.Parse([]string{"--addr", "127.0.0.1:0", "--data-dir", t.TempDir()}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := build()
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	p := &Program{Config: cfg, Logger: logger, Getenv: getenv}
+	if demo {
+		p.Demo = &DemoOptions{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := p.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := p.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return p
+}
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: decode: %v", url, err)
+	}
+	return resp.StatusCode
+}
+
+func TestIntegrationProgramReady(t *testing.T) {
+	p := startProgram(t, true, nil)
+	var ready struct {
+		Status string            `json:"status"`
+		Checks map[string]string `json:"checks"`
+	}
+	if status := getJSON(t, p.BaseURL+"/readyz", &ready); status != http.StatusOK || ready.Status != "ready" {
+		t.Fatalf("GET /readyz: got %d %+v, want 200 ready", status, ready)
+	}
+	if got := ready.Checks["database"]; got != "ok" {
+		t.Errorf("database check: got %q, want ok", got)
+	}
+	var health map[string]string
+	if status := getJSON(t, p.BaseURL+"/healthz", &health); status != http.StatusOK {
+		t.Errorf("GET /healthz: got %d, want 200", status)
+	}
+	var provs struct {
+		Providers []struct{ ID, Name string } `json:"providers"`
+	}
+	getJSON(t, p.BaseURL+"/auth/providers", &provs)
+	if len(provs.Providers) != 1 || provs.Providers[0].ID != devProviderID {
+		t.Errorf("providers: got %+v, want the development provider only", provs.Providers)
+	}
+	// The database going away makes the platform unready, with the reason.
+	if err := p.store.Client.Disconnect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var prob struct {
+		Status int               `json:"status"`
+		Detail string            `json:"detail"`
+		Checks map[string]string `json:"checks"`
+	}
+	if status := getJSON(t, p.BaseURL+"/readyz", &prob); status != http.StatusServiceUnavailable || !strings.Contains(prob.Detail, "database") {
+		t.Errorf("GET /readyz with the database gone: got %d %+v, want 503 naming the database", status, prob)
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	providers := filepath.Join(t.TempDir(), "providers.yaml")
+	if err := os.WriteFile(providers, []byte("providers: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		env     map[string]string
+		args    []string
+		wantErr string // substring; "" means valid
+	}{
+		{"defaults", nil, nil, ""},
+		{"flag wins over env", map[string]string{"OTM_ADDR": "nonsense"}, []string{"--addr", "127.0.0.1:9000"}, ""},
+		{"bad env", map[string]string{"OTM_ENV": "staging"}, nil, "OTM_ENV"},
+		{"bad addr", map[string]string{"OTM_ADDR": "localhost"}, nil, "OTM_ADDR"},
+		{"base URL with path", map[string]string{"OTM_BASE_URL": "https://x.example/app"}, nil, "OTM_BASE_URL"},
+		{"base URL not http", map[string]string{"OTM_BASE_URL": "ftp://x.example"}, nil, "OTM_BASE_URL"},
+		{"production needs providers", map[string]string{"OTM_ENV": "production", "OTM_BASE_URL": "https://x.example"}, nil, "never runs in production"},
+		{"production needs https", map[string]string{"OTM_ENV": "production", "OTM_BASE_URL": "http://x.example", "OTM_OIDC_PROVIDERS_FILE": providers}, nil, "must use https"},
+		{"production valid", map[string]string{"OTM_ENV": "production", "OTM_BASE_URL": "https://x.example", "OTM_OIDC_PROVIDERS_FILE": providers}, nil, ""},
+		{"dev IdP on a public address", map[string]string{"OTM_ADDR": "0.0.0.0:8080"}, nil, "not a loopback address"},
+		{"dev IdP public when asked", map[string]string{"OTM_ADDR": "0.0.0.0:8080", "OTM_DEV_IDP_PUBLIC": "true"}, nil, ""},
+		{"public address with real providers", map[string]string{"OTM_ADDR": "0.0.0.0:8080", "OTM_OIDC_PROVIDERS_FILE": providers}, nil, ""},
+		{"missing providers file", map[string]string{"OTM_OIDC_PROVIDERS_FILE": "/nonexistent.yaml"}, nil, "OTM_OIDC_PROVIDERS_FILE"},
+		{"bad admin e-mail", map[string]string{"OTM_ADMIN_EMAILS": "a@b.example, not-an-email"}, nil, "OTM_ADMIN_EMAILS"},
+		{"bad bool", map[string]string{"OTM_DEV_IDP_PUBLIC": "maybe"}, nil, "OTM_DEV_IDP_PUBLIC"},
+		{"bad mongo URI", map[string]string{"OTM_MONGODB_URI": "postgres://x"}, nil, "OTM_MONGODB_URI"},
+		{"bad meili URL", map[string]string{"OTM_MEILISEARCH_URL": "meili"}, nil, "OTM_MEILISEARCH_URL"},
+		{"bad log format", map[string]string{"OTM_LOG_FORMAT": "xml"}, nil, "OTM_LOG_FORMAT"},
+		{"bad proxy", map[string]string{"OTM_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, nil, "OTM_TRUSTED_PROXIES"},
+		{"bad idle timeout", map[string]string{"OTM_SESSION_IDLE_TIMEOUT": "5s"}, nil, "OTM_SESSION_IDLE_TIMEOUT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := newFlagSet()
+			build := registerConfigFlags(fs, func(k string) string { return tt.env[k] })
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := build()
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("got error %v, want none", err)
+			case tt.wantErr != "" && err == nil:
+				t.Errorf("got no error, want one mentioning %q (config %+v)", tt.wantErr, cfg)
+			case tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr):
+				t.Errorf("got error %q, want it to mention %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestRunRejectsBadCommandLine(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"serve", "--no-such-flag"}, "not defined"},
+		{[]string{"serve", "extra"}, "unexpected arguments"},
+		{[]string{"--env", "staging"}, "OTM_ENV"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			err := run(context.Background(), tt.args, func(string) string { return "" }, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("run(%q): got %v, want an error mentioning %q", tt.args, err, tt.wantErr)
+			}
+		})
+	}
+}

@@ -1,0 +1,316 @@
+package identity
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/testenv"
+)
+
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func mustService(t *testing.T, cfg Config) *Service {
+	t.Helper()
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://127.0.0.1:1"
+	}
+	s, err := NewService(testenv.DB(t), cfg)
+	if err != nil {
+		t.Fatalf("NewService: %v", err)
+	}
+	if err := s.EnsureIndexes(context.Background()); err != nil {
+		t.Fatalf("EnsureIndexes: %v", err)
+	}
+	return s
+}
+
+func mustSession(t *testing.T, s *Service, u *User) string {
+	t.Helper()
+	if err := s.store.putUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := s.createSession(context.Background(), u, "op", "")
+	if err != nil {
+		t.Fatalf("createSession: %v", err)
+	}
+	return token
+}
+
+func TestIntegrationSessionTimeouts(t *testing.T) {
+	tests := []struct {
+		name  string
+		steps []time.Duration // activity after each step
+		final time.Duration
+		want  string // "" = still signed in, else error code
+	}{
+		{"fresh", nil, 0, ""},
+		{"active every hour for 11h", []time.Duration{time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour}, 0, ""},
+		{"idle just under 2h", nil, 2*time.Hour - time.Minute, ""},
+		{"idle over 2h", nil, 2*time.Hour + time.Minute, otm.EUNAUTHORIZED},
+		{"active but past 12h", []time.Duration{time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour, time.Hour}, 30 * time.Minute, otm.EUNAUTHORIZED},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+			s := mustService(t, Config{Now: clock.Now})
+			token := mustSession(t, s, &User{ID: "u_test", Email: "a@b.example", Name: "A", Roles: []string{}})
+			ctx := context.Background()
+			for i, d := range tt.steps {
+				clock.Advance(d)
+				if _, err := s.Authenticate(ctx, token); err != nil {
+					t.Fatalf("activity %d: %v", i, err)
+				}
+			}
+			clock.Advance(tt.final)
+			p, err := s.Authenticate(ctx, token)
+			if got := otm.ErrorCode(err); got != tt.want {
+				t.Fatalf("Authenticate: got code %q (%v), want %q", got, err, tt.want)
+			}
+			if tt.want == "" && (p == nil || p.UserID != "u_test") {
+				t.Errorf("principal: got %+v, want u_test", p)
+			}
+			if tt.want != "" {
+				// An expired session is gone, not just refused.
+				if _, err := s.store.getSession(ctx, hashToken(token)); otm.ErrorCode(err) != otm.ENOTFOUND {
+					t.Errorf("expired session still stored: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestIntegrationAuthenticateRejectsJunk(t *testing.T) {
+	s := mustService(t, Config{})
+	for _, token := range []string{"", "short", strings.Repeat("x", 43), strings.Repeat("y", 500)} {
+		if _, err := s.Authenticate(context.Background(), token); otm.ErrorCode(err) != otm.EUNAUTHORIZED {
+			t.Errorf("Authenticate(%.10q…): got %v, want EUNAUTHORIZED", token, err)
+		}
+	}
+}
+
+func TestIntegrationEndAllSessions(t *testing.T) {
+	s := mustService(t, Config{})
+	u := &User{ID: "u_many", Email: "m@b.example", Name: "M", Roles: []string{}}
+	other := mustSession(t, s, &User{ID: "u_other", Email: "o@b.example", Name: "O", Roles: []string{}})
+	tokens := []string{mustSession(t, s, u), mustSession(t, s, u), mustSession(t, s, u)}
+	if err := s.EndAllSessions(context.Background(), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i, tok := range tokens {
+		if _, err := s.Authenticate(context.Background(), tok); otm.ErrorCode(err) != otm.EUNAUTHORIZED {
+			t.Errorf("session %d after EndAllSessions: got %v, want EUNAUTHORIZED", i, err)
+		}
+	}
+	if _, err := s.Authenticate(context.Background(), other); err != nil {
+		t.Errorf("another user's session ended too: %v", err)
+	}
+}
+
+func TestIntegrationSweep(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	s := mustService(t, Config{Now: clock.Now})
+	ctx := context.Background()
+	old := mustSession(t, s, &User{ID: "u_old", Email: "o@b.example", Name: "O", Roles: []string{}})
+	if err := s.store.insertLoginAttempt(ctx, &loginAttempt{ID: "la-old", ExpiresAt: clock.Now().Add(loginAttemptTTL)}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(3 * time.Hour)
+	fresh := mustSession(t, s, &User{ID: "u_new", Email: "n@b.example", Name: "N", Roles: []string{}})
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatalf("Sweep: %v", err)
+	}
+	if _, err := s.store.getSession(ctx, hashToken(old)); otm.ErrorCode(err) != otm.ENOTFOUND {
+		t.Errorf("idle session survived the sweep: %v", err)
+	}
+	if _, err := s.store.getSession(ctx, hashToken(fresh)); err != nil {
+		t.Errorf("fresh session swept: %v", err)
+	}
+	if _, err := s.store.takeLoginAttempt(ctx, "la-old"); otm.ErrorCode(err) != otm.ENOTFOUND {
+		t.Errorf("expired login attempt survived the sweep: %v", err)
+	}
+}
+
+func TestIntegrationOrganizationAndRoles(t *testing.T) {
+	s := mustService(t, Config{
+		AdminEmails:   []string{"boss@acme.example"},
+		CuratorEmails: []string{"cura@acme.example", "boss@acme.example"},
+	})
+	ctx := context.Background()
+	if err := s.PutOrganization(ctx, &Organization{ID: "mapped", Name: "Mapped AG", Domains: []string{"mapped.example"}, Verified: true, Competitors: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.GrantRolesByEmail(ctx, "yp@mapped.example", []string{otm.RoleMentor}); err != nil {
+		t.Fatal(err)
+	}
+	issuerOrg := &provider{cfg: ProviderConfig{ID: "acme", Organization: "Acme AG"}}
+	plain := &provider{cfg: ProviderConfig{ID: "plain", EmailDomains: map[string]string{"contoso.example": "Contoso GmbH"}}}
+	tests := []struct {
+		name      string
+		p         *provider
+		email     string
+		verified  bool
+		wantOrg   string
+		wantOrgOK bool
+		wantRoles []string
+	}{
+		{"issuer vouches", issuerOrg, "x@anything.example", false, "acme-ag", true, nil},
+		{"domain in provider config", plain, "a@contoso.example", true, "contoso-gmbh", true, nil},
+		{"domain mapped by admin", plain, "yp@mapped.example", true, "mapped", true, []string{otm.RoleMentor}},
+		{"unknown company domain: created, unverified", plain, "n@neu-firma.example", true, "neu-firma-example", false, nil},
+		{"unverified e-mail: no organization", plain, "n@neu-firma.example", false, "", false, nil},
+		{"freemail: no organization", plain, "someone@gmail.com", true, "", false, nil},
+		{"curator by verified e-mail", plain, "cura@acme.example", true, "acme-example", false, []string{otm.RoleCurator}},
+		{"curator list ignores unverified e-mail", plain, "cura@acme.example", false, "", false, nil},
+		{"admin and curator", plain, "boss@acme.example", true, "acme-example", false, []string{otm.RoleCurator, otm.RoleAdmin}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &idClaims{Issuer: "https://op.example", Subject: "sub-" + tt.name, Email: tt.email, Name: "N " + string(rune('A'+i))}
+			if tt.verified {
+				c.EmailVerified = []byte("true")
+			}
+			u, err := s.upsertUser(ctx, tt.p, c)
+			if err != nil {
+				t.Fatalf("upsertUser: %v", err)
+			}
+			if u.OrganizationID != tt.wantOrg || u.OrgVerified != tt.wantOrgOK {
+				t.Errorf("organization: got %q verified=%v, want %q verified=%v", u.OrganizationID, u.OrgVerified, tt.wantOrg, tt.wantOrgOK)
+			}
+			if strings.Join(u.Roles, ",") != strings.Join(tt.wantRoles, ",") {
+				t.Errorf("roles: got %v, want %v", u.Roles, tt.wantRoles)
+			}
+		})
+	}
+	// An admin-kept organization is never overwritten by a sign-in.
+	o, err := s.Organization(ctx, "mapped")
+	if err != nil || o.Name != "Mapped AG" {
+		t.Errorf("mapped organization: got %+v, %v", o, err)
+	}
+	// Removing an e-mail from the admin list revokes the role at next sign-in.
+	s.cfg.AdminEmails = nil
+	c := &idClaims{Issuer: "https://op.example", Subject: "sub-admin and curator", Email: "boss@acme.example", Name: "Boss", EmailVerified: []byte("true")}
+	u, err := s.upsertUser(ctx, plain, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(u.Roles, ",") != otm.RoleCurator {
+		t.Errorf("roles after leaving the admin list: got %v, want [curator]", u.Roles)
+	}
+}
+
+func TestLoadProvidersFile(t *testing.T) {
+	env := map[string]string{"OTM_ACME_SECRET": "s1", "OTM_LINKEDIN_SECRET": "s2", "OTM_ENTRA_SECRET": "s3"}
+	ps, err := LoadProvidersFile("testdata/providers.yaml", func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("LoadProvidersFile: %v", err)
+	}
+	if len(ps) != 3 {
+		t.Fatalf("providers: got %d, want 3", len(ps))
+	}
+	if ps[0].ClientSecret != "s1" || !ps[0].UsesPKCE() || ps[0].Organization != "Acme AG" {
+		t.Errorf("acme: got %+v", ps[0])
+	}
+	if ps[1].UsesPKCE() || ps[1].TokenAuthStyle != "post" {
+		t.Errorf("linkedin: got pkce=%v style=%q, want false/post", ps[1].UsesPKCE(), ps[1].TokenAuthStyle)
+	}
+	if len(ps[2].Scopes) != 3 {
+		t.Errorf("entra default scopes: got %v", ps[2].Scopes)
+	}
+
+	bad := []struct {
+		name, yaml, want string
+	}{
+		{"empty", "providers: []\n", "no providers"},
+		{"unknown key", "providers:\n  - id: a\n    issuer: https://a.example\n    clientID: c\n    clientSecretEnv: S\n    secret: inline\n", "field secret not found"},
+		{"bad id", "providers:\n  - id: A B\n    issuer: https://a.example\n    clientID: c\n    clientSecretEnv: S\n", "id"},
+		{"duplicate id", "providers:\n  - id: a\n    issuer: https://a.example\n    clientID: c\n    clientSecretEnv: S\n  - id: a\n    issuer: https://b.example\n    clientID: c\n    clientSecretEnv: S\n", "duplicate"},
+		{"http issuer", "providers:\n  - id: a\n    issuer: http://a.example\n    clientID: c\n    clientSecretEnv: S\n", "issuer"},
+		{"no client id", "providers:\n  - id: a\n    issuer: https://a.example\n    clientSecretEnv: S\n", "clientID"},
+		{"secret variable unset", "providers:\n  - id: a\n    issuer: https://a.example\n    clientID: c\n    clientSecretEnv: UNSET\n", "UNSET"},
+		{"public client without PKCE", "providers:\n  - id: a\n    issuer: https://a.example\n    clientID: c\n    pkce: false\n", "pkce"},
+		{"no openid scope", "providers:\n  - id: a\n    issuer: https://a.example\n    clientID: c\n    clientSecretEnv: S\n    scopes: [email]\n", "openid"},
+		{"tenant template without allow-list", "providers:\n  - id: a\n    issuer: https://a.example\n    clientID: c\n    clientSecretEnv: S\n    acceptedIssuers: [\"https://x/{tenantid}/v2.0\"]\n", "allowedTenants"},
+		{"bad auth style", "providers:\n  - id: a\n    issuer: https://a.example\n    clientID: c\n    clientSecretEnv: S\n    tokenAuthStyle: jwt\n", "tokenAuthStyle"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "p.yaml")
+			if err := os.WriteFile(path, []byte(tt.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadProvidersFile(path, func(k string) string {
+				if k == "S" {
+					return "secret"
+				}
+				return ""
+			})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSafeReturnTo(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/account", "/account"},
+		{"/mentors?q=a%20b#top", "/mentors?q=a%20b#top"},
+		{"", "/"},
+		{"account", "/"},
+		{"//evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"https://evil.example/x", "/"},
+		{"/ok\r\nSet-Cookie: x=1", "/"},
+		{"/\t/evil.example", "/"},
+		{"/auth/dev/login", "/"},
+		{"/" + strings.Repeat("a", 3000), "/"},
+	}
+	for _, tt := range tests {
+		if got := SafeReturnTo(tt.in); got != tt.want {
+			t.Errorf("SafeReturnTo(%.40q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestOrgID(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Acme AG", "acme-ag"},
+		{"Südstern Mobility GmbH", "suedstern-mobility-gmbh"},
+		{"  Straße & Co. ", "strasse-co"},
+		{"nordlicht-digital.example", "nordlicht-digital-example"},
+		{"!!!", "org"},
+	}
+	for _, tt := range tests {
+		if got := OrgID(tt.in); got != tt.want {
+			t.Errorf("OrgID(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestUserIDStable(t *testing.T) {
+	a, b := UserID("https://a.example", "1"), UserID("https://b.example", "1")
+	if a == b || a != UserID("https://a.example", "1") || !strings.HasPrefix(a, "u_") {
+		t.Errorf("UserID: got %q and %q", a, b)
+	}
+}
