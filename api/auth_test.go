@@ -15,7 +15,7 @@ import (
 
 // devProvider starts an independent development OpenID Provider on its own
 // server and returns the relying party's configuration for it.
-func devProvider(t *testing.T, id, baseURL string) identity.ProviderConfig {
+func devProvider(t testing.TB, id, baseURL string) identity.ProviderConfig {
 	t.Helper()
 	var h http.Handler
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))

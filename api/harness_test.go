@@ -32,7 +32,7 @@ type harnessOption func(*identity.Config, *api.Config)
 
 // newHarness starts a server whose identity providers are built by providers
 // once the server's base URL is known.
-func newHarness(t *testing.T, providers func(baseURL string) []identity.ProviderConfig, opts ...harnessOption) *harness {
+func newHarness(t testing.TB, providers func(baseURL string) []identity.ProviderConfig, opts ...harnessOption) *harness {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -69,11 +69,11 @@ func newHarness(t *testing.T, providers func(baseURL string) []identity.Provider
 // browser is a cookie-keeping HTTP client that does not follow redirects by
 // itself, so that tests can look at every hop.
 type browser struct {
-	t *testing.T
+	t testing.TB
 	c *http.Client
 }
 
-func newBrowser(t *testing.T) *browser {
+func newBrowser(t testing.TB) *browser {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -124,7 +124,7 @@ func (b *browser) postForm(u string, form url.Values, header map[string]string) 
 }
 
 // location resolves the response's Location header against its request URL.
-func location(t *testing.T, resp *http.Response) string {
+func location(t testing.TB, resp *http.Response) string {
 	t.Helper()
 	loc, err := resp.Location()
 	if err != nil {

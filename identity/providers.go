@@ -44,6 +44,10 @@ type ProviderConfig struct {
 	// EmailDomains maps verified e-mail domains to organization names.
 	EmailDomains map[string]string `yaml:"emailDomains"`
 
+	// AllowHTTP accepts an http issuer that is not on loopback (a local
+	// container network); never in production.
+	AllowHTTP bool `yaml:"allowHTTP"`
+
 	// ClientSecret is read from ClientSecretEnv; never from the file.
 	ClientSecret string `yaml:"-"`
 }
@@ -94,8 +98,8 @@ func LoadProvidersFile(path string, getenv func(string) string) ([]ProviderConfi
 		if p.Name == "" {
 			p.Name = p.ID
 		}
-		if u, err := url.Parse(p.Issuer); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackHost(u.Hostname()))) {
-			bad("issuer", "%q must be an https URL (http only on loopback)", p.Issuer)
+		if u, err := url.Parse(p.Issuer); err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && (p.AllowHTTP || isLoopbackHost(u.Hostname())))) {
+			bad("issuer", "%q must be an https URL (http only on loopback or with allowHTTP)", p.Issuer)
 		}
 		if p.ClientID == "" {
 			bad("clientID", "required")

@@ -314,3 +314,20 @@ func TestUserIDStable(t *testing.T) {
 		t.Errorf("UserID: got %q and %q", a, b)
 	}
 }
+
+func TestExampleProvidersFileLoads(t *testing.T) {
+	ps, err := LoadProvidersFile("../deploy/providers.example.yaml", func(string) string { return "secret" })
+	if err != nil {
+		t.Fatalf("deploy/providers.example.yaml: %v", err)
+	}
+	if len(ps) != 6 {
+		t.Errorf("providers: got %d, want 6", len(ps))
+	}
+}
+
+func TestComposeProvidersFileLoads(t *testing.T) {
+	ps, err := LoadProvidersFile("../deploy/compose-providers.yaml", func(string) string { return "secret" })
+	if err != nil || len(ps) != 1 || !ps[0].AllowHTTP {
+		t.Fatalf("deploy/compose-providers.yaml: got %+v, %v", ps, err)
+	}
+}

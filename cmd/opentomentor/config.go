@@ -8,7 +8,6 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 )
@@ -191,11 +190,6 @@ func (c Config) validate() error {
 		errs = append(errs, fmt.Errorf("OTM_LOG_LEVEL: %q is not one of debug, info, warn, error", c.LogLevel))
 	}
 	return errors.Join(errs...)
-}
-
-// dataPath returns a path under the data directory.
-func (c Config) dataPath(elem ...string) string {
-	return filepath.Join(append([]string{c.DataDir}, elem...)...)
 }
 
 func isLoopback(host string) bool {

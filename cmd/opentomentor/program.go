@@ -92,6 +92,11 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		if err != nil {
 			return fmt.Errorf("OTM_OIDC_PROVIDERS_FILE: %w", err)
 		}
+		for _, pc := range providers {
+			if pc.AllowHTTP && cfg.Env == "production" {
+				return fmt.Errorf("OTM_OIDC_PROVIDERS_FILE: provider %q: allowHTTP is refused when OTM_ENV=production", pc.ID)
+			}
+		}
 	}
 
 	p.store, err = mongostore.Open(ctx, mongostore.Config{URI: cfg.MongoURI, DataDir: cfg.DataDir, Logger: p.Logger})
