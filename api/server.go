@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -19,7 +20,11 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/account"
+	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/search"
 )
 
 // Pages is the web front end as the server uses it.
@@ -38,6 +43,10 @@ type Check struct {
 type Config struct {
 	BaseURL        string
 	Identity       *identity.Service
+	Moderation     *moderation.Service
+	Accounts       *account.Service
+	Audit          *audit.Log
+	Search         search.Index
 	Pages          Pages
 	DevIDP         http.Handler // the development OpenID Provider, mounted under DevIDPPath; nil when off
 	DevIDPPath     string       // e.g. "/devidp"
@@ -69,6 +78,7 @@ func New(cfg Config) *Server {
 	s.app = fiber.New(fiber.Config{
 		AppName:                 "OpenToMentor",
 		DisableStartupMessage:   true,
+		Immutable:               true, // values from c.Query/c.Params may outlive the handler
 		ErrorHandler:            s.handleError,
 		BodyLimit:               1 << 20,
 		ReadTimeout:             30 * time.Second,
@@ -116,7 +126,7 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	if s.cfg.DevIDP != nil {
-		h := adaptor.HTTPHandler(s.cfg.DevIDP)
+		h := adaptor.HTTPHandler(detachRequest(s.cfg.DevIDP))
 		app.All(s.cfg.DevIDPPath, h)
 		app.All(s.cfg.DevIDPPath+"/*", h)
 	}
@@ -131,6 +141,26 @@ func (s *Server) routes() {
 
 	v1 := app.Group("/api/v1")
 	v1.Get("/me", s.getMe)
+	if s.cfg.Moderation != nil {
+		v1.Get("/topics", s.listTopics)
+		v1.Get("/me/mentor-profile", s.getMyProfile)
+		v1.Put("/me/mentor-profile", s.putMyProfile)
+		v1.Post("/me/mentor-profile/submit", s.submitMyProfile)
+		v1.Post("/me/mentor-profile/withdraw", s.withdrawMyProfile)
+		v1.Get("/me/audit", s.myAudit)
+		v1.Get("/me/export", s.exportMe)
+		v1.Delete("/me", s.deleteMe)
+		v1.Get("/mentors", s.listMentors)
+		v1.Get("/mentors/:id", s.getMentor)
+		mod := v1.Group("/moderation")
+		mod.Get("/applications", s.listApplications)
+		mod.Get("/applications/:id", s.getApplication)
+		mod.Get("/applications/:id/audit", s.applicationAudit)
+		mod.Post("/applications/:id/decision", s.decideApplication)
+		mod.Post("/applications/:id/comments", s.commentApplication)
+		adm := v1.Group("/admin")
+		adm.Put("/topics/:id", s.putTopic)
+	}
 	app.Get("/api/openapi.json", s.openAPI)
 	app.All("/api/*", func(c *fiber.Ctx) error {
 		return otm.Errorf(otm.ENOTFOUND, "No such API route: %s %s.", c.Method(), c.Path())
@@ -141,6 +171,35 @@ func (s *Server) routes() {
 	}
 	app.Use(func(c *fiber.Ctx) error {
 		return otm.Errorf(otm.ENOTFOUND, "This page does not exist.")
+	})
+}
+
+// detachRequest copies what the fasthttp adaptor hands over as strings that
+// alias fasthttp's reusable buffers, so that a handler which keeps them (the
+// development provider keeps auth requests in memory) never sees them
+// overwritten by the next request on the connection.
+func detachRequest(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.RequestURI = strings.Clone(r.RequestURI)
+		r2.Method = strings.Clone(r.Method)
+		r2.Host = strings.Clone(r.Host)
+		r2.RemoteAddr = strings.Clone(r.RemoteAddr)
+		if u, err := url.ParseRequestURI(r2.RequestURI); err == nil {
+			r2.URL = u
+		} else {
+			http.Error(w, "bad request URI", http.StatusBadRequest)
+			return
+		}
+		r2.Header = make(http.Header, len(r.Header))
+		for k, vs := range r.Header {
+			cp := make([]string, len(vs))
+			for i, v := range vs {
+				cp[i] = strings.Clone(v)
+			}
+			r2.Header[strings.Clone(k)] = cp
+		}
+		h.ServeHTTP(w, r2)
 	})
 }
 

@@ -176,3 +176,25 @@ func (m *mongoStore) putOrg(ctx context.Context, o *Organization) error {
 	_, err := m.orgs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, o, options.Replace().SetUpsert(true))
 	return mapErr(err, "Organization")
 }
+
+func (m *mongoStore) userSessions(ctx context.Context, userID string) ([]Session, error) {
+	cur, err := m.sessions.Find(ctx, bson.D{{Key: "userId", Value: userID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(err, "Sessions")
+	}
+	out := []Session{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Sessions")
+	}
+	return out, nil
+}
+
+func (m *mongoStore) deleteRoleGrant(ctx context.Context, email string) error {
+	_, err := m.grants.DeleteOne(ctx, bson.D{{Key: "_id", Value: email}})
+	return mapErr(err, "Role grant")
+}
+
+func (m *mongoStore) deleteUser(ctx context.Context, id string) error {
+	_, err := m.users.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	return mapErr(err, "User")
+}

@@ -652,3 +652,50 @@ func (s *Service) Sweep(ctx context.Context) error {
 		s.store.deleteExpiredSessions(ctx, now, now.Add(-s.cfg.SessionIdle)),
 	)
 }
+
+// SessionInfo is what a person may see of their sessions (never the token).
+type SessionInfo struct {
+	ProviderID string    `json:"providerId"`
+	CreatedAt  time.Time `json:"createdAt"`
+	LastSeenAt time.Time `json:"lastSeenAt"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+	Current    bool      `json:"current"`
+}
+
+// Sessions lists a user's sessions; current marks the one with id currentID.
+func (s *Service) Sessions(ctx context.Context, userID, currentID string) ([]SessionInfo, error) {
+	ss, err := s.store.userSessions(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SessionInfo, 0, len(ss))
+	for _, x := range ss {
+		out = append(out, SessionInfo{ProviderID: x.ProviderID, CreatedAt: x.CreatedAt, LastSeenAt: x.LastSeenAt, ExpiresAt: x.ExpiresAt, Current: x.ID == currentID})
+	}
+	return out, nil
+}
+
+// RoleGrant returns the roles granted to a verified e-mail ahead of sign-in.
+func (s *Service) RoleGrant(ctx context.Context, email string) ([]string, error) {
+	g, err := s.store.getRoleGrant(ctx, strings.ToLower(email))
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return nil, nil
+	}
+	return g, err
+}
+
+// DeleteUser erases a user: every session, their role grant and the user
+// record. Organizations stay (they are not personal data).
+func (s *Service) DeleteUser(ctx context.Context, userID string) error {
+	u, err := s.store.getUser(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if err := s.store.deleteUserSessions(ctx, userID); err != nil {
+		return err
+	}
+	if err := s.store.deleteRoleGrant(ctx, u.Email); err != nil {
+		return err
+	}
+	return s.store.deleteUser(ctx, userID)
+}

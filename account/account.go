@@ -1,0 +1,98 @@
+// Package account carries out a person's data rights across the platform:
+// export of everything about them, and complete erasure (database and search
+// index; audit entries keep only a pseudonym).
+package account
+
+import (
+	"context"
+	"time"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/moderation"
+)
+
+// Service runs export and erasure.
+type Service struct {
+	ids   *identity.Service
+	mod   *moderation.Service
+	audit *audit.Log
+}
+
+// New returns the account service.
+func New(ids *identity.Service, mod *moderation.Service, log *audit.Log) *Service {
+	return &Service{ids: ids, mod: mod, audit: log}
+}
+
+// Export is everything the platform holds about one person.
+type Export struct {
+	ExportedAt    time.Time              `json:"exportedAt"`
+	User          *identity.User         `json:"user"`
+	Organization  *identity.Organization `json:"organization,omitempty"`
+	Sessions      []identity.SessionInfo `json:"sessions"`
+	RoleGrant     []string               `json:"roleGrant,omitempty"`
+	MentorProfile *moderation.Profile    `json:"mentorProfile,omitempty"`
+	AuditAboutMe  []audit.Entry          `json:"auditAboutMe"`
+	AuditByMe     []audit.Entry          `json:"auditByMe"`
+}
+
+// Export gathers everything about the signed-in person. Errors: EUNAUTHORIZED.
+func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error) {
+	if p == nil {
+		return nil, otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
+	}
+	u, err := s.ids.User(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	ex := &Export{ExportedAt: time.Now().UTC(), User: u}
+	if u.OrganizationID != "" {
+		if o, err := s.ids.Organization(ctx, u.OrganizationID); err == nil {
+			ex.Organization = o
+		}
+	}
+	if ex.Sessions, err = s.ids.Sessions(ctx, u.ID, p.SessionID); err != nil {
+		return nil, err
+	}
+	if ex.RoleGrant, err = s.ids.RoleGrant(ctx, u.Email); err != nil {
+		return nil, err
+	}
+	prof, err := s.mod.MyProfile(ctx, p)
+	switch otm.ErrorCode(err) {
+	case "":
+		ex.MentorProfile = prof
+	case otm.ENOTFOUND:
+	default:
+		return nil, err
+	}
+	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	if ex.AuditByMe, err = s.audit.ByActor(ctx, u.ID); err != nil {
+		return nil, err
+	}
+	return ex, nil
+}
+
+// Delete erases the signed-in person: their application from the search index
+// and the database, their sessions, role grant and user record; audit entries
+// about or by them keep only a pseudonym. The search index goes first: if it
+// is unreachable nothing is deleted and EUNAVAILABLE says to try again.
+func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
+	if p == nil {
+		return otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
+	}
+	if err := s.mod.EraseUser(ctx, p.UserID); err != nil {
+		return err
+	}
+	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+		return err
+	}
+	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	return s.audit.Record(ctx, audit.Entry{ActorID: pseudo, Action: audit.ActionAccountDelete,
+		SubjectType: "user", SubjectID: pseudo, SubjectUserID: pseudo})
+}

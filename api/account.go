@@ -1,0 +1,94 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/moderation"
+)
+
+// exportMe answers GET /api/v1/me/export: everything about me, as a download.
+func (s *Server) exportMe(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	ex, err := s.cfg.Accounts.Export(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="opentomentor-export-`+time.Now().UTC().Format("2006-01-02")+`.json"`)
+	return c.JSON(ex)
+}
+
+// deleteMe answers DELETE /api/v1/me: erases the account everywhere and ends
+// every session.
+func (s *Server) deleteMe(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Accounts.Delete(c.UserContext(), p); err != nil {
+		return err
+	}
+	s.clearCookie(c, sessionCookie)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// myAudit answers GET /api/v1/me/audit: the decisions about me (without the
+// curators' identities beyond their names).
+func (s *Server) myAudit(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	entries, err := s.cfg.Audit.ByUser(c.UserContext(), p.UserID)
+	if err != nil {
+		return err
+	}
+	type entryJSON struct {
+		At     time.Time `json:"at"`
+		Action string    `json:"action"`
+		By     string    `json:"by,omitempty"`
+		Reason string    `json:"reason,omitempty"`
+	}
+	out := make([]entryJSON, 0, len(entries))
+	for _, e := range entries {
+		if e.Action == "application.comment" {
+			continue // internal notes stay internal in the product view (the export has them)
+		}
+		out = append(out, entryJSON{At: e.At, Action: e.Action, By: e.ActorName, Reason: e.Reason})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": out})
+}
+
+type topicBody struct {
+	LabelEN string `json:"labelEn"`
+	LabelDE string `json:"labelDe"`
+	Core    bool   `json:"core"`
+	Order   int    `json:"order"`
+}
+
+// putTopic answers PUT /api/v1/admin/topics/{id}.
+func (s *Server) putTopic(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	if !p.HasRole(otm.RoleAdmin) {
+		return otm.Errorf(otm.EFORBIDDEN, "Only admins may change topics.")
+	}
+	var body topicBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	t := moderation.Topic{ID: c.Params("id"), LabelEN: body.LabelEN, LabelDE: body.LabelDE, Core: body.Core, Order: body.Order}
+	if err := s.cfg.Moderation.PutTopic(c.UserContext(), p, t); err != nil {
+		return err
+	}
+	return c.JSON(t)
+}

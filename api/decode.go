@@ -1,0 +1,89 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+)
+
+// maxJSONBody bounds every JSON request body of the API.
+const maxJSONBody = 64 << 10
+
+// decodeJSON reads the request body strictly into v: JSON only, one value, no
+// unknown fields, right types. Errors are EINVALID naming the field, or
+// ETOOLARGE.
+func decodeJSON(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if len(body) > maxJSONBody {
+		return &otm.Error{Code: otm.ETOOLARGE, Message: fmt.Sprintf("The request body is larger than %d KB.", maxJSONBody>>10),
+			Fields: []otm.FieldError{{Field: "body", Message: "too large"}}}
+	}
+	if ct := strings.ToLower(c.Get(fiber.HeaderContentType)); !strings.HasPrefix(ct, "application/json") {
+		return otm.Invalid("Send JSON with Content-Type: application/json.", otm.FieldError{Field: "body", Message: "not JSON"})
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return otm.Invalid("The body must hold one JSON object.", otm.FieldError{Field: "body", Message: "trailing data after the JSON value"})
+	}
+	return nil
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return otm.Invalid("The body is not valid JSON.", otm.FieldError{Field: "body", Message: fmt.Sprintf("syntax error at byte %d", syn.Offset)})
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return otm.Invalid("A field has the wrong type.", otm.FieldError{Field: field, Message: fmt.Sprintf("must be %s, not %s", jsonType(typ.Type.Kind().String()), typ.Value)})
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return otm.Invalid("The body is empty or cut off.", otm.FieldError{Field: "body", Message: "incomplete JSON"})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return otm.Invalid("The body has a field this endpoint does not know.", otm.FieldError{Field: name, Message: "unknown field"})
+	}
+	return otm.Invalid("The body could not be read.", otm.FieldError{Field: "body", Message: err.Error()})
+}
+
+func jsonType(kind string) string {
+	switch kind {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "bool":
+		return "true or false"
+	}
+	return "a number"
+}
+
+// queryInt reads an integer query parameter; def when absent.
+func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
+	s := c.Query(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, otm.Invalid("A query parameter is not valid.", otm.FieldError{Field: name, Message: "must be a whole number"})
+	}
+	return n, nil
+}

@@ -1,0 +1,355 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/search"
+)
+
+// contentJSON is the part of a mentor profile its owner writes (PUT body).
+type contentJSON struct {
+	Headline     string                  `json:"headline"`
+	Bio          string                  `json:"bio"`
+	Topics       []string                `json:"topics"`
+	Skills       []string                `json:"skills"`
+	Languages    []string                `json:"languages"`
+	Country      string                  `json:"country"`
+	Availability moderation.Availability `json:"availability"`
+	Interests    []string                `json:"interests"`
+	LinkedInURL  string                  `json:"linkedinUrl"`
+	ShowPicture  bool                    `json:"showPicture"`
+	Visibility   moderation.Visibility   `json:"visibility"`
+}
+
+func contentOf(c moderation.Content) contentJSON {
+	nz := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	return contentJSON{Headline: c.Headline, Bio: c.Bio, Topics: nz(c.Topics), Skills: nz(c.Skills), Languages: nz(c.Languages),
+		Country: c.Country, Availability: c.Availability, Interests: nz(c.Interests), LinkedInURL: c.LinkedInURL,
+		ShowPicture: c.ShowPicture, Visibility: c.Visibility}
+}
+
+func (j contentJSON) content() moderation.Content {
+	return moderation.Content{Headline: j.Headline, Bio: j.Bio, Topics: j.Topics, Skills: j.Skills, Languages: j.Languages,
+		Country: j.Country, Availability: j.Availability, Interests: j.Interests, LinkedInURL: j.LinkedInURL,
+		ShowPicture: j.ShowPicture, Visibility: j.Visibility}
+}
+
+type decisionJSON struct {
+	Decision string    `json:"decision"`
+	Reason   string    `json:"reason,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+type publicOrgJSON struct {
+	Name     string `json:"name"`
+	Verified bool   `json:"verified"`
+}
+
+// profileJSON is the owner's (and curators') view of an application.
+type profileJSON struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+	contentJSON
+	Name            string         `json:"name"`
+	Organization    *publicOrgJSON `json:"organization"`
+	Public          bool           `json:"public"`
+	PendingRevision bool           `json:"pendingRevision"`
+	Published       *contentJSON   `json:"published"`
+	Decision        *decisionJSON  `json:"decision"`
+	Version         int64          `json:"version"`
+	CreatedAt       time.Time      `json:"createdAt"`
+	UpdatedAt       time.Time      `json:"updatedAt"`
+	SubmittedAt     *time.Time     `json:"submittedAt,omitempty"`
+	PublishedAt     *time.Time     `json:"publishedAt,omitempty"`
+}
+
+func profileOf(p *moderation.Profile) profileJSON {
+	out := profileJSON{ID: p.ID, Status: p.Status, contentJSON: contentOf(p.Draft), Name: p.Name,
+		Public: p.Public(), PendingRevision: p.PendingRevision(), Version: p.Version,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt}
+	if p.OrgName != "" {
+		out.Organization = &publicOrgJSON{Name: p.OrgName, Verified: p.OrgVerified}
+	}
+	if p.Published != nil {
+		pub := contentOf(*p.Published)
+		out.Published = &pub
+	}
+	if p.Decision != nil {
+		out.Decision = &decisionJSON{Decision: p.Decision.Decision, Reason: p.Decision.Reason, At: p.Decision.At}
+	}
+	return out
+}
+
+// curatorProfileJSON adds what only curators see.
+type curatorProfileJSON struct {
+	profileJSON
+	OwnerID  string               `json:"ownerId"`
+	Email    string               `json:"email"`
+	Comments []moderation.Comment `json:"comments"`
+	Curator  string               `json:"decidedBy,omitempty"`
+}
+
+func (s *Server) getMyProfile(c *fiber.Ctx) error {
+	p, err := s.cfg.Moderation.MyProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(profileOf(p))
+}
+
+func (s *Server) putMyProfile(c *fiber.Ctx) error {
+	if _, err := requireUser(c); err != nil {
+		return err
+	}
+	var body contentJSON
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	p, err := s.cfg.Moderation.SaveProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body.content())
+	if err != nil {
+		return err
+	}
+	return c.JSON(profileOf(p))
+}
+
+func (s *Server) submitMyProfile(c *fiber.Ctx) error {
+	p, err := s.cfg.Moderation.SubmitProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(profileOf(p))
+}
+
+func (s *Server) withdrawMyProfile(c *fiber.Ctx) error {
+	p, err := s.cfg.Moderation.WithdrawProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(profileOf(p))
+}
+
+// listApplications answers GET /api/v1/moderation/applications?status=&limit=&offset=.
+func (s *Server) listApplications(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 50)
+	if err != nil {
+		return err
+	}
+	offset, err := queryInt(c, "offset", 0)
+	if err != nil {
+		return err
+	}
+	items, total, err := s.cfg.Moderation.Queue(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("status"), limit, offset)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": items, "total": total, "limit": limit, "offset": offset})
+}
+
+func curatorView(p *moderation.Profile) curatorProfileJSON {
+	out := curatorProfileJSON{profileJSON: profileOf(p), OwnerID: p.OwnerID, Email: p.Email, Comments: p.Comments}
+	if out.Comments == nil {
+		out.Comments = []moderation.Comment{}
+	}
+	if p.Decision != nil {
+		out.Curator = p.Decision.CuratorName
+	}
+	return out
+}
+
+func (s *Server) getApplication(c *fiber.Ctx) error {
+	p, err := s.cfg.Moderation.Application(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(curatorView(p))
+}
+
+type decisionBody struct {
+	Decision string `json:"decision"`
+	Reason   string `json:"reason"`
+	Version  int64  `json:"version"`
+}
+
+func (s *Server) decideApplication(c *fiber.Ctx) error {
+	pr, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body decisionBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	p, err := s.cfg.Moderation.Decide(c.UserContext(), pr, c.Params("id"), body.Decision, body.Reason, body.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(curatorView(p))
+}
+
+type commentBody struct {
+	Text string `json:"text"`
+}
+
+func (s *Server) commentApplication(c *fiber.Ctx) error {
+	pr, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body commentBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	p, err := s.cfg.Moderation.AddComment(c.UserContext(), pr, c.Params("id"), body.Text)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(curatorView(p))
+}
+
+// auditOf answers GET /api/v1/moderation/applications/{id}/audit.
+func (s *Server) applicationAudit(c *fiber.Ctx) error {
+	p, err := s.cfg.Moderation.Application(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	entries, err := s.cfg.Audit.BySubject(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": entries})
+}
+
+// mentorJSON is a public mentor card: the published version's public fields.
+type mentorJSON struct {
+	ID           string            `json:"id"`
+	Status       string            `json:"status"`
+	Name         string            `json:"name"`
+	Organization publicOrgJSON     `json:"organization"`
+	Industry     string            `json:"industry,omitempty"`
+	Headline     string            `json:"headline"`
+	Bio          string            `json:"bio"`
+	Topics       []string          `json:"topics"`
+	Skills       []string          `json:"skills"`
+	Languages    []string          `json:"languages"`
+	Country      string            `json:"country"`
+	Availability *availabilityJSON `json:"availability,omitempty"`
+	Interests    []string          `json:"interests,omitempty"`
+	LinkedInURL  string            `json:"linkedinUrl,omitempty"`
+	Picture      string            `json:"picture,omitempty"`
+	PublishedAt  time.Time         `json:"publishedAt"`
+	Highlights   map[string]string `json:"highlights,omitempty"`
+}
+
+type availabilityJSON struct {
+	HoursPerMonth int  `json:"hoursPerMonth"`
+	Paused        bool `json:"paused,omitempty"`
+}
+
+func mentorOf(d *search.Document) mentorJSON {
+	m := mentorJSON{ID: d.ID, Status: moderation.StatusApproved, Name: d.Name,
+		Organization: publicOrgJSON{Name: d.Organization, Verified: d.OrgVerified}, Industry: d.Industry,
+		Headline: d.Headline, Bio: d.Bio, Topics: d.Topics, Skills: d.Skills, Languages: d.Languages, Country: d.Country,
+		Interests: d.Interests, Picture: d.Picture, PublishedAt: d.PublishedAt}
+	if d.HoursPerMonth > 0 {
+		m.Availability = &availabilityJSON{HoursPerMonth: d.HoursPerMonth}
+	}
+	return m
+}
+
+// listMentors answers GET /api/v1/mentors from the search index only.
+func (s *Server) listMentors(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 20)
+	if err != nil {
+		return err
+	}
+	offset, err := queryInt(c, "offset", 0)
+	if err != nil {
+		return err
+	}
+	args := c.Context().QueryArgs()
+	multi := func(name string) []string {
+		var out []string
+		for _, v := range args.PeekMulti(name) {
+			if len(v) > 0 {
+				out = append(out, string(v))
+			}
+		}
+		return out
+	}
+	q := search.Query{Q: c.Query("q"), Topics: multi("topic"), Languages: multi("language"), Countries: multi("country"), Limit: limit, Offset: offset}
+	if len(q.Q) > 500 {
+		return otm.Invalid("The query is too long.", otm.FieldError{Field: "q", Message: "at most 500 characters"})
+	}
+	res, err := s.cfg.Search.Search(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	hits := make([]mentorJSON, 0, len(res.Hits))
+	for i := range res.Hits {
+		m := mentorOf(&res.Hits[i].Document)
+		m.Highlights = res.Hits[i].Highlights
+		hits = append(hits, m)
+	}
+	facets := res.Facets
+	if facets == nil {
+		facets = map[string]map[string]int{}
+	}
+	return c.JSON(fiber.Map{"hits": hits, "total": res.Total, "facets": facets, "limit": q.Limit, "offset": q.Offset})
+}
+
+// getMentor answers GET /api/v1/mentors/{id}: the public card from the index;
+// signed-in executives and curators also get what the owner showed them.
+func (s *Server) getMentor(c *fiber.Ctx) error {
+	d, err := s.cfg.Search.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		if otm.ErrorCode(err) == otm.ENOTFOUND {
+			return otm.Errorf(otm.ENOTFOUND, "Mentor not found.")
+		}
+		return err
+	}
+	m := mentorOf(d)
+	if p := otm.PrincipalFromContext(c.UserContext()); p != nil {
+		r, err := s.cfg.Moderation.RestrictedView(c.UserContext(), p, d.ID)
+		if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+			return err
+		}
+		if r != nil {
+			if r.Interests != nil {
+				m.Interests = r.Interests
+			}
+			if r.HoursPerMonth > 0 || r.Paused {
+				m.Availability = &availabilityJSON{HoursPerMonth: r.HoursPerMonth, Paused: r.Paused}
+			}
+			m.LinkedInURL = r.LinkedInURL
+		}
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+	}
+	return c.JSON(m)
+}
+
+func (s *Server) listTopics(c *fiber.Ctx) error {
+	ts := s.cfg.Moderation.Topics()
+	type topicJSON struct {
+		ID     string            `json:"id"`
+		Labels map[string]string `json:"labels"`
+		Core   bool              `json:"core"`
+	}
+	out := make([]topicJSON, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, topicJSON{ID: t.ID, Labels: map[string]string{"en": t.LabelEN, "de": t.LabelDE}, Core: t.Core})
+	}
+	return c.JSON(fiber.Map{"topics": out})
+}

@@ -1,0 +1,97 @@
+// Package audit keeps the append-only record of curator decisions and role
+// changes: who did what to whom, when and why. Entries are never updated,
+// except that erasing a person replaces their id with a pseudonym.
+package audit
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Actions recorded in the log.
+const (
+	ActionApplicationSubmit         = "application.submit"
+	ActionApplicationApprove        = "application.approve"
+	ActionApplicationReject         = "application.reject"
+	ActionApplicationRequestChanges = "application.request_changes"
+	ActionApplicationWithdraw       = "application.withdraw"
+	ActionApplicationComment        = "application.comment"
+	ActionRoleGrant                 = "role.grant"
+	ActionRoleRevoke                = "role.revoke"
+	ActionAccountDelete             = "account.delete"
+)
+
+// Entry is one audit record.
+type Entry struct {
+	ID            string    `bson:"_id" json:"id"`
+	At            time.Time `bson:"at" json:"at"`
+	ActorID       string    `bson:"actorId" json:"actorId"` // user id, "system" or a pseudonym
+	ActorName     string    `bson:"actorName,omitempty" json:"actorName,omitempty"`
+	Action        string    `bson:"action" json:"action"`
+	SubjectType   string    `bson:"subjectType" json:"subjectType"` // "mentor_profile", "user"
+	SubjectID     string    `bson:"subjectId" json:"subjectId"`
+	SubjectUserID string    `bson:"subjectUserId" json:"subjectUserId"` // whom it is about
+	Reason        string    `bson:"reason,omitempty" json:"reason,omitempty"`
+	Details       string    `bson:"details,omitempty" json:"details,omitempty"`
+}
+
+// Log is the audit log.
+type Log struct {
+	store *mongoStore
+	now   func() time.Time
+}
+
+// New returns the audit log over db.
+func New(db *mongo.Database) *Log {
+	return &Log{store: newMongoStore(db), now: time.Now}
+}
+
+// EnsureIndexes creates the log's indexes.
+func (l *Log) EnsureIndexes(ctx context.Context) error { return l.store.ensureIndexes(ctx) }
+
+// Record appends an entry; ID and At are set here.
+func (l *Log) Record(ctx context.Context, e Entry) error {
+	e.At = l.now().UTC()
+	e.ID = newID(e.At)
+	return l.store.insert(ctx, &e)
+}
+
+// BySubject returns the entries about one object, oldest first.
+func (l *Log) BySubject(ctx context.Context, subjectID string) ([]Entry, error) {
+	return l.store.find(ctx, "subjectId", subjectID)
+}
+
+// ByUser returns every entry about a person, oldest first.
+func (l *Log) ByUser(ctx context.Context, userID string) ([]Entry, error) {
+	return l.store.find(ctx, "subjectUserId", userID)
+}
+
+// ByActor returns every entry a person wrote, oldest first.
+func (l *Log) ByActor(ctx context.Context, userID string) ([]Entry, error) {
+	return l.store.find(ctx, "actorId", userID)
+}
+
+// Pseudonymize replaces a person's id, as subject and as actor, by one
+// random pseudonym (and drops their name), so the log keeps its shape but no
+// longer points at them. It returns the pseudonym.
+func (l *Log) Pseudonymize(ctx context.Context, userID string) (string, error) {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	pseudo := "erased-" + hex.EncodeToString(b)
+	if err := l.store.replaceUser(ctx, userID, pseudo); err != nil {
+		return "", err
+	}
+	return pseudo, nil
+}
+
+// newID makes ids that sort by time.
+func newID(t time.Time) string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("a_%016x%s", t.UnixNano(), hex.EncodeToString(b))
+}

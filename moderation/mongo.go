@@ -1,0 +1,321 @@
+package moderation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/mongostore"
+)
+
+// mongoStore keeps profiles and two small derived collections, so that no
+// request has to scan the large profiles collection (the embedded database
+// scans on every non-_id filter):
+//   - review_queue: one entry per profile that is not simply approved, for the
+//     curators' queue;
+//   - search_outbox: one entry per profile whose change the index has not seen
+//     yet, written before the profile itself, so no change is lost.
+//
+// With cache on (the embedded, single-process mode) profiles are also kept in
+// memory and written through on every change.
+type mongoStore struct {
+	profiles, queueC, outbox, topicsC *mongo.Collection
+
+	cacheOn bool
+	mu      sync.RWMutex
+	cache   map[string]*Profile
+}
+
+const cacheMax = 50000
+
+func newMongoStore(db *mongo.Database) *mongoStore {
+	return &mongoStore{
+		profiles: db.Collection("mentor_profiles"),
+		queueC:   db.Collection("review_queue"),
+		outbox:   db.Collection("search_outbox"),
+		topicsC:  db.Collection("topics"),
+		cache:    map[string]*Profile{},
+	}
+}
+
+func (m *mongoStore) ensureIndexes(ctx context.Context) error {
+	if _, err := m.queueC.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "submittedAt", Value: 1}}}); err != nil {
+		return fmt.Errorf("moderation: create index: %w", err)
+	}
+	return nil
+}
+
+func mapErr(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return otm.Errorf(otm.ENOTFOUND, "%s not found.", what)
+	case mongostore.IsDuplicateKey(err):
+		return otm.Errorf(otm.ECONFLICT, "%s already exists.", what)
+	}
+	return fmt.Errorf("moderation: %s: %w", what, err)
+}
+
+// copyProfile returns a deep enough copy that callers cannot change the cache.
+func copyProfile(p *Profile) *Profile {
+	c := *p
+	c.Draft = copyContent(p.Draft)
+	if p.Published != nil {
+		pub := copyContent(*p.Published)
+		c.Published = &pub
+	}
+	if p.Decision != nil {
+		d := *p.Decision
+		c.Decision = &d
+	}
+	c.Comments = append([]Comment{}, p.Comments...)
+	return &c
+}
+
+func copyContent(c Content) Content {
+	c.Topics, c.Skills, c.Languages, c.Interests = cloneS(c.Topics), cloneS(c.Skills), cloneS(c.Languages), cloneS(c.Interests)
+	return c
+}
+
+func (m *mongoStore) cached(id string) (*Profile, bool) {
+	if !m.cacheOn {
+		return nil, false
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	p, ok := m.cache[id]
+	if !ok {
+		return nil, false
+	}
+	return copyProfile(p), true
+}
+
+func (m *mongoStore) remember(p *Profile) {
+	if !m.cacheOn {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.cache) >= cacheMax {
+		for k := range m.cache { // evict an arbitrary entry
+			delete(m.cache, k)
+			break
+		}
+	}
+	m.cache[p.ID] = copyProfile(p)
+}
+
+func (m *mongoStore) forget(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.cache, id)
+}
+
+func (m *mongoStore) get(ctx context.Context, id string) (*Profile, error) {
+	if p, ok := m.cached(id); ok {
+		return p, nil
+	}
+	var p Profile
+	if err := m.profiles.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&p); err != nil {
+		return nil, mapErr(err, "Application")
+	}
+	m.remember(&p)
+	return copyProfile(&p), nil
+}
+
+// insert stores a new profile (version 1).
+func (m *mongoStore) insert(ctx context.Context, p *Profile) error {
+	if err := m.putOutbox(ctx, p.ID, p.Version); err != nil {
+		return err
+	}
+	if _, err := m.profiles.InsertOne(ctx, p); err != nil {
+		return mapErr(err, "Application")
+	}
+	m.remember(p)
+	return m.putQueue(ctx, p)
+}
+
+// replace writes p if the stored version is still expected, and bumps p's
+// version. Errors: ECONFLICT when someone else changed it first, ENOTFOUND.
+func (m *mongoStore) replace(ctx context.Context, p *Profile, expected int64) error {
+	p.Version = expected + 1
+	if err := m.putOutbox(ctx, p.ID, p.Version); err != nil {
+		return err
+	}
+	res, err := m.profiles.ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}, {Key: "version", Value: expected}}, p)
+	if err != nil {
+		m.forget(p.ID)
+		return mapErr(err, "Application")
+	}
+	if res.MatchedCount == 0 {
+		m.forget(p.ID)
+		if _, err := m.get(ctx, p.ID); err != nil {
+			return err
+		}
+		return otm.Errorf(otm.ECONFLICT, "The application was changed by someone else meanwhile. Reload it and try again.")
+	}
+	m.remember(p)
+	return m.putQueue(ctx, p)
+}
+
+// queueDoc is a review_queue entry.
+type queueDoc struct {
+	QueueEntry `bson:",inline"`
+}
+
+func (m *mongoStore) putQueue(ctx context.Context, p *Profile) error {
+	if p.Status == StatusApproved {
+		_, err := m.queueC.DeleteOne(ctx, bson.D{{Key: "_id", Value: p.ID}})
+		return mapErr(err, "Queue entry")
+	}
+	e := QueueEntry{ID: p.ID, Status: p.Status, Name: p.Name, OrgName: p.OrgName, Headline: p.Draft.Headline,
+		Revision: p.Published != nil, Version: p.Version, SubmittedAt: p.CreatedAt}
+	if p.SubmittedAt != nil {
+		e.SubmittedAt = *p.SubmittedAt
+	}
+	_, err := m.queueC.ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, queueDoc{e}, options.Replace().SetUpsert(true))
+	return mapErr(err, "Queue entry")
+}
+
+func (m *mongoStore) queue(ctx context.Context, status string, limit, offset int) ([]QueueEntry, int, error) {
+	filter := bson.D{{Key: "status", Value: status}}
+	total, err := m.queueC.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, mapErr(err, "Queue")
+	}
+	cur, err := m.queueC.Find(ctx, filter, options.Find().
+		SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}).
+		SetSkip(int64(offset)).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, 0, mapErr(err, "Queue")
+	}
+	out := []QueueEntry{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, 0, mapErr(err, "Queue")
+	}
+	return out, int(total), nil
+}
+
+type outboxDoc struct {
+	ID      string    `bson:"_id"`
+	Version int64     `bson:"version"`
+	At      time.Time `bson:"at"`
+}
+
+// putOutbox records that id changed to version; an entry is only ever raised.
+func (m *mongoStore) putOutbox(ctx context.Context, id string, version int64) error {
+	_, err := m.outbox.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, outboxDoc{ID: id, Version: version, At: time.Now().UTC()}, options.Replace().SetUpsert(true))
+	return mapErr(err, "Outbox entry")
+}
+
+func (m *mongoStore) pendingOutbox(ctx context.Context, limit int) ([]outboxDoc, error) {
+	cur, err := m.outbox.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, mapErr(err, "Outbox")
+	}
+	var out []outboxDoc
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Outbox")
+	}
+	return out, nil
+}
+
+// markIndexed removes the outbox entry unless a newer change arrived, and
+// records the indexed version on the profile.
+func (m *mongoStore) markIndexed(ctx context.Context, id string, version int64) error {
+	if _, err := m.outbox.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: bson.D{{Key: "$lte", Value: version}}}}); err != nil {
+		return mapErr(err, "Outbox entry")
+	}
+	_, err := m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: version}}}})
+	if err == nil {
+		m.mu.Lock()
+		if p, ok := m.cache[id]; ok && p.Version == version {
+			p.IndexedVer = version
+		}
+		m.mu.Unlock()
+	}
+	return mapErr(err, "Application")
+}
+
+// all calls fn for every stored profile.
+func (m *mongoStore) all(ctx context.Context, fn func(*Profile) error) error {
+	cur, err := m.profiles.Find(ctx, bson.D{}, options.Find().SetBatchSize(500))
+	if err != nil {
+		return mapErr(err, "Applications")
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var p Profile
+		if err := cur.Decode(&p); err != nil {
+			return mapErr(err, "Application")
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
+	}
+	return mapErr(cur.Err(), "Applications")
+}
+
+// insertMany stores many new profiles at once (demo seeding); they are marked
+// indexed by the caller's bulk indexing.
+func (m *mongoStore) insertMany(ctx context.Context, ps []*Profile) error {
+	docs := make([]any, len(ps))
+	for i, p := range ps {
+		docs[i] = p
+	}
+	if _, err := m.profiles.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
+		return mapErr(err, "Applications")
+	}
+	for _, p := range ps {
+		m.remember(p)
+	}
+	return nil
+}
+
+// erase deletes a profile and its derived entries.
+func (m *mongoStore) erase(ctx context.Context, id string) error {
+	for _, c := range []*mongo.Collection{m.profiles, m.queueC, m.outbox} {
+		if _, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+			return mapErr(err, "Application")
+		}
+	}
+	m.forget(id)
+	return nil
+}
+
+func (m *mongoStore) seedTopics(ctx context.Context, ts []Topic) error {
+	for _, t := range ts {
+		if _, err := m.topicsC.UpdateOne(ctx, bson.D{{Key: "_id", Value: t.ID}},
+			bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "labelEn", Value: t.LabelEN}, {Key: "labelDe", Value: t.LabelDE}, {Key: "core", Value: t.Core}, {Key: "order", Value: t.Order}}}},
+			options.UpdateOne().SetUpsert(true)); err != nil && !mongostore.IsDuplicateKey(err) {
+			return mapErr(err, "Topic")
+		}
+	}
+	return nil
+}
+
+func (m *mongoStore) topics(ctx context.Context) ([]Topic, error) {
+	cur, err := m.topicsC.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, mapErr(err, "Topics")
+	}
+	var out []Topic
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Topics")
+	}
+	return out, nil
+}
+
+func (m *mongoStore) putTopic(ctx context.Context, t *Topic) error {
+	_, err := m.topicsC.ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}}, t, options.Replace().SetUpsert(true))
+	return mapErr(err, "Topic")
+}

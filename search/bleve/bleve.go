@@ -1,0 +1,461 @@
+// Package bleve implements search.Index with an embedded Bleve index, used when no
+// Meilisearch is configured.
+//
+// The engine follows Meilisearch's defaults where it can:
+//   - Text is analysed without stop-word removal (unicode word segmentation, ASCII
+//     folding, lower case), so "mentor with AI" still matches a text containing
+//     "with", and "Müller" matches "muller".
+//   - Each query word matches with Meilisearch's typo thresholds: exact below 5
+//     letters, 1 typo from 5, 2 typos from 9 letters; the last word also matches as a
+//     prefix (search-as-you-type). At most 10 words count.
+//   - Searchable fields, most important first: name, headline, topics (ids and their
+//     words), skills, bio, then organization and interests.
+//
+// Known differences from Meilisearch:
+//   - Words combine with a plain AND: every word must match some searchable field.
+//     Meilisearch's default matching strategy ("last") instead drops words from the
+//     end of the query until documents match, so it may return documents that lack the
+//     last words where this engine returns nothing.
+//   - Typos are counted as Levenshtein distance: swapping two letters costs 2 here and
+//     1 in Meilisearch (Damerau). The prefix of the last word must be typed without a
+//     typo here; Meilisearch tolerates typos in prefixes too.
+//   - Ranking is TF-IDF with field boosts and a penalty per typo, not Meilisearch's
+//     bucket sort (words, typo, proximity, attribute, exactness); word proximity is
+//     not considered.
+//   - Highlights mark whole words that match a query word (exactly, within the typo
+//     budget, or by prefix for the last word) and HTML-escape the rest.
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/search"
+)
+
+// mappingVersion names the index layout. Open discards an on-disk index of another
+// version (the index is a copy of the database and is rebuilt from it).
+const mappingVersion = "otm-mentors-1"
+
+var mappingVersionKey = []byte("otm:mapping-version")
+
+// analyzerName is the custom text analyzer: no stop words, folding, lower case.
+const analyzerName = "otm_text"
+
+// Index field names. Text fields are searchable; keyword fields filter and facet.
+const (
+	fieldName         = "name"
+	fieldHeadline     = "headline"
+	fieldTopicsText   = "topics"
+	fieldSkills       = "skills"
+	fieldBio          = "bio"
+	fieldOrganization = "organization"
+	fieldInterests    = "interests"
+	fieldTopic        = "topic"     // keyword
+	fieldLanguage     = "language"  // keyword
+	fieldCountry      = "country"   // keyword
+	fieldPublished    = "published" // numeric: microseconds since the epoch
+	fieldSource       = "doc"       // stored JSON of the search.Document, not indexed
+)
+
+// searchFields lists the searchable fields and their boosts, most important first.
+var searchFields = []struct {
+	name  string
+	boost float64
+}{
+	{fieldName, 10},
+	{fieldHeadline, 6},
+	{fieldTopicsText, 4},
+	{fieldSkills, 3},
+	{fieldBio, 1.5},
+	{fieldOrganization, 0.8},
+	{fieldInterests, 0.8},
+}
+
+// facetSize is the number of values returned per facet: more than there are countries,
+// languages or topics, so every value is returned.
+const facetSize = 1000
+
+// Index is a search.Index backed by Bleve. It is safe for concurrent use.
+type Index struct {
+	mu       sync.RWMutex // guards closed; Close waits for running calls
+	closed   bool
+	bi       blevelib.Index
+	analyzer analysis.Analyzer
+	fresh    bool
+}
+
+var (
+	_ search.Index    = (*Index)(nil)
+	_ search.IDLister = (*Index)(nil)
+)
+
+// Open opens the index at dir, or creates it (and its parent directories) if dir does
+// not exist or holds an index of an older layout. Fresh reports whether the index was
+// created, in which case the caller should fill it with search.Rebuild.
+func Open(dir string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
+		bi, err := blevelib.Open(dir)
+		if err != nil {
+			return nil, fmt.Errorf("bleve: open %s: %w", dir, err)
+		}
+		if v, err := bi.GetInternal(mappingVersionKey); err == nil && string(v) == mappingVersion {
+			return newIndex(bi, false)
+		}
+		// An index of another layout: drop it, it is rebuilt from the database.
+		if err := bi.Close(); err != nil {
+			return nil, fmt.Errorf("bleve: close outdated index %s: %w", dir, err)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("bleve: remove outdated index %s: %w", dir, err)
+		}
+	} else if entries, err := os.ReadDir(dir); err == nil {
+		if len(entries) > 0 {
+			return nil, fmt.Errorf("bleve: %s is not empty and holds no index", dir)
+		}
+		if err := os.Remove(dir); err != nil {
+			return nil, fmt.Errorf("bleve: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
+		return nil, fmt.Errorf("bleve: %w", err)
+	}
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	bi, err := blevelib.New(dir, m)
+	if err != nil {
+		return nil, fmt.Errorf("bleve: create %s: %w", dir, err)
+	}
+	if err := bi.SetInternal(mappingVersionKey, []byte(mappingVersion)); err != nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("bleve: %w", err)
+	}
+	return newIndex(bi, true)
+}
+
+// OpenMem returns a new in-memory index, for tests and demos.
+func OpenMem() (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	bi, err := blevelib.NewMemOnly(m)
+	if err != nil {
+		return nil, fmt.Errorf("bleve: %w", err)
+	}
+	return newIndex(bi, true)
+}
+
+func newIndex(bi blevelib.Index, fresh bool) (*Index, error) {
+	a := bi.Mapping().AnalyzerNamed(analyzerName)
+	if a == nil {
+		_ = bi.Close()
+		return nil, fmt.Errorf("bleve: analyzer %s missing from the index mapping", analyzerName)
+	}
+	return &Index{bi: bi, analyzer: a, fresh: fresh}, nil
+}
+
+// Fresh reports whether the index was created empty when it was opened (first start,
+// or an index of an older layout was discarded).
+func (x *Index) Fresh() bool { return x.fresh }
+
+// newMapping returns the index mapping: a static mapping of the fields above.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := blevelib.NewIndexMapping()
+	err := im.AddCustomAnalyzer(analyzerName, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []string{asciifolding.Name},
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{lowercase.Name},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bleve: analyzer: %w", err)
+	}
+	im.DefaultAnalyzer = analyzerName
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+
+	text := func() *mapping.FieldMapping {
+		f := blevelib.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := blevelib.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = true // facets
+		f.SkipFreqNorm = true
+		return f
+	}
+	dm := blevelib.NewDocumentStaticMapping()
+	for _, f := range searchFields {
+		dm.AddFieldMappingsAt(f.name, text())
+	}
+	for _, f := range []string{fieldTopic, fieldLanguage, fieldCountry} {
+		dm.AddFieldMappingsAt(f, kw())
+	}
+	published := blevelib.NewNumericFieldMapping()
+	published.Store = false
+	published.IncludeInAll = false
+	published.DocValues = true // sorting
+	dm.AddFieldMappingsAt(fieldPublished, published)
+
+	source := blevelib.NewTextFieldMapping()
+	source.Analyzer = keyword.Name
+	source.Index = false
+	source.Store = true
+	source.IncludeTermVectors = false
+	source.IncludeInAll = false
+	source.DocValues = false
+	dm.AddFieldMappingsAt(fieldSource, source)
+
+	im.DefaultMapping = dm
+	if err := im.Validate(); err != nil {
+		return nil, fmt.Errorf("bleve: mapping: %w", err)
+	}
+	return im, nil
+}
+
+// indexDoc is what Bleve indexes for one search.Document.
+func indexDoc(d search.Document) (map[string]any, error) {
+	src, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("bleve: encode document %s: %w", d.ID, err)
+	}
+	published := d.PublishedAt
+	if published.Before(time.Unix(0, 0)) {
+		published = time.Unix(0, 0)
+	}
+	topics := make([]string, len(d.Topics))
+	for i, t := range d.Topics {
+		topics[i] = lower(t)
+	}
+	langs := make([]string, len(d.Languages))
+	for i, l := range d.Languages {
+		langs[i] = lower(l)
+	}
+	m := map[string]any{
+		fieldName:         d.Name,
+		fieldHeadline:     d.Headline,
+		fieldTopicsText:   d.Topics,
+		fieldSkills:       d.Skills,
+		fieldBio:          d.Bio,
+		fieldOrganization: d.Organization,
+		fieldInterests:    d.Interests,
+		fieldTopic:        topics,
+		fieldLanguage:     langs,
+		fieldPublished:    float64(published.UnixMicro()),
+		fieldSource:       string(src),
+	}
+	if c := upper(d.Country); c != "" {
+		m[fieldCountry] = c
+	}
+	return m, nil
+}
+
+// acquire takes the read lock and fails if the index is closed; release with
+// x.mu.RUnlock.
+func (x *Index) acquire(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	x.mu.RLock()
+	if x.closed {
+		x.mu.RUnlock()
+		return otm.Errorf(otm.EUNAVAILABLE, "The search index is closed.")
+	}
+	return nil
+}
+
+// Upsert adds or replaces docs in one batch. It returns EINVALID for a document
+// without an ID.
+func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	for i := range docs {
+		if err := docs[i].Validate(); err != nil {
+			return err
+		}
+	}
+	if err := x.acquire(ctx); err != nil {
+		return err
+	}
+	defer x.mu.RUnlock()
+	b := x.bi.NewBatch()
+	for _, d := range docs {
+		m, err := indexDoc(d)
+		if err != nil {
+			return err
+		}
+		if err := b.Index(d.ID, m); err != nil {
+			return fmt.Errorf("bleve: index %s: %w", d.ID, err)
+		}
+	}
+	if err := x.bi.Batch(b); err != nil {
+		return fmt.Errorf("bleve: batch: %w", err)
+	}
+	return nil
+}
+
+// Delete removes ids in one batch; missing ids are ignored.
+func (x *Index) Delete(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := x.acquire(ctx); err != nil {
+		return err
+	}
+	defer x.mu.RUnlock()
+	b := x.bi.NewBatch()
+	for _, id := range ids {
+		if id != "" {
+			b.Delete(id)
+		}
+	}
+	if b.Size() == 0 {
+		return nil
+	}
+	if err := x.bi.Batch(b); err != nil {
+		return fmt.Errorf("bleve: batch: %w", err)
+	}
+	return nil
+}
+
+// Get returns the document with id, or an ENOTFOUND error.
+func (x *Index) Get(ctx context.Context, id string) (*search.Document, error) {
+	if err := x.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer x.mu.RUnlock()
+	if id == "" {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Mentor profile not found.")
+	}
+	bd, err := x.bi.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("bleve: document %s: %w", id, err)
+	}
+	if bd == nil {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Mentor profile not found.")
+	}
+	var src []byte
+	bd.VisitFields(func(f bleveindex.Field) {
+		if f.Name() == fieldSource {
+			src = f.Value()
+		}
+	})
+	if src == nil {
+		return nil, fmt.Errorf("bleve: document %s has no stored source", id)
+	}
+	var d search.Document
+	if err := json.Unmarshal(src, &d); err != nil {
+		return nil, fmt.Errorf("bleve: decode document %s: %w", id, err)
+	}
+	return &d, nil
+}
+
+// Count returns the number of documents.
+func (x *Index) Count(ctx context.Context) (int, error) {
+	if err := x.acquire(ctx); err != nil {
+		return 0, err
+	}
+	defer x.mu.RUnlock()
+	n, err := x.bi.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("bleve: count: %w", err)
+	}
+	return int(n), nil
+}
+
+// Ping returns an error if the index is closed or cannot be read.
+func (x *Index) Ping(ctx context.Context) error {
+	_, err := x.Count(ctx)
+	return err
+}
+
+// IDs calls fn for every document ID, in ID order.
+func (x *Index) IDs(ctx context.Context, fn func(id string) error) error {
+	const page = 1000
+	var after []string
+	for {
+		req := blevelib.NewSearchRequestOptions(query.NewMatchAllQuery(), page, 0, false)
+		req.SortBy([]string{"_id"})
+		req.Score = blevelib.ScoreNone
+		req.SearchAfter = after
+		res, err := x.search(ctx, req)
+		if err != nil {
+			return err
+		}
+		for _, h := range res.Hits {
+			if err := fn(h.ID); err != nil {
+				return err
+			}
+		}
+		if len(res.Hits) < page {
+			return nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+// search runs req under the read lock.
+func (x *Index) search(ctx context.Context, req *blevelib.SearchRequest) (*blevelib.SearchResult, error) {
+	if err := x.acquire(ctx); err != nil {
+		return nil, err
+	}
+	defer x.mu.RUnlock()
+	res, err := x.bi.SearchInContext(ctx, req)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("bleve: search: %w", err)
+	}
+	return res, nil
+}
+
+// Close closes the index, waiting for running calls. Later calls return EUNAVAILABLE.
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return nil
+	}
+	x.closed = true
+	if err := x.bi.Close(); err != nil && !errors.Is(err, blevelib.ErrorIndexClosed) {
+		return fmt.Errorf("bleve: close: %w", err)
+	}
+	return nil
+}
+
+func lower(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+func upper(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }

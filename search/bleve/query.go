@@ -1,0 +1,182 @@
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	blevelib "github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/opentomentor/opentomentor/search"
+)
+
+// prefixBoost weighs a prefix match of the last word against a whole-word match.
+const prefixBoost = 0.5
+
+// word is one analysed query word.
+type word struct {
+	term   string // folded, lower-cased
+	typos  int    // Levenshtein distance allowed
+	prefix bool   // also matches as a prefix (the last word)
+}
+
+// typoBudget returns Meilisearch's default number of typos for a word: none below 5
+// letters, 1 from 5, 2 from 9.
+func typoBudget(term string) int {
+	switch n := utf8.RuneCountInString(term); {
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// words analyses q with the index's text analyzer and returns at most
+// search.MaxQueryWords words; the last one matches as a prefix too.
+func (x *Index) words(q string) []word {
+	if q == "" {
+		return nil
+	}
+	var ws []word
+	for _, t := range x.analyzer.Analyze([]byte(q)) {
+		if len(t.Term) == 0 || !utf8.Valid(t.Term) {
+			continue
+		}
+		term := string(t.Term)
+		ws = append(ws, word{term: term, typos: typoBudget(term)})
+		if len(ws) == search.MaxQueryWords {
+			break
+		}
+	}
+	if len(ws) > 0 {
+		ws[len(ws)-1].prefix = true
+	}
+	return ws
+}
+
+// textQuery requires every word to match some searchable field.
+func textQuery(ws []word) query.Query {
+	conj := make([]query.Query, 0, len(ws))
+	for _, w := range ws {
+		dis := make([]query.Query, 0, 2*len(searchFields))
+		for _, f := range searchFields {
+			fq := query.NewFuzzyQuery(w.term)
+			fq.SetFuzziness(w.typos) // 0: a plain term query
+			fq.SetField(f.name)
+			fq.SetBoost(f.boost)
+			dis = append(dis, fq)
+			if w.prefix {
+				pq := query.NewPrefixQuery(w.term)
+				pq.SetField(f.name)
+				pq.SetBoost(f.boost * prefixBoost)
+				dis = append(dis, pq)
+			}
+		}
+		conj = append(conj, query.NewDisjunctionQuery(dis))
+	}
+	return query.NewConjunctionQuery(conj)
+}
+
+// filterQuery returns the filters of q (OR within a facet, AND across facets), or nil.
+func filterQuery(q search.Query) query.Query {
+	var conj []query.Query
+	add := func(field string, values []string) {
+		if len(values) == 0 {
+			return
+		}
+		dis := make([]query.Query, len(values))
+		for i, v := range values {
+			tq := query.NewTermQuery(v)
+			tq.SetField(field)
+			dis[i] = tq
+		}
+		conj = append(conj, query.NewDisjunctionQuery(dis))
+	}
+	add(fieldTopic, q.Topics)
+	add(fieldLanguage, q.Languages)
+	add(fieldCountry, q.Countries)
+	if len(conj) == 0 {
+		return nil
+	}
+	return query.NewConjunctionQuery(conj)
+}
+
+// facetFields maps the facet names of search.Result to index fields.
+var facetFields = map[string]string{
+	search.FacetTopic:    fieldTopic,
+	search.FacetLanguage: fieldLanguage,
+	search.FacetCountry:  fieldCountry,
+}
+
+// Search runs q: see search.Index and the package documentation. It returns EINVALID
+// naming the field for a bad limit or offset; any Q is accepted.
+func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
+	q, err := q.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	ws := x.words(q.Q)
+	filter := filterQuery(q)
+
+	var bq query.Query
+	switch {
+	case len(ws) > 0 && filter != nil:
+		b := query.NewBooleanQuery(nil, nil, nil)
+		b.AddMust(textQuery(ws))
+		b.AddFilter(filter) // filters do not score
+		bq = b
+	case len(ws) > 0:
+		bq = textQuery(ws)
+	case filter != nil:
+		bq = filter
+	default:
+		bq = query.NewMatchAllQuery()
+	}
+
+	req := blevelib.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
+	req.Fields = []string{fieldSource}
+	if len(ws) > 0 {
+		req.SortBy([]string{"-_score", "-" + fieldPublished, "_id"})
+	} else {
+		req.SortBy([]string{"-" + fieldPublished, "_id"})
+		req.Score = blevelib.ScoreNone
+	}
+	for name, field := range facetFields {
+		req.AddFacet(name, blevelib.NewFacetRequest(field, facetSize))
+	}
+
+	res, err := x.search(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+
+	out := &search.Result{
+		Hits:   make([]search.Hit, 0, len(res.Hits)),
+		Total:  int(res.Total),
+		Facets: make(map[string]map[string]int, len(facetFields)),
+	}
+	for _, h := range res.Hits {
+		src, _ := h.Fields[fieldSource].(string)
+		var hit search.Hit
+		if err := json.Unmarshal([]byte(src), &hit.Document); err != nil {
+			return nil, fmt.Errorf("bleve: decode document %s: %w", h.ID, err)
+		}
+		if len(ws) > 0 {
+			hit.Highlights = highlights(&hit.Document, ws)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	for name := range facetFields {
+		counts := map[string]int{}
+		if fr := res.Facets[name]; fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				counts[t.Term] = t.Count
+			}
+		}
+		out.Facets[name] = counts
+	}
+	return out, nil
+}
