@@ -383,3 +383,11 @@ func truncate(s string, n int) string {
 	}
 	return string([]rune(s)[:n]) + "…"
 }
+
+// Validate cleans c as saving (complete=false) or submitting (complete=true)
+// would, without storing anything: for live validation in forms. Errors:
+// EINVALID naming every offending field.
+func (s *Service) Validate(c Content, complete bool) (Content, error) {
+	err := s.clean(&c, complete)
+	return c, err
+}
