@@ -15,20 +15,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opentomentor/opentomentor/account"
 	"github.com/opentomentor/opentomentor/api"
+	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/testenv"
+	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/bleve"
 )
 
 // harness is the platform's HTTP server over a fresh test database, listening
 // on a loopback port.
 type harness struct {
-	URL string
-	IDs *identity.Service
-	Srv *api.Server
+	URL     string
+	IDs     *identity.Service
+	Srv     *api.Server
+	Mod     *moderation.Service
+	Idx     search.Index
+	Log     *audit.Log
+	Indexer *search.Indexer
 }
 
-type harnessOption func(*identity.Config, *api.Config)
+type apiConfig = api.Config
+
+type harnessOption func(*identity.Config, *apiConfig)
 
 // newHarness starts a server whose identity providers are built by providers
 // once the server's base URL is known.
@@ -49,6 +60,7 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 		o(&icfg, &acfg)
 	}
 	ids, err := identity.NewService(testenv.DB(t), icfg)
+
 	if err != nil {
 		t.Fatalf("identity.NewService: %v", err)
 	}
@@ -56,6 +68,27 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 		t.Fatalf("EnsureIndexes: %v", err)
 	}
 	acfg.Identity = ids
+	idx, err := bleve.OpenMem()
+	if err != nil {
+		t.Fatalf("bleve.OpenMem: %v", err)
+	}
+	t.Cleanup(func() { _ = idx.Close() })
+	auditLog := audit.New(ids.DB())
+	if err := auditLog.EnsureIndexes(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mod := moderation.NewService(ids.DB(), moderation.Config{Directory: ids, Audit: auditLog, Index: idx, Logger: logger, CacheProfiles: true})
+	if err := mod.Init(context.Background()); err != nil {
+		t.Fatalf("moderation Init: %v", err)
+	}
+	indexer := search.NewIndexer(mod.IndexSource(), idx, logger)
+	mod.SetNotifier(indexer)
+	ictx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); indexer.Run(ictx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	acfg.Moderation, acfg.Audit, acfg.Search = mod, auditLog, idx
+	acfg.Accounts = account.New(ids, mod, auditLog)
 	srv := api.New(acfg)
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -63,7 +96,7 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	return &harness{URL: base, IDs: ids, Srv: srv}
+	return &harness{URL: base, IDs: ids, Srv: srv, Mod: mod, Idx: idx, Log: auditLog, Indexer: indexer}
 }
 
 // browser is a cookie-keeping HTTP client that does not follow redirects by

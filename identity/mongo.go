@@ -17,11 +17,13 @@ import (
 // mongoStore keeps users, organizations, sessions and login attempts. Hot
 // look-ups go by natural _id (session: token hash; user: issuer+subject hash).
 type mongoStore struct {
+	db                                    *mongo.Database
 	users, orgs, sessions, logins, grants *mongo.Collection
 }
 
 func newMongoStore(db *mongo.Database) *mongoStore {
 	return &mongoStore{
+		db:       db,
 		users:    db.Collection("users"),
 		orgs:     db.Collection("organizations"),
 		sessions: db.Collection("sessions"),

@@ -88,6 +88,9 @@ func NewService(db *mongo.Database, cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// DB returns the database the service keeps its collections in.
+func (s *Service) DB() *mongo.Database { return s.store.db }
+
 // EnsureIndexes creates the collections' indexes; it is idempotent.
 func (s *Service) EnsureIndexes(ctx context.Context) error { return s.store.ensureIndexes(ctx) }
 

@@ -38,6 +38,9 @@ type Config struct {
 	Notifier  Notifier     // may be nil
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// CacheProfiles keeps profiles in memory, written through on every change.
+	// Only coherent with one process: the embedded mode.
+	CacheProfiles bool
 }
 
 // Service runs applications and their review.
@@ -57,7 +60,9 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Service{store: newMongoStore(db), cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	st := newMongoStore(db)
+	st.cacheOn = cfg.CacheProfiles
+	return &Service{store: st, cfg: cfg, log: cfg.Logger, now: cfg.Now}
 }
 
 // Init creates indexes, seeds the topic vocabulary and loads it.

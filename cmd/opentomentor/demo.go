@@ -4,14 +4,30 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"fmt"
+	"time"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/identity/devidp"
+	"github.com/opentomentor/opentomentor/internal/demo"
+	"github.com/opentomentor/opentomentor/moderation"
 )
 
 // DemoOptions configure "opentomentor demo".
-type DemoOptions struct{}
+type DemoOptions struct {
+	Mentors int // synthetic published applications
+}
+
+// demoPending is how many synthetic applications wait in the curators' queue.
+const demoPending = 6
+
+func (o DemoOptions) validate() error {
+	if o.Mentors < 0 || o.Mentors > 200000 {
+		return fmt.Errorf("--mentors: %d is not between 0 and 200000", o.Mentors)
+	}
+	return nil
+}
 
 type demoPersona struct {
 	devidp.Persona
@@ -47,10 +63,16 @@ func demoPersonas() []devidp.Persona {
 	return out
 }
 
-// seedDemo writes the demo organizations and grants the personas their roles
-// (taking effect at their sign-in). It is idempotent.
-func seedDemo(ctx context.Context, ids *identity.Service, _ DemoOptions) error {
-	for _, o := range demoOrgs {
+// seedDemo writes the demo organizations, grants the personas their roles
+// (taking effect at their sign-in) and publishes synthetic mentors. It is
+// idempotent: mentors are seeded once per data directory.
+func seedDemo(ctx context.Context, p *Program, opts DemoOptions) error {
+	ids := p.Identity
+	orgs := demoOrgs
+	for _, o := range demo.Orgs() {
+		orgs = append(orgs, identity.Organization{ID: o.ID, Name: o.Name, Domains: []string{o.Domain}, Industry: o.Industry, Group: o.Group})
+	}
+	for _, o := range orgs {
 		o := o
 		o.Verified, o.Source = true, "demo"
 		if o.Competitors == nil {
@@ -60,11 +82,38 @@ func seedDemo(ctx context.Context, ids *identity.Service, _ DemoOptions) error {
 			return err
 		}
 	}
-	for _, p := range demoPeople {
-		if err := ids.GrantRolesByEmail(ctx, p.Email, p.Roles); err != nil {
+	for _, pp := range demoPeople {
+		if err := ids.GrantRolesByEmail(ctx, pp.Email, pp.Roles); err != nil {
 			return err
 		}
 	}
+	seeded, err := p.Moderation.Seeded(ctx)
+	if err != nil {
+		return err
+	}
+	if seeded > 0 {
+		p.Logger.Info("demo mentors already present; delete the data directory to seed anew", "mentors", seeded)
+		return nil
+	}
+	var topics []string
+	for _, t := range p.Moderation.Topics() {
+		topics = append(topics, t.ID)
+	}
+	start := time.Now()
+	ms := demo.Mentors(opts.Mentors+demoPending, 1, time.Now(), topics)
+	seeds := make([]moderation.SeedProfile, len(ms))
+	for i, m := range ms {
+		status := moderation.StatusApproved
+		if i >= opts.Mentors {
+			status = moderation.StatusSubmitted
+		}
+		seeds[i] = moderation.SeedProfile{OwnerID: fmt.Sprintf("u_demo%06d", i), Name: m.Name, Email: m.Email,
+			OrgID: m.Org.ID, OrgName: m.Org.Name, Industry: m.Org.Industry, Content: m.Content, Status: status, At: m.PublishedAt}
+	}
+	if err := p.Moderation.Seed(ctx, p.Search, seeds, 1000); err != nil {
+		return err
+	}
+	p.Logger.Info("demo mentors seeded", "published", opts.Mentors, "pending", demoPending, "took", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
 

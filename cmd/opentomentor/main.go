@@ -64,6 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var demo *DemoOptions
 	if cmd == "demo" {
 		demo = &DemoOptions{}
+		fs.IntVar(&demo.Mentors, "mentors", 200, "number of synthetic published mentor profiles")
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -74,6 +75,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := build()
 	if err != nil {
 		return fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	if demo != nil {
+		if err := demo.validate(); err != nil {
+			return err
+		}
 	}
 	p := &Program{Config: cfg, Demo: demo, Logger: newLogger(cfg, stderr), Getenv: getenv}
 	start := time.Now()

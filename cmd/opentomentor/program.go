@@ -7,14 +7,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/opentomentor/opentomentor/account"
 	"github.com/opentomentor/opentomentor/api"
+	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/frontend"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/identity/devidp"
+	"github.com/opentomentor/opentomentor/moderation"
 	"github.com/opentomentor/opentomentor/mongostore"
+	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/bleve"
 )
 
 // devProviderID is the id of the built-in development identity provider.
@@ -29,9 +35,13 @@ type Program struct {
 	Getenv func(string) string
 
 	// Set by Run.
-	BaseURL  string
-	Addr     string
-	Identity *identity.Service
+	BaseURL    string
+	Addr       string
+	Identity   *identity.Service
+	Moderation *moderation.Service
+	Audit      *audit.Log
+	Search     search.Index
+	Indexer    *search.Indexer
 
 	ln       net.Listener
 	store    *mongostore.Store
@@ -113,12 +123,15 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	if err := p.Identity.EnsureIndexes(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
+	if err := p.openServices(ctx); err != nil {
+		return err
+	}
 	if p.Demo != nil {
 		start := time.Now()
-		if err := seedDemo(ctx, p.Identity, *p.Demo); err != nil {
+		if err := seedDemo(ctx, p, *p.Demo); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		p.Logger.Info("demo data seeded", "took", time.Since(start).Round(time.Millisecond).String())
+		p.Logger.Info("demo data ready", "took", time.Since(start).Round(time.Millisecond).String())
 	}
 
 	pages, err := frontend.New(frontend.Config{
@@ -130,17 +143,26 @@ func (p *Program) Run(ctx context.Context) (err error) {
 			}
 			return out
 		},
-		Logger: p.Logger.With("component", "frontend"),
+		Logger:     p.Logger.With("component", "frontend"),
+		Moderation: p.Moderation,
+		Search:     p.Search,
+		Accounts:   account.New(p.Identity, p.Moderation, p.Audit),
+		Audit:      p.Audit,
 	})
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
 	srvCfg := api.Config{
-		BaseURL:  p.BaseURL,
-		Identity: p.Identity,
-		Pages:    pages,
+		BaseURL:    p.BaseURL,
+		Identity:   p.Identity,
+		Moderation: p.Moderation,
+		Accounts:   account.New(p.Identity, p.Moderation, p.Audit),
+		Audit:      p.Audit,
+		Search:     p.Search,
+		Pages:      pages,
 		ReadyChecks: []api.Check{
 			{Name: "database", Check: p.store.Ping},
+			{Name: "search", Check: p.Search.Ping},
 		},
 		TrustedProxies: cfg.TrustedProxies,
 		Logger:         p.Logger,
@@ -153,7 +175,11 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	bg, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	p.serveErr = make(chan error, 1)
-	p.wg.Add(2)
+	p.wg.Add(3)
+	go func() {
+		defer p.wg.Done()
+		p.Indexer.Run(bg)
+	}()
 	go func() {
 		defer p.wg.Done()
 		if err := p.server.Serve(p.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -164,6 +190,33 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		defer p.wg.Done()
 		p.sweep(bg)
 	}()
+	return nil
+}
+
+// openServices opens the search index and the services on the database.
+func (p *Program) openServices(ctx context.Context) error {
+	cfg := p.Config
+	if cfg.MeiliURL != "" {
+		return errors.New("OTM_MEILISEARCH_URL: the Meilisearch adapter is not built yet; unset it to use the embedded search engine")
+	}
+	idx, err := bleve.Open(filepath.Join(cfg.DataDir, "search", "mentors"))
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	p.Search = idx
+	p.Audit = audit.New(p.store.DB)
+	if err := p.Audit.EnsureIndexes(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	p.Moderation = moderation.NewService(p.store.DB, moderation.Config{
+		Directory: p.Identity, Audit: p.Audit, Index: p.Search,
+		Logger: p.Logger.With("component", "moderation"), CacheProfiles: p.store.Embedded,
+	})
+	if err := p.Moderation.Init(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	p.Indexer = search.NewIndexer(p.Moderation.IndexSource(), p.Search, p.Logger.With("component", "indexer"))
+	p.Moderation.SetNotifier(p.Indexer)
 	return nil
 }
 
@@ -200,6 +253,9 @@ func (p *Program) Close() error {
 	p.wg.Wait()
 	if p.devIDP != nil {
 		errs = append(errs, p.devIDP.Close())
+	}
+	if p.Search != nil {
+		errs = append(errs, p.Search.Close())
 	}
 	if p.store != nil {
 		errs = append(errs, p.store.Close(ctx))

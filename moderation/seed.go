@@ -1,0 +1,85 @@
+package moderation
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/search"
+)
+
+// SeedProfile is one synthetic application for the demo.
+type SeedProfile struct {
+	OwnerID, Name, Email     string
+	OrgID, OrgName, Industry string
+	Content                  Content
+	Status                   string // approved or submitted
+	At                       time.Time
+}
+
+// Seeded reports how many demo mentors were seeded before, 0 if none.
+func (s *Service) Seeded(ctx context.Context) (int, error) {
+	var m struct {
+		Mentors int `bson:"mentors"`
+	}
+	err := s.store.meta().FindOne(ctx, bson.D{{Key: "_id", Value: "demo"}}).Decode(&m)
+	if otm.ErrorCode(mapErr(err, "Demo marker")) == otm.ENOTFOUND {
+		return 0, nil
+	} else if err != nil {
+		return 0, mapErr(err, "Demo marker")
+	}
+	return m.Mentors, nil
+}
+
+// Seed stores synthetic applications in bulk: approved ones go into the index
+// first (so a profile in the database is never missing from it), then into the
+// database marked as indexed. Every entry is validated like a submission.
+func (s *Service) Seed(ctx context.Context, idx search.Index, in []SeedProfile, batch int) error {
+	if batch <= 0 {
+		batch = 1000
+	}
+	for start := 0; start < len(in); start += batch {
+		end := min(start+batch, len(in))
+		profiles := make([]*Profile, 0, end-start)
+		docs := make([]search.Document, 0, end-start)
+		for _, sp := range in[start:end] {
+			c := sp.Content
+			if err := s.clean(&c, true); err != nil {
+				return err
+			}
+			at := sp.At.UTC()
+			p := &Profile{ID: ProfileIDFor(sp.OwnerID), OwnerID: sp.OwnerID, Name: sp.Name, Email: sp.Email,
+				OrgID: sp.OrgID, OrgName: sp.OrgName, OrgVerified: sp.OrgID != "", Industry: sp.Industry,
+				Status: sp.Status, Draft: c, Comments: []Comment{}, Version: 1, IndexedVer: 1,
+				CreatedAt: at, UpdatedAt: at, SubmittedAt: &at, Demo: true}
+			if sp.Status == StatusApproved {
+				pub := copyContent(c)
+				p.Published, p.PublishedAt = &pub, &at
+				docs = append(docs, *Document(p))
+			}
+			profiles = append(profiles, p)
+		}
+		if len(docs) > 0 {
+			if err := idx.Upsert(ctx, docs...); err != nil {
+				return err
+			}
+		}
+		if err := s.store.insertMany(ctx, profiles); err != nil {
+			return err
+		}
+		for _, p := range profiles {
+			if p.Status != StatusApproved {
+				if err := s.store.putQueue(ctx, p); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	_, err := s.store.meta().ReplaceOne(ctx, bson.D{{Key: "_id", Value: "demo"}},
+		bson.D{{Key: "_id", Value: "demo"}, {Key: "mentors", Value: len(in)}, {Key: "at", Value: time.Now().UTC()}},
+		options.Replace().SetUpsert(true))
+	return mapErr(err, "Demo marker")
+}
