@@ -59,7 +59,9 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 	for _, o := range opts {
 		o(&icfg, &acfg)
 	}
-	ids, err := identity.NewService(testenv.DB(t), icfg)
+	db := testenv.DB(t)
+	icfg.Audit = audit.New(db)
+	ids, err := identity.NewService(db, icfg)
 
 	if err != nil {
 		t.Fatalf("identity.NewService: %v", err)

@@ -24,6 +24,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/account"
+	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/search"
 )
 
 //go:embed templates/*.html
@@ -42,6 +46,20 @@ type Config struct {
 	Providers func() []Provider
 	// Logger receives rendering errors; slog.Default() when nil.
 	Logger *slog.Logger
+
+	// The services behind the pages. Each may be nil; the pages that need one
+	// are registered only when it is set.
+
+	// Moderation runs #OpenToMentor applications and their review: /apply and
+	// /curate.
+	Moderation *moderation.Service
+	// Search is the public mentor directory: /mentors.
+	Search search.Index
+	// Accounts exports and deletes accounts: POST /account/delete.
+	Accounts *account.Service
+	// Audit is the decision log, shown to curators and, for decisions about
+	// them, to applicants on their account page.
+	Audit *audit.Log
 }
 
 // Frontend renders the pages. It is safe for concurrent use.
@@ -53,11 +71,17 @@ type Frontend struct {
 	// pages holds one template set per language and page, with "t" bound to
 	// that language.
 	pages map[string]map[string]*template.Template
+	// names holds the localized, sorted country and language lists.
+	names nameLists
 }
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor"}
+
+// sharedTemplates are parsed with the layout into every page's set: partials
+// that several pages use.
+var sharedTemplates = []string{"templates/layout.html", "templates/partials.html"}
 
 // Cookie and language settings.
 const (
@@ -84,6 +108,7 @@ func New(cfg Config) (*Frontend, error) {
 	if err := f.parseTemplates(); err != nil {
 		return nil, err
 	}
+	f.names = buildNameLists()
 	return f, nil
 }
 
@@ -111,7 +136,7 @@ func initial(name string) string {
 }
 
 func (f *Frontend) parseTemplates() error {
-	base, err := template.New("layout").Funcs(f.baseFuncs()).ParseFS(templateFS, "templates/layout.html")
+	base, err := template.New("layout").Funcs(f.baseFuncs()).ParseFS(templateFS, sharedTemplates...)
 	if err != nil {
 		return fmt.Errorf("frontend: parse layout: %w", err)
 	}
@@ -162,6 +187,7 @@ func (f *Frontend) langFuncs(lang string) template.FuncMap {
 			}
 			return role
 		},
+		"date": func(t time.Time) string { return formatTime(lang, t) },
 	}
 }
 

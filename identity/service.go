@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
 )
 
 // Config configures the identity service.
@@ -30,6 +31,7 @@ type Config struct {
 	HTTPClient      *http.Client  // for discovery, token, JWKS and userinfo calls
 	Now             func() time.Time
 	Logger          *slog.Logger
+	Audit           *audit.Log // role changes are recorded here; may be nil in tests
 }
 
 // Service signs people in and keeps their sessions.
@@ -428,6 +430,7 @@ func (s *Service) upsertUser(ctx context.Context, p *provider, c *idClaims) (*Us
 	if existing != nil {
 		u = existing
 	}
+	before := slices.Clone(u.Roles)
 	u.ProviderID, u.Email, u.EmailVerified, u.Name = p.cfg.ID, email, verified, truncate(name, 100)
 	u.Picture = c.Picture
 	u.UpdatedAt, u.LastLoginAt = now, now
@@ -452,7 +455,43 @@ func (s *Service) upsertUser(ctx context.Context, p *provider, c *idClaims) (*Us
 	if err := s.store.putUser(ctx, u); err != nil {
 		return nil, err
 	}
+	s.auditRoles(ctx, u, before, email)
 	return u, nil
+}
+
+// auditRoles records every role a sign-in granted or revoked.
+func (s *Service) auditRoles(ctx context.Context, u *User, before []string, email string) {
+	if s.cfg.Audit == nil {
+		return
+	}
+	why := func(role string) string {
+		switch {
+		case role == otm.RoleAdmin && slices.Contains(s.cfg.AdminEmails, email):
+			return "OTM_ADMIN_EMAILS"
+		case role == otm.RoleCurator && slices.Contains(s.cfg.CuratorEmails, email):
+			return "OTM_CURATOR_EMAILS"
+		case role == otm.RoleAdmin || role == otm.RoleCurator:
+			return "no longer listed in OTM_ADMIN_EMAILS/OTM_CURATOR_EMAILS"
+		}
+		return "role grant for this e-mail"
+	}
+	record := func(action, role string) {
+		err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: "system", ActorName: "sign-in", Action: action,
+			SubjectType: "user", SubjectID: u.ID, SubjectUserID: u.ID, Reason: why(role), Details: role})
+		if err != nil {
+			s.log.Error("audit record failed", "action", action, "user", u.ID, "err", err)
+		}
+	}
+	for _, r := range u.Roles {
+		if !slices.Contains(before, r) {
+			record(audit.ActionRoleGrant, r)
+		}
+	}
+	for _, r := range before {
+		if !slices.Contains(u.Roles, r) {
+			record(audit.ActionRoleRevoke, r)
+		}
+	}
 }
 
 // grantedRoles applies OTM_ADMIN_EMAILS and OTM_CURATOR_EMAILS: a verified

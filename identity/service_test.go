@@ -10,6 +10,7 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 )
 
@@ -152,10 +153,17 @@ func TestIntegrationSweep(t *testing.T) {
 }
 
 func TestIntegrationOrganizationAndRoles(t *testing.T) {
-	s := mustService(t, Config{
+	db := testenv.DB(t)
+	log := audit.New(db)
+	s, err := NewService(db, Config{
+		BaseURL:       "http://127.0.0.1:1",
 		AdminEmails:   []string{"boss@acme.example"},
 		CuratorEmails: []string{"cura@acme.example", "boss@acme.example"},
+		Audit:         log,
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	if err := s.PutOrganization(ctx, &Organization{ID: "mapped", Name: "Mapped AG", Domains: []string{"mapped.example"}, Verified: true, Competitors: []string{}}); err != nil {
 		t.Fatal(err)
@@ -216,6 +224,19 @@ func TestIntegrationOrganizationAndRoles(t *testing.T) {
 	}
 	if strings.Join(u.Roles, ",") != otm.RoleCurator {
 		t.Errorf("roles after leaving the admin list: got %v, want [curator]", u.Roles)
+	}
+	// Every role change is audited with its reason.
+	entries, err := log.ByUser(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Action+":"+e.Details+":"+e.Reason)
+	}
+	want := "role.grant:curator:OTM_CURATOR_EMAILS,role.grant:admin:OTM_ADMIN_EMAILS,role.revoke:admin:no longer listed in OTM_ADMIN_EMAILS/OTM_CURATOR_EMAILS"
+	if strings.Join(got, ",") != want {
+		t.Errorf("audit: got %v, want %s", got, want)
 	}
 }
 

@@ -235,6 +235,9 @@ func (m *mongoStore) markIndexed(ctx context.Context, id string, version int64) 
 	if _, err := m.outbox.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: bson.D{{Key: "$lte", Value: version}}}}); err != nil {
 		return mapErr(err, "Outbox entry")
 	}
+	if p, ok := m.cached(id); ok && p.IndexedVer == version {
+		return nil // already recorded; spare the large collection a write
+	}
 	_, err := m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: version}}}})
 	if err == nil {
@@ -259,6 +262,7 @@ func (m *mongoStore) all(ctx context.Context, fn func(*Profile) error) error {
 		if err := cur.Decode(&p); err != nil {
 			return mapErr(err, "Application")
 		}
+		m.remember(&p)
 		if err := fn(&p); err != nil {
 			return err
 		}

@@ -107,6 +107,13 @@ func (s *fakeSource) All(ctx context.Context, fn func(search.Change) error) erro
 	return nil
 }
 
+// pendingCalls returns how many times Pending was called.
+func (s *fakeSource) pendingCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.pending)
+}
+
 // lagging returns the ids whose indexed version lags behind.
 func (s *fakeSource) lagging() []string {
 	s.mu.Lock()
@@ -555,7 +562,7 @@ func TestRunPeriodic(t *testing.T) {
 		cancel()
 		<-done
 	}()
-	waitFor(t, "the first sync", func() bool { return idx.writes.Load() == 0 && len(src.pending) > 0 })
+	waitFor(t, "the first sync", func() bool { return src.pendingCalls() > 0 })
 	src.set("a", doc("A1")) // no Notify: the interval picks it up
 	waitFor(t, "a periodic sync", func() bool { return len(src.lagging()) == 0 })
 	checkInSync(t, src, idx)

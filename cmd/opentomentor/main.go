@@ -37,6 +37,8 @@ const usage = `OpenToMentor: cross-company reverse mentoring.
 Usage:
   opentomentor [serve] [flags]   run the platform (default)
   opentomentor demo [flags]      run it with demo organizations and personas
+  opentomentor reindex [flags]   rebuild the search index from the database
+                                 (stop the platform first when it is embedded)
   opentomentor help              this text
 
 Run "opentomentor serve -h" for the flags; each has an OTM_* environment variable.
@@ -49,7 +51,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "demo":
+	case "serve", "demo", "reindex":
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -81,7 +83,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 	}
-	p := &Program{Config: cfg, Demo: demo, Logger: newLogger(cfg, stderr), Getenv: getenv}
+	logger := newLogger(cfg, stderr)
+	if cmd == "reindex" {
+		return reindex(ctx, cfg, logger)
+	}
+	p := &Program{Config: cfg, Demo: demo, Logger: logger, Getenv: getenv}
 	start := time.Now()
 	if err := p.Run(ctx); err != nil {
 		return err

@@ -116,6 +116,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	p.Identity, err = identity.NewService(p.store.DB, identity.Config{
 		BaseURL: p.BaseURL, Providers: providers, AdminEmails: cfg.AdminEmails, CuratorEmails: cfg.CuratorEmails,
 		SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute, Logger: p.Logger.With("component", "identity"),
+		Audit: audit.New(p.store.DB),
 	})
 	if err != nil {
 		return err
