@@ -280,10 +280,7 @@ func (m *mongoStore) insertMany(ctx context.Context, ps []*Profile) error {
 	if _, err := m.profiles.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false)); err != nil {
 		return mapErr(err, "Applications")
 	}
-	for _, p := range ps {
-		m.remember(p)
-	}
-	return nil
+	return nil // the cache fills on demand
 }
 
 // erase deletes a profile and its derived entries.

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Directory latency at scale: seeds the demo with N mentors (default 20000) in
+# a fresh data directory, reports the seeding time, then measures directory
+# queries through the HTTP API against /healthz in the same run.
+# Usage: bash bench/directory.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-20000}
+port=18766
+bin=$(mktemp -d)/opentomentor
+go build -o "$bin" ./cmd/opentomentor
+data=$(mktemp -d)
+log=$(mktemp)
+start=$(date +%s%N)
+"$bin" demo --mentors "$n" --addr 127.0.0.1:$port --data-dir "$data" --log-level info >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 1200); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break
+  sleep 0.1
+done
+echo "demo with $n mentors ready in $(( ($(date +%s%N) - start) / 1000000 )) ms"
+grep -E "demo mentors seeded|OpenToMentor is ready" "$log" | sed 's/^/  /'
+echo "data directory: $(du -sh "$data" | cut -f1) (search index $(du -sh "$data/search" | cut -f1))"
+go run ./bench/load -base "http://127.0.0.1:$port" -n 1000 -c 4 \
+  /healthz \
+  '/api/v1/mentors' \
+  '/api/v1/mentors?q=digital' \
+  '/api/v1/mentors?q=digitl' \
+  '/api/v1/mentors?q=Hoffman' \
+  '/api/v1/mentors?q=pyth' \
+  '/api/v1/mentors?q=Führungskräfte%20KI' \
+  '/api/v1/mentors?topic=digital-skills&language=de' \
+  '/api/v1/mentors?q=data&topic=ai-data&topic=digital-skills&country=DE&offset=40' \
+  '/api/v1/mentors?q=mentor%20with%20social%20media&language=en'
+echo "RSS after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MiB"
