@@ -154,8 +154,11 @@ func (x *Indexer) SyncOnce(ctx context.Context) (int, error) {
 		if len(changes) == 0 {
 			return total, nil
 		}
-		n, err := apply(ctx, x.src, x.idx, changes)
+		n, invalid, err := apply(ctx, x.src, x.idx, changes)
 		total += n
+		for _, id := range invalid {
+			x.logger.Error("search: profile cannot be indexed; kept out of the index", "id", id)
+		}
 		if err != nil {
 			return total, err
 		}
@@ -173,8 +176,11 @@ func (x *Indexer) Rebuild(ctx context.Context) (int, error) {
 }
 
 // apply writes one batch of changes to idx and then marks them indexed in src. It
-// returns how many changes the index accepted.
-func apply(ctx context.Context, src Source, idx Index, changes []Change) (int, error) {
+// returns how many changes the index accepted. A document that fails
+// Document.Validate would fail its whole batch again and again, so it is deleted
+// from the index instead (and its id returned in invalid), which keeps the queue
+// moving.
+func apply(ctx context.Context, src Source, idx Index, changes []Change) (n int, invalid []string, err error) {
 	// Keep the newest change per id: a batch may name a profile twice.
 	latest := make(map[string]Change, len(changes))
 	var order []string
@@ -200,23 +206,29 @@ func apply(ctx context.Context, src Source, idx Index, changes []Change) (int, e
 		}
 		doc := *ch.Doc
 		doc.ID = id
+		if doc.Validate() != nil {
+			invalid = append(invalid, id)
+			dels = append(dels, id)
+			continue
+		}
 		docs = append(docs, doc)
 	}
 	if len(docs) > 0 {
 		if err := idx.Upsert(ctx, docs...); err != nil {
-			return 0, fmt.Errorf("search: upsert %d documents: %w", len(docs), err)
+			return 0, invalid, fmt.Errorf("search: upsert %d documents: %w", len(docs), err)
 		}
 	}
 	if len(dels) > 0 {
 		if err := idx.Delete(ctx, dels...); err != nil {
 			// The upserts are in; marking them is safe and saves work on the retry.
 			if n, merr := mark(ctx, src, latest, docIDs(docs)); merr != nil {
-				return n, merr
+				return n, invalid, merr
 			}
-			return len(docs), fmt.Errorf("search: delete %d documents: %w", len(dels), err)
+			return len(docs), invalid, fmt.Errorf("search: delete %d documents: %w", len(dels), err)
 		}
 	}
-	return mark(ctx, src, latest, order)
+	n, err = mark(ctx, src, latest, order)
+	return n, invalid, err
 }
 
 // mark records the changes of ids as indexed and returns how many it recorded.
@@ -256,10 +268,11 @@ func Rebuild(ctx context.Context, src Source, idx Index) (int, error) {
 				docs++
 			}
 		}
-		if _, err := apply(ctx, src, idx, batch); err != nil {
+		_, invalid, err := apply(ctx, src, idx, batch)
+		if err != nil {
 			return err
 		}
-		upserted += docs
+		upserted += docs - len(invalid)
 		batch = batch[:0]
 		return nil
 	}

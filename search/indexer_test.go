@@ -349,6 +349,28 @@ func TestSyncOnceWhileEngineDown(t *testing.T) {
 	checkInSync(t, src, idx)
 }
 
+// A document the index would refuse does not block the queue: it is kept out of the
+// index and its change is marked done.
+func TestSyncOnceInvalidDocument(t *testing.T) {
+	src, idx := newFakeSource(), newFakeIndex()
+	x := search.NewIndexer(src, idx, nil)
+	src.set("a", doc("A1"))
+	src.set("bad id", doc("BAD"))
+	src.set("c", doc("C1"))
+	idx.docs["bad id"] = search.Document{ID: "bad id", Headline: "old"}
+	mustSync(t, x, 3)
+	if got, want := headlines(idx.snapshot()), map[string]string{"a": "A1", "c": "C1"}; !maps.Equal(got, want) {
+		t.Errorf("got index %v, want %v", got, want)
+	}
+	if got := src.lagging(); len(got) > 0 {
+		t.Errorf("got pending %v, want none", got)
+	}
+	n, err := search.Rebuild(context.Background(), src, idx)
+	if err != nil || n != 2 {
+		t.Errorf("Rebuild: got %d, %v, want 2 upserted", n, err)
+	}
+}
+
 func TestSyncOnceSourceFails(t *testing.T) {
 	src, idx := newFakeSource(), newFakeIndex()
 	x := search.NewIndexer(src, idx, nil)

@@ -54,13 +54,27 @@ type Document struct {
 	PublishedAt   time.Time `json:"publishedAt"`
 }
 
-// Validate returns an EINVALID error if the document cannot be indexed.
+// Validate returns an EINVALID error if the document cannot be indexed: the ID must
+// be 1 to 511 ASCII letters, digits, hyphens and underscores (Meilisearch's rule for
+// document ids, enforced by every engine alike).
 func (d *Document) Validate() error {
-	if strings.TrimSpace(d.ID) == "" {
+	return ValidateID(d.ID)
+}
+
+// ValidateID returns an EINVALID error naming the field "id" unless id is a valid
+// document ID (see Document.Validate).
+func ValidateID(id string) error {
+	switch {
+	case id == "":
 		return otm.Invalid("A search document needs an id.", otm.FieldError{Field: "id", Message: "must not be empty"})
-	}
-	if len(d.ID) > 511 {
+	case len(id) > 511:
 		return otm.Invalid("A search document id is too long.", otm.FieldError{Field: "id", Message: "at most 511 bytes"})
+	}
+	for _, c := range []byte(id) {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return otm.Invalid("A search document id has an invalid character.",
+				otm.FieldError{Field: "id", Message: "only letters a-z, A-Z, digits, - and _"})
+		}
 	}
 	return nil
 }

@@ -89,8 +89,13 @@ func TestDocumentValidate(t *testing.T) {
 		wantCode string
 	}{
 		{"m01", ""},
+		{"mp_ab12-CD", ""},
+		{strings.Repeat("x", 511), ""},
 		{"", otm.EINVALID},
 		{"   ", otm.EINVALID},
+		{"a b", otm.EINVALID},
+		{"a:b", otm.EINVALID},
+		{"müller", otm.EINVALID},
 		{strings.Repeat("x", 512), otm.EINVALID},
 	}
 	for _, tt := range tests {

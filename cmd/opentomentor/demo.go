@@ -113,6 +113,7 @@ func seedDemo(ctx context.Context, p *Program, opts DemoOptions) error {
 	if err := p.Moderation.Seed(ctx, p.Search, seeds, 1000); err != nil {
 		return err
 	}
+	p.seededNow = true
 	p.Logger.Info("demo mentors seeded", "published", opts.Mentors, "pending", demoPending, "took", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }

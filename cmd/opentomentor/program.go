@@ -177,8 +177,19 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	p.cancel = cancel
 	p.serveErr = make(chan error, 1)
 	p.wg.Add(3)
+	fresh := idxFresh(p.Search) && !p.seededNow
 	go func() {
 		defer p.wg.Done()
+		if fresh {
+			// A new (or replaced) index: fill it from the database first.
+			start := time.Now()
+			n, err := p.Indexer.Rebuild(bg)
+			if err != nil {
+				p.Logger.Error("search index rebuild failed; the indexer keeps syncing changes", "err", err)
+			} else if n > 0 {
+				p.Logger.Info("search index rebuilt", "public", n, "took", time.Since(start).Round(time.Millisecond).String())
+			}
+		}
 		p.Indexer.Run(bg)
 	}()
 	go func() {
@@ -192,6 +203,12 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		p.sweep(bg)
 	}()
 	return nil
+}
+
+// idxFresh reports whether the index was just created and needs a rebuild.
+func idxFresh(idx search.Index) bool {
+	f, ok := idx.(interface{ Fresh() bool })
+	return ok && f.Fresh()
 }
 
 // openServices opens the search index and the services on the database.

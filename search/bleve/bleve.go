@@ -6,8 +6,9 @@
 //     folding, lower case), so "mentor with AI" still matches a text containing
 //     "with", and "Müller" matches "muller".
 //   - Each query word matches with Meilisearch's typo thresholds: exact below 5
-//     letters, 1 typo from 5, 2 typos from 9 letters; the last word also matches as a
-//     prefix (search-as-you-type). At most 10 words count.
+//     letters, 1 typo from 5, 2 typos from 9 letters, a typo on the first letter
+//     counting as two; the last word also matches as a prefix (search-as-you-type).
+//     At most 10 words count.
 //   - Searchable fields, most important first: name, headline, topics (ids and their
 //     words), skills, bio, then organization and interests.
 //
@@ -23,7 +24,11 @@
 //     bucket sort (words, typo, proximity, attribute, exactness); word proximity is
 //     not considered.
 //   - Highlights mark whole words that match a query word (exactly, within the typo
-//     budget, or by prefix for the last word) and HTML-escape the rest.
+//     budget, or by prefix for the last word) and HTML-escape the rest; Meilisearch
+//     marks only the matched prefix of a word and does not escape its _formatted text.
+//   - A Q without any word (only spaces or punctuation) is a placeholder search here.
+//   - Filter values are matched case-insensitively by canonicalising them (see
+//     search.Query.Normalize) and facet values come back in that canonical form.
 package bleve
 
 import (
@@ -31,11 +36,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -54,7 +60,7 @@ import (
 
 // mappingVersion names the index layout. Open discards an on-disk index of another
 // version (the index is a copy of the database and is rebuilt from it).
-const mappingVersion = "otm-mentors-1"
+const mappingVersion = "otm-mentors-2"
 
 var mappingVersionKey = []byte("otm:mapping-version")
 
@@ -70,12 +76,15 @@ const (
 	fieldBio          = "bio"
 	fieldOrganization = "organization"
 	fieldInterests    = "interests"
-	fieldTopic        = "topic"     // keyword
-	fieldLanguage     = "language"  // keyword
-	fieldCountry      = "country"   // keyword
-	fieldPublished    = "published" // numeric: microseconds since the epoch
-	fieldSource       = "doc"       // stored JSON of the search.Document, not indexed
+	fieldFacet        = "facet" // keyword: "topic:<id>", "language:<code>", "country:<code>"
+	fieldOrder        = "order" // keyword: sorts by PublishedAt desc, then ID
+	fieldSource       = "doc"   // stored JSON of the search.Document, not indexed
 )
+
+// The filter and facet values of all three facets share one keyword field, and the
+// secondary sort keys one more: Bleve reads the doc values of every matching document
+// for facets and sorting, once per field, which is most of the cost of a search
+// matching many documents. Sorting on "_id" would even decompress stored fields.
 
 // searchFields lists the searchable fields and their boosts, most important first.
 var searchFields = []struct {
@@ -91,9 +100,9 @@ var searchFields = []struct {
 	{fieldInterests, 0.8},
 }
 
-// facetSize is the number of values returned per facet: more than there are countries,
-// languages or topics, so every value is returned.
-const facetSize = 1000
+// facetSize is the number of facet values returned, for the three facets together:
+// more than there are countries, languages and topics, so every value is returned.
+const facetSize = 5000
 
 // Index is a search.Index backed by Bleve. It is safe for concurrent use.
 type Index struct {
@@ -114,9 +123,11 @@ var (
 // created, in which case the caller should fill it with search.Rebuild.
 func Open(dir string) (*Index, error) {
 	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
-		bi, err := blevelib.Open(dir)
+		// Another process (a running platform) holds the index: fail fast
+		// instead of waiting forever for its lock.
+		bi, err := blevelib.OpenUsing(dir, map[string]any{"bolt_timeout": "2s"})
 		if err != nil {
-			return nil, fmt.Errorf("bleve: open %s: %w", dir, err)
+			return nil, fmt.Errorf("bleve: open %s (is another process using it?): %w", dir, err)
 		}
 		if v, err := bi.GetInternal(mappingVersionKey); err == nil && string(v) == mappingVersion {
 			return newIndex(bi, false)
@@ -212,7 +223,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = true // facets
+		f.DocValues = true // facets and sorting
 		f.SkipFreqNorm = true
 		return f
 	}
@@ -220,14 +231,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	for _, f := range searchFields {
 		dm.AddFieldMappingsAt(f.name, text())
 	}
-	for _, f := range []string{fieldTopic, fieldLanguage, fieldCountry} {
-		dm.AddFieldMappingsAt(f, kw())
-	}
-	published := blevelib.NewNumericFieldMapping()
-	published.Store = false
-	published.IncludeInAll = false
-	published.DocValues = true // sorting
-	dm.AddFieldMappingsAt(fieldPublished, published)
+	dm.AddFieldMappingsAt(fieldFacet, kw())
+	dm.AddFieldMappingsAt(fieldOrder, kw())
 
 	source := blevelib.NewTextFieldMapping()
 	source.Analyzer = keyword.Name
@@ -251,19 +256,22 @@ func indexDoc(d search.Document) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleve: encode document %s: %w", d.ID, err)
 	}
-	published := d.PublishedAt
-	if published.Before(time.Unix(0, 0)) {
-		published = time.Unix(0, 0)
+	var facets []string
+	for _, t := range d.Topics {
+		if t = lower(t); t != "" {
+			facets = append(facets, facetValue(search.FacetTopic, t))
+		}
 	}
-	topics := make([]string, len(d.Topics))
-	for i, t := range d.Topics {
-		topics[i] = lower(t)
+	for _, l := range d.Languages {
+		if l = lower(l); l != "" {
+			facets = append(facets, facetValue(search.FacetLanguage, l))
+		}
 	}
-	langs := make([]string, len(d.Languages))
-	for i, l := range d.Languages {
-		langs[i] = lower(l)
+	if c := upper(d.Country); c != "" {
+		facets = append(facets, facetValue(search.FacetCountry, c))
 	}
-	m := map[string]any{
+	slices.Sort(facets)
+	return map[string]any{
 		fieldName:         d.Name,
 		fieldHeadline:     d.Headline,
 		fieldTopicsText:   d.Topics,
@@ -271,15 +279,21 @@ func indexDoc(d search.Document) (map[string]any, error) {
 		fieldBio:          d.Bio,
 		fieldOrganization: d.Organization,
 		fieldInterests:    d.Interests,
-		fieldTopic:        topics,
-		fieldLanguage:     langs,
-		fieldPublished:    float64(published.UnixMicro()),
+		fieldFacet:        slices.Compact(facets),
+		fieldOrder:        orderKey(d),
 		fieldSource:       string(src),
-	}
-	if c := upper(d.Country); c != "" {
-		m[fieldCountry] = c
-	}
-	return m, nil
+	}, nil
+}
+
+// facetValue returns the fieldFacet term of a facet value.
+func facetValue(facet, value string) string { return facet + ":" + value }
+
+// orderKey returns a key whose ascending order is PublishedAt descending, then ID
+// ascending: MaxInt64 minus the microseconds since the epoch (0 for earlier times) as
+// 16 hex digits, then the ID.
+func orderKey(d search.Document) string {
+	us := max(d.PublishedAt.UnixMicro(), 0)
+	return fmt.Sprintf("%016x%s", uint64(math.MaxInt64-us), d.ID)
 }
 
 // acquire takes the read lock and fails if the index is closed; release with

@@ -85,7 +85,7 @@ func TestOpenOutdatedLayout(t *testing.T) {
 	if err := x.Upsert(ctx, searchtest.Profiles(t)...); err != nil {
 		t.Fatal(err)
 	}
-	if err := x.bi.SetInternal(mappingVersionKey, []byte("otm-mentors-0")); err != nil {
+	if err := x.bi.SetInternal(mappingVersionKey, []byte("otm-mentors-1")); err != nil {
 		t.Fatal(err)
 	}
 	if err := x.Close(); err != nil {
@@ -190,6 +190,27 @@ func TestWords(t *testing.T) {
 				t.Errorf("words(%q): got %q, want %q", tt.q, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestTypoMatch(t *testing.T) {
+	tests := []struct {
+		t, term string
+		typos   int
+		want    bool
+	}{
+		{"hoffmann", "hofmann", 1, true},
+		{"hoffmann", "joffmann", 1, false}, // a first-letter typo counts two
+		{"lufthansa", "kufthansa", 2, true},
+		{"lufthansa", "kufthanza", 2, false},
+		{"lufthansa", "luftanza", 2, true},
+		{"muller", "mueller", 1, true},
+		{"über", "uber", 1, false},
+	}
+	for _, tt := range tests {
+		if got := typoMatch(tt.t, tt.term, tt.typos); got != tt.want {
+			t.Errorf("typoMatch(%q, %q, %d): got %v, want %v", tt.t, tt.term, tt.typos, got, tt.want)
+		}
 	}
 }
 

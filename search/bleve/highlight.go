@@ -135,11 +135,22 @@ func matchesAny(t string, ws []word) bool {
 	for _, w := range ws {
 		if t == w.term ||
 			(w.prefix && strings.HasPrefix(t, w.term)) ||
-			(w.typos > 0 && withinDistance(t, w.term, w.typos)) {
+			(w.typos > 0 && typoMatch(t, w.term, w.typos)) {
 			return true
 		}
 	}
 	return false
+}
+
+// typoMatch reports whether t is within typos of term, a typo on the first letter
+// counting as two (as in the query).
+func typoMatch(t, term string, typos int) bool {
+	a, _ := utf8.DecodeRuneInString(t)
+	b, _ := utf8.DecodeRuneInString(term)
+	if a != b {
+		typos--
+	}
+	return typos > 0 && withinDistance(t, term, typos)
 }
 
 // withinDistance reports whether the Levenshtein distance of a and b is at most k.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -61,13 +62,24 @@ func (x *Index) words(q string) []word {
 func textQuery(ws []word) query.Query {
 	conj := make([]query.Query, 0, len(ws))
 	for _, w := range ws {
-		dis := make([]query.Query, 0, 2*len(searchFields))
+		dis := make([]query.Query, 0, 3*len(searchFields))
 		for _, f := range searchFields {
+			// As in Meilisearch, a typo on the first letter counts as two: with one
+			// typo allowed the first letter must match; with two, either the first
+			// letter matches and two more typos are allowed, or it is the only typo.
 			fq := query.NewFuzzyQuery(w.term)
 			fq.SetFuzziness(w.typos) // 0: a plain term query
+			fq.SetPrefix(1)
 			fq.SetField(f.name)
 			fq.SetBoost(f.boost)
 			dis = append(dis, fq)
+			if w.typos == 2 {
+				fq := query.NewFuzzyQuery(w.term)
+				fq.SetFuzziness(1)
+				fq.SetField(f.name)
+				fq.SetBoost(f.boost / 3) // as a two-typo match
+				dis = append(dis, fq)
+			}
 			if w.prefix {
 				pq := query.NewPrefixQuery(w.term)
 				pq.SetField(f.name)
@@ -83,32 +95,25 @@ func textQuery(ws []word) query.Query {
 // filterQuery returns the filters of q (OR within a facet, AND across facets), or nil.
 func filterQuery(q search.Query) query.Query {
 	var conj []query.Query
-	add := func(field string, values []string) {
+	add := func(facet string, values []string) {
 		if len(values) == 0 {
 			return
 		}
 		dis := make([]query.Query, len(values))
 		for i, v := range values {
-			tq := query.NewTermQuery(v)
-			tq.SetField(field)
+			tq := query.NewTermQuery(facetValue(facet, v))
+			tq.SetField(fieldFacet)
 			dis[i] = tq
 		}
 		conj = append(conj, query.NewDisjunctionQuery(dis))
 	}
-	add(fieldTopic, q.Topics)
-	add(fieldLanguage, q.Languages)
-	add(fieldCountry, q.Countries)
+	add(search.FacetTopic, q.Topics)
+	add(search.FacetLanguage, q.Languages)
+	add(search.FacetCountry, q.Countries)
 	if len(conj) == 0 {
 		return nil
 	}
 	return query.NewConjunctionQuery(conj)
-}
-
-// facetFields maps the facet names of search.Result to index fields.
-var facetFields = map[string]string{
-	search.FacetTopic:    fieldTopic,
-	search.FacetLanguage: fieldLanguage,
-	search.FacetCountry:  fieldCountry,
 }
 
 // Search runs q: see search.Index and the package documentation. It returns EINVALID
@@ -139,14 +144,12 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	req := blevelib.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	req.Fields = []string{fieldSource}
 	if len(ws) > 0 {
-		req.SortBy([]string{"-_score", "-" + fieldPublished, "_id"})
+		req.SortBy([]string{"-_score", fieldOrder})
 	} else {
-		req.SortBy([]string{"-" + fieldPublished, "_id"})
+		req.SortBy([]string{fieldOrder})
 		req.Score = blevelib.ScoreNone
 	}
-	for name, field := range facetFields {
-		req.AddFacet(name, blevelib.NewFacetRequest(field, facetSize))
-	}
+	req.AddFacet(fieldFacet, blevelib.NewFacetRequest(fieldFacet, facetSize))
 
 	res, err := x.search(ctx, req)
 	if err != nil {
@@ -156,7 +159,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	out := &search.Result{
 		Hits:   make([]search.Hit, 0, len(res.Hits)),
 		Total:  int(res.Total),
-		Facets: make(map[string]map[string]int, len(facetFields)),
+		Facets: make(map[string]map[string]int, 3),
 	}
 	for _, h := range res.Hits {
 		src, _ := h.Fields[fieldSource].(string)
@@ -169,14 +172,16 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	for name := range facetFields {
-		counts := map[string]int{}
-		if fr := res.Facets[name]; fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts[t.Term] = t.Count
+	for _, name := range []string{search.FacetTopic, search.FacetLanguage, search.FacetCountry} {
+		out.Facets[name] = map[string]int{}
+	}
+	if fr := res.Facets[fieldFacet]; fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			name, value, ok := strings.Cut(t.Term, ":")
+			if counts := out.Facets[name]; ok && counts != nil {
+				counts[value] = t.Count
 			}
 		}
-		out.Facets[name] = counts
 	}
 	return out, nil
 }
