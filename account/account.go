@@ -86,7 +86,7 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if err := s.mod.EraseUser(ctx, p.UserID); err != nil {
 		return err
 	}
-	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {
 		return err
 	}
 	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID)

@@ -38,8 +38,8 @@ func (s *Server) deleteMe(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
-// myAudit answers GET /api/v1/me/audit: the decisions about me (without the
-// curators' identities beyond their names).
+// myAudit answers GET /api/v1/me/audit: what was decided about me and why (by
+// "the program team": curators are not named to applicants).
 func (s *Server) myAudit(c *fiber.Ctx) error {
 	p, err := requireUser(c)
 	if err != nil {
@@ -52,7 +52,6 @@ func (s *Server) myAudit(c *fiber.Ctx) error {
 	type entryJSON struct {
 		At     time.Time `json:"at"`
 		Action string    `json:"action"`
-		By     string    `json:"by,omitempty"`
 		Reason string    `json:"reason,omitempty"`
 	}
 	out := make([]entryJSON, 0, len(entries))
@@ -60,7 +59,7 @@ func (s *Server) myAudit(c *fiber.Ctx) error {
 		if e.Action == "application.comment" {
 			continue // internal notes stay internal in the product view (the export has them)
 		}
-		out = append(out, entryJSON{At: e.At, Action: e.Action, By: e.ActorName, Reason: e.Reason})
+		out = append(out, entryJSON{At: e.At, Action: e.Action, Reason: e.Reason})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{"items": out})

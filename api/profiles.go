@@ -138,6 +138,26 @@ func (s *Server) withdrawMyProfile(c *fiber.Ctx) error {
 	return c.JSON(profileOf(p))
 }
 
+type pauseBody struct {
+	Paused bool `json:"paused"`
+}
+
+// pauseMyProfile answers PUT /api/v1/me/mentor-profile/pause {paused}.
+func (s *Server) pauseMyProfile(c *fiber.Ctx) error {
+	if _, err := requireUser(c); err != nil {
+		return err
+	}
+	var body pauseBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	p, err := s.cfg.Moderation.SetPaused(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body.Paused)
+	if err != nil {
+		return err
+	}
+	return c.JSON(profileOf(p))
+}
+
 // listApplications answers GET /api/v1/moderation/applications?status=&limit=&offset=.
 func (s *Server) listApplications(c *fiber.Ctx) error {
 	limit, err := queryInt(c, "limit", 50)

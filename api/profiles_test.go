@@ -218,6 +218,17 @@ func TestIntegrationApplicationLifecycle(t *testing.T) {
 		t.Errorf("public headline after approval: got %q, want the revision", card["headline"])
 	}
 
+	// Pausing needs no review and takes the mentor out of the directory; resuming brings them back.
+	step(ada, "PUT", "/api/v1/me/mentor-profile/pause", map[string]any{"paused": true}, 200, "approved")
+	if status, _ := anon.jsonCall("GET", h.URL+"/api/v1/mentors/"+id, "", nil); status != http.StatusNotFound {
+		t.Errorf("paused mentor by id: got %d, want 404", status)
+	}
+	step(ada, "PUT", "/api/v1/me/mentor-profile/pause", map[string]any{"paused": false}, 200, "approved")
+	h.sync(t)
+	if status, _ := anon.jsonCall("GET", h.URL+"/api/v1/mentors/"+id, "", nil); status != http.StatusOK {
+		t.Errorf("resumed mentor by id: got %d, want 200", status)
+	}
+
 	// Withdrawal takes it out of the directory at once (no indexer run).
 	step(ada, "POST", "/api/v1/me/mentor-profile/withdraw", nil, 200, "withdrawn")
 	if status, _ := anon.jsonCall("GET", h.URL+"/api/v1/mentors/"+id, "", nil); status != http.StatusNotFound {
@@ -428,6 +439,10 @@ func TestIntegrationConcurrentDecisions(t *testing.T) {
 	id := p["id"].(string)
 	_, sub := ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
 	version := sub["version"]
+	// An internal comment does not invalidate a decision taken on what the curator saw.
+	if status, _ := c2.call("POST", "/api/v1/moderation/applications/"+id+"/comments", map[string]any{"text": "Ich schaue es mir an."}); status != http.StatusCreated {
+		t.Fatalf("comment: got %d, want 201", status)
+	}
 
 	var wg sync.WaitGroup
 	statuses := make([]int, 2)

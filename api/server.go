@@ -147,6 +147,7 @@ func (s *Server) routes() {
 		v1.Put("/me/mentor-profile", s.putMyProfile)
 		v1.Post("/me/mentor-profile/submit", s.submitMyProfile)
 		v1.Post("/me/mentor-profile/withdraw", s.withdrawMyProfile)
+		v1.Put("/me/mentor-profile/pause", s.pauseMyProfile)
 		v1.Get("/me/audit", s.myAudit)
 		v1.Get("/me/export", s.exportMe)
 		v1.Delete("/me", s.deleteMe)

@@ -118,11 +118,21 @@ func (f *Frontend) baseFuncs() template.FuncMap {
 	funcs := template.FuncMap{
 		"asset":   f.assetURL,
 		"initial": initial,
+		"join":    strings.Join,
+		"field":   func(key string, errs map[string]string) fieldSlot { return fieldSlot{Key: key, Message: errs[key]} },
+		"slot":    func(key, msg string) fieldSlot { return fieldSlot{Key: key, Message: msg} },
+		"oob":     func(key, msg string) fieldSlot { return fieldSlot{Key: key, Message: msg, OOB: true} },
 	}
 	for name, fn := range f.langFuncs(languages[0]) {
 		funcs[name] = fn
 	}
 	return funcs
+}
+
+// fieldSlot is a form field's error slot (templates/partials.html "fieldError").
+type fieldSlot struct {
+	Key, Message string
+	OOB          bool // an htmx out-of-band update of the slot's content
 }
 
 // initial returns the first letter of name, upper-cased, for avatars.
@@ -215,6 +225,21 @@ type pageData struct {
 	Heading string
 	Message string
 	Detail  string
+
+	// NavApply and NavReview show the "My application" and "Review" links.
+	NavApply, NavReview bool
+	// Notice is a localized one-off message (after a redirect), shown at the
+	// top of the page; NoticeWarn shows it as a warning.
+	Notice     string
+	NoticeWarn bool
+
+	// The views of the pages beyond the shell; nil on other pages.
+	Apply   *applyView
+	Queue   *queueView
+	Review  *reviewView
+	Dir     *dirView
+	Mentor  *mentorView
+	Account *accountView
 }
 
 type langLink struct {
@@ -233,16 +258,58 @@ type providerLink struct {
 //	GET /signin         identity providers (?return_to= is passed on when safe)
 //	GET /account        my account; visitors are redirected to the sign-in page
 //	GET /lang/:lang     sets the language cookie and redirects to ?return_to=
+//
+// With Config.Moderation:
+//
+//	GET  /apply                   my #OpenToMentor application
+//	POST /apply                   save it (a draft, or a revision of a published one)
+//	POST /apply/submit            save and submit it for review
+//	POST /apply/withdraw          withdraw it
+//	POST /apply/preview           htmx: live validation and the directory card preview
+//	GET  /curate                  curators' review queue (?status=&page=&done=&id=)
+//	GET  /curate/:id              one application with diff, decision form, comments, audit
+//	POST /curate/:id/decision     approve, request changes or reject
+//	POST /curate/:id/comments     add an internal comment
+//
+// With Config.Search:
+//
+//	GET /mentors                  the public directory (?q=&topic=&language=&country=&page=)
+//	GET /mentors/:id              a public mentor profile
+//
+// With Config.Accounts:
+//
+//	POST /account/delete          delete my account after confirmation
 func (f *Frontend) Register(app fiber.Router) {
 	app.Get("/static/*", f.serveStatic)
 	app.Get("/", f.landing)
 	app.Get("/signin", f.signIn)
 	app.Get("/account", f.account)
 	app.Get("/lang/:lang", f.setLang)
+	if f.cfg.Moderation != nil {
+		app.Get("/apply", f.applyPage)
+		app.Post("/apply", f.applySave)
+		app.Post("/apply/submit", f.applySubmit)
+		app.Post("/apply/withdraw", f.applyWithdraw)
+		app.Post("/apply/preview", f.applyPreview)
+		app.Get("/curate", f.curateQueue)
+		app.Get("/curate/:id", f.curateDetail)
+		app.Post("/curate/:id/decision", f.curateDecide)
+		app.Post("/curate/:id/comments", f.curateComment)
+	}
+	if f.cfg.Search != nil {
+		app.Get("/mentors", f.directory)
+		app.Get("/mentors/:id", f.mentorPage)
+	}
+	if f.cfg.Accounts != nil {
+		app.Post("/account/delete", f.accountDelete)
+	}
 }
 
 func (f *Frontend) landing(c *fiber.Ctx) error {
 	d := f.newPage(c, "home")
+	if c.Query("deleted") == "1" {
+		d.Notice = f.translate(d.Lang, "landing.deleted")
+	}
 	return f.render(c, http.StatusOK, "landing", d)
 }
 
@@ -273,6 +340,16 @@ func (f *Frontend) account(c *fiber.Ctx) error {
 	if d.Principal == nil {
 		return c.Redirect("/signin?return_to="+url.QueryEscape("/account"), http.StatusSeeOther)
 	}
+	return f.renderAccount(c, http.StatusOK, d, &accountView{})
+}
+
+// renderAccount renders the account page with av (the deletion form's state)
+// completed by the decisions about the user.
+func (f *Frontend) renderAccount(c *fiber.Ctx, status int, d *pageData, av *accountView) error {
+	if err := f.fillAccount(c, d, av); err != nil {
+		return err
+	}
+	d.Account = av
 	d.ProviderName = d.Principal.ProviderID
 	if f.cfg.Providers != nil {
 		for _, p := range f.cfg.Providers() {
@@ -283,7 +360,7 @@ func (f *Frontend) account(c *fiber.Ctx) error {
 		}
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return f.render(c, http.StatusOK, "account", d)
+	return f.render(c, status, "account", d)
 }
 
 func (f *Frontend) setLang(c *fiber.Ctx) error {
@@ -388,14 +465,17 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 	if here == "" {
 		here = "/"
 	}
+	p := otm.PrincipalFromContext(c.UserContext())
 	return &pageData{
 		Lang:      lang,
 		Current:   current,
 		DevMode:   f.cfg.DevMode,
-		Principal: otm.PrincipalFromContext(c.UserContext()),
+		Principal: p,
 		Here:      here,
 		SignInURL: "/signin?return_to=" + url.QueryEscape(here),
 		Languages: f.langLinks(lang, here),
+		NavApply:  p != nil && f.cfg.Moderation != nil,
+		NavReview: isCurator(p) && f.cfg.Moderation != nil,
 	}
 }
 
@@ -426,10 +506,29 @@ func (f *Frontend) render(c *fiber.Ctx, status int, page string, d *pageData) er
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderContentLanguage, d.Lang)
-	c.Vary(fiber.HeaderCookie, fiber.HeaderAcceptLanguage)
+	c.Vary(fiber.HeaderCookie, fiber.HeaderAcceptLanguage, "HX-Request")
 	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
 		c.Set(fiber.HeaderCacheControl, "private, no-cache")
 	}
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// renderPartial executes the template name of page's set (a fragment, without
+// the layout) for htmx requests.
+func (f *Frontend) renderPartial(c *fiber.Ctx, status int, page, name string, d *pageData) error {
+	tmpl := f.pages[d.Lang][page]
+	if tmpl == nil {
+		return fmt.Errorf("frontend: no template %q for %q", page, d.Lang)
+	}
+	var buf bytes.Buffer
+	if err := tmpl.ExecuteTemplate(&buf, name, d); err != nil {
+		f.log.Error("frontend: render fragment", "page", page, "fragment", name, "lang", d.Lang, "err", err)
+		return fmt.Errorf("frontend: render %s/%s: %w", page, name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, d.Lang)
+	c.Vary(fiber.HeaderCookie, fiber.HeaderAcceptLanguage, "HX-Request")
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).Send(buf.Bytes())
 }
 

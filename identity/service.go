@@ -729,11 +729,14 @@ func (s *Service) RoleGrant(ctx context.Context, email string) ([]string, error)
 // DeleteUser erases a user: every session, their role grant and the user
 // record. Organizations stay (they are not personal data).
 func (s *Service) DeleteUser(ctx context.Context, userID string) error {
-	u, err := s.store.getUser(ctx, userID)
-	if err != nil {
+	// Sessions first: whatever else fails, nobody stays signed in as them.
+	if err := s.store.deleteUserSessions(ctx, userID); err != nil {
 		return err
 	}
-	if err := s.store.deleteUserSessions(ctx, userID); err != nil {
+	u, err := s.store.getUser(ctx, userID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	if err := s.store.deleteRoleGrant(ctx, u.Email); err != nil {

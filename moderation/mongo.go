@@ -323,3 +323,16 @@ func (m *mongoStore) putTopic(ctx context.Context, t *Topic) error {
 }
 
 func (m *mongoStore) meta() *mongo.Collection { return m.metaC }
+
+// addComment appends a comment without changing the version.
+func (m *mongoStore) addComment(ctx context.Context, id string, c Comment) (*Profile, error) {
+	res, err := m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$push", Value: bson.D{{Key: "comments", Value: c}}}})
+	if err != nil {
+		return nil, mapErr(err, "Application")
+	}
+	m.forget(id)
+	if res.MatchedCount == 0 {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Application not found.")
+	}
+	return m.get(ctx, id)
+}

@@ -307,7 +307,7 @@ func checkProfileURL(raw string) string {
 
 // ValidLanguage reports whether code is an ISO 639-1 code.
 func ValidLanguage(code string) bool {
-	if len(code) != 2 || code != strings.ToLower(code) {
+	if len(code) != 2 || code != strings.ToLower(code) || deprecatedLanguages[code] {
 		return false
 	}
 	b, err := language.ParseBase(code)
@@ -316,11 +316,7 @@ func ValidLanguage(code string) bool {
 
 // ValidCountry reports whether code is an ISO 3166-1 alpha-2 country code.
 func ValidCountry(code string) bool {
-	if len(code) != 2 || code != strings.ToUpper(code) || code == "UK" {
-		return false
-	}
-	r, err := language.ParseRegion(code)
-	return err == nil && r.IsCountry() && r.String() == code
+	return countrySet[code]
 }
 
 // LanguageName returns a language's name in lang (en or de).

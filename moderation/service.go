@@ -224,11 +224,34 @@ func (s *Service) WithdrawProfile(ctx context.Context, p *otm.Principal) (*Profi
 	return &upd, nil
 }
 
+// SetPaused pauses or resumes the caller's availability for new tandems. It
+// needs no review: a paused mentor leaves the directory until they resume.
+// Errors: EUNAUTHORIZED, ENOTFOUND, ECONFLICT.
+func (s *Service) SetPaused(ctx context.Context, p *otm.Principal, paused bool) (*Profile, error) {
+	cur, err := s.MyProfile(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	upd := *cur
+	upd.Draft.Availability.Paused = paused
+	if cur.Published != nil {
+		pub := copyContent(*cur.Published)
+		pub.Availability.Paused = paused
+		upd.Published = &pub
+	}
+	upd.UpdatedAt = s.now().UTC()
+	if err := s.store.replace(ctx, &upd, cur.Version); err != nil {
+		return nil, err
+	}
+	s.afterChange(ctx, &upd)
+	return &upd, nil
+}
+
 // afterChange brings the search index up to date: a profile that is no longer
 // public is removed at once; everything else is left to the indexer, which
 // also retries the removal if it failed here.
 func (s *Service) afterChange(ctx context.Context, pr *Profile) {
-	if !pr.Public() && s.cfg.Index != nil {
+	if Document(pr) == nil && s.cfg.Index != nil {
 		if err := s.cfg.Index.Delete(ctx, pr.ID); err == nil {
 			_ = s.store.markIndexed(ctx, pr.ID, pr.Version)
 		} else {
@@ -321,16 +344,15 @@ func (s *Service) AddComment(ctx context.Context, p *otm.Principal, id, text str
 	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	upd := *cur
-	upd.Comments = append(append([]Comment{}, cur.Comments...), Comment{ID: hex.EncodeToString(b), AuthorID: p.UserID, AuthorName: p.Name, Text: text, At: s.now().UTC()})
-	// A comment does not change what the index shows: keep the version
-	// semantics (conditional update) but no reindex is needed.
-	if err := s.store.replace(ctx, &upd, cur.Version); err != nil {
+	cm := Comment{ID: hex.EncodeToString(b), AuthorID: p.UserID, AuthorName: p.Name, Text: text, At: s.now().UTC()}
+	// A comment changes neither the application nor what the index shows, so it
+	// does not bump the version: a curator's open decision stays valid.
+	upd, err := s.store.addComment(ctx, cur.ID, cm)
+	if err != nil {
 		return nil, err
 	}
-	s.record(ctx, p, audit.ActionApplicationComment, &upd, "", "")
-	s.notify()
-	return &upd, nil
+	s.record(ctx, p, audit.ActionApplicationComment, upd, "", "")
+	return upd, nil
 }
 
 // Application returns any application for curators. Errors: EUNAUTHORIZED,
@@ -385,8 +407,8 @@ func (s *Service) Queue(ctx context.Context, p *otm.Principal, status string, li
 // Document returns what the search index may hold of a profile: its published
 // version's public fields, or nil when it is not public.
 func Document(pr *Profile) *search.Document {
-	if !pr.Public() {
-		return nil
+	if !pr.Public() || pr.Published.Availability.Paused {
+		return nil // paused mentors take no new tandems: the directory leaves them out
 	}
 	c := pr.Published
 	d := &search.Document{

@@ -43,13 +43,14 @@ type Program struct {
 	Search     search.Index
 	Indexer    *search.Indexer
 
-	ln       net.Listener
-	store    *mongostore.Store
-	server   *api.Server
-	devIDP   *devidp.Provider
-	cancel   context.CancelFunc
-	wg       sync.WaitGroup
-	serveErr chan error
+	seededNow bool // the demo filled database and index together in this run
+	ln        net.Listener
+	store     *mongostore.Store
+	server    *api.Server
+	devIDP    *devidp.Provider
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	serveErr  chan error
 }
 
 // Run starts the platform and returns once it serves requests.

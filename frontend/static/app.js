@@ -1,0 +1,158 @@
+/* OpenToMentor — small enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  // htmx requests that change state carry the session's CSRF token.
+  document.addEventListener("htmx:configRequest", function (e) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var verb = String(e.detail.verb || "").toLowerCase();
+    if (meta && meta.content && verb !== "get") {
+      e.detail.headers["X-CSRF-Token"] = meta.content;
+    }
+  });
+
+  // Character counters: <p data-counter-for="id" data-max="n" data-template="%d of %d">.
+  function updateCounter(counter) {
+    var field = document.getElementById(counter.getAttribute("data-counter-for"));
+    if (!field) {
+      return;
+    }
+    var n = Array.from(field.value.trim()).length;
+    var max = counter.getAttribute("data-max");
+    var text = counter.getAttribute("data-template") || "%d / %d";
+    counter.textContent = text.replace("%d", String(n)).replace("%d", max);
+    counter.classList.toggle("counter-over", n > Number(max));
+  }
+  document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
+    var field = document.getElementById(counter.getAttribute("data-counter-for"));
+    if (field) {
+      field.addEventListener("input", function () { updateCounter(counter); });
+      updateCounter(counter);
+    }
+  });
+
+  // Checkbox groups with a maximum: <fieldset data-max-checked="5">.
+  function limitChecks(group) {
+    var max = Number(group.getAttribute("data-max-checked"));
+    var boxes = group.querySelectorAll('input[type="checkbox"]');
+    var checked = group.querySelectorAll('input[type="checkbox"]:checked').length;
+    boxes.forEach(function (box) {
+      box.disabled = !box.checked && checked >= max;
+    });
+  }
+  document.querySelectorAll("[data-max-checked]").forEach(function (group) {
+    group.addEventListener("change", function () { limitChecks(group); });
+    limitChecks(group);
+  });
+
+  // Error slots updated by htmx: keep aria-invalid of their controls in step.
+  function syncInvalid() {
+    document.querySelectorAll(".field-error[id^='err-']").forEach(function (slot) {
+      var id = slot.id;
+      var invalid = slot.textContent.trim() !== "";
+      document.querySelectorAll('[aria-describedby~="' + id + '"]').forEach(function (el) {
+        if (el.matches("input, select, textarea")) {
+          if (invalid) {
+            el.setAttribute("aria-invalid", "true");
+          } else {
+            el.removeAttribute("aria-invalid");
+          }
+        }
+      });
+    });
+  }
+  document.addEventListener("htmx:afterSettle", syncInvalid);
+
+  // After a failed submission, move focus to the error summary.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+
+  // Keyboard shortcuts on the curators' pages (announced there when this runs).
+  var root = document.querySelector("[data-shortcuts]");
+  if (!root) {
+    return;
+  }
+  document.querySelectorAll("[data-shortcuts-hint]").forEach(function (hint) {
+    hint.hidden = false;
+  });
+  function typing(el) {
+    if (!el || el === document.body) {
+      return false;
+    }
+    if (el.isContentEditable || el.matches("textarea, select")) {
+      return true;
+    }
+    if (el.matches("input")) {
+      return ["checkbox", "radio", "button", "submit", "reset"].indexOf(el.type) < 0;
+    }
+    return false;
+  }
+  function choose(value) {
+    var radio = document.querySelector('input[name="decision"][value="' + value + '"]');
+    if (!radio) {
+      return false;
+    }
+    radio.checked = true;
+    radio.focus();
+    return true;
+  }
+  function moveInQueue(step) {
+    var links = Array.from(document.querySelectorAll("[data-queue-link]"));
+    if (!links.length) {
+      return false;
+    }
+    var i = links.indexOf(document.activeElement);
+    var next = i < 0 ? (step > 0 ? 0 : links.length - 1) : Math.min(links.length - 1, Math.max(0, i + step));
+    links[next].focus();
+    return true;
+  }
+  function follow(key) {
+    var link = document.querySelector('[data-shortcut-link="' + key + '"]');
+    if (!link) {
+      return false;
+    }
+    window.location.href = link.href;
+    return true;
+  }
+  // c and r move on to the reason when the key is released, so that the
+  // letter is never typed into it.
+  var focusReasonOn = null;
+  document.addEventListener("keyup", function (e) {
+    if (focusReasonOn !== null && e.key === focusReasonOn) {
+      focusReasonOn = null;
+      var reason = document.getElementById("f-reason");
+      if (reason) {
+        reason.focus();
+      }
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) {
+      return;
+    }
+    var done = false;
+    switch (e.key) {
+    case "a":
+      done = choose("approve");
+      break;
+    case "c":
+    case "r":
+      done = choose(e.key === "c" ? "request_changes" : "reject");
+      if (done) {
+        focusReasonOn = e.key;
+      }
+      break;
+    case "j":
+      done = moveInQueue(1) || follow("j");
+      break;
+    case "k":
+      done = moveInQueue(-1) || follow("k");
+      break;
+    }
+    if (done) {
+      e.preventDefault();
+    }
+  });
+})();
