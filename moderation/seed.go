@@ -58,18 +58,23 @@ func (s *Service) Seed(ctx context.Context, idx search.Index, in []SeedProfile, 
 			if sp.Status == StatusApproved {
 				pub := copyContent(c)
 				p.Published, p.PublishedAt = &pub, &at
-				docs = append(docs, *Document(p))
+				if d := Document(p); d != nil { // paused mentors stay out of the directory
+					docs = append(docs, *d)
+				}
 			}
 			profiles = append(profiles, p)
 		}
+		t0 := time.Now()
 		if len(docs) > 0 {
 			if err := idx.Upsert(ctx, docs...); err != nil {
 				return err
 			}
 		}
+		t1 := time.Now()
 		if err := s.store.insertMany(ctx, profiles); err != nil {
 			return err
 		}
+		s.log.Debug("demo batch seeded", "from", start, "index", t1.Sub(t0).String(), "database", time.Since(t1).String())
 		for _, p := range profiles {
 			if p.Status != StatusApproved {
 				if err := s.store.putQueue(ctx, p); err != nil {
