@@ -345,29 +345,43 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ready", "checks": checks})
 }
 
+// codeStatuses pairs application error codes with HTTP statuses; the first
+// pair of a status is its code when Fiber reports the status.
+var codeStatuses = []struct {
+	code   string
+	status int
+}{
+	{otm.EINVALID, fiber.StatusBadRequest},
+	{otm.EINVALID, fiber.StatusUnprocessableEntity},
+	{otm.EUNAUTHORIZED, fiber.StatusUnauthorized},
+	{otm.EFORBIDDEN, fiber.StatusForbidden},
+	{otm.ENOTFOUND, fiber.StatusNotFound},
+	{otm.ENOTFOUND, fiber.StatusMethodNotAllowed},
+	{otm.ECONFLICT, fiber.StatusConflict},
+	{otm.ETOOLARGE, fiber.StatusRequestEntityTooLarge},
+	{otm.ETOOMANY, fiber.StatusTooManyRequests},
+	{otm.EUNAVAILABLE, fiber.StatusServiceUnavailable},
+	{otm.ENOTIMPLEMENTED, fiber.StatusNotImplemented},
+}
+
 // statusOf maps an application error code to an HTTP status.
 func statusOf(code string) int {
-	switch code {
-	case otm.EINVALID:
-		return fiber.StatusBadRequest
-	case otm.EUNAUTHORIZED:
-		return fiber.StatusUnauthorized
-	case otm.EFORBIDDEN:
-		return fiber.StatusForbidden
-	case otm.ENOTFOUND:
-		return fiber.StatusNotFound
-	case otm.ECONFLICT:
-		return fiber.StatusConflict
-	case otm.ETOOLARGE:
-		return fiber.StatusRequestEntityTooLarge
-	case otm.ETOOMANY:
-		return fiber.StatusTooManyRequests
-	case otm.EUNAVAILABLE:
-		return fiber.StatusServiceUnavailable
-	case otm.ENOTIMPLEMENTED:
-		return fiber.StatusNotImplemented
+	for _, cs := range codeStatuses {
+		if cs.code == code {
+			return cs.status
+		}
 	}
 	return fiber.StatusInternalServerError
+}
+
+// codeOfStatus maps an HTTP status (from Fiber) to an application error code.
+func codeOfStatus(status int) string {
+	for _, cs := range codeStatuses {
+		if cs.status == status {
+			return cs.code
+		}
+	}
+	return otm.EINTERNAL
 }
 
 // wantsJSON reports whether the error should be problem+json rather than a page.
@@ -395,26 +409,6 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return s.problem(c, status, code, msg, otm.ErrorFields(err), nil)
 	}
 	return s.cfg.Pages.RenderError(c, status, msg)
-}
-
-func codeOfStatus(status int) string {
-	switch status {
-	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity:
-		return otm.EINVALID
-	case fiber.StatusUnauthorized:
-		return otm.EUNAUTHORIZED
-	case fiber.StatusForbidden:
-		return otm.EFORBIDDEN
-	case fiber.StatusNotFound, fiber.StatusMethodNotAllowed:
-		return otm.ENOTFOUND
-	case fiber.StatusRequestEntityTooLarge:
-		return otm.ETOOLARGE
-	case fiber.StatusTooManyRequests:
-		return otm.ETOOMANY
-	case fiber.StatusServiceUnavailable:
-		return otm.EUNAVAILABLE
-	}
-	return otm.EINTERNAL
 }
 
 // problem writes an RFC 9457 problem document.

@@ -2,7 +2,6 @@ package identity
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/mongostore"
 )
 
@@ -48,17 +46,7 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 	return nil
 }
 
-func mapErr(err error, what string) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, mongo.ErrNoDocuments):
-		return otm.Errorf(otm.ENOTFOUND, "%s not found.", what)
-	case mongostore.IsDuplicateKey(err):
-		return otm.Errorf(otm.ECONFLICT, "%s already exists.", what)
-	}
-	return fmt.Errorf("identity: %s: %w", what, err)
-}
+func mapErr(err error, what string) error { return mongostore.MapErr(err, "identity", what) }
 
 func (m *mongoStore) insertLoginAttempt(ctx context.Context, la *loginAttempt) error {
 	_, err := m.logins.InsertOne(ctx, la)

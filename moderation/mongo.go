@@ -2,7 +2,6 @@ package moderation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -53,17 +52,7 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 	return nil
 }
 
-func mapErr(err error, what string) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, mongo.ErrNoDocuments):
-		return otm.Errorf(otm.ENOTFOUND, "%s not found.", what)
-	case mongostore.IsDuplicateKey(err):
-		return otm.Errorf(otm.ECONFLICT, "%s already exists.", what)
-	}
-	return fmt.Errorf("moderation: %s: %w", what, err)
-}
+func mapErr(err error, what string) error { return mongostore.MapErr(err, "moderation", what) }
 
 // copyProfile returns a deep enough copy that callers cannot change the cache.
 func copyProfile(p *Profile) *Profile {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+
+	otm "github.com/opentomentor/opentomentor"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -127,6 +129,20 @@ func (s *Store) Close(ctx context.Context) error {
 		<-s.ferretDone
 	}
 	return err
+}
+
+// MapErr maps driver errors to the application's codes: no document is
+// ENOTFOUND, a duplicate key ECONFLICT; what names the object for messages.
+func MapErr(err error, pkg, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return otm.Errorf(otm.ENOTFOUND, "%s not found.", what)
+	case IsDuplicateKey(err):
+		return otm.Errorf(otm.ECONFLICT, "%s already exists.", what)
+	}
+	return fmt.Errorf("%s: %s: %w", pkg, what, err)
 }
 
 // IsDuplicateKey reports whether err is a duplicate-key error. FerretDB reports a
