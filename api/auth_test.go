@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -437,5 +438,45 @@ func TestIntegrationSessionRotatedAtSignIn(t *testing.T) {
 	h.signIn(b, "op", "/", "", "")
 	if second := cookie(); first == "" || second == first {
 		t.Errorf("session token after second sign-in: got %q, want a new token (first %q)", second, first)
+	}
+}
+
+// A provider that is down at start does not stop the platform: sign-in
+// answers 503 until the provider is reachable, then works.
+func TestIntegrationProviderDownAtStart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close() // nothing listens there yet
+	h := newHarness(t, func(string) []identity.ProviderConfig {
+		return []identity.ProviderConfig{{ID: "late", Name: "Late", Issuer: "http://" + addr, ClientID: "rp-client", ClientSecret: "rp-secret"}}
+	})
+	b := newBrowser(t)
+	resp, body := b.get(h.URL + "/auth/late/login")
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("login while the provider is down: got %d, want 503; body %.200s", resp.StatusCode, body)
+	}
+	ln2, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	oidctest.NewOn(t, ln2)
+	// Discovery is retried with backoff (1 s after the first failure).
+	var cb string
+	for i := 0; i < 40; i++ {
+		resp, _ = b.get(h.URL + "/auth/late/login")
+		if resp.StatusCode == http.StatusFound {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("login after the provider came up: got %d, want 302", resp.StatusCode)
+	}
+	cb = h.toCallback(b, "late", "/", "", "")
+	if resp, _ := b.get(cb); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("callback: got %d, want 303", resp.StatusCode)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -65,6 +66,13 @@ type authRequest struct {
 // New starts a provider; it stops when the test ends.
 func New(tb testing.TB) *Provider {
 	tb.Helper()
+	return NewOn(tb, nil)
+}
+
+// NewOn starts a provider on ln (nil: a new loopback listener), so a test can
+// reserve an address before the provider is up.
+func NewOn(tb testing.TB, ln net.Listener) *Provider {
+	tb.Helper()
 	p := &Provider{
 		ClientID: "rp-client", ClientSecret: "rp-secret",
 		User:     User{Subject: "user-1", Email: "ada@example.org", Name: "Ada Lovelace", EmailVerified: true},
@@ -85,7 +93,12 @@ func New(tb testing.TB) *Provider {
 	mux.HandleFunc("POST /token", p.token)
 	mux.HandleFunc("GET /jwks", p.jwks)
 	mux.HandleFunc("GET /userinfo", p.userinfo)
-	p.Server = httptest.NewServer(mux)
+	p.Server = httptest.NewUnstartedServer(mux)
+	if ln != nil {
+		_ = p.Server.Listener.Close()
+		p.Server.Listener = ln
+	}
+	p.Server.Start()
 	tb.Cleanup(p.Server.Close)
 	return p
 }
