@@ -5,6 +5,7 @@ package account
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
@@ -24,6 +25,9 @@ type Service struct {
 func New(ids *identity.Service, mod *moderation.Service, log *audit.Log) *Service {
 	return &Service{ids: ids, mod: mod, audit: log}
 }
+
+// programTeam stands for the curators in what applicants see.
+const programTeam = "program team"
 
 // Export is everything the platform holds about one person.
 type Export struct {
@@ -61,6 +65,14 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	prof, err := s.mod.MyProfile(ctx, p)
 	switch otm.ErrorCode(err) {
 	case "":
+		// Curators' identities are their personal data, not the applicant's:
+		// notes and decisions come from "the program team".
+		for i := range prof.Comments {
+			prof.Comments[i].AuthorID, prof.Comments[i].AuthorName = "", programTeam
+		}
+		if prof.Decision != nil {
+			prof.Decision.CuratorID, prof.Decision.CuratorName = "", programTeam
+		}
 		ex.MentorProfile = prof
 	case otm.ENOTFOUND:
 	default:
@@ -68,6 +80,11 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	}
 	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {
 		return nil, err
+	}
+	for i := range ex.AuditAboutMe {
+		if e := &ex.AuditAboutMe[i]; e.ActorID != u.ID && e.ActorID != "system" {
+			e.ActorID, e.ActorName = "", programTeam
+		}
 	}
 	if ex.AuditByMe, err = s.audit.ByActor(ctx, u.ID); err != nil {
 		return nil, err
@@ -83,14 +100,28 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if p == nil {
 		return otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
 	}
+	// Where they acted as a curator: their traces in others' applications.
+	acted, err := s.audit.ByActor(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	var touched []string
+	for _, e := range acted {
+		if e.SubjectType == "mentor_profile" && !slices.Contains(touched, e.SubjectID) {
+			touched = append(touched, e.SubjectID)
+		}
+	}
 	if err := s.mod.EraseUser(ctx, p.UserID); err != nil {
 		return err
 	}
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {
 		return err
 	}
-	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID)
+	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID, moderation.ProfileIDFor(p.UserID))
 	if err != nil {
+		return err
+	}
+	if err := s.mod.ForgetActor(ctx, p.UserID, pseudo, touched); err != nil {
 		return err
 	}
 	return s.audit.Record(ctx, audit.Entry{ActorID: pseudo, Action: audit.ActionAccountDelete,

@@ -35,7 +35,7 @@ func devProvider(t testing.TB, id, baseURL string) identity.ProviderConfig {
 }
 
 func testProvider(id string, op *oidctest.Provider) identity.ProviderConfig {
-	return identity.ProviderConfig{ID: id, Name: "Test " + id, Issuer: op.Issuer(), ClientID: op.ClientID, ClientSecret: op.ClientSecret}
+	return identity.ProviderConfig{ID: id, Name: "Test " + id, Issuer: op.Issuer(), ClientID: op.ClientID, ClientSecret: op.ClientSecret, TrustEmails: true}
 }
 
 func TestIntegrationSignInMultiIssuer(t *testing.T) {
@@ -478,5 +478,24 @@ func TestIntegrationProviderDownAtStart(t *testing.T) {
 	cb = h.toCallback(b, "late", "/", "", "")
 	if resp, _ := b.get(cb); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("callback: got %d, want 303", resp.StatusCode)
+	}
+}
+
+// noLoginLimit turns the sign-in rate limit off (benchmarks sign in hundreds of times).
+func noLoginLimit(_ *identity.Config, ac *apiConfig) { ac.LoginsPerMinute = -1 }
+
+func TestIntegrationLoginRateLimit(t *testing.T) {
+	op := oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} },
+		func(_ *identity.Config, ac *apiConfig) { ac.LoginsPerMinute = 3 })
+	b := newBrowser(t)
+	for i := range 3 {
+		if resp, _ := b.get(h.URL + "/auth/op/login"); resp.StatusCode != http.StatusFound {
+			t.Fatalf("login %d: got %d, want 302", i+1, resp.StatusCode)
+		}
+	}
+	resp, body := b.get(h.URL + "/auth/op/login")
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Too many sign-in attempts") {
+		t.Errorf("4th login in a minute: got %d %.200s, want 429 with a message", resp.StatusCode, body)
 	}
 }

@@ -42,7 +42,7 @@ func BenchmarkAuthenticatedRequest(b *testing.B) {
 }
 
 func benchSignIn(b *testing.B, providers func(tb testing.TB, base string) []identity.ProviderConfig, id string) {
-	h := newHarness(b, func(base string) []identity.ProviderConfig { return providers(b, base) })
+	h := newHarness(b, func(base string) []identity.ProviderConfig { return providers(b, base) }, noLoginLimit)
 	for b.Loop() {
 		br := newBrowser(b)
 		h.signIn(br, id, "/", "bench@example.org", "Bench Mark")

@@ -507,7 +507,7 @@ func TestIntegrationExportAndDelete(t *testing.T) {
 		t.Errorf("export: got user %v, profile present %v, %d audit entries, sessions %v", user["email"], prof != nil, len(about), ex["sessions"])
 	}
 	raw, _ := json.Marshal(ex)
-	for _, secret := range []string{ada.csrf, "idToken", "tokenHash"} {
+	for _, secret := range []string{ada.csrf, "idToken", "tokenHash", "Clara Curator", cura.me.ID} {
 		if strings.Contains(string(raw), secret) {
 			t.Errorf("export leaks %q", secret)
 		}
@@ -541,6 +541,22 @@ func TestIntegrationExportAndDelete(t *testing.T) {
 	if status, _ := cura.call("GET", "/api/v1/moderation/applications/"+id, nil); status != http.StatusNotFound {
 		t.Errorf("curator sees the deleted application: got %d, want 404", status)
 	}
+	// A curator who deletes their account leaves no name or id on others' applications.
+	bob := h.signInAs(t, op, "bob", "bob@hanse.example", "Bob Builder")
+	_, bp := bob.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
+	bob.call("POST", "/api/v1/me/mentor-profile/submit", nil)
+	cura.call("POST", "/api/v1/moderation/applications/"+bp["id"].(string)+"/comments", map[string]any{"text": "Bitte prüfen."})
+	cura.call("POST", "/api/v1/moderation/applications/"+bp["id"].(string)+"/decision", map[string]any{"decision": "request_changes", "reason": "Mehr Details bitte."})
+	if status, _ := cura.call("DELETE", "/api/v1/me", nil); status != http.StatusNoContent {
+		t.Fatalf("curator DELETE /me: got %d", status)
+	}
+	cura2 := h.signInAs(t, op, "cura2", "cura2@program.example", "Chris Curator")
+	_, view := cura2.call("GET", "/api/v1/moderation/applications/"+bp["id"].(string), nil)
+	rawView, _ := json.Marshal(view)
+	if strings.Contains(string(rawView), "Clara Curator") || strings.Contains(string(rawView), cura.me.ID) {
+		t.Errorf("deleted curator still named on an application: %s", rawView)
+	}
+
 	// Signing in again starts from nothing.
 	again := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
 	if status, _ := again.call("GET", "/api/v1/me/mentor-profile", nil); status != http.StatusNotFound {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	otm "github.com/opentomentor/opentomentor"
@@ -53,6 +54,9 @@ type Config struct {
 	ReadyChecks    []Check
 	TrustedProxies []string
 	Logger         *slog.Logger
+	// LoginsPerMinute bounds sign-in starts per client IP (each stores a
+	// pending attempt); 0 means 30, negative means no limit (benchmarks).
+	LoginsPerMinute int
 }
 
 // Server is the HTTP server.
@@ -136,7 +140,7 @@ func (s *Server) routes() {
 	auth := app.Group("/auth")
 	auth.Get("/providers", s.listProviders)
 	auth.Post("/logout", s.logout)
-	auth.Get("/:provider/login", s.login)
+	auth.Get("/:provider/login", s.loginLimiter(), s.login)
 	auth.Get("/:provider/callback", s.callback)
 
 	v1 := app.Group("/api/v1")
@@ -201,6 +205,25 @@ func detachRequest(h http.Handler) http.Handler {
 			r2.Header[strings.Clone(k)] = cp
 		}
 		h.ServeHTTP(w, r2)
+	})
+}
+
+// loginLimiter refuses more than LoginsPerMinute sign-in starts a minute from
+// one client IP with 429.
+func (s *Server) loginLimiter() fiber.Handler {
+	n := s.cfg.LoginsPerMinute
+	if n < 0 {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	if n == 0 {
+		n = 30
+	}
+	return limiter.New(limiter.Config{
+		Max:        n,
+		Expiration: time.Minute,
+		LimitReached: func(c *fiber.Ctx) error {
+			return otm.Errorf(otm.ETOOMANY, "Too many sign-in attempts from your network. Please wait a minute and try again.")
+		},
 	})
 }
 

@@ -76,14 +76,15 @@ func (l *Log) ByActor(ctx context.Context, userID string) ([]Entry, error) {
 	return l.store.find(ctx, "actorId", userID)
 }
 
-// Pseudonymize replaces a person's id, as subject and as actor, by one
-// random pseudonym (and drops their name), so the log keeps its shape but no
-// longer points at them. It returns the pseudonym.
-func (l *Log) Pseudonymize(ctx context.Context, userID string) (string, error) {
+// Pseudonymize replaces a person's id — as subject, as actor, and as the
+// subject id of their own objects (subjectIDs, e.g. their application) — by
+// one random pseudonym and drops their name, so the log keeps its shape but
+// no longer points at them. It returns the pseudonym.
+func (l *Log) Pseudonymize(ctx context.Context, userID string, subjectIDs ...string) (string, error) {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	pseudo := "erased-" + hex.EncodeToString(b)
-	if err := l.store.replaceUser(ctx, userID, pseudo); err != nil {
+	if err := l.store.replaceUser(ctx, userID, pseudo, append([]string{userID}, subjectIDs...)); err != nil {
 		return "", err
 	}
 	return pseudo, nil

@@ -43,7 +43,11 @@ func (m *mongoStore) find(ctx context.Context, field, value string) ([]Entry, er
 	return out, nil
 }
 
-func (m *mongoStore) replaceUser(ctx context.Context, userID, pseudo string) error {
+func (m *mongoStore) replaceUser(ctx context.Context, userID, pseudo string, subjectIDs []string) error {
+	if _, err := m.c.UpdateMany(ctx, bson.D{{Key: "subjectId", Value: bson.D{{Key: "$in", Value: subjectIDs}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "subjectId", Value: pseudo}}}}); err != nil {
+		return fmt.Errorf("audit: pseudonymize: %w", err)
+	}
 	if _, err := m.c.UpdateMany(ctx, bson.D{{Key: "subjectUserId", Value: userID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "subjectUserId", Value: pseudo}}}}); err != nil {
 		return fmt.Errorf("audit: pseudonymize: %w", err)

@@ -511,6 +511,11 @@ func (f *Frontend) applySubmit(c *fiber.Ctx) error {
 }
 
 func (f *Frontend) applyPost(c *fiber.Ctx, submit bool) error {
+	if isHTMX(c, "") {
+		// The real form submission never comes from htmx; a background request
+		// must not save or submit (htmx reuses the last clicked formaction).
+		return fiber.NewError(fiber.StatusBadRequest, "Background requests cannot save the application.")
+	}
 	d := f.newPage(c, "apply")
 	p := d.Principal
 	if p == nil {

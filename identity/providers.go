@@ -41,8 +41,14 @@ type ProviderConfig struct {
 	AllowedTenants  []string `yaml:"allowedTenants"`
 	// Organization is the organization this issuer vouches for, if any.
 	Organization string `yaml:"organization"`
-	// EmailDomains maps verified e-mail domains to organization names.
+	// EmailDomains maps verified e-mail domains to organization names; the
+	// provider is trusted to verify addresses in these domains.
 	EmailDomains map[string]string `yaml:"emailDomains"`
+	// TrustEmails says the provider's email_verified can be trusted for any
+	// domain (e.g. Google). Only e-mails a provider is trusted for can receive
+	// roles from OTM_ADMIN_EMAILS, OTM_CURATOR_EMAILS or role grants: otherwise
+	// any company's identity provider could claim an admin's address.
+	TrustEmails bool `yaml:"trustEmails"`
 
 	// AllowHTTP accepts an http issuer that is not on loopback (a local
 	// container network); never in production.

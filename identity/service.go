@@ -440,8 +440,9 @@ func (s *Service) upsertUser(ctx context.Context, p *provider, c *idClaims) (*Us
 		// The provider no longer vouches for the organization.
 		u.OrganizationID, u.OrgVerified = "", false
 	}
-	u.Roles = s.grantedRoles(u.Roles, email, verified)
-	if verified {
+	trusted := verified && p.vouchesFor(email)
+	u.Roles = s.grantedRoles(u.Roles, email, trusted)
+	if trusted {
 		grant, err := s.store.getRoleGrant(ctx, email)
 		if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
 			return nil, err
@@ -492,6 +493,21 @@ func (s *Service) auditRoles(ctx context.Context, u *User, before []string, emai
 			record(audit.ActionRoleRevoke, r)
 		}
 	}
+}
+
+// vouchesFor reports whether the provider may be believed about email: it is
+// trusted for every domain, for this domain, or is the issuer of this
+// organization's own accounts and the domain is one of the organization's.
+func (p *provider) vouchesFor(email string) bool {
+	if p.cfg.TrustEmails {
+		return true
+	}
+	_, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return false
+	}
+	_, mapped := p.cfg.EmailDomains[domain]
+	return mapped
 }
 
 // grantedRoles applies OTM_ADMIN_EMAILS and OTM_CURATOR_EMAILS: a verified

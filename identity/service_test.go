@@ -172,7 +172,8 @@ func TestIntegrationOrganizationAndRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	issuerOrg := &provider{cfg: ProviderConfig{ID: "acme", Organization: "Acme AG"}}
-	plain := &provider{cfg: ProviderConfig{ID: "plain", EmailDomains: map[string]string{"contoso.example": "Contoso GmbH"}}}
+	plain := &provider{cfg: ProviderConfig{ID: "plain", TrustEmails: true, EmailDomains: map[string]string{"contoso.example": "Contoso GmbH"}}}
+	partner := &provider{cfg: ProviderConfig{ID: "partner", EmailDomains: map[string]string{"partner.example": "Partner AG"}}}
 	tests := []struct {
 		name      string
 		p         *provider
@@ -191,6 +192,8 @@ func TestIntegrationOrganizationAndRoles(t *testing.T) {
 		{"curator by verified e-mail", plain, "cura@acme.example", true, "acme-example", false, []string{otm.RoleCurator}},
 		{"curator list ignores unverified e-mail", plain, "cura@acme.example", false, "", false, nil},
 		{"admin and curator", plain, "boss@acme.example", true, "acme-example", false, []string{otm.RoleCurator, otm.RoleAdmin}},
+		{"a partner's provider cannot claim the admin's address", partner, "boss@acme.example", true, "acme-example", false, nil},
+		{"nor a role grant for another domain", partner, "yp@mapped.example", true, "mapped", true, nil},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -30,6 +30,7 @@ type mongoStore struct {
 	cacheOn bool
 	mu      sync.RWMutex
 	cache   map[string]*Profile
+	erased  map[string]bool // ids erased in this process: a read racing the erasure must not cache them again
 }
 
 const cacheMax = 50000
@@ -42,6 +43,7 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 		topicsC:  db.Collection("topics"),
 		metaC:    db.Collection("meta"),
 		cache:    map[string]*Profile{},
+		erased:   map[string]bool{},
 	}
 }
 
@@ -94,6 +96,12 @@ func (m *mongoStore) remember(p *Profile) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.erased[p.ID] {
+		return
+	}
+	if c, ok := m.cache[p.ID]; ok && c.Version > p.Version {
+		return // a read that raced a write must not put the older version back
+	}
 	if len(m.cache) >= cacheMax {
 		for k := range m.cache { // evict an arbitrary entry
 			delete(m.cache, k)
@@ -123,6 +131,9 @@ func (m *mongoStore) get(ctx context.Context, id string) (*Profile, error) {
 
 // insert stores a new profile (version 1).
 func (m *mongoStore) insert(ctx context.Context, p *Profile) error {
+	m.mu.Lock()
+	delete(m.erased, p.ID) // a person who deleted their account may apply anew
+	m.mu.Unlock()
 	if err := m.putOutbox(ctx, p.ID, p.Version); err != nil {
 		return err
 	}
@@ -140,7 +151,23 @@ func (m *mongoStore) replace(ctx context.Context, p *Profile, expected int64) er
 	if err := m.putOutbox(ctx, p.ID, p.Version); err != nil {
 		return err
 	}
-	res, err := m.profiles.ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.ID}, {Key: "version", Value: expected}}, p)
+	// Every field but comments: a comment pushed meanwhile (which does not
+	// bump the version) must survive this write.
+	raw, err := bson.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("moderation: encode application: %w", err)
+	}
+	var fields bson.D
+	if err := bson.Unmarshal(raw, &fields); err != nil {
+		return fmt.Errorf("moderation: encode application: %w", err)
+	}
+	set := make(bson.D, 0, len(fields))
+	for _, f := range fields {
+		if f.Key != "_id" && f.Key != "comments" {
+			set = append(set, f)
+		}
+	}
+	res, err := m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}, {Key: "version", Value: expected}}, bson.D{{Key: "$set", Value: set}})
 	if err != nil {
 		m.forget(p.ID)
 		return mapErr(err, "Application")
@@ -152,6 +179,11 @@ func (m *mongoStore) replace(ctx context.Context, p *Profile, expected int64) er
 		}
 		return otm.Errorf(otm.ECONFLICT, "The application was changed by someone else meanwhile. Reload it and try again.")
 	}
+	m.mu.Lock()
+	if c, ok := m.cache[p.ID]; ok {
+		p.Comments = append([]Comment{}, c.Comments...) // the stored comments, not the caller's copy
+	}
+	m.mu.Unlock()
 	m.remember(p)
 	return m.putQueue(ctx, p)
 }
@@ -272,16 +304,27 @@ func (m *mongoStore) insertMany(ctx context.Context, ps []*Profile) error {
 	return nil // the cache fills on demand
 }
 
-// erase deletes a profile and its derived entries.
+// erase deletes a profile and its derived entries, and leaves a tombstone in
+// the outbox (a version above any real one) so that the indexer removes the
+// profile from the index again should a sync that read it earlier write it back.
 func (m *mongoStore) erase(ctx context.Context, id string) error {
-	for _, c := range []*mongo.Collection{m.profiles, m.queueC, m.outbox} {
+	m.mu.Lock()
+	m.erased[id] = true
+	delete(m.cache, id)
+	m.mu.Unlock()
+	if err := m.putOutbox(ctx, id, tombstoneVersion); err != nil {
+		return err
+	}
+	for _, c := range []*mongo.Collection{m.profiles, m.queueC} {
 		if _, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 			return mapErr(err, "Application")
 		}
 	}
-	m.forget(id)
 	return nil
 }
+
+// tombstoneVersion marks an erased profile in the outbox.
+const tombstoneVersion = int64(1) << 62
 
 func (m *mongoStore) seedTopics(ctx context.Context, ts []Topic) error {
 	for _, t := range ts {
@@ -324,4 +367,29 @@ func (m *mongoStore) addComment(ctx context.Context, id string, c Comment) (*Pro
 		return nil, otm.Errorf(otm.ENOTFOUND, "Application not found.")
 	}
 	return m.get(ctx, id)
+}
+
+// forgetActor rewrites a person's traces in one application's comments and
+// decision (whole-document write: FerretDB has no positional updates).
+func (m *mongoStore) forgetActor(ctx context.Context, id, userID, pseudonym string) error {
+	p, err := m.get(ctx, id)
+	if err != nil {
+		return err
+	}
+	changed := false
+	for i := range p.Comments {
+		if p.Comments[i].AuthorID == userID {
+			p.Comments[i].AuthorID, p.Comments[i].AuthorName, changed = pseudonym, "", true
+		}
+	}
+	if p.Decision != nil && p.Decision.CuratorID == userID {
+		p.Decision.CuratorID, p.Decision.CuratorName, changed = pseudonym, "", true
+	}
+	if !changed {
+		return nil
+	}
+	_, err = m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "comments", Value: p.Comments}, {Key: "decision", Value: p.Decision}}}})
+	m.forget(id)
+	return mapErr(err, "Application")
 }

@@ -252,9 +252,9 @@ func (s *Service) SetPaused(ctx context.Context, p *otm.Principal, paused bool) 
 // also retries the removal if it failed here.
 func (s *Service) afterChange(ctx context.Context, pr *Profile) {
 	if Document(pr) == nil && s.cfg.Index != nil {
-		if err := s.cfg.Index.Delete(ctx, pr.ID); err == nil {
-			_ = s.store.markIndexed(ctx, pr.ID, pr.Version)
-		} else {
+		// The outbox entry stays: the indexer applies the same state again, so a
+		// sync that read the older public version cannot leave it behind.
+		if err := s.cfg.Index.Delete(ctx, pr.ID); err != nil {
 			s.log.Warn("search index delete failed; the indexer will retry", "profile", pr.ID, "err", err)
 		}
 	}
@@ -491,5 +491,20 @@ func (s *Service) EraseUser(ctx context.Context, userID string) error {
 			return otm.Errorf(otm.EUNAVAILABLE, "The search index is unavailable; nothing was deleted. Please try again.")
 		}
 	}
-	return s.store.erase(ctx, id)
+	if err := s.store.erase(ctx, id); err != nil {
+		return err
+	}
+	s.notify()
+	return nil
+}
+
+// ForgetActor replaces a deleted curator's id and name by a pseudonym in the
+// comments and decisions they left on the given applications.
+func (s *Service) ForgetActor(ctx context.Context, userID, pseudonym string, profileIDs []string) error {
+	for _, id := range profileIDs {
+		if err := s.store.forgetActor(ctx, id, userID, pseudonym); err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -47,6 +49,13 @@ func chromiumPath(t *testing.T) string {
 // Tabs made with newTab from it have cookie jars of their own.
 func startBrowser(t *testing.T, path string) context.Context {
 	t.Helper()
+	return startBrowserFor(t, path, browserTimeout)
+}
+
+// startBrowserFor is startBrowser for a browser that lives until the test
+// ends or timeout has passed, for journeys longer than browserTimeout allows.
+func startBrowserFor(t *testing.T, path string, timeout time.Duration) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -64,7 +73,7 @@ func startBrowser(t *testing.T, path string) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	)
-	root, cancelRoot := context.WithTimeout(context.Background(), browserTimeout)
+	root, cancelRoot := context.WithTimeout(context.Background(), timeout)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(root, opts...)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
@@ -87,6 +96,7 @@ type tab struct {
 	t    *testing.T
 	ctx  context.Context
 	base string
+	name string // tells the tabs of one test apart in screenshots; may be empty
 
 	mu       sync.Mutex
 	problems []string // errors: the test fails on them
@@ -193,7 +203,11 @@ func (b *tab) screenshot() {
 		b.t.Logf("screenshot: %v", err)
 		return
 	}
-	name := regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(b.t.Name(), "_")
+	file := b.t.Name()
+	if b.name != "" {
+		file += "-" + b.name
+	}
+	name := regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(file, "_")
 	path := filepath.Join(os.TempDir(), "otm-browser-"+name+".png")
 	if err := os.WriteFile(path, buf, 0o644); err != nil {
 		b.t.Logf("screenshot: %v", err)
@@ -232,6 +246,24 @@ func follow[S chromedp.Selectable](b *tab, what string, sel S) {
 	}
 }
 
+// followStatus clicks the element that sel selects, waits until the page that
+// the navigation loads is there, and fails the test unless the server
+// answered with status want (such as 422 for a form sent back with errors).
+func followStatus[S chromedp.Selectable](b *tab, what string, sel S, want int64) {
+	b.t.Helper()
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(sel))
+	if err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+	if resp == nil || resp.Status != want {
+		got := "no response"
+		if resp != nil {
+			got = fmt.Sprintf("HTTP %d for %s", resp.Status, resp.URL)
+		}
+		b.t.Fatalf("%s: got %s, want HTTP %d", what, got, want)
+	}
+}
+
 // location returns the tab's URL relative to the platform.
 func (b *tab) location() string {
 	b.t.Helper()
@@ -242,10 +274,13 @@ func (b *tab) location() string {
 	return strings.TrimPrefix(loc, b.base)
 }
 
-// text returns the visible text of the first element that sel selects.
+// text returns the visible text of the first element that sel selects,
+// waiting at most waitTimeout for there to be one.
 func (b *tab) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}
@@ -448,4 +483,464 @@ next:
 	}
 	b.problems = kept
 	return n
+}
+
+// signIn signs the tab in as the development provider's persona with this
+// display name, from the nav of the home page, and waits until the nav names
+// them.
+func (b *tab) signIn(name string) {
+	b.t.Helper()
+	b.navigate("/")
+	follow(b, "click Sign in in the nav", chromedp.CSS(navSignIn))
+	follow(b, "click the development provider", chromedp.CSS(devProvider))
+	follow(b, "click the persona "+name, personaButton(name))
+	if got := b.text(navUserName); got != name {
+		b.t.Fatalf("nav user after signing in as %s: got %q, want %q", name, got, name)
+	}
+}
+
+// js returns v as a JavaScript literal.
+func js(v any) string {
+	buf, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(buf)
+}
+
+// waitFor waits until the JavaScript expression expr is truthy, for at most
+// waitTimeout, and fails the test with what it waited for if it never is.
+func (b *tab) waitFor(what, expr string) {
+	b.t.Helper()
+	_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expr,
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(waitTimeout)))
+	if err != nil {
+		b.t.Fatalf("wait for %s on %s: %v", what, b.location(), err)
+	}
+}
+
+// waitTimeout bounds what waitFor waits for, such as an htmx update.
+const waitTimeout = 10 * time.Second
+
+// watchInput makes every page the tab loads from now on note when the user
+// last changed a form control and when htmx last sent a request, for
+// waitHTMXSettled. The note lives in the page's window as __otmTest; the
+// DevTools protocol injects it, so the Content-Security-Policy does not apply.
+func (b *tab) watchInput() {
+	b.t.Helper()
+	const source = `(() => {
+		const s = window.__otmTest = {input: 0, sent: 0};
+		document.addEventListener('input', () => { s.input = performance.now(); }, true);
+		document.addEventListener('htmx:beforeRequest', () => { s.sent = performance.now(); });
+	})();`
+	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: source}); err != nil {
+		b.t.Fatalf("watch the input of the pages: %v", err)
+	}
+}
+
+// waitHTMXSettled waits until htmx has sent a request since the last input
+// (the forms' triggers wait 400 ms after typing stops) and no request is
+// under way any more, so that what the test sees reflects everything typed and
+// a click that navigates does not race a delayed request. The tab must watch
+// its input (watchInput) and the page must send a request on input.
+func (b *tab) waitHTMXSettled() {
+	b.t.Helper()
+	b.waitFor("htmx to answer the last input", `window.__otmTest !== undefined && __otmTest.sent >= __otmTest.input &&
+		document.querySelectorAll('.htmx-request, .htmx-swapping, .htmx-settling').length === 0`)
+}
+
+// typeInto empties the text field that sel selects and types text into it
+// key by key, as a person does (so the page sees input events).
+func (b *tab) typeInto(sel, text string) {
+	b.t.Helper()
+	eval[bool](b, `(() => { const e = document.querySelector(`+js(sel)+`); e.value = ''; e.dispatchEvent(new Event('input', {bubbles: true})); return true })()`)
+	b.do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// appendTo types text at the end of the text field that sel selects.
+func (b *tab) appendTo(sel, text string) {
+	b.t.Helper()
+	eval[bool](b, `(() => { const e = document.querySelector(`+js(sel)+`); e.focus(); e.setSelectionRange(e.value.length, e.value.length); return true })()`)
+	b.do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
+}
+
+// chooseOption selects the option with this visible label in the <select>
+// that sel selects, and tells the page as a change by the user would.
+func (b *tab) chooseOption(sel, label string) {
+	b.t.Helper()
+	ok := eval[bool](b, `(() => {
+		const s = document.querySelector(`+js(sel)+`);
+		const o = s && Array.from(s.options).find(o => o.textContent.trim() === `+js(label)+`);
+		if (!o) return false;
+		s.value = o.value;
+		s.dispatchEvent(new Event('input', {bubbles: true}));
+		s.dispatchEvent(new Event('change', {bubbles: true}));
+		return true;
+	})()`)
+	if !ok {
+		b.t.Fatalf("choose %q in %s: no such option", label, sel)
+	}
+}
+
+// value returns the current value of the form control that sel selects.
+func (b *tab) value(sel string) string {
+	b.t.Helper()
+	return eval[string](b, `document.querySelector(`+js(sel)+`).value`)
+}
+
+// checked returns the values of the ticked checkboxes or radio buttons named
+// name.
+func (b *tab) checked(name string) []string {
+	b.t.Helper()
+	return eval[[]string](b, `Array.from(document.querySelectorAll('input[name=`+js(name)+`]:checked'), e => e.value)`)
+}
+
+// textOrEmpty returns the visible text of the first element that sel
+// selects, or "" if there is none; unlike text it does not wait for one.
+func (b *tab) textOrEmpty(sel string) string {
+	b.t.Helper()
+	return eval[string](b, `(document.querySelector(`+js(sel)+`)?.innerText ?? '').trim()`)
+}
+
+// press sends the key to whatever element of the page has the focus.
+func (b *tab) press(key string) {
+	b.t.Helper()
+	b.do("press "+key, chromedp.KeyEvent(key))
+}
+
+// Selectors of the application, review and directory pages.
+const (
+	navApply       = `.site-nav a.nav-link[href="/apply"]`
+	navReview      = `.site-nav a.nav-link[href="/curate"]`
+	flash          = `main [data-flash]`
+	applyStatus    = `main .status-panel .status-badge`
+	applyStatusMsg = `main .status-panel > p`
+	applyReason    = `main .status-panel .reason blockquote`
+	applySummary   = `main .error-summary[role="alert"]`
+	applySaveDraft = `#apply-form .form-actions button[type="submit"]:not([formaction])`
+	applySubmit    = `#apply-form .form-actions button[type="submit"][formaction="/apply/submit"]`
+	previewName    = `#preview .mentor-card .mentor-name`
+	previewHead    = `#preview .mentor-card .mentor-headline`
+	reviewDecide   = `#decide form button[type="submit"]`
+	reviewMessage  = `#decide [role="alert"]`
+	searchBox      = `#dir-form input[type="search"]#q`
+)
+
+// queueLink selects the link to the application of the applicant with this
+// name in the curators' queue.
+func queueLink(name string) chromedp.Search {
+	return chromedp.Search(fmt.Sprintf(`//table[contains(concat(" ", normalize-space(@class), " "), " queue-table ")]//a[@data-queue-link][normalize-space()=%q]`, name))
+}
+
+// mentorCardLink selects the name link on the directory card of this mentor.
+func mentorCardLink(name string) chromedp.Search {
+	return chromedp.Search(fmt.Sprintf(`//div[@id="directory-results"]//article[contains(concat(" ", normalize-space(@class), " "), " mentor-card ")]//h3//a[normalize-space()=%q]`, name))
+}
+
+// TestBrowserApplicationJourney drives the issue's "done when" through the
+// pages: a young professional applies (after one rejected attempt), a curator
+// requests changes, the applicant revises, the curator approves with the
+// keyboard, and a visitor finds the mentor in the directory.
+func TestBrowserApplicationJourney(t *testing.T) {
+	chromium := chromiumPath(t) // skip before booting the platform
+	start := time.Now()
+	p := startProgram(t, true, nil)
+	t.Logf("platform started in %v at %s", time.Since(start).Round(time.Millisecond), p.BaseURL)
+	// Three people take turns through a dozen pages: twice the budget of
+	// the sign-in journeys.
+	browser := startBrowserFor(t, chromium, 2*browserTimeout)
+
+	const (
+		lenaName  = "Lena Hoffmann"
+		jonasName = "Jonas Becker"
+		shortHead = "Kurz!"
+		headline  = "Data-Analystin, die Führungskräften KI-Tools näherbringt"
+		bio       = "Ich bin Data-Analystin bei Nordlicht Digital und zeige Führungskräften, wie sie KI-Werkzeuge im Alltag nutzen – praktisch, ehrlich und ohne Buzzwords."
+		bioMore   = " Grüße aus Hamburg!"
+		bioFix    = " Konkret: ChatGPT, Notion und Miro für Meetings, Präsentationen und Recherche."
+		reason    = "Bitte nenne konkrete Tools."
+	)
+	lena := newTab(t, browser, p.BaseURL)
+	lena.name = "lena"
+	lena.watchInput()
+	jonas := newTab(t, browser, p.BaseURL)
+	jonas.name = "jonas"
+	visitor := newTab(t, browser, p.BaseURL)
+	visitor.name = "visitor"
+	visitor.watchInput()
+
+	// A 422 re-render is what the test asks for; Chromium logs the status
+	// of every document it loads with an error status, so forget exactly
+	// that one.
+	expect422 := func(b *tab, path string) {
+		t.Helper()
+		if n := b.ignoreProblem(b.base+path, "422"); n > 1 {
+			t.Errorf("console after the 422 of %s: got %d errors about it, want at most one", path, n)
+		}
+	}
+
+	// 1. Lena opens her application from the nav and saves a first draft.
+	lena.signIn(lenaName)
+	follow(lena, "click My application in the nav", chromedp.CSS(navApply))
+	lena.assertLocation("/apply")
+	if got := lena.text(applyStatus); got != "Not started" {
+		t.Errorf("status before applying: got %q, want %q", got, "Not started")
+	}
+	lena.typeInto("#f-bio", bio)
+	lena.do("tick two topics, German and English",
+		chromedp.Click(chromedp.CSS(`label[for="topic-digital-skills"]`)),
+		chromedp.Click(chromedp.CSS(`label[for="topic-ai-data"]`)),
+		chromedp.Click(chromedp.CSS(`label[for="lang-de"]`)),
+		chromedp.Click(chromedp.CSS(`label[for="lang-en"]`)),
+	)
+	lena.chooseOption("#f-country", "Germany")
+	lena.typeInto("#f-hours", "4")
+	wantCounter := fmt.Sprintf("%d of 2000 characters", len([]rune(bio)))
+	if got := lena.text("#count-bio"); got != wantCounter {
+		t.Errorf("bio counter: got %q, want %q", got, wantCounter)
+	}
+	lena.waitHTMXSettled()
+	if got := lena.textOrEmpty("#preview .mentor-card"); !strings.Contains(got, "Germany") || !strings.Contains(got, "4 hours a month") {
+		t.Errorf("preview after filling in country and hours: got %q, want both shown", got)
+	}
+	follow(lena, "click Save draft", chromedp.CSS(applySaveDraft))
+	lena.assertLocation("/apply?done=saved")
+	if got := lena.text(flash); got != "Your draft was saved." {
+		t.Errorf("flash after saving: got %q, want %q", got, "Your draft was saved.")
+	}
+	if got := lena.text(applyStatus); got != "Draft" {
+		t.Errorf("status after saving: got %q, want %q", got, "Draft")
+	}
+	if got := lena.value("#f-bio"); got != bio {
+		t.Errorf("bio after saving: got %q, want %q", got, bio)
+	}
+
+	// 2. A headline of five characters: the live check flags it, submitting
+	// sends the form back with the error next to the field, and nothing
+	// typed is lost.
+	lena.typeInto("#f-headline", shortHead)
+	lena.appendTo("#f-bio", bioMore)
+	lena.waitHTMXSettled()
+	lena.waitFor("the live check to flag the headline",
+		`document.querySelector('#err-headline').textContent.includes('Write at least 10 characters.') && document.querySelector('#f-headline').getAttribute('aria-invalid') === 'true'`)
+	followStatus(lena, "submit with a short headline", chromedp.CSS(applySubmit), 422)
+	lena.assertLocation("/apply/submit")
+	expect422(lena, "/apply/submit")
+	if got := lena.text("#err-headline"); !strings.Contains(got, "Write at least 10 characters.") {
+		t.Errorf("error next to the headline: got %q, want %q", got, "Write at least 10 characters.")
+	}
+	if got := eval[string](lena, `document.querySelector('#err-headline').nextElementSibling.id`); got != "f-headline" {
+		t.Errorf("headline error slot: got it before #%s, want it right before #f-headline", got)
+	}
+	if got := eval[string](lena, `document.querySelector('#f-headline').getAttribute('aria-invalid')`); got != "true" {
+		t.Errorf("headline aria-invalid: got %q, want %q", got, "true")
+	}
+	summary := lena.text(applySummary)
+	for _, want := range []string{"nothing was saved", "Headline: Write at least 10 characters."} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("error summary: got %q, want it to contain %q", summary, want)
+		}
+	}
+	if !eval[bool](lena, `document.activeElement === document.querySelector('[data-error-summary]')`) {
+		t.Errorf("focus after the failed submission: got %q, want the error summary", eval[string](lena, `document.activeElement.outerHTML.slice(0, 80)`))
+	}
+	if got := lena.value("#f-headline"); got != shortHead {
+		t.Errorf("headline after the failed submission: got %q, want what was typed, %q", got, shortHead)
+	}
+	if got := lena.value("#f-bio"); got != bio+bioMore {
+		t.Errorf("bio after the failed submission: got %q, want what was typed, %q", got, bio+bioMore)
+	}
+	if got := lena.checked("topics"); !slices.Equal(got, []string{"digital-skills", "ai-data"}) {
+		t.Errorf("topics after the failed submission: got %q, want [digital-skills ai-data]", got)
+	}
+	if got := lena.checked("languages"); !slices.Equal(got, []string{"de", "en"}) {
+		t.Errorf("languages after the failed submission: got %q, want [de en]", got)
+	}
+	if got := lena.value("#f-country"); got != "DE" {
+		t.Errorf("country after the failed submission: got %q, want DE", got)
+	}
+	if got := lena.value("#f-hours"); got != "4" {
+		t.Errorf("hours after the failed submission: got %q, want 4", got)
+	}
+	if got := lena.text(applyStatus); got != "Draft" {
+		t.Errorf("status after the failed submission: got %q, want %q", got, "Draft")
+	}
+	lena.assertNoConsoleErrors()
+
+	// 1 (cont.). A proper headline shows in the live preview; submitting
+	// puts the application under review.
+	lena.typeInto("#f-headline", headline)
+	lena.waitHTMXSettled()
+	lena.waitFor("the preview to show the headline", `document.querySelector(`+js(previewHead)+`)?.textContent.trim() === `+js(headline))
+	lena.waitFor("the live check to clear the headline error",
+		`document.querySelector('#err-headline').textContent.trim() === '' && !document.querySelector('#f-headline').hasAttribute('aria-invalid')`)
+	if got := lena.text(previewName); got != lenaName {
+		t.Errorf("preview name: got %q, want %q", got, lenaName)
+	}
+	if lena.textOrEmpty("#preview .preview-ready") == "" {
+		t.Errorf("preview: got %q, want it to say the application is complete", lena.textOrEmpty("#preview"))
+	}
+	follow(lena, "click Submit for review", chromedp.CSS(applySubmit))
+	lena.assertLocation("/apply?done=submitted")
+	if got := lena.text(flash); got != "Thank you! Your application was submitted for review." {
+		t.Errorf("flash after submitting: got %q", got)
+	}
+	if got := lena.text(applyStatus); got != "Under review" {
+		t.Errorf("status after submitting: got %q, want %q", got, "Under review")
+	}
+	if got := lena.text(applyStatusMsg); !strings.Contains(got, "under review") {
+		t.Errorf("status panel after submitting: got %q, want it to say the application is under review", got)
+	}
+	if got := lena.value("#f-bio"); got != bio+bioMore {
+		t.Errorf("bio after submitting: got %q, want %q", got, bio+bioMore)
+	}
+	lena.assertNoConsoleErrors()
+
+	// 3. Jonas requests changes: first without a reason, then with one.
+	jonas.signIn(jonasName)
+	follow(jonas, "click Review in the nav", chromedp.CSS(navReview))
+	jonas.assertLocation("/curate")
+	if got := jonas.text(`main [data-shortcuts-hint]`); !strings.Contains(got, "j next") {
+		t.Errorf("queue shortcuts hint: got %q, want the keys explained", got)
+	}
+	rowHeadline := eval[string](jonas, `(() => {
+		const a = Array.from(document.querySelectorAll('.queue-table a[data-queue-link]')).find(a => a.textContent.trim() === `+js(lenaName)+`);
+		return a ? a.closest('tr').querySelector('td').textContent.trim() : '';
+	})()`)
+	if rowHeadline != headline {
+		t.Errorf("Lena's row in the queue: got headline %q, want %q", rowHeadline, headline)
+	}
+	follow(jonas, "open Lena's application", queueLink(lenaName))
+	reviewPath := jonas.location()
+	if !strings.HasPrefix(reviewPath, "/curate/") {
+		t.Fatalf("after opening Lena's application: got %q, want /curate/<id>", reviewPath)
+	}
+	if got := jonas.text("main h1"); got != lenaName {
+		t.Errorf("review page heading: got %q, want %q", got, lenaName)
+	}
+	jonas.assertPageShows(headline, bio+bioMore, "Under review")
+	if got := jonas.text(`main .review-nav [data-shortcuts-hint]`); !strings.Contains(got, "a approve, c request changes") {
+		t.Errorf("review shortcuts hint: got %q, want the keys explained", got)
+	}
+	jonas.do("choose Request changes", chromedp.Click(chromedp.CSS(`label[for="decision-request-changes"]`)))
+	followStatus(jonas, "record the decision without a reason", chromedp.CSS(reviewDecide), 422)
+	jonas.assertLocation(reviewPath + "/decision")
+	expect422(jonas, reviewPath+"/decision")
+	if got := jonas.text(reviewMessage); got != "The decision was not recorded. Please check the form." {
+		t.Errorf("decision message: got %q", got)
+	}
+	if got := jonas.text("#err-reason"); !strings.Contains(got, "Say why, in at least 5 characters") {
+		t.Errorf("error next to the reason: got %q, want one asking for a reason", got)
+	}
+	if got := jonas.checked("decision"); !slices.Equal(got, []string{"request_changes"}) {
+		t.Errorf("decision after the error: got %q, want [request_changes] kept", got)
+	}
+	// c (the documented shortcut) chooses "request changes" again and moves
+	// to the reason on releasing the key, without typing the letter there.
+	jonas.press("c")
+	jonas.waitFor("c to move the focus to the reason", `document.activeElement?.id === 'f-reason'`)
+	if got := jonas.value("#f-reason"); got != "" {
+		t.Errorf("reason after pressing c: got %q, want it empty", got)
+	}
+	jonas.do("type the reason", chromedp.SendKeys(chromedp.CSS("#f-reason"), reason))
+	follow(jonas, "record the decision with a reason", chromedp.CSS(reviewDecide))
+	if loc := jonas.location(); !strings.HasPrefix(loc, "/curate?done=request_changes&id=") {
+		t.Errorf("after requesting changes: got %q, want the queue with a confirmation", loc)
+	}
+	if got := jonas.text(flash); got != "Changes requested: "+lenaName {
+		t.Errorf("confirmation: got %q, want %q", got, "Changes requested: "+lenaName)
+	}
+	if n := eval[int](jonas, `Array.from(document.querySelectorAll('.queue-table a[data-queue-link]')).filter(a => a.textContent.trim() === `+js(lenaName)+`).length`); n != 0 {
+		t.Errorf("queue of applications under review after requesting changes: got Lena %d times, want her gone", n)
+	}
+	jonas.assertNoConsoleErrors()
+
+	// 4. Lena reads the reason, revises her bio and submits again.
+	follow(lena, "click My application in the nav", chromedp.CSS(navApply))
+	lena.assertLocation("/apply")
+	if got := lena.text(applyStatus); got != "Changes requested" {
+		t.Errorf("status after the curator's request: got %q, want %q", got, "Changes requested")
+	}
+	if got := lena.text(applyReason); got != reason {
+		t.Errorf("curator's reason on /apply: got %q, want %q", got, reason)
+	}
+	lena.appendTo("#f-bio", bioFix)
+	lena.waitFor("the bio counter to follow", `document.querySelector('#count-bio').textContent.startsWith(`+js(fmt.Sprint(len([]rune(bio+bioMore+bioFix))))+` + ' of')`)
+	lena.waitHTMXSettled()
+	follow(lena, "click Submit for review again", chromedp.CSS(applySubmit))
+	lena.assertLocation("/apply?done=submitted")
+	if got := lena.text(applyStatus); got != "Under review" {
+		t.Errorf("status after submitting again: got %q, want %q", got, "Under review")
+	}
+	if got := lena.textOrEmpty(applyReason); got != "" {
+		t.Errorf("reason after submitting again: got %q, want none shown", got)
+	}
+	lena.assertNoConsoleErrors()
+
+	// 5. Jonas approves with the keyboard shortcut a.
+	follow(jonas, "click Review in the nav", chromedp.CSS(navReview))
+	follow(jonas, "open Lena's application again", queueLink(lenaName))
+	jonas.assertLocation(reviewPath)
+	jonas.assertPageShows(bio+bioMore+bioFix, reason)
+	jonas.press("a")
+	if got := jonas.checked("decision"); !slices.Equal(got, []string{"approve"}) {
+		t.Fatalf("decision after pressing a: got %q, want [approve]", got)
+	}
+	follow(jonas, "record the approval", chromedp.CSS(reviewDecide))
+	if loc := jonas.location(); !strings.HasPrefix(loc, "/curate?done=approve&id=") {
+		t.Errorf("after approving: got %q, want the queue with a confirmation", loc)
+	}
+	if got := jonas.text(flash); got != "Approved: "+lenaName {
+		t.Errorf("confirmation: got %q, want %q", got, "Approved: "+lenaName)
+	}
+	jonas.assertNoConsoleErrors()
+
+	// 6. A visitor finds Lena in the directory by her surname; her profile
+	// shows her headline and never her e-mail address.
+	visitor.navigate("/mentors")
+	if n := eval[int](visitor, `document.querySelectorAll('.site-nav .nav-user').length`); n != 0 {
+		t.Fatalf("visitor's nav: got %d user links, want a visitor", n)
+	}
+	visitor.typeInto(searchBox, "Hoffmann")
+	visitor.waitHTMXSettled()
+	visitor.waitFor("the search to update the address and the results",
+		`location.search === '?q=Hoffmann' && document.querySelector('#directory-results .active-filters') !== null`)
+	visitor.waitFor("Lena's card", `Array.from(document.querySelectorAll('#directory-results .mentor-card .mentor-name a')).some(a => a.textContent.trim() === `+js(lenaName)+`)`)
+	if got := visitor.text("#directory-results .results-title"); !strings.HasPrefix(got, "1 mentor found") {
+		t.Errorf("results title: got %q, want 1 mentor found", got)
+	}
+	if got := eval[string](visitor, `document.querySelector('#directory-results .mentor-card .mentor-headline').textContent.trim()`); got != headline {
+		t.Errorf("headline on Lena's card: got %q, want %q", got, headline)
+	}
+	follow(visitor, "open Lena's card", mentorCardLink(lenaName))
+	profilePath := visitor.location()
+	if !strings.HasPrefix(profilePath, "/mentors/") {
+		t.Fatalf("after opening Lena's card: got %q, want /mentors/<id>", profilePath)
+	}
+	if got := visitor.text("main h1"); got != lenaName {
+		t.Errorf("profile heading: got %q, want %q", got, lenaName)
+	}
+	if got := visitor.text("main .profile .lead"); got != headline {
+		t.Errorf("profile headline: got %q, want %q", got, headline)
+	}
+	visitor.assertPageShows(bio+bioMore+bioFix, "Nordlicht Digital GmbH", "Germany", "German, English")
+	for _, where := range []struct{ what, expr string }{
+		{"the profile page's DOM", `document.documentElement.outerHTML`},
+		{"the profile page as served", `(async () => (await fetch(location.href)).text())()`},
+	} {
+		if html := eval[string](visitor, where.expr); strings.Contains(html, "lena.hoffmann@") {
+			t.Errorf("%s: got Lena's e-mail address in it, want none", where.what)
+		}
+	}
+	visitor.assertNoConsoleErrors()
+
+	// Lena's application now links to her public profile.
+	lena.navigate("/apply")
+	if got := lena.text(applyStatus); got != "Published" {
+		t.Errorf("status after approval: got %q, want %q", got, "Published")
+	}
+	if got := eval[string](lena, `document.querySelector('main .status-panel a')?.getAttribute('href') ?? ''`); got != profilePath {
+		t.Errorf("link to the public profile: got %q, want %q", got, profilePath)
+	}
+	lena.assertNoConsoleErrors()
 }

@@ -9,6 +9,12 @@
     if (meta && meta.content && verb !== "get") {
       e.detail.headers["X-CSRF-Token"] = meta.content;
     }
+    // htmx sends a form's request to the formaction of the button clicked last;
+    // the live preview of the application must always go to the preview.
+    var elt = e.detail.elt;
+    if (elt && elt.id === "apply-form" && verb === "post") {
+      e.detail.path = "/apply/preview";
+    }
   });
 
   // Character counters: <p data-counter-for="id" data-max="n" data-template="%d of %d">.
