@@ -21,6 +21,7 @@ import (
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/search/bleve"
+	"github.com/opentomentor/opentomentor/search/meili"
 )
 
 // devProviderID is the id of the built-in development identity provider.
@@ -207,6 +208,22 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	return nil
 }
 
+// openIndex opens Meilisearch when configured, else the embedded engine.
+func openIndex(ctx context.Context, cfg Config) (search.Index, error) {
+	if cfg.MeiliURL != "" {
+		idx, err := meili.Open(ctx, meili.Config{URL: cfg.MeiliURL, APIKey: cfg.MeiliAPIKey})
+		if err != nil {
+			return nil, fmt.Errorf("OTM_MEILISEARCH_URL: %w", err)
+		}
+		return idx, nil
+	}
+	idx, err := bleve.Open(filepath.Join(cfg.DataDir, "search", "mentors"))
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	return idx, nil
+}
+
 // idxFresh reports whether the index was just created and needs a rebuild.
 func idxFresh(idx search.Index) bool {
 	f, ok := idx.(interface{ Fresh() bool })
@@ -216,12 +233,9 @@ func idxFresh(idx search.Index) bool {
 // openServices opens the search index and the services on the database.
 func (p *Program) openServices(ctx context.Context) error {
 	cfg := p.Config
-	if cfg.MeiliURL != "" {
-		return errors.New("OTM_MEILISEARCH_URL: the Meilisearch adapter is not built yet; unset it to use the embedded search engine")
-	}
-	idx, err := bleve.Open(filepath.Join(cfg.DataDir, "search", "mentors"))
+	idx, err := openIndex(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("search index: %w", err)
+		return err
 	}
 	p.Search = idx
 	p.Audit = audit.New(p.store.DB)

@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/opentomentor/opentomentor/moderation"
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/search"
-	"github.com/opentomentor/opentomentor/search/bleve"
 )
 
 // reindex rebuilds the search index from the database: every public profile
@@ -22,9 +20,9 @@ func reindex(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		return fmt.Errorf("database: %w", err)
 	}
 	defer store.Close(context.Background())
-	idx, err := bleve.Open(filepath.Join(cfg.DataDir, "search", "mentors"))
+	idx, err := openIndex(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("search index (is the platform still running?): %w", err)
+		return fmt.Errorf("%w (is the platform still running?)", err)
 	}
 	defer idx.Close()
 	mod := moderation.NewService(store.DB, moderation.Config{Logger: logger, CacheProfiles: store.Embedded})
