@@ -178,7 +178,22 @@ type levelHandler struct {
 func (l *levelHandler) Enabled(ctx context.Context, lvl slog.Level) bool {
 	return lvl >= l.min && l.h.Enabled(ctx, lvl)
 }
-func (l *levelHandler) Handle(ctx context.Context, r slog.Record) error { return l.h.Handle(ctx, r) }
+// Handle drops FerretDB's dumps of ordinary error responses: the header line
+// of every dump, the endSessions the driver sends at disconnect, and
+// duplicate keys (which callers expect and handle).
+func (l *levelHandler) Handle(ctx context.Context, r slog.Record) error {
+	if strings.HasPrefix(r.Message, "Response header:") {
+		return nil
+	}
+	if strings.HasPrefix(r.Message, "Response message:") {
+		for _, expected := range []string{"endSessions", "E11000", "duplicate key", "UNIQUE constraint failed"} {
+			if strings.Contains(r.Message, expected) {
+				return nil
+			}
+		}
+	}
+	return l.h.Handle(ctx, r)
+}
 func (l *levelHandler) WithAttrs(a []slog.Attr) slog.Handler {
 	return &levelHandler{min: l.min, h: l.h.WithAttrs(a)}
 }

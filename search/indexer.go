@@ -2,10 +2,14 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
+
+	otm "github.com/opentomentor/opentomentor"
 )
 
 // Change is one profile to bring into the index: Doc nil means remove it.
@@ -37,6 +41,21 @@ const (
 	DefaultBatchSize    = 500
 )
 
+// Lease is a lock shared by the processes that may run an Indexer on the same
+// database and index (app replicas with a shared Meilisearch), so that only one
+// of them writes to the index at a time: two syncing at once could write an older
+// state of a profile over a newer one that the other already marked indexed.
+// mongostore.Lease implements it.
+type Lease interface {
+	// Acquire takes the lease or renews it if this process holds it. It reports
+	// false if another process holds it.
+	Acquire(ctx context.Context) (bool, error)
+}
+
+// ErrNotLeaseHolder is returned (wrapped) by SyncOnce and Rebuild when the Indexer
+// has a Lease that another process holds.
+var ErrNotLeaseHolder = otm.Errorf(otm.ECONFLICT, "Another process holds the search indexer lease.")
+
 // Indexer brings database changes into the index. A change is recorded as indexed
 // (Source.MarkIndexed) only after the index accepted it, so nothing is lost while the
 // engine is down: pending changes stay pending and are applied once it is back.
@@ -47,6 +66,14 @@ type Indexer struct {
 	MinBackoff time.Duration // first retry delay after a failed sync (DefaultMinBackoff)
 	MaxBackoff time.Duration // longest retry delay (DefaultMaxBackoff)
 	BatchSize  int           // changes per round trip (DefaultBatchSize)
+
+	// Lease, if set, makes the Indexer write to the index only while it holds the
+	// lease: SyncOnce and Rebuild acquire (or renew) it before they start and
+	// before every further batch, and stop with ErrNotLeaseHolder when another
+	// process holds it. Run tries again at every Interval and releases the lease
+	// when it returns if Lease also has a Release(context.Context) error method.
+	// The lease's ttl must be well above Interval and the time one batch takes.
+	Lease Lease
 
 	src    Source
 	idx    Index
@@ -83,15 +110,24 @@ func (x *Indexer) Notify() {
 
 // Run syncs until ctx ends: once at the start, then on Notify and every Interval.
 // While syncs fail it retries with exponential backoff from MinBackoff to MaxBackoff
-// and ignores notifications until the next retry.
+// and ignores notifications until the next retry. With a Lease, it syncs only while
+// it holds the lease; while another process holds it, Run ignores notifications and
+// tries to take the lease over at every Interval.
 func (x *Indexer) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var backoff time.Duration
+	standby := false // another process holds the lease
+	held := false    // this process may hold the lease
+	defer func() {
+		if held {
+			x.releaseLease(ctx)
+		}
+	}()
 	for {
 		notify := x.notify
-		if backoff > 0 {
-			notify = nil // the engine is failing: wait for the retry
+		if backoff > 0 || standby {
+			notify = nil // the engine is failing or another process syncs: wait
 		}
 		select {
 		case <-ctx.Done():
@@ -104,20 +140,58 @@ func (x *Indexer) Run(ctx context.Context) {
 			return
 		}
 		next := x.Interval
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrNotLeaseHolder):
+			if !standby {
+				x.logger.Info("search: another process holds the indexer lease; standing by", "applied", n)
+			}
+			standby, held, backoff = true, false, 0
+		case err != nil:
+			held = x.Lease != nil // it may still hold the lease
 			backoff = min(max(2*backoff, x.MinBackoff), x.MaxBackoff)
 			next = backoff
 			x.logger.Warn("search: sync failed", "applied", n, "retry_in", backoff, "error", err)
-		} else {
-			if backoff > 0 {
+		default:
+			if standby {
+				x.logger.Info("search: took the indexer lease over", "applied", n)
+			} else if backoff > 0 {
 				x.logger.Info("search: sync recovered", "applied", n)
 			} else if n > 0 {
 				x.logger.Debug("search: synced", "applied", n)
 			}
-			backoff = 0
+			standby, held, backoff = false, x.Lease != nil, 0
 		}
 		resetTimer(timer, next)
 	}
+}
+
+// releaseLease gives the lease up if it can be released, so that another process
+// takes over at once.
+func (x *Indexer) releaseLease(ctx context.Context) {
+	r, ok := x.Lease.(interface{ Release(context.Context) error })
+	if !ok {
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := r.Release(rctx); err != nil {
+		x.logger.Warn("search: release the indexer lease", "error", err)
+	}
+}
+
+// holdLease acquires or renews the lease; it returns nil without a Lease.
+func (x *Indexer) holdLease(ctx context.Context) error {
+	if x.Lease == nil {
+		return nil
+	}
+	ok, err := x.Lease.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("search: indexer lease: %w", err)
+	}
+	if !ok {
+		return ErrNotLeaseHolder
+	}
+	return nil
 }
 
 // resetTimer stops t, drains it and starts it again with d.
@@ -134,7 +208,9 @@ func resetTimer(t *time.Timer, d time.Duration) {
 // SyncOnce drains Source.Pending in batches of BatchSize: it upserts and deletes each
 // batch, then marks every change of it indexed. It returns how many changes were
 // written to the index, and the first error of the source or of the index; changes
-// not yet marked stay pending.
+// not yet marked stay pending. With a Lease it first acquires the lease and renews
+// it before every further batch, and returns ErrNotLeaseHolder (wrapped) if another
+// process holds it.
 func (x *Indexer) SyncOnce(ctx context.Context) (int, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -145,6 +221,9 @@ func (x *Indexer) SyncOnce(ctx context.Context) (int, error) {
 	total := 0
 	for {
 		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		if err := x.holdLease(ctx); err != nil {
 			return total, err
 		}
 		changes, err := x.src.Pending(ctx, size)
@@ -168,11 +247,131 @@ func (x *Indexer) SyncOnce(ctx context.Context) (int, error) {
 	}
 }
 
-// Rebuild runs the package function Rebuild while no sync runs.
+// Rebuild brings the index fully in line with the database while no sync runs, and
+// returns the number of documents it put into the index.
+//
+// If the Index implements Swapper, Rebuild fills a new, empty index from
+// Source.All while searches keep being served by the current one, swaps it in,
+// and only then marks the changes it wrote indexed: a change written to the
+// database during the rebuild stays pending (MarkIndexed is a no-op for an older
+// version) and the next sync applies it, and so do profiles written to the live
+// index meanwhile (Staged.Commit's touched ids, left unmarked). If anything fails
+// before the swap, the current index stays as it was.
+//
+// Otherwise Rebuild runs the package function Rebuild on the live index.
+//
+// With a Lease, it holds the lease throughout (renewing it before every batch) and
+// returns ErrNotLeaseHolder (wrapped) if another process holds it.
 func (x *Indexer) Rebuild(ctx context.Context) (int, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	return Rebuild(ctx, x.src, x.idx)
+	if err := x.holdLease(ctx); err != nil {
+		return 0, err
+	}
+	if sw, ok := x.idx.(Swapper); ok {
+		return x.rebuildSwap(ctx, sw)
+	}
+	return rebuild(ctx, x.src, x.idx, func() error { return x.holdLease(ctx) })
+}
+
+// rebuildSwap is Rebuild for an Index that implements Swapper; x.mu is held.
+func (x *Indexer) rebuildSwap(ctx context.Context, sw Swapper) (int, error) {
+	st, err := sw.BeginSwap(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("search: rebuild: %w", err)
+	}
+	committed := false
+	defer func() {
+		if committed {
+			return
+		}
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := st.Abort(actx); err != nil {
+			x.logger.Warn("search: rebuild: discard the staged index", "error", err)
+		}
+	}()
+
+	// versions holds the newest version seen per profile: what is marked indexed
+	// once the new index is live.
+	versions := make(map[string]int64)
+	staged := make(map[string]bool) // ids upserted into the staged index
+	var batch []Change
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := x.holdLease(ctx); err != nil {
+			return err
+		}
+		docs, dels, invalid := split(batch)
+		batch = batch[:0]
+		for _, id := range invalid {
+			x.logger.Error("search: profile cannot be indexed; kept out of the index", "id", id)
+		}
+		if err := st.Upsert(ctx, docs...); err != nil {
+			return fmt.Errorf("upsert %d documents: %w", len(docs), err)
+		}
+		for _, d := range docs {
+			staged[d.ID] = true
+		}
+		// The staged index starts empty: a deletion matters only for a profile
+		// reported twice, public first.
+		dels = slices.DeleteFunc(dels, func(id string) bool { return !staged[id] })
+		if err := st.Delete(ctx, dels...); err != nil {
+			return fmt.Errorf("delete %d documents: %w", len(dels), err)
+		}
+		for _, id := range dels {
+			delete(staged, id)
+		}
+		return nil
+	}
+	err = x.src.All(ctx, func(ch Change) error {
+		if ch.ID == "" {
+			return nil
+		}
+		if v, ok := versions[ch.ID]; ok && ch.Version < v {
+			return nil // an older state than one already written
+		}
+		versions[ch.ID] = ch.Version
+		batch = append(batch, ch)
+		if len(batch) >= DefaultBatchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil {
+		err = x.holdLease(ctx)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("search: rebuild: %w", err)
+	}
+	touched, err := st.Commit(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("search: rebuild: swap: %w", err)
+	}
+	committed = true
+	for _, id := range touched {
+		delete(versions, id) // written to the live index meanwhile: leave it to the next sync
+	}
+	for id, v := range versions {
+		if err := x.src.MarkIndexed(ctx, id, v); err != nil {
+			// The new index is live; what is not marked is applied again by a sync.
+			return len(staged), fmt.Errorf("search: rebuild: mark %s indexed: %w", id, err)
+		}
+	}
+	return len(staged), nil
+}
+
+// Check compares the index with the database while no sync runs (see the package
+// function Check).
+func (x *Indexer) Check(ctx context.Context) (Drift, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return Check(ctx, x.src, x.idx)
 }
 
 // apply writes one batch of changes to idx and then marks them indexed in src. It
@@ -181,38 +380,8 @@ func (x *Indexer) Rebuild(ctx context.Context) (int, error) {
 // from the index instead (and its id returned in invalid), which keeps the queue
 // moving.
 func apply(ctx context.Context, src Source, idx Index, changes []Change) (n int, invalid []string, err error) {
-	// Keep the newest change per id: a batch may name a profile twice.
-	latest := make(map[string]Change, len(changes))
-	var order []string
-	for _, ch := range changes {
-		if ch.ID == "" {
-			continue
-		}
-		prev, ok := latest[ch.ID]
-		if !ok {
-			order = append(order, ch.ID)
-		}
-		if !ok || ch.Version >= prev.Version {
-			latest[ch.ID] = ch
-		}
-	}
-	var docs []Document
-	var dels []string
-	for _, id := range order {
-		ch := latest[id]
-		if ch.Doc == nil {
-			dels = append(dels, id)
-			continue
-		}
-		doc := *ch.Doc
-		doc.ID = id
-		if doc.Validate() != nil {
-			invalid = append(invalid, id)
-			dels = append(dels, id)
-			continue
-		}
-		docs = append(docs, doc)
-	}
+	latest, order := newest(changes)
+	docs, dels, invalid := split(changes)
 	if len(docs) > 0 {
 		if err := idx.Upsert(ctx, docs...); err != nil {
 			return 0, invalid, fmt.Errorf("search: upsert %d documents: %w", len(docs), err)
@@ -229,6 +398,49 @@ func apply(ctx context.Context, src Source, idx Index, changes []Change) (n int,
 	}
 	n, err = mark(ctx, src, latest, order)
 	return n, invalid, err
+}
+
+// newest returns the newest change per id (a batch may name a profile twice) and
+// the ids in the order of their first appearance; changes without an id are skipped.
+func newest(changes []Change) (map[string]Change, []string) {
+	latest := make(map[string]Change, len(changes))
+	var order []string
+	for _, ch := range changes {
+		if ch.ID == "" {
+			continue
+		}
+		prev, ok := latest[ch.ID]
+		if !ok {
+			order = append(order, ch.ID)
+		}
+		if !ok || ch.Version >= prev.Version {
+			latest[ch.ID] = ch
+		}
+	}
+	return latest, order
+}
+
+// split turns the newest change per id into documents to upsert and ids to delete.
+// A document that fails Document.Validate is to be deleted and its id is also
+// returned in invalid.
+func split(changes []Change) (docs []Document, dels, invalid []string) {
+	latest, order := newest(changes)
+	for _, id := range order {
+		ch := latest[id]
+		if ch.Doc == nil {
+			dels = append(dels, id)
+			continue
+		}
+		doc := *ch.Doc
+		doc.ID = id
+		if doc.Validate() != nil {
+			invalid = append(invalid, id)
+			dels = append(dels, id)
+			continue
+		}
+		docs = append(docs, doc)
+	}
+	return docs, dels, invalid
 }
 
 // mark records the changes of ids as indexed and returns how many it recorded.
@@ -255,12 +467,23 @@ func docIDs(docs []Document) []string {
 // It returns the number of documents upserted. It must not run concurrently with
 // another writer of idx (use Indexer.Rebuild while an Indexer runs).
 func Rebuild(ctx context.Context, src Source, idx Index) (int, error) {
+	return rebuild(ctx, src, idx, nil)
+}
+
+// rebuild is Rebuild; before every batch it calls renew, if not nil, and stops
+// with its error.
+func rebuild(ctx context.Context, src Source, idx Index, renew func() error) (int, error) {
 	known := make(map[string]struct{})
 	var batch []Change
 	upserted := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
+		}
+		if renew != nil {
+			if err := renew(); err != nil {
+				return err
+			}
 		}
 		docs := 0
 		for _, ch := range batch {

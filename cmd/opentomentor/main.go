@@ -39,6 +39,7 @@ Usage:
   opentomentor demo [flags]      run it with demo organizations and personas
   opentomentor reindex [flags]   rebuild the search index from the database
                                  (stop the platform first when it is embedded)
+  opentomentor check-index       report drift between the database and the index
   opentomentor help              this text
 
 Run "opentomentor serve -h" for the flags; each has an OTM_* environment variable.
@@ -51,7 +52,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
-	case "serve", "demo", "reindex":
+	case "serve", "demo", "reindex", "check-index":
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -84,8 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	}
 	logger := newLogger(cfg, stderr)
-	if cmd == "reindex" {
-		return reindex(ctx, cfg, logger)
+	if cmd == "reindex" || cmd == "check-index" {
+		return reindex(ctx, cfg, logger, cmd == "check-index")
 	}
 	p := &Program{Config: cfg, Demo: demo, Logger: logger, Getenv: getenv}
 	start := time.Now()

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/opentomentor/opentomentor/search"
 )
 
 // startProgram boots the whole platform on port 0 with its embedded database
@@ -167,5 +169,58 @@ func TestRunRejectsBadCommandLine(t *testing.T) {
 				t.Errorf("run(%q): got %v, want an error mentioning %q", tt.args, err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestIntegrationReindexAndCheck(t *testing.T) {
+	dir := t.TempDir()
+	fs := newFlagSet()
+	build := registerConfigFlags(fs, func(string) string { return "" })
+	if err := fs.Parse([]string{"--addr", "127.0.0.1:0", "--data-dir", dir}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.Background()
+	p := &Program{Config: cfg, Logger: logger, Demo: &DemoOptions{Mentors: 40}}
+	if err := p.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	// While the platform runs, the embedded index is locked: the command says so at once.
+	if err := reindex(ctx, cfg, logger, true); err == nil || !strings.Contains(err.Error(), "still running") {
+		t.Errorf("check-index while running: got %v, want an error saying the platform still runs", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, check := range []bool{true, false, true} {
+		if err := reindex(ctx, cfg, logger, check); err != nil {
+			t.Errorf("reindex(check=%v): %v", check, err)
+		}
+	}
+	// Drift is found and reported: remove a public document behind the platform's back.
+	idx, err := openIndex(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := idx.Search(ctx, search.Query{Limit: 1})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search: %v %v", res, err)
+	}
+	if err := idx.Delete(ctx, res.Hits[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	_ = idx.Close()
+	if err := reindex(ctx, cfg, logger, true); err == nil || !strings.Contains(err.Error(), "missing 1") {
+		t.Errorf("check-index after drift: got %v, want it to report 1 missing", err)
+	}
+	if err := reindex(ctx, cfg, logger, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := reindex(ctx, cfg, logger, true); err != nil {
+		t.Errorf("check-index after reindex: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"sync"
 	"time"
@@ -250,6 +251,11 @@ func (p *Program) openServices(ctx context.Context) error {
 		return fmt.Errorf("database: %w", err)
 	}
 	p.Indexer = search.NewIndexer(p.Moderation.IndexSource(), p.Search, p.Logger.With("component", "indexer"))
+	if !p.store.Embedded {
+		// Several replicas may run against one MongoDB: one indexer at a time.
+		host, _ := os.Hostname()
+		p.Indexer.Lease = mongostore.NewLease(p.store.DB, "search-indexer", host+"-"+randomSecret()[:8], 3*p.Indexer.Interval)
+	}
 	p.Moderation.SetNotifier(p.Indexer)
 	return nil
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // reindex rebuilds the search index from the database: every public profile
-// is written, everything else removed.
-func reindex(ctx context.Context, cfg Config, logger *slog.Logger) error {
+// is written, everything else removed. With check it only reports drift
+// between the database and the index (and fails when there is any).
+func reindex(ctx context.Context, cfg Config, logger *slog.Logger, check bool) error {
 	start := time.Now()
 	store, err := mongostore.Open(ctx, mongostore.Config{URI: cfg.MongoURI, DataDir: cfg.DataDir, Logger: logger})
 	if err != nil {
@@ -29,7 +30,20 @@ func reindex(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err := mod.Init(ctx); err != nil {
 		return err
 	}
-	n, err := search.Rebuild(ctx, mod.IndexSource(), idx)
+	x := search.NewIndexer(mod.IndexSource(), idx, logger)
+	if check {
+		d, err := x.Check(ctx)
+		if err != nil {
+			return fmt.Errorf("check: %w", err)
+		}
+		logger.Info("search index checked", "checked", d.Checked, "missing", len(d.Missing), "stale", len(d.Stale), "orphans", len(d.Orphans), "inSync", d.InSync())
+		if !d.InSync() {
+			return fmt.Errorf("the search index drifted from the database (missing %d, stale %d, orphans %d); run \"opentomentor reindex\"", len(d.Missing), len(d.Stale), len(d.Orphans))
+		}
+		return nil
+	}
+	// A new generation is built beside the live one and swapped in atomically.
+	n, err := x.Rebuild(ctx)
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}

@@ -38,7 +38,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -105,68 +104,97 @@ var searchFields = []struct {
 const facetSize = 5000
 
 // Index is a search.Index backed by Bleve. It is safe for concurrent use.
+//
+// On disk, the directory given to Open holds generations of the index
+// (gen-1, gen-2, …) and a file CURRENT naming the live one. BeginSwap builds the
+// next generation while the live one serves, and its Commit switches CURRENT
+// (atomically, by renaming a temporary file) and then removes the old generation.
 type Index struct {
-	mu       sync.RWMutex // guards closed; Close waits for running calls
+	mu       sync.RWMutex // guards closed, bi, gen, maxGen, staged; Close and swaps wait for running calls
 	closed   bool
 	bi       blevelib.Index
-	analyzer analysis.Analyzer
+	analyzer analysis.Analyzer // the same for every generation: it comes from newMapping
 	fresh    bool
+
+	root   string  // the directory of the generations; "" in memory
+	gen    int     // the live generation (0 in memory)
+	maxGen int     // the highest generation number used so far
+	staged *staged // the open rebuild, or nil
+
+	wmu sync.Mutex // serializes writes to the live index, so the journal of a rebuild records their order
 }
 
 var (
 	_ search.Index    = (*Index)(nil)
 	_ search.IDLister = (*Index)(nil)
+	_ search.Swapper  = (*Index)(nil)
 )
 
-// Open opens the index at dir, or creates it (and its parent directories) if dir does
-// not exist or holds an index of an older layout. Fresh reports whether the index was
-// created, in which case the caller should fill it with search.Rebuild.
+// Open opens the index whose generations live in dir, or creates it (and its
+// parent directories) if dir does not exist or is empty. A live generation of an
+// older layout is replaced by a new, empty one, and so is an index of the former
+// single-generation format (index files directly in dir), and leftovers of an
+// interrupted rebuild are removed. Fresh reports whether the live generation was
+// created, in which case the caller should fill it from the database
+// (search.Indexer.Rebuild). Open fails fast if another process has the index open
+// and refuses a non-empty dir that holds no index.
 func Open(dir string) (*Index, error) {
-	if _, err := os.Stat(filepath.Join(dir, "index_meta.json")); err == nil {
-		// Another process (a running platform) holds the index: fail fast
-		// instead of waiting forever for its lock.
-		bi, err := blevelib.OpenUsing(dir, map[string]any{"bolt_timeout": "2s"})
-		if err != nil {
-			return nil, fmt.Errorf("bleve: open %s (is another process using it?): %w", dir, err)
-		}
-		if v, err := bi.GetInternal(mappingVersionKey); err == nil && string(v) == mappingVersion {
-			return newIndex(bi, false)
-		}
-		// An index of another layout: drop it, it is rebuilt from the database.
-		if err := bi.Close(); err != nil {
-			return nil, fmt.Errorf("bleve: close outdated index %s: %w", dir, err)
-		}
-		if err := os.RemoveAll(dir); err != nil {
-			return nil, fmt.Errorf("bleve: remove outdated index %s: %w", dir, err)
-		}
-	} else if entries, err := os.ReadDir(dir); err == nil {
-		if len(entries) > 0 {
-			return nil, fmt.Errorf("bleve: %s is not empty and holds no index", dir)
-		}
-		if err := os.Remove(dir); err != nil {
-			return nil, fmt.Errorf("bleve: %w", err)
-		}
+	if err := dropLegacy(dir); err != nil {
+		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
-		return nil, fmt.Errorf("bleve: %w", err)
-	}
-	m, err := newMapping()
+	l, err := readLayout(dir)
 	if err != nil {
 		return nil, err
 	}
-	bi, err := blevelib.New(dir, m)
-	if err != nil {
-		return nil, fmt.Errorf("bleve: create %s: %w", dir, err)
+	if l.current > 0 {
+		bi, err := openGen(genDir(dir, l.current))
+		switch {
+		case err != nil:
+			return nil, err
+		case bi != nil:
+			x, err := newIndex(bi, false)
+			if err != nil {
+				return nil, err
+			}
+			x.root, x.gen, x.maxGen = dir, l.current, l.maxGen
+			x.removeStale()
+			return x, nil
+		}
+		// An index of another layout or a missing generation: start afresh.
 	}
-	if err := bi.SetInternal(mappingVersionKey, []byte(mappingVersion)); err != nil {
-		_ = bi.Close()
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
 	}
-	return newIndex(bi, true)
+	gen := l.maxGen + 1
+	bi, err := createGen(genDir(dir, gen))
+	if err != nil {
+		return nil, err
+	}
+	if err := writeCurrent(dir, gen); err != nil {
+		_ = bi.Close()
+		_ = os.RemoveAll(genDir(dir, gen))
+		return nil, err
+	}
+	x, err := newIndex(bi, true)
+	if err != nil {
+		return nil, err
+	}
+	x.root, x.gen, x.maxGen = dir, gen, gen
+	x.removeStale()
+	return x, nil
 }
 
 // OpenMem returns a new in-memory index, for tests and demos.
 func OpenMem() (*Index, error) {
+	bi, err := createMem()
+	if err != nil {
+		return nil, err
+	}
+	return newIndex(bi, true)
+}
+
+// createMem returns a new, empty in-memory Bleve index.
+func createMem() (blevelib.Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, err
@@ -175,7 +203,7 @@ func OpenMem() (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
 	}
-	return newIndex(bi, true)
+	return bi, nil
 }
 
 func newIndex(bi blevelib.Index, fresh bool) (*Index, error) {
@@ -325,7 +353,20 @@ func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
 		return err
 	}
 	defer x.mu.RUnlock()
-	b := x.bi.NewBatch()
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	if err := upsert(x.bi, docs); err != nil {
+		return err
+	}
+	if x.staged != nil {
+		x.staged.recordUpsert(docs)
+	}
+	return nil
+}
+
+// upsert writes docs to bi in one batch.
+func upsert(bi blevelib.Index, docs []search.Document) error {
+	b := bi.NewBatch()
 	for _, d := range docs {
 		m, err := indexDoc(d)
 		if err != nil {
@@ -335,7 +376,7 @@ func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
 			return fmt.Errorf("bleve: index %s: %w", d.ID, err)
 		}
 	}
-	if err := x.bi.Batch(b); err != nil {
+	if err := bi.Batch(b); err != nil {
 		return fmt.Errorf("bleve: batch: %w", err)
 	}
 	return nil
@@ -350,7 +391,20 @@ func (x *Index) Delete(ctx context.Context, ids ...string) error {
 		return err
 	}
 	defer x.mu.RUnlock()
-	b := x.bi.NewBatch()
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	if err := remove(x.bi, ids); err != nil {
+		return err
+	}
+	if x.staged != nil {
+		x.staged.recordDelete(ids)
+	}
+	return nil
+}
+
+// remove deletes ids from bi in one batch.
+func remove(bi blevelib.Index, ids []string) error {
+	b := bi.NewBatch()
 	for _, id := range ids {
 		if id != "" {
 			b.Delete(id)
@@ -359,7 +413,7 @@ func (x *Index) Delete(ctx context.Context, ids ...string) error {
 	if b.Size() == 0 {
 		return nil
 	}
-	if err := x.bi.Batch(b); err != nil {
+	if err := bi.Batch(b); err != nil {
 		return fmt.Errorf("bleve: batch: %w", err)
 	}
 	return nil
@@ -458,6 +512,7 @@ func (x *Index) search(ctx context.Context, req *blevelib.SearchRequest) (*bleve
 }
 
 // Close closes the index, waiting for running calls. Later calls return EUNAVAILABLE.
+// A rebuild still open (BeginSwap) can only be aborted afterwards.
 func (x *Index) Close() error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
