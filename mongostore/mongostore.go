@@ -178,6 +178,7 @@ type levelHandler struct {
 func (l *levelHandler) Enabled(ctx context.Context, lvl slog.Level) bool {
 	return lvl >= l.min && l.h.Enabled(ctx, lvl)
 }
+
 // Handle drops FerretDB's dumps of ordinary error responses: the header line
 // of every dump, the endSessions the driver sends at disconnect, and
 // duplicate keys (which callers expect and handle).
