@@ -123,6 +123,7 @@ func (f *fakeMeili) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	mux.HandleFunc("POST /indexes", f.createIndex)
 	mux.HandleFunc("PATCH /indexes/{uid}", f.updateIndex)
 	mux.HandleFunc("DELETE /indexes/{uid}", f.deleteIndex)
+	mux.HandleFunc("POST /swap-indexes", f.swapIndexes)
 	mux.HandleFunc("PATCH /indexes/{uid}/settings", f.updateSettings)
 	mux.HandleFunc("DELETE /indexes/{uid}/settings/stop-words", f.resetStopWords)
 	mux.HandleFunc("GET /tasks/{uid}", f.getTask)
@@ -174,12 +175,13 @@ func (f *fakeMeili) getIndex(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// enqueue records a task and answers 202 with its summary. Call with f.mu held.
+// enqueue records a task and answers 202 with its summary; uid "" is null (a task of
+// no single index). Call with f.mu held.
 func (f *fakeMeili) enqueue(w http.ResponseWriter, uid, typ string, apply func() *fakeErr) {
 	task := &fakeTask{UID: len(f.tasks), IndexUID: uid, Type: typ, Status: "enqueued", EnqueuedAt: time.Now().UTC(), apply: apply}
 	f.tasks = append(f.tasks, task)
 	writeJSON(w, http.StatusAccepted, map[string]any{
-		"taskUid": task.UID, "indexUid": uid, "status": "enqueued", "type": typ, "enqueuedAt": task.EnqueuedAt,
+		"taskUid": task.UID, "indexUid": nullable(uid), "status": "enqueued", "type": typ, "enqueuedAt": task.EnqueuedAt,
 	})
 }
 
@@ -237,6 +239,65 @@ func (f *fakeMeili) deleteIndex(w http.ResponseWriter, r *http.Request) {
 			return errBody("index_not_found", "invalid_request", "Index `%s` not found.", uid)
 		}
 		delete(f.indexes, uid)
+		return nil
+	})
+}
+
+// swapIndexes is POST /swap-indexes (Meilisearch v1.18 and later, which know
+// "rename"): pairs of existing indexes exchange their documents, settings and
+// primary keys in one indexSwap task, which fails if an index is missing; with
+// rename the first index takes the uid of the second, which must not exist.
+func (f *fakeMeili) swapIndexes(w http.ResponseWriter, r *http.Request) {
+	var req []struct {
+		Indexes []string `json:"indexes"`
+		Rename  bool     `json:"rename"`
+	}
+	if !decodeStrict(w, r, &req) {
+		return
+	}
+	seen := map[string]bool{}
+	for i, p := range req {
+		if len(p.Indexes) != 2 {
+			writeJSON(w, http.StatusBadRequest, errBody("invalid_swap_indexes", "invalid_request",
+				"Invalid value at `[%d].indexes`: Two indexes must be given for each swap. The list `%v` contains %d indexes.", i, p.Indexes, len(p.Indexes)))
+			return
+		}
+		for _, uid := range p.Indexes {
+			if seen[uid] {
+				writeJSON(w, http.StatusBadRequest, errBody("invalid_swap_duplicate_index_found", "invalid_request",
+					"Indexes must be declared only once during a swap. `%s` was specified several times.", uid))
+				return
+			}
+			seen[uid] = true
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.enqueue(w, "", "indexSwap", func() *fakeErr {
+		var missing []string
+		for _, p := range req {
+			for i, uid := range p.Indexes {
+				if f.indexes[uid] == nil && (i == 0 || !p.Rename) {
+					missing = append(missing, "`"+uid+"`")
+				}
+				if i == 1 && p.Rename && f.indexes[uid] != nil {
+					return errBody("index_already_exists", "invalid_request", "Index `%s` already exists.", uid)
+				}
+			}
+		}
+		if len(missing) > 0 {
+			return errBody("index_not_found", "invalid_request", "Indexes %s not found.", strings.Join(missing, ", "))
+		}
+		for _, p := range req { // atomic: every pair or none
+			a, b := p.Indexes[0], p.Indexes[1]
+			xa, xb := f.indexes[a], f.indexes[b]
+			delete(f.indexes, a)
+			delete(f.indexes, b)
+			xa.UID, f.indexes[b] = b, xa
+			if xb != nil {
+				xb.UID, f.indexes[a] = a, xb
+			}
+		}
 		return nil
 	})
 }
@@ -329,7 +390,7 @@ func (f *fakeMeili) getTask(w http.ResponseWriter, r *http.Request) {
 		finished = time.Now().UTC()
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"uid": task.UID, "batchUid": task.UID, "indexUid": task.IndexUID, "status": task.Status, "type": task.Type,
+		"uid": task.UID, "batchUid": task.UID, "indexUid": nullable(task.IndexUID), "status": task.Status, "type": task.Type,
 		"canceledBy": nil, "details": map[string]any{}, "error": taskErr, "duration": nil,
 		"enqueuedAt": task.EnqueuedAt, "startedAt": task.EnqueuedAt, "finishedAt": finished,
 	})

@@ -53,6 +53,16 @@
 //   - IDs pages through the documents by offset: documents deleted while it runs may
 //     make it skip others (search.Rebuild runs it while no sync writes).
 //
+// Rebuilds without downtime (search.Swapper): BeginSwap creates a temporary index
+// <uid>_rebuild_<random> with the same primary key and settings, which the rebuild
+// fills while the live index keeps serving; Commit exchanges the two (POST
+// /swap-indexes) and deletes the temporary one, which then holds the old documents.
+// Upsert and Delete on the Index meanwhile are journaled and replayed onto the
+// temporary index before the swap. Swapping needs Meilisearch v1.18 or later:
+// meilisearch-go v0.36.3 always sends the "rename" field of the swap request, which
+// older servers refuse as unknown (400 bad_request, an EINVALID error: the rebuild
+// fails and the live index stays as it was).
+//
 // The API key is sent only in the Authorization header; it never appears in an error
 // (error texts are also scrubbed of it) and the package does not log.
 package meili
@@ -69,6 +79,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -118,11 +129,19 @@ type Index struct {
 	preTag      string // highlight markers, random per index
 	postTag     string
 	closed      atomic.Bool
+
+	// swapMu is held for reading by every live write (for its whole duration) and
+	// for writing while the open rebuild changes: BeginSwap, and Commit from the
+	// replay of the journal until the swap task ended.
+	swapMu    sync.RWMutex
+	staged    *staged  // the open rebuild, or nil; guarded by swapMu
+	leftovers []string // temporary indexes not deleted yet; guarded by swapMu
 }
 
 var (
 	_ search.Index    = (*Index)(nil)
 	_ search.IDLister = (*Index)(nil)
+	_ search.Swapper  = (*Index)(nil)
 )
 
 // Open connects to Meilisearch, creates the index if it is missing (primary key "id"),
@@ -249,12 +268,18 @@ func (x *Index) setUp(ctx context.Context) error {
 			otm.FieldError{Field: "IndexUID", Message: "index has another primary key"})
 	}
 
-	settings, err := x.index().UpdateSettingsWithContext(ctx, newSettings())
+	return x.applySettings(ctx, x.uid)
+}
+
+// applySettings applies Settings to the index uid, resets its stop words and waits
+// for those tasks.
+func (x *Index) applySettings(ctx context.Context, uid string) error {
+	settings, err := x.ms.Index(uid).UpdateSettingsWithContext(ctx, newSettings())
 	if err != nil {
 		return x.wrap(ctx, "update settings", err)
 	}
 	// Settings omits empty lists, so stop words added by hand are reset separately.
-	stopWords, err := x.index().ResetStopWordsWithContext(ctx)
+	stopWords, err := x.ms.Index(uid).ResetStopWordsWithContext(ctx)
 	if err != nil {
 		return x.wrap(ctx, "reset stop words", err)
 	}
@@ -386,7 +411,7 @@ func (x *Index) open() error {
 // Upsert adds or replaces docs by ID (Meilisearch's "add or replace": a field missing
 // from the new version is removed) and waits until they are searchable. It returns
 // EINVALID for a document that fails Document.Validate; of documents with the same
-// ID the last one wins.
+// ID the last one wins. While a rebuild is staged (BeginSwap) the write is journaled.
 func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
 	if err := x.open(); err != nil {
 		return err
@@ -394,15 +419,28 @@ func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
 	if len(docs) == 0 {
 		return nil
 	}
+	ids, body, err := encodeDocs(docs)
+	if err != nil {
+		return err
+	}
+	return x.liveWrite(ctx, "add documents", ids, body, func() (*meilisearch.TaskInfo, error) {
+		return x.addDocuments(ctx, x.uid, body)
+	})
+}
+
+// encodeDocs validates docs and returns the IDs and the stored JSON of the last
+// document per ID, in the order of their last occurrence.
+func encodeDocs(docs []search.Document) ([]string, []json.RawMessage, error) {
 	for i := range docs {
 		if err := docs[i].Validate(); err != nil {
-			return err
+			return nil, nil, err
 		}
 	}
 	last := make(map[string]int, len(docs))
 	for i, d := range docs {
 		last[d.ID] = i
 	}
+	ids := make([]string, 0, len(last))
 	body := make([]json.RawMessage, 0, len(last))
 	for i, d := range docs {
 		if last[d.ID] != i {
@@ -410,24 +448,43 @@ func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
 		}
 		b, err := encodeDoc(d)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
+		ids = append(ids, d.ID)
 		body = append(body, b)
 	}
+	return ids, body, nil
+}
+
+// addDocuments enqueues the addition of the stored documents body to the index uid.
+func (x *Index) addDocuments(ctx context.Context, uid string, body []json.RawMessage) (*meilisearch.TaskInfo, error) {
 	pk := primaryKey
-	task, err := x.index().AddDocumentsWithContext(ctx, body, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+	task, err := x.ms.Index(uid).AddDocumentsWithContext(ctx, body, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 	if err != nil {
-		return x.wrap(ctx, "add documents", err)
+		return nil, x.wrap(ctx, "add documents", err)
 	}
-	return x.wait(ctx, "add documents", task)
+	return task, nil
 }
 
 // Delete removes ids and waits until they are gone. Missing ids are ignored, and so are
-// ids that cannot be in the index (they fail search.ValidateID).
+// ids that cannot be in the index (they fail search.ValidateID). While a rebuild is
+// staged (BeginSwap) the write is journaled.
 func (x *Index) Delete(ctx context.Context, ids ...string) error {
 	if err := x.open(); err != nil {
 		return err
 	}
+	del := deletable(ids)
+	if len(del) == 0 {
+		return nil
+	}
+	return x.liveWrite(ctx, "delete documents", del, nil, func() (*meilisearch.TaskInfo, error) {
+		return x.deleteDocuments(ctx, x.uid, del)
+	})
+}
+
+// deletable returns the ids that may be in an index (they pass search.ValidateID),
+// each once.
+func deletable(ids []string) []string {
 	seen := make(map[string]bool, len(ids))
 	var del []string
 	for _, id := range ids {
@@ -436,14 +493,16 @@ func (x *Index) Delete(ctx context.Context, ids ...string) error {
 			del = append(del, id)
 		}
 	}
-	if len(del) == 0 {
-		return nil
-	}
-	task, err := x.index().DeleteDocumentsWithContext(ctx, del, nil)
+	return del
+}
+
+// deleteDocuments enqueues the deletion of ids from the index uid.
+func (x *Index) deleteDocuments(ctx context.Context, uid string, ids []string) (*meilisearch.TaskInfo, error) {
+	task, err := x.ms.Index(uid).DeleteDocumentsWithContext(ctx, ids, nil)
 	if err != nil {
-		return x.wrap(ctx, "delete documents", err)
+		return nil, x.wrap(ctx, "delete documents", err)
 	}
-	return x.wait(ctx, "delete documents", task)
+	return task, nil
 }
 
 // Get returns the document with id, or an ENOTFOUND error.
