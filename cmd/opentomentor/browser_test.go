@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // browserTimeout bounds everything a browser test does once the platform runs.
@@ -912,6 +913,12 @@ func TestBrowserApplicationJourney(t *testing.T) {
 	if got := eval[string](visitor, `document.querySelector('#directory-results .mentor-card .mentor-headline').textContent.trim()`); got != headline {
 		t.Errorf("headline on Lena's card: got %q, want %q", got, headline)
 	}
+	// Keyboard: ArrowDown from the search box reaches the first result, ArrowUp returns.
+	visitor.do("focus the search box", chromedp.Focus(searchBox))
+	visitor.press(kb.ArrowDown)
+	visitor.waitFor("ArrowDown to focus the first result", `document.activeElement === document.querySelector('#directory-results .mentor-name a')`)
+	visitor.press(kb.ArrowUp)
+	visitor.waitFor("ArrowUp to return to the search box", `document.activeElement === document.getElementById('q')`)
 	follow(visitor, "open Lena's card", mentorCardLink(lenaName))
 	profilePath := visitor.location()
 	if !strings.HasPrefix(profilePath, "/mentors/") {

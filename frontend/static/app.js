@@ -162,3 +162,49 @@
     }
   });
 })();
+
+(function () {
+  "use strict";
+
+  function typing(el) {
+    return !!el && (el.isContentEditable || (el.matches && el.matches("input, textarea, select")));
+  }
+
+  // Directory keyboard navigation: "/" focuses the search box; ArrowDown and
+  // ArrowUp move from the search box through the result links and back.
+  function resultLinks() {
+    return Array.prototype.slice.call(document.querySelectorAll("#directory-results .mentor-name a"));
+  }
+  document.addEventListener("keydown", function (e) {
+    var q = document.getElementById("q");
+    if (!q || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) {
+      return;
+    }
+    if (e.key === "/" && !typing(e.target)) {
+      q.focus();
+      q.select();
+      e.preventDefault();
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") {
+      return;
+    }
+    var links = resultLinks();
+    if (links.length === 0) {
+      return;
+    }
+    var i = links.indexOf(document.activeElement);
+    if (e.target === q && e.key === "ArrowDown") {
+      links[0].focus();
+    } else if (i >= 0 && e.key === "ArrowDown" && i + 1 < links.length) {
+      links[i + 1].focus();
+    } else if (i > 0 && e.key === "ArrowUp") {
+      links[i - 1].focus();
+    } else if (i === 0 && e.key === "ArrowUp") {
+      q.focus();
+    } else {
+      return;
+    }
+    e.preventDefault();
+  });
+})();
