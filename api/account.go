@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/moderation"
 )
 
@@ -90,4 +91,30 @@ func (s *Server) putTopic(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(t)
+}
+
+// listOrganizations answers GET /api/v1/admin/organizations.
+func (s *Server) listOrganizations(c *fiber.Ctx) error {
+	os, err := s.cfg.Identity.Organizations(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": os})
+}
+
+// patchOrganization answers PATCH /api/v1/admin/organizations/{id}.
+func (s *Server) patchOrganization(c *fiber.Ctx) error {
+	if _, err := requireUser(c); err != nil {
+		return err
+	}
+	var patch identity.OrgPatch
+	if err := decodeJSON(c, &patch); err != nil {
+		return err
+	}
+	o, err := s.cfg.Identity.UpdateOrganization(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), patch)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
 }

@@ -165,6 +165,8 @@ func (s *Server) routes() {
 		mod.Post("/applications/:id/comments", s.commentApplication)
 		adm := v1.Group("/admin")
 		adm.Put("/topics/:id", s.putTopic)
+		adm.Get("/organizations", s.listOrganizations)
+		adm.Patch("/organizations/:id", s.patchOrganization)
 	}
 	app.Get("/api/openapi.json", s.openAPI)
 	app.All("/api/*", func(c *fiber.Ctx) error {

@@ -188,3 +188,26 @@ func (m *mongoStore) deleteUser(ctx context.Context, id string) error {
 	_, err := m.users.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return mapErr(err, "User")
 }
+
+func (m *mongoStore) allOrgs(ctx context.Context) ([]Organization, error) {
+	cur, err := m.orgs.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, mapErr(err, "Organizations")
+	}
+	out := []Organization{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Organizations")
+	}
+	return out, nil
+}
+
+// setCompetitor adds or removes other in org id's competitors.
+func (m *mongoStore) setCompetitor(ctx context.Context, id, other string, on bool) error {
+	op := "$addToSet"
+	val := any(other)
+	if !on {
+		op, val = "$pullAll", bson.A{other}
+	}
+	_, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: op, Value: bson.D{{Key: "competitors", Value: val}}}})
+	return mapErr(err, "Organization")
+}

@@ -1,0 +1,105 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/internal/oidctest"
+)
+
+func TestIntegrationAdminOrganizations(t *testing.T) {
+	op := oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} },
+		func(ic *identity.Config, _ *apiConfig) {
+			ic.AdminEmails = []string{"amira@program.example"}
+			ic.CuratorEmails = []string{"cura@program.example"}
+		})
+	ctx := context.Background()
+	for _, o := range []identity.Organization{
+		{ID: "alpenbank", Name: "Alpenbank AG", Domains: []string{"alpenbank.example"}, Competitors: []string{}},
+		{ID: "bergmann", Name: "Bergmann Versicherung AG", Domains: []string{"bergmann.example"}, Competitors: []string{}},
+		{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Competitors: []string{}},
+	} {
+		o := o
+		if err := h.IDs.PutOrganization(ctx, &o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := h.signInAs(t, op, "amira", "amira@program.example", "Amira Nassar")
+	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
+	mentor := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	anon := &person{b: newBrowser(t), h: h}
+
+	access := []struct {
+		name string
+		who  *person
+		want int
+	}{
+		{"anonymous", anon, 401}, {"mentor", mentor, 403}, {"curator", cura, 403}, {"admin", admin, 200},
+	}
+	for _, tt := range access {
+		t.Run("list as "+tt.name, func(t *testing.T) {
+			if status, _ := tt.who.call("GET", "/api/v1/admin/organizations", nil); status != tt.want {
+				t.Errorf("got %d, want %d", status, tt.want)
+			}
+		})
+		if tt.want != 200 {
+			t.Run("patch as "+tt.name, func(t *testing.T) {
+				if status, _ := tt.who.call("PATCH", "/api/v1/admin/organizations/alpenbank", map[string]any{"industry": "x"}); status != tt.want {
+					t.Errorf("got %d, want %d", status, tt.want)
+				}
+			})
+		}
+	}
+
+	bad := []struct {
+		name  string
+		body  any
+		field string
+	}{
+		{"short name", map[string]any{"name": "A"}, "name"},
+		{"bad domain", map[string]any{"domains": []string{"not a domain"}}, "domains[0]"},
+		{"freemail domain", map[string]any{"domains": []string{"gmail.com"}}, "domains[0]"},
+		{"another org's domain", map[string]any{"domains": []string{"hanse.example"}}, "domains[0]"},
+		{"unknown competitor", map[string]any{"competitors": []string{"nope"}}, "competitors[0]"},
+		{"competes with itself", map[string]any{"competitors": []string{"alpenbank"}}, "competitors[0]"},
+		{"wrong type", map[string]any{"competitors": "bergmann"}, "competitors"},
+		{"unknown field", map[string]any{"ceo": "x"}, "ceo"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out := admin.call("PATCH", "/api/v1/admin/organizations/alpenbank", tt.body)
+			if status != http.StatusBadRequest || !contains(fieldsOf(out), tt.field) {
+				t.Errorf("got %d fields %v, want 400 naming %q", status, fieldsOf(out), tt.field)
+			}
+			o, _ := h.IDs.Organization(ctx, "alpenbank")
+			if o.Name != "Alpenbank AG" || len(o.Competitors) != 0 || strings.Join(o.Domains, ",") != "alpenbank.example" {
+				t.Errorf("refused patch changed the organization: %+v", o)
+			}
+		})
+	}
+	if status, _ := admin.call("PATCH", "/api/v1/admin/organizations/nope", map[string]any{"industry": "x"}); status != 404 {
+		t.Errorf("unknown organization: got %d, want 404", status)
+	}
+
+	// Competition is symmetric, both when set and when removed.
+	status, out := admin.call("PATCH", "/api/v1/admin/organizations/alpenbank", map[string]any{
+		"industry": "banking", "group": "Alpen Holding", "competitors": []string{"bergmann"}, "domains": []string{"alpenbank.example", "alpenbank-group.example"}})
+	if status != 200 || out["industry"] != "banking" {
+		t.Fatalf("patch: got %d %v", status, out)
+	}
+	if b, _ := h.IDs.Organization(ctx, "bergmann"); strings.Join(b.Competitors, ",") != "alpenbank" {
+		t.Errorf("the other side's competitors: got %v, want [alpenbank]", b.Competitors)
+	}
+	admin.call("PATCH", "/api/v1/admin/organizations/alpenbank", map[string]any{"competitors": []string{}})
+	if b, _ := h.IDs.Organization(ctx, "bergmann"); len(b.Competitors) != 0 {
+		t.Errorf("after removal, the other side's competitors: got %v, want none", b.Competitors)
+	}
+	entries, err := h.Log.BySubject(ctx, "alpenbank")
+	if err != nil || len(entries) != 2 || entries[0].ActorName != "Amira Nassar" {
+		t.Errorf("audit of organization changes: got %d entries (%v)", len(entries), err)
+	}
+}

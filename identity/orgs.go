@@ -1,0 +1,171 @@
+package identity
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
+)
+
+// OrgPatch changes an organization; nil fields stay as they are.
+type OrgPatch struct {
+	Name        *string   `json:"name"`
+	Domains     *[]string `json:"domains"`
+	Industry    *string   `json:"industry"`
+	Group       *string   `json:"group"`
+	Competitors *[]string `json:"competitors"`
+	Verified    *bool     `json:"verified"`
+}
+
+var domainRe = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+
+func requireAdmin(p *otm.Principal) error {
+	if p == nil {
+		return otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
+	}
+	if !p.HasRole(otm.RoleAdmin) {
+		return otm.Errorf(otm.EFORBIDDEN, "Only admins may manage organizations.")
+	}
+	return nil
+}
+
+// Organizations lists every organization by name (admins only). Errors:
+// EUNAUTHORIZED, EFORBIDDEN.
+func (s *Service) Organizations(ctx context.Context, p *otm.Principal) ([]Organization, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	os, err := s.store.allOrgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(os, func(a, b Organization) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	return os, nil
+}
+
+// UpdateOrganization applies an admin's patch. Competition is symmetric: listing
+// B as A's competitor lists A as B's, and removing it removes both. A domain
+// can belong to one organization only. Every change is audited. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID naming fields, ECONFLICT.
+func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id string, patch OrgPatch) (*Organization, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	o, err := s.store.getOrg(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var fe []otm.FieldError
+	bad := func(field, format string, args ...any) {
+		fe = append(fe, otm.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	text := func(field string, v *string, min, max int) string {
+		t := strings.TrimSpace(*v)
+		if n := utf8.RuneCountInString(t); n < min || n > max || hasControl(t) {
+			bad(field, "must be %d–%d characters without control characters", min, max)
+		}
+		return t
+	}
+	upd := *o
+	if patch.Name != nil {
+		upd.Name = text("name", patch.Name, 2, 100)
+	}
+	if patch.Industry != nil {
+		upd.Industry = text("industry", patch.Industry, 0, 60)
+	}
+	if patch.Group != nil {
+		upd.Group = text("group", patch.Group, 0, 100)
+	}
+	if patch.Verified != nil {
+		upd.Verified = *patch.Verified
+	}
+	if patch.Domains != nil {
+		upd.Domains = []string{}
+		if len(*patch.Domains) > 20 {
+			bad("domains", "at most 20 domains")
+		}
+		for i, d := range *patch.Domains {
+			d = strings.ToLower(strings.TrimSpace(d))
+			if len(d) > 253 || !domainRe.MatchString(d) {
+				bad(fmt.Sprintf("domains[%d]", i), "%q is not a domain name", truncate(d, 60))
+				continue
+			}
+			if freemail[d] {
+				bad(fmt.Sprintf("domains[%d]", i), "%q is a public e-mail provider, not an organization's domain", d)
+				continue
+			}
+			if other, err := s.store.orgByDomain(ctx, d); err == nil && other.ID != id {
+				bad(fmt.Sprintf("domains[%d]", i), "%q already belongs to %s", d, other.Name)
+				continue
+			}
+			if !slices.Contains(upd.Domains, d) {
+				upd.Domains = append(upd.Domains, d)
+			}
+		}
+	}
+	var added, removed []string
+	if patch.Competitors != nil {
+		next := []string{}
+		for i, c := range *patch.Competitors {
+			c = strings.TrimSpace(c)
+			switch {
+			case c == id:
+				bad(fmt.Sprintf("competitors[%d]", i), "an organization does not compete with itself")
+				continue
+			case slices.Contains(next, c):
+				continue
+			}
+			if _, err := s.store.getOrg(ctx, c); err != nil {
+				bad(fmt.Sprintf("competitors[%d]", i), "%q is not a known organization", truncate(c, 60))
+				continue
+			}
+			next = append(next, c)
+		}
+		for _, c := range next {
+			if !slices.Contains(o.Competitors, c) {
+				added = append(added, c)
+			}
+		}
+		for _, c := range o.Competitors {
+			if !slices.Contains(next, c) {
+				removed = append(removed, c)
+			}
+		}
+		upd.Competitors = next
+	}
+	if len(fe) > 0 {
+		return nil, otm.Invalid("The organization is not valid.", fe...)
+	}
+	upd.UpdatedAt = s.now()
+	if err := s.store.putOrg(ctx, &upd); err != nil {
+		return nil, err
+	}
+	// Keep competition symmetric on the other side.
+	for _, c := range added {
+		if err := s.store.setCompetitor(ctx, c, id, true); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range removed {
+		if err := s.store.setCompetitor(ctx, c, id, false); err != nil {
+			return nil, err
+		}
+	}
+	if s.cfg.Audit != nil {
+		details := fmt.Sprintf("name=%q domains=%v industry=%q group=%q competitors=%v verified=%v", upd.Name, upd.Domains, upd.Industry, upd.Group, upd.Competitors, upd.Verified)
+		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: "organization.update",
+			SubjectType: "organization", SubjectID: id, Details: details}); err != nil {
+			s.log.Error("audit record failed", "organization", id, "err", err)
+		}
+	}
+	return &upd, nil
+}
+
+func hasControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
