@@ -31,14 +31,15 @@ const programTeam = "program team"
 
 // Export is everything the platform holds about one person.
 type Export struct {
-	ExportedAt    time.Time              `json:"exportedAt"`
-	User          *identity.User         `json:"user"`
-	Organization  *identity.Organization `json:"organization,omitempty"`
-	Sessions      []identity.SessionInfo `json:"sessions"`
-	RoleGrant     []string               `json:"roleGrant,omitempty"`
-	MentorProfile *moderation.Profile    `json:"mentorProfile,omitempty"`
-	AuditAboutMe  []audit.Entry          `json:"auditAboutMe"`
-	AuditByMe     []audit.Entry          `json:"auditByMe"`
+	ExportedAt    time.Time                 `json:"exportedAt"`
+	User          *identity.User            `json:"user"`
+	Organization  *identity.Organization    `json:"organization,omitempty"`
+	Sessions      []identity.SessionInfo    `json:"sessions"`
+	RoleGrant     []string                  `json:"roleGrant,omitempty"`
+	MentorProfile *moderation.Profile       `json:"mentorProfile,omitempty"`
+	MenteeRequest *moderation.MenteeRequest `json:"menteeRequest,omitempty"`
+	AuditAboutMe  []audit.Entry             `json:"auditAboutMe"`
+	AuditByMe     []audit.Entry             `json:"auditByMe"`
 }
 
 // Export gathers everything about the signed-in person. Errors: EUNAUTHORIZED.
@@ -78,6 +79,16 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	default:
 		return nil, err
 	}
+	if p.HasRole(otm.RoleMentee) {
+		req, err := s.mod.MyRequest(ctx, p)
+		switch otm.ErrorCode(err) {
+		case "":
+			ex.MenteeRequest = req
+		case otm.ENOTFOUND:
+		default:
+			return nil, err
+		}
+	}
 	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {
 		return nil, err
 	}
@@ -114,10 +125,13 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if err := s.mod.EraseUser(ctx, p.UserID); err != nil {
 		return err
 	}
+	if err := s.mod.EraseRequests(ctx, p.UserID); err != nil {
+		return err
+	}
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {
 		return err
 	}
-	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID, moderation.ProfileIDFor(p.UserID))
+	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID, moderation.ProfileIDFor(p.UserID), moderation.RequestIDFor(p.UserID, moderation.OpenProgram))
 	if err != nil {
 		return err
 	}

@@ -373,3 +373,90 @@ func (s *Server) listTopics(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"topics": out})
 }
+
+// requestJSON is a mentee request as its owner and curators see it.
+type requestJSON struct {
+	ID        string `json:"id"`
+	Status    string `json:"status"`
+	ProgramID string `json:"programId"`
+	moderation.RequestContent
+	Name         string         `json:"name"`
+	Organization *publicOrgJSON `json:"organization"`
+	Version      int64          `json:"version"`
+	CreatedAt    time.Time      `json:"createdAt"`
+	UpdatedAt    time.Time      `json:"updatedAt"`
+	SubmittedAt  *time.Time     `json:"submittedAt,omitempty"`
+}
+
+func requestOf(r *moderation.MenteeRequest) requestJSON {
+	out := requestJSON{ID: r.ID, Status: r.Status, ProgramID: r.ProgramID, RequestContent: r.Content, Name: r.Name,
+		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt}
+	for _, l := range []*[]string{&out.Topics, &out.Languages, &out.Interests} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if out.Preferences == nil {
+		out.Preferences = []moderation.Preference{}
+	}
+	if r.OrgName != "" {
+		out.Organization = &publicOrgJSON{Name: r.OrgName}
+	}
+	return out
+}
+
+func (s *Server) getMyRequest(c *fiber.Ctx) error {
+	r, err := s.cfg.Moderation.MyRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(requestOf(r))
+}
+
+func (s *Server) putMyRequest(c *fiber.Ctx) error {
+	if _, err := requireUser(c); err != nil {
+		return err
+	}
+	var body moderation.RequestContent
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	r, err := s.cfg.Moderation.SaveRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body)
+	if err != nil {
+		return err
+	}
+	return c.JSON(requestOf(r))
+}
+
+func (s *Server) submitMyRequest(c *fiber.Ctx) error {
+	r, err := s.cfg.Moderation.SubmitRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(requestOf(r))
+}
+
+// listRequests answers GET /api/v1/moderation/mentee-requests (curators).
+func (s *Server) listRequests(c *fiber.Ctx) error {
+	rs, err := s.cfg.Moderation.Requests(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	out := make([]requestJSON, 0, len(rs))
+	for i := range rs {
+		out = append(out, requestOf(&rs[i]))
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": out, "total": len(out)})
+}
+
+// getRequest answers GET /api/v1/moderation/mentee-requests/{id} (curators).
+func (s *Server) getRequest(c *fiber.Ctx) error {
+	r, err := s.cfg.Moderation.Request(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(requestOf(r))
+}

@@ -393,3 +393,49 @@ func (m *mongoStore) forgetActor(ctx context.Context, id, userID, pseudonym stri
 	m.forget(id)
 	return mapErr(err, "Application")
 }
+
+func (m *mongoStore) requests() *mongo.Collection {
+	return m.profiles.Database().Collection("mentee_requests")
+}
+
+func (m *mongoStore) getRequest(ctx context.Context, id string) (*MenteeRequest, error) {
+	var r MenteeRequest
+	if err := m.requests().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r); err != nil {
+		return nil, mapErr(err, "Mentee request")
+	}
+	return &r, nil
+}
+
+func (m *mongoStore) insertRequest(ctx context.Context, r *MenteeRequest) error {
+	_, err := m.requests().InsertOne(ctx, r)
+	return mapErr(err, "Mentee request")
+}
+
+func (m *mongoStore) replaceRequest(ctx context.Context, r *MenteeRequest, expected int64) error {
+	r.Version = expected + 1
+	res, err := m.requests().ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: expected}}, r)
+	if err != nil {
+		return mapErr(err, "Mentee request")
+	}
+	if res.MatchedCount == 0 {
+		return otm.Errorf(otm.ECONFLICT, "The request was changed meanwhile. Reload it and try again.")
+	}
+	return nil
+}
+
+func (m *mongoStore) requestsByStatus(ctx context.Context, status string) ([]MenteeRequest, error) {
+	cur, err := m.requests().Find(ctx, bson.D{{Key: "status", Value: status}}, options.Find().SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(err, "Mentee requests")
+	}
+	out := []MenteeRequest{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Mentee requests")
+	}
+	return out, nil
+}
+
+func (m *mongoStore) deleteRequest(ctx context.Context, id string) error {
+	_, err := m.requests().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	return mapErr(err, "Mentee request")
+}

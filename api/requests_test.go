@@ -1,0 +1,131 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	otm "github.com/opentomentor/opentomentor"
+)
+
+func validRequest() map[string]any {
+	return map[string]any{
+		"goals":     "Ich möchte verstehen, wie meine jüngeren Kolleginnen KI im Alltag nutzen und was sie von Führung erwarten.",
+		"topics":    []string{"digital-skills", "new-work-leadership"},
+		"languages": []string{"de", "en"},
+		"term":      "half-year",
+		"format":    "hybrid",
+		"interests": []string{"Segeln"},
+	}
+}
+
+func TestIntegrationMenteeRequests(t *testing.T) {
+	h, op := newAppHarness(t)
+	ctx := context.Background()
+	if err := h.IDs.GrantRolesByEmail(ctx, "katharina@hanse.example", []string{otm.RoleMentee}); err != nil {
+		t.Fatal(err)
+	}
+	exec := h.signInAs(t, op, "kw", "katharina@hanse.example", "Dr. Katharina Weber")
+	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
+	anon := &person{b: newBrowser(t), h: h}
+
+	// Ada publishes a profile that Katharina can prefer.
+	_, p := ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
+	adaID := p["id"].(string)
+	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
+	cura.call("POST", "/api/v1/moderation/applications/"+adaID+"/decision", map[string]any{"decision": "approve"})
+
+	bad := []struct {
+		name  string
+		body  any
+		field string
+	}{
+		{"unknown topic", with(validRequest(), "topics", []string{"astrology"}), "topics[0]"},
+		{"bad term", with(validRequest(), "term", "forever"), "term"},
+		{"bad format", with(validRequest(), "format", "telepathy"), "format"},
+		{"bad language", with(validRequest(), "languages", []string{"xx"}), "languages[0]"},
+		{"goals too long", with(validRequest(), "goals", strings.Repeat("g", 2001)), "goals"},
+		{"six preferences", with(validRequest(), "preferences", []map[string]any{{"mentorProfileId": "a"}, {"mentorProfileId": "b"}, {"mentorProfileId": "c"}, {"mentorProfileId": "d"}, {"mentorProfileId": "e"}, {"mentorProfileId": "f"}}), "preferences"},
+		{"preferred mentor unknown", with(validRequest(), "preferences", []map[string]any{{"mentorProfileId": "mp_nope"}}), "preferences[0].mentorProfileId"},
+		{"preferred mentor twice", with(validRequest(), "preferences", []map[string]any{{"mentorProfileId": adaID}, {"mentorProfileId": adaID}}), "preferences[1].mentorProfileId"},
+		{"note too long", with(validRequest(), "preferences", []map[string]any{{"mentorProfileId": adaID, "note": strings.Repeat("n", 301)}}), "preferences[0].note"},
+		{"unknown field", with(validRequest(), "salary", 1), "salary"},
+		{"wrong type", with(validRequest(), "goals", 42), "goals"},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out := exec.call("PUT", "/api/v1/me/mentee-request", tt.body)
+			if status != http.StatusBadRequest || !contains(fieldsOf(out), tt.field) {
+				t.Errorf("got %d fields %v, want 400 naming %q", status, fieldsOf(out), tt.field)
+			}
+			if status, _ := exec.call("GET", "/api/v1/me/mentee-request", nil); status != http.StatusNotFound {
+				t.Errorf("after a refused PUT: got %d, want 404 (nothing stored)", status)
+			}
+		})
+	}
+
+	// An empty draft saves but does not submit; submission names what is missing.
+	if status, out := exec.call("PUT", "/api/v1/me/mentee-request", map[string]any{"goals": ""}); status != 200 || out["status"] != "draft" {
+		t.Fatalf("empty draft: got %d %v", status, out)
+	}
+	status, out := exec.call("POST", "/api/v1/me/mentee-request/submit", nil)
+	if got := fieldsOf(out); status != 400 || !contains(got, "goals") || !contains(got, "topics") || !contains(got, "term") {
+		t.Errorf("submit incomplete: got %d %v, want 400 naming goals, topics, term", status, got)
+	}
+	req := with(validRequest(), "preferences", []map[string]any{{"mentorProfileId": adaID, "note": "Sie erklärt KI ohne Buzzwords."}})
+	if status, out := exec.call("PUT", "/api/v1/me/mentee-request", req); status != 200 {
+		t.Fatalf("valid request: got %d %v", status, out)
+	}
+	status, out = exec.call("POST", "/api/v1/me/mentee-request/submit", nil)
+	if status != 200 || out["status"] != "submitted" {
+		t.Fatalf("submit: got %d %v", status, out)
+	}
+	id := out["id"].(string)
+
+	access := []struct {
+		name string
+		who  *person
+		path string
+		want int
+	}{
+		{"anonymous reads own request", anon, "/api/v1/me/mentee-request", 401},
+		{"mentor reads own request route", ada, "/api/v1/me/mentee-request", 403},
+		{"anonymous lists requests", anon, "/api/v1/moderation/mentee-requests", 401},
+		{"mentor lists requests", ada, "/api/v1/moderation/mentee-requests", 403},
+		{"mentor reads a request", ada, "/api/v1/moderation/mentee-requests/" + id, 403},
+		{"executive lists requests", exec, "/api/v1/moderation/mentee-requests", 403},
+		{"curator lists requests", cura, "/api/v1/moderation/mentee-requests", 200},
+		{"curator reads the request", cura, "/api/v1/moderation/mentee-requests/" + id, 200},
+		{"curator reads an unknown request", cura, "/api/v1/moderation/mentee-requests/mr_nope", 404},
+	}
+	for _, tt := range access {
+		t.Run(tt.name, func(t *testing.T) {
+			if status, _ := tt.who.call("GET", tt.path, nil); status != tt.want {
+				t.Errorf("GET %s: got %d, want %d", tt.path, status, tt.want)
+			}
+		})
+	}
+	_, list := cura.call("GET", "/api/v1/moderation/mentee-requests", nil)
+	items := list["items"].([]any)
+	if len(items) != 1 || !strings.Contains(items[0].(map[string]any)["goals"].(string), "KI") {
+		t.Errorf("curator's list: got %v", list)
+	}
+	// Never public: nothing of it in the directory.
+	_, dir := anon.b.jsonCall("GET", h.URL+"/api/v1/mentors?q=Katharina", "", nil)
+	if dir["total"].(float64) != 0 {
+		t.Errorf("directory search for the executive: got %v hits, want 0", dir["total"])
+	}
+	// Export has it; deletion erases it.
+	_, ex := exec.call("GET", "/api/v1/me/export", nil)
+	if ex["menteeRequest"] == nil {
+		t.Errorf("export lacks the mentee request")
+	}
+	if status, _ := exec.call("DELETE", "/api/v1/me", nil); status != http.StatusNoContent {
+		t.Fatalf("delete: got %d", status)
+	}
+	if status, _ := cura.call("GET", "/api/v1/moderation/mentee-requests/"+id, nil); status != http.StatusNotFound {
+		t.Errorf("request after the executive's deletion: got %d, want 404", status)
+	}
+}

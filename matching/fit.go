@@ -1,0 +1,270 @@
+package matching
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Weights weigh the fit factors. With weights summing to 1, Total is in 0..1.
+type Weights struct {
+	Topic, Language, Availability, Interests, TimeZone, Preference float64
+}
+
+// DefaultWeights favours what the mentee wants to learn, then the mentee's own
+// preference, availability and "chemistry" (shared interests). They sum to 1.
+func DefaultWeights() Weights {
+	return Weights{Topic: 0.35, Language: 0.10, Availability: 0.15, Interests: 0.15, TimeZone: 0.10, Preference: 0.15}
+}
+
+// Factor is one explained component of a Score: Contribution = Score * Weight.
+type Factor struct {
+	Name         string
+	Score        float64 // 0..1
+	Weight       float64
+	Contribution float64
+	Why          string
+}
+
+// Score is the fit of a pair: Total is the sum of the factors' contributions.
+type Score struct {
+	Total   float64
+	Factors []Factor
+}
+
+// Factor names, in the order of Score.Factors.
+const (
+	FactorTopic        = "topic"
+	FactorLanguage     = "language"
+	FactorAvailability = "availability"
+	FactorInterests    = "interests"
+	FactorTimeZone     = "timezone"
+	FactorPreference   = "preference"
+)
+
+var factorNames = [nFactors]string{FactorTopic, FactorLanguage, FactorAvailability, FactorInterests, FactorTimeZone, FactorPreference}
+
+const nFactors = 6
+
+func (w Weights) array() [nFactors]float64 {
+	return [nFactors]float64{w.Topic, w.Language, w.Availability, w.Interests, w.TimeZone, w.Preference}
+}
+
+// Hours per month a term needs for a full availability score: a shorter term
+// needs a denser cadence to get anywhere.
+var termHours = map[string]float64{"quarter": 4, "half-year": 3, "year": 2}
+
+const defaultTermHours = 3 // unknown or empty term: as a half-year
+
+// Language factor: one shared language scores 0.8, two or more 1 (a fallback
+// language helps when a topic gets technical).
+const oneLanguageScore = 0.8
+
+// prepared is a side's data normalised once: lower-cased, trimmed, sorted,
+// deduplicated sets, so that Assign scores n² pairs without allocating.
+type prepared struct {
+	topics, langs, interests []string
+	country, region          string
+}
+
+func prepare(p Person, topics []string) prepared {
+	c := strings.ToUpper(strings.TrimSpace(p.Country))
+	return prepared{topics: normSet(topics), langs: normSet(p.Languages), interests: normSet(p.Interests), country: c, region: regionOf[c]}
+}
+
+func normSet(xs []string) []string {
+	out := make([]string, 0, len(xs))
+	for _, x := range xs {
+		if x = strings.ToLower(strings.TrimSpace(x)); x != "" {
+			out = append(out, x)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// intersect counts (and, if out != nil, collects) the common elements of two
+// sorted sets.
+func intersect(a, b []string, out *[]string) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			if out != nil {
+				*out = append(*out, a[i])
+			}
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// preferenceRank is the 1-based rank of the mentor among the mentee's first five
+// preferences, 0 if not preferred.
+func preferenceRank(e Mentee, profileID string) int {
+	for i, id := range e.Preferred {
+		if i >= 5 {
+			break
+		}
+		if id != "" && id == profileID {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// factors computes the factor scores; with explain it also says why.
+func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]float64, why [nFactors]string) {
+	var shared []string
+	var out *[]string
+	if explain {
+		out = &shared
+	}
+
+	// Topic: share of the mentee's topics the mentor teaches.
+	if len(pe.topics) > 0 {
+		n := intersect(pe.topics, pm.topics, out)
+		s[0] = float64(n) / float64(len(pe.topics))
+		if explain {
+			why[0] = fmt.Sprintf("teaches %d of %d requested topics (%s)", n, len(pe.topics), listOrNone(shared))
+		}
+	} else if explain {
+		why[0] = "the mentee named no topics"
+	}
+
+	// Language: 0 none, 0.8 one, 1 two or more shared.
+	shared = shared[:0]
+	switch n := intersect(pm.langs, pe.langs, out); {
+	case n >= 2:
+		s[1] = 1
+	case n == 1:
+		s[1] = oneLanguageScore
+	}
+	if explain {
+		why[1] = "shared languages: " + listOrNone(shared)
+	}
+
+	// Availability: hours offered per month against what the term needs
+	// (quarter 4 h, half-year 3 h, year 2 h), capped at 1.
+	need, ok := termHours[strings.ToLower(strings.TrimSpace(e.Term))]
+	if !ok {
+		need = defaultTermHours
+	}
+	if m.HoursPerMonth > 0 {
+		s[2] = math.Min(1, float64(m.HoursPerMonth)/need)
+	}
+	if explain {
+		term := e.Term
+		if term == "" {
+			term = "unspecified term"
+		}
+		why[2] = fmt.Sprintf("%d h/month offered, %s needs %g h/month", m.HoursPerMonth, term, need)
+	}
+
+	// Interests: Jaccard index of the interest sets.
+	shared = shared[:0]
+	inter := intersect(pm.interests, pe.interests, out)
+	if union := len(pm.interests) + len(pe.interests) - inter; union > 0 {
+		s[3] = float64(inter) / float64(union)
+	}
+	if explain {
+		why[3] = fmt.Sprintf("%d shared of %d interests (%s)", inter, len(pm.interests)+len(pe.interests)-inter, listOrNone(shared))
+	}
+
+	// Time zone: same country 1, same region 0.6, else 0.2.
+	switch {
+	case pm.country != "" && pm.country == pe.country:
+		s[4] = 1
+		if explain {
+			why[4] = "same country " + pm.country
+		}
+	case pm.region != "" && pm.region == pe.region:
+		s[4] = 0.6
+		if explain {
+			why[4] = fmt.Sprintf("same region %s (%s, %s)", pm.region, pm.country, pe.country)
+		}
+	default:
+		s[4] = 0.2
+		if explain {
+			why[4] = fmt.Sprintf("different or unknown regions (%s, %s)", orUnknown(pm.country), orUnknown(pe.country))
+		}
+	}
+
+	// Preference: rank 1 → 1.0, 2 → 0.9, … 5 → 0.6; not preferred → 0.
+	if r := preferenceRank(e, m.ProfileID); r > 0 {
+		s[5] = 1 - 0.1*float64(r-1)
+		if explain {
+			why[5] = fmt.Sprintf("the mentee's preference #%d", r)
+		}
+	} else if explain {
+		why[5] = "not among the mentee's preferences"
+	}
+	return s, why
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}
+
+// total sums weighted factor scores in factor order; Fit and Assign share it so
+// that both get bit-identical totals.
+func total(wa [nFactors]float64, s [nFactors]float64) float64 {
+	t := 0.0
+	for i := range s {
+		t += wa[i] * s[i]
+	}
+	return t
+}
+
+func fitPrepared(w Weights, pm, pe prepared, m Mentor, e Mentee) Score {
+	wa := w.array()
+	s, why := factors(pm, pe, m, e, true)
+	sc := Score{Total: total(wa, s), Factors: make([]Factor, nFactors)}
+	for i := range s {
+		sc.Factors[i] = Factor{Name: factorNames[i], Score: s[i], Weight: wa[i], Contribution: wa[i] * s[i], Why: why[i]}
+	}
+	return sc
+}
+
+// Fit scores a pair and explains each factor:
+//   - topic: share of the mentee's topics the mentor teaches;
+//   - language: 0 without a shared language, 0.8 with one, 1 with two or more;
+//   - availability: min(1, HoursPerMonth / need), need = 4 h for a quarter,
+//     3 h for a half-year (and unknown terms), 2 h for a year;
+//   - interests: Jaccard index of the interest sets (0 when both are empty);
+//   - timezone: same country 1, same region 0.6, else 0.2;
+//   - preference: the mentee's rank r (1..5) of this mentor → 1 - 0.1(r-1), else 0.
+//
+// Strings compare case-insensitively. Fit does not check the hard rules.
+func Fit(w Weights, m Mentor, e Mentee) Score {
+	return fitPrepared(w, prepare(m.Person, m.Topics), prepare(e.Person, e.Topics), m, e)
+}
+
+// regionOf maps ISO 3166-1 alpha-2 codes to a coarse time-zone region.
+var regionOf = func() map[string]string {
+	regions := map[string]string{
+		"europe":        "AD AL AT BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GI GR HR HU IE IS IT LI LT LU LV MC MD ME MK MT NL NO PL PT RO RS SE SI SK SM UA UK VA XK",
+		"north-america": "US CA",
+		"latin-america": "MX GT BZ SV HN NI CR PA CU DO HT JM PR TT BR AR CL CO PE UY PY BO EC VE",
+		"mena":          "AE BH DZ EG IL IQ IR JO KW LB LY MA OM PS QA SA SY TN TR YE",
+		"africa":        "AO BW CI CM ET GH KE MG MU MZ NA NG RW SN TZ UG ZA ZM ZW",
+		"asia-pacific":  "AU BD CN HK ID IN JP KH KR LK MY MN NP NZ PH PK SG TH TW VN",
+	}
+	m := map[string]string{}
+	for r, cs := range regions {
+		for _, c := range strings.Fields(cs) {
+			m[c] = r
+		}
+	}
+	return m
+}()

@@ -1,0 +1,298 @@
+package moderation
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
+)
+
+// OpenProgram is the standing program that a request or tandem naming no
+// program belongs to.
+const OpenProgram = "open"
+
+// Mentee request statuses.
+const (
+	RequestDraft     = "draft"
+	RequestSubmitted = "submitted"
+	RequestWithdrawn = "withdrawn"
+)
+
+// Terms a tandem can run for.
+var Terms = []string{"quarter", "half-year", "year"}
+
+// Formats of meeting.
+var Formats = []string{"remote", "in-person", "hybrid"}
+
+// Preference is a mentor an executive would like, ranked, with an optional
+// note. The mentor never learns of it unless a tandem is proposed.
+type Preference struct {
+	MentorProfileID string `bson:"mentorProfileId" json:"mentorProfileId"`
+	Note            string `bson:"note,omitempty" json:"note,omitempty"`
+}
+
+// RequestContent is what an executive writes: what they want to learn.
+type RequestContent struct {
+	Goals       string       `bson:"goals" json:"goals"`
+	Topics      []string     `bson:"topics" json:"topics"`
+	Languages   []string     `bson:"languages" json:"languages"`
+	Term        string       `bson:"term" json:"term"`
+	Format      string       `bson:"format" json:"format"`
+	Interests   []string     `bson:"interests" json:"interests"`
+	Preferences []Preference `bson:"preferences" json:"preferences"`
+}
+
+// MenteeRequest is an executive's private request to a program. Only its owner
+// and curators ever see it.
+type MenteeRequest struct {
+	ID          string         `bson:"_id"`
+	OwnerID     string         `bson:"ownerId"`
+	Name        string         `bson:"name"`
+	Email       string         `bson:"email"`
+	OrgID       string         `bson:"orgId,omitempty"`
+	OrgName     string         `bson:"orgName,omitempty"`
+	ProgramID   string         `bson:"programId"`
+	Status      string         `bson:"status"`
+	Content     RequestContent `bson:"content"`
+	Version     int64          `bson:"version"`
+	CreatedAt   time.Time      `bson:"createdAt"`
+	UpdatedAt   time.Time      `bson:"updatedAt"`
+	SubmittedAt *time.Time     `bson:"submittedAt,omitempty"`
+}
+
+// RequestIDFor derives the id of a person's request to a program.
+func RequestIDFor(userID, programID string) string {
+	return "mr_" + strings.TrimPrefix(userID, "u_") + "_" + programID
+}
+
+// Limits of a mentee request.
+const (
+	GoalsMin, GoalsMax = 20, 2000
+	MaxPreferences     = 5
+	NoteMax            = 300
+)
+
+func (s *Service) cleanRequest(c *RequestContent, complete bool) error {
+	var fe []otm.FieldError
+	bad := func(field, format string, args ...any) {
+		fe = append(fe, otm.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	c.Goals = strings.TrimSpace(c.Goals)
+	switch n := utf8.RuneCountInString(c.Goals); {
+	case hasControl(c.Goals, true):
+		bad("goals", "contains control characters")
+	case n > GoalsMax:
+		bad("goals", "must be at most %d characters (is %d)", GoalsMax, n)
+	case n < GoalsMin && (complete || n > 0):
+		bad("goals", "say in at least %d characters what you want to learn", GoalsMin)
+	}
+	c.Topics = normList(c.Topics, strings.ToLower)
+	switch {
+	case len(c.Topics) > MaxTopics:
+		bad("topics", "choose at most %d topics", MaxTopics)
+	case complete && len(c.Topics) == 0:
+		bad("topics", "choose at least one topic")
+	}
+	for i, t := range c.Topics {
+		if !s.topics.has(t) {
+			bad(fmt.Sprintf("topics[%d]", i), "%q is not a known topic", truncate(t, 40))
+		}
+	}
+	c.Languages = normList(c.Languages, strings.ToLower)
+	switch {
+	case len(c.Languages) > MaxLanguages:
+		bad("languages", "at most %d languages", MaxLanguages)
+	case complete && len(c.Languages) == 0:
+		bad("languages", "name at least one language you can be mentored in")
+	}
+	for i, l := range c.Languages {
+		if !ValidLanguage(l) {
+			bad(fmt.Sprintf("languages[%d]", i), "%q is not an ISO 639-1 language code", truncate(l, 10))
+		}
+	}
+	c.Term = strings.TrimSpace(c.Term)
+	if (c.Term != "" || complete) && !slices.Contains(Terms, c.Term) {
+		bad("term", "must be one of quarter, half-year, year")
+	}
+	c.Format = strings.TrimSpace(c.Format)
+	if c.Format == "" {
+		c.Format = "remote"
+	}
+	if !slices.Contains(Formats, c.Format) {
+		bad("format", "must be one of remote, in-person, hybrid")
+	}
+	c.Interests = normList(c.Interests, strings.TrimSpace)
+	if len(c.Interests) > MaxInterests {
+		bad("interests", "at most %d entries", MaxInterests)
+	}
+	for i, x := range c.Interests {
+		if utf8.RuneCountInString(x) > InterestMax || hasControl(x, false) {
+			bad(fmt.Sprintf("interests[%d]", i), "must be 1–%d characters without control characters", InterestMax)
+		}
+	}
+	if len(c.Preferences) > MaxPreferences {
+		bad("preferences", "at most %d preferred mentors", MaxPreferences)
+	}
+	seen := map[string]bool{}
+	prefs := make([]Preference, 0, len(c.Preferences))
+	for i, p := range c.Preferences {
+		p.MentorProfileID, p.Note = strings.TrimSpace(p.MentorProfileID), strings.TrimSpace(p.Note)
+		if seen[p.MentorProfileID] {
+			bad(fmt.Sprintf("preferences[%d].mentorProfileId", i), "this mentor is already listed")
+			continue
+		}
+		seen[p.MentorProfileID] = true
+		if utf8.RuneCountInString(p.Note) > NoteMax || hasControl(p.Note, true) {
+			bad(fmt.Sprintf("preferences[%d].note", i), "at most %d characters", NoteMax)
+		}
+		prefs = append(prefs, p)
+	}
+	c.Preferences = prefs
+	if len(fe) > 0 {
+		msg := "Some fields need attention."
+		if complete {
+			msg = "The request is not complete yet."
+		}
+		return otm.Invalid(msg, fe...)
+	}
+	return nil
+}
+
+// checkPreferences makes sure every preferred mentor is public (approved and
+// not paused) and not the requester themselves.
+func (s *Service) checkPreferences(ctx context.Context, p *otm.Principal, c *RequestContent) error {
+	var fe []otm.FieldError
+	for i, pref := range c.Preferences {
+		mp, err := s.store.get(ctx, pref.MentorProfileID)
+		if otm.ErrorCode(err) == otm.ENOTFOUND || (err == nil && Document(mp) == nil) {
+			fe = append(fe, otm.FieldError{Field: fmt.Sprintf("preferences[%d].mentorProfileId", i), Message: "not a mentor in the directory"})
+			continue
+		} else if err != nil {
+			return err
+		}
+		if mp.OwnerID == p.UserID {
+			fe = append(fe, otm.FieldError{Field: fmt.Sprintf("preferences[%d].mentorProfileId", i), Message: "you cannot prefer yourself"})
+		}
+	}
+	if len(fe) > 0 {
+		return otm.Invalid("A preferred mentor is not available.", fe...)
+	}
+	return nil
+}
+
+func requireMentee(p *otm.Principal) error {
+	if err := requireSignedIn(p); err != nil {
+		return err
+	}
+	if !p.HasRole(otm.RoleMentee) {
+		return otm.Errorf(otm.EFORBIDDEN, "Only executives (mentees) can ask for a reverse mentor.")
+	}
+	return nil
+}
+
+// MyRequest returns the caller's request to the open program. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Service) MyRequest(ctx context.Context, p *otm.Principal) (*MenteeRequest, error) {
+	if err := requireMentee(p); err != nil {
+		return nil, err
+	}
+	return s.store.getRequest(ctx, RequestIDFor(p.UserID, OpenProgram))
+}
+
+// SaveRequest creates or edits the caller's request (a submitted one stays
+// submitted and must stay complete). Errors: EUNAUTHORIZED, EFORBIDDEN,
+// EINVALID naming fields, ECONFLICT.
+func (s *Service) SaveRequest(ctx context.Context, p *otm.Principal, c RequestContent) (*MenteeRequest, error) {
+	if err := requireMentee(p); err != nil {
+		return nil, err
+	}
+	cur, err := s.store.getRequest(ctx, RequestIDFor(p.UserID, OpenProgram))
+	if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+		return nil, err
+	}
+	complete := cur != nil && cur.Status == RequestSubmitted
+	if err := s.cleanRequest(&c, complete); err != nil {
+		return nil, err
+	}
+	if err := s.checkPreferences(ctx, p, &c); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	if cur == nil {
+		r := &MenteeRequest{ID: RequestIDFor(p.UserID, OpenProgram), OwnerID: p.UserID, Name: p.Name, Email: p.Email,
+			OrgID: p.Organization, OrgName: p.OrgName, ProgramID: OpenProgram, Status: RequestDraft, Content: c,
+			Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := s.store.insertRequest(ctx, r); err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	upd := *cur
+	if upd.Status == RequestWithdrawn {
+		upd.Status = RequestDraft
+	}
+	upd.Content, upd.Name, upd.Email, upd.OrgID, upd.OrgName, upd.UpdatedAt = c, p.Name, p.Email, p.Organization, p.OrgName, now
+	if err := s.store.replaceRequest(ctx, &upd, cur.Version); err != nil {
+		return nil, err
+	}
+	return &upd, nil
+}
+
+// SubmitRequest sends the caller's request to the curators. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
+func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal) (*MenteeRequest, error) {
+	cur, err := s.MyRequest(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Status == RequestSubmitted {
+		return nil, otm.Errorf(otm.ECONFLICT, "The request is already with the curators.")
+	}
+	upd := *cur
+	if err := s.cleanRequest(&upd.Content, true); err != nil {
+		return nil, err
+	}
+	if err := s.checkPreferences(ctx, p, &upd.Content); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	upd.Status, upd.UpdatedAt, upd.SubmittedAt = RequestSubmitted, now, &now
+	if err := s.store.replaceRequest(ctx, &upd, cur.Version); err != nil {
+		return nil, err
+	}
+	if s.cfg.Audit != nil {
+		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: "request.submit",
+			SubjectType: "mentee_request", SubjectID: upd.ID, SubjectUserID: p.UserID}); err != nil {
+			s.log.Error("audit record failed", "request", upd.ID, "err", err)
+		}
+	}
+	return &upd, nil
+}
+
+// Requests lists submitted mentee requests for curators, oldest first.
+// Errors: EUNAUTHORIZED, EFORBIDDEN.
+func (s *Service) Requests(ctx context.Context, p *otm.Principal) ([]MenteeRequest, error) {
+	if err := requireCurator(p); err != nil {
+		return nil, err
+	}
+	return s.store.requestsByStatus(ctx, RequestSubmitted)
+}
+
+// Request returns one mentee request for curators. Errors: EUNAUTHORIZED,
+// EFORBIDDEN, ENOTFOUND.
+func (s *Service) Request(ctx context.Context, p *otm.Principal, id string) (*MenteeRequest, error) {
+	if err := requireCurator(p); err != nil {
+		return nil, err
+	}
+	return s.store.getRequest(ctx, id)
+}
+
+// EraseRequests deletes every request of a person (account deletion).
+func (s *Service) EraseRequests(ctx context.Context, userID string) error {
+	return s.store.deleteRequest(ctx, RequestIDFor(userID, OpenProgram))
+}
