@@ -20,7 +20,7 @@ for _ in $(seq 1 1200); do
   sleep 0.1
 done
 echo "demo with $n mentors ready in $(( ($(date +%s%N) - start) / 1000000 )) ms"
-grep -E "demo mentors seeded|OpenToMentor is ready" "$log" | sed 's/^/  /'
+grep -E "demo seeded|OpenToMentor is ready" "$log" | sed 's/^/  /'
 echo "data directory: $(du -sh "$data" | cut -f1) (search index $(du -sh "$data/search" | cut -f1))"
 go run ./bench/load -base "http://127.0.0.1:$port" -n 1000 -c 4 \
   /healthz \

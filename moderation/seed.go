@@ -88,3 +88,28 @@ func (s *Service) Seed(ctx context.Context, idx search.Index, in []SeedProfile, 
 		options.Replace().SetUpsert(true))
 	return mapErr(err, "Demo marker")
 }
+
+// SeedRequest is one synthetic executive's submitted request for the demo.
+type SeedRequest struct {
+	OwnerID, Name, Email, OrgID, OrgName string
+	Content                              RequestContent
+	At                                   time.Time
+}
+
+// SeedRequests stores synthetic submitted requests, validated like real ones.
+func (s *Service) SeedRequests(ctx context.Context, in []SeedRequest) error {
+	for _, sr := range in {
+		c := sr.Content
+		if err := s.cleanRequest(&c, true); err != nil {
+			return err
+		}
+		at := sr.At.UTC()
+		r := &MenteeRequest{ID: RequestIDFor(sr.OwnerID, OpenProgram), OwnerID: sr.OwnerID, Name: sr.Name, Email: sr.Email,
+			OrgID: sr.OrgID, OrgName: sr.OrgName, ProgramID: OpenProgram, Status: RequestSubmitted, Content: c,
+			Version: 1, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
+		if err := s.store.insertRequest(ctx, r); err != nil && otm.ErrorCode(err) != otm.ECONFLICT {
+			return err
+		}
+	}
+	return nil
+}

@@ -17,6 +17,7 @@ import (
 // DemoOptions configure "opentomentor demo".
 type DemoOptions struct {
 	Mentors int // synthetic published applications
+	Mentees int // synthetic executives with submitted requests
 }
 
 // demoPending is how many synthetic applications wait in the curators' queue.
@@ -25,6 +26,9 @@ const demoPending = 6
 func (o DemoOptions) validate() error {
 	if o.Mentors < 0 || o.Mentors > 200000 {
 		return fmt.Errorf("--mentors: %d is not between 0 and 200000", o.Mentors)
+	}
+	if o.Mentees < 0 || o.Mentees > 10000 {
+		return fmt.Errorf("--mentees: %d is not between 0 and 10000", o.Mentees)
 	}
 	return nil
 }
@@ -114,7 +118,17 @@ func seedDemo(ctx context.Context, p *Program, opts DemoOptions) error {
 		return err
 	}
 	p.seededNow = true
-	p.Logger.Info("demo mentors seeded", "published", opts.Mentors, "pending", demoPending, "took", time.Since(start).Round(time.Millisecond).String())
+	execs := demo.Executives(opts.Mentees, 1, time.Now(), topics)
+	reqs := make([]moderation.SeedRequest, len(execs))
+	for i, e := range execs {
+		reqs[i] = moderation.SeedRequest{OwnerID: fmt.Sprintf("u_demoexec%05d", i), Name: e.Name, Email: e.Email,
+			OrgID: e.Org.ID, OrgName: e.Org.Name, At: e.SubmittedAt, Content: moderation.RequestContent{
+				Goals: e.Goals, Topics: e.Topics, Languages: e.Languages, Term: e.Term, Format: e.Format, Interests: e.Interests}}
+	}
+	if err := p.Moderation.SeedRequests(ctx, reqs); err != nil {
+		return err
+	}
+	p.Logger.Info("demo seeded", "mentors", opts.Mentors, "pendingApplications", demoPending, "menteeRequests", opts.Mentees, "took", time.Since(start).Round(time.Millisecond).String())
 	return nil
 }
 

@@ -68,6 +68,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cmd == "demo" {
 		demo = &DemoOptions{}
 		fs.IntVar(&demo.Mentors, "mentors", 200, "number of synthetic published mentor profiles")
+		fs.IntVar(&demo.Mentees, "mentees", 20, "number of synthetic executives with submitted mentee requests")
 	}
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -12,12 +12,28 @@ import (
 	"testing"
 	"time"
 
+	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
 )
 
 // startProgram boots the whole platform on port 0 with its embedded database
 // in a temporary directory, and closes it when the test ends.
 func startProgram(t *testing.T, demo bool, env map[string]string) *Program {
+	t.Helper()
+	var d *DemoOptions
+	if demo {
+		d = &DemoOptions{}
+	}
+	return startProgramEnv(t, d, env)
+}
+
+// startProgramWith boots the platform with the given demo options.
+func startProgramWith(t *testing.T, demo *DemoOptions) *Program {
+	t.Helper()
+	return startProgramEnv(t, demo, nil)
+}
+
+func startProgramEnv(t *testing.T, demo *DemoOptions, env map[string]string) *Program {
 	t.Helper()
 	getenv := func(k string) string { return env[k] }
 	fs := newFlagSet()
@@ -33,10 +49,7 @@ func startProgram(t *testing.T, demo bool, env map[string]string) *Program {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	p := &Program{Config: cfg, Logger: logger, Getenv: getenv}
-	if demo {
-		p.Demo = &DemoOptions{}
-	}
+	p := &Program{Config: cfg, Logger: logger, Getenv: getenv, Demo: demo}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := p.Run(ctx); err != nil {
@@ -222,5 +235,25 @@ func TestIntegrationReindexAndCheck(t *testing.T) {
 	}
 	if err := reindex(ctx, cfg, logger, true); err != nil {
 		t.Errorf("check-index after reindex: %v", err)
+	}
+}
+
+func TestIntegrationDemoSeedsMentorsAndRequests(t *testing.T) {
+	p := startProgramWith(t, &DemoOptions{Mentors: 25, Mentees: 5})
+	curator := &otm.Principal{UserID: "u_test_curator", Name: "Test Curator", Roles: []string{otm.RoleCurator}}
+	reqs, err := p.Moderation.Requests(context.Background(), curator)
+	if err != nil || len(reqs) != 5 {
+		t.Errorf("seeded mentee requests: got %d (%v), want 5", len(reqs), err)
+	}
+	queue, total, err := p.Moderation.Queue(context.Background(), curator, "submitted", 50, 0)
+	if err != nil || total != demoPending || len(queue) != demoPending {
+		t.Errorf("pending applications: got %d (%v), want %d", total, err, demoPending)
+	}
+	var res struct {
+		Total int `json:"total"`
+	}
+	getJSON(t, p.BaseURL+"/api/v1/mentors?limit=1", &res)
+	if res.Total < 20 || res.Total > 25 { // paused synthetic mentors stay out of the directory
+		t.Errorf("directory total: got %d, want 20–25 of 25 seeded", res.Total)
 	}
 }

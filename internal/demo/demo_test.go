@@ -375,3 +375,19 @@ func BenchmarkMentors20k(b *testing.B) {
 		Mentors(20000, 1, testNow, topics)
 	}
 }
+
+func TestExecutives(t *testing.T) {
+	topics := []string{"digital-skills", "new-work-leadership", "employer-branding", "ai-data"}
+	a := Executives(50, 1, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), topics)
+	b := Executives(50, 1, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), topics)
+	if len(a) != 50 || a[7].Name != b[7].Name || a[7].Goals != b[7].Goals {
+		t.Fatalf("Executives: got %d, not deterministic", len(a))
+	}
+	emails := map[string]bool{}
+	for _, e := range a {
+		if len(e.Topics) == 0 || len(e.Languages) == 0 || len([]rune(e.Goals)) < 20 || e.Term == "" || emails[e.Email] {
+			t.Errorf("executive %+v is incomplete or duplicated", e)
+		}
+		emails[e.Email] = true
+	}
+}

@@ -1,0 +1,215 @@
+package matching
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Suggestion is an allowed mentor with its explained fit.
+type Suggestion struct {
+	Mentor Mentor
+	Score  Score
+}
+
+// Exclusion is a mentor a hard rule refuses, with the rule and its reason.
+type Exclusion struct {
+	Mentor       Mentor
+	Rule, Reason string
+}
+
+// Suggest ranks the allowed candidates for one mentee by Total, descending,
+// ties by ProfileID; limit <= 0 means all. Every refused candidate comes back
+// as an Exclusion, in input order, so that a curator sees why.
+func Suggest(w *World, wt Weights, e Mentee, candidates []Mentor, limit int) ([]Suggestion, []Exclusion) {
+	var sugg []Suggestion
+	var excl []Exclusion
+	pe := prepare(e.Person, e.Topics)
+	for _, m := range candidates {
+		if ok, rule, reason := Allowed(w, m, e); !ok {
+			excl = append(excl, Exclusion{Mentor: m, Rule: rule, Reason: reason})
+			continue
+		}
+		sugg = append(sugg, Suggestion{Mentor: m, Score: fitPrepared(wt, prepare(m.Person, m.Topics), pe, m, e)})
+	}
+	slices.SortStableFunc(sugg, func(a, b Suggestion) int {
+		if c := cmp.Compare(b.Score.Total, a.Score.Total); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Mentor.ProfileID, b.Mentor.ProfileID)
+	})
+	if limit > 0 && len(sugg) > limit {
+		sugg = sugg[:limit]
+	}
+	return sugg, excl
+}
+
+// Pair is one proposed tandem.
+type Pair struct {
+	RequestID, ProfileID string
+	Score                Score
+}
+
+// scoreUnits turns a total into the integer the optimisation works on: fits
+// are compared to 1e-6, which makes the optimum exact and deterministic.
+func scoreUnits(total float64) int64 {
+	return int64(math.Round(1e6 * total))
+}
+
+// Assign proposes tandems for a cohort: an assignment of mentees to mentors that
+// maximises the total fit (in units of 1e-6, see scoreUnits) under the hard
+// rules, one mentor per mentee and at most Capacity-Active mentees per mentor.
+// A pair a rule forbids is never assigned; a mentee stays unassigned when no
+// allowed mentor is left for them (or when assigning them would lower the
+// total). Among optimal assignments it prefers those with more tandems.
+//
+// It runs the Hungarian algorithm, O(n²·k) for n mentees and k = n + total
+// remaining capacity columns: every mentor column is replicated once per free
+// slot and one dummy column per mentee stands for "unassigned". The result is
+// deterministic for the same input order. Pairs come in mentee input order,
+// unassigned request ids too.
+func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []Pair, unassigned []string) {
+	n, nm := len(mentees), len(mentors)
+	if n == 0 {
+		return nil, nil
+	}
+	pe := make([]prepared, n)
+	for i, e := range mentees {
+		pe[i] = prepare(e.Person, e.Topics)
+	}
+	pm := make([]prepared, nm)
+	var cols []int // column → mentor index
+	for j, m := range mentors {
+		pm[j] = prepare(m.Person, m.Topics)
+		for range remaining(m) {
+			cols = append(cols, j)
+		}
+	}
+
+	// Integer fit of every allowed pair; forbidden pairs are marked.
+	const forbidden = math.MinInt64
+	wa := wt.array()
+	units := make([]int64, n*nm)
+	maxU, minU := int64(0), int64(0)
+	for i, e := range mentees {
+		for j, m := range mentors {
+			u := int64(forbidden)
+			if remaining(m) > 0 {
+				if ok, _, _ := Allowed(w, m, e); ok {
+					s, _ := factors(pm[j], pe[i], m, e, false)
+					u = scoreUnits(total(wa, s))
+					maxU, minU = max(maxU, u), min(minU, u)
+				}
+			}
+			units[i*nm+j] = u
+		}
+	}
+
+	// Costs. With K = n+1 and M = maxU+1: an allowed pair costs K(M-u)-1 > 0, the
+	// dummy column costs KM, a forbidden pair more than any assignment using
+	// dummies instead. The total cost is K(nM - Σu) - #pairs, so the minimum
+	// maximises Σu first and the number of pairs second. A forbidden pair can
+	// always be swapped for an unused dummy at a lower cost, so it never
+	// appears in the optimum.
+	k, mm := int64(n+1), maxU+1
+	dummy := k * mm
+	forbid := k*(mm-minU) + dummy + 1
+	stride := nm + 1 // per row: one cost per mentor, then the dummy cost
+	cost := make([]int64, n*stride)
+	for i := range n {
+		row := cost[i*stride : (i+1)*stride]
+		for j := range nm {
+			if u := units[i*nm+j]; u == forbidden {
+				row[j] = forbid
+			} else {
+				row[j] = k*(mm-u) - 1
+			}
+		}
+		row[nm] = dummy
+	}
+	for range n {
+		cols = append(cols, nm)
+	}
+
+	match := hungarian(n, cols, cost, stride)
+	for i, e := range mentees {
+		j := match[i]
+		if j < 0 || j == nm || units[i*nm+j] == forbidden {
+			unassigned = append(unassigned, e.RequestID)
+			continue
+		}
+		m := mentors[j]
+		pairs = append(pairs, Pair{RequestID: e.RequestID, ProfileID: m.ProfileID, Score: fitPrepared(wt, pm[j], pe[i], m, e)})
+	}
+	return pairs, unassigned
+}
+
+// hungarian solves the rectangular assignment problem for n rows and
+// len(cols) >= n columns, where column c of row i costs
+// cost[i*stride+cols[c]]. It returns, for each row, the cols value of its
+// column. This is the classic O(n²·m) shortest-augmenting-path version with
+// potentials (rows are added one by one).
+func hungarian(n int, cols []int, cost []int64, stride int) []int {
+	m := len(cols)
+	const inf = math.MaxInt64 / 4
+	u := make([]int64, n+1)
+	v := make([]int64, m+1)
+	p := make([]int, m+1) // p[j]: row (1-based) matched to column j, 0 = free
+	way := make([]int, m+1)
+	minv := make([]int64, m+1)
+	used := make([]bool, m+1)
+	for i := 1; i <= n; i++ {
+		p[0] = i
+		j0 := 0
+		for j := range minv {
+			minv[j] = inf
+			used[j] = false
+		}
+		for {
+			used[j0] = true
+			i0 := p[j0]
+			row := cost[(i0-1)*stride : i0*stride]
+			ui := u[i0]
+			delta, j1 := int64(inf), 0
+			for j := 1; j <= m; j++ {
+				if used[j] {
+					continue
+				}
+				if cur := row[cols[j-1]] - ui - v[j]; cur < minv[j] {
+					minv[j] = cur
+					way[j] = j0
+				}
+				if minv[j] < delta {
+					delta, j1 = minv[j], j
+				}
+			}
+			for j := 0; j <= m; j++ {
+				if used[j] {
+					u[p[j]] += delta
+					v[j] -= delta
+				} else {
+					minv[j] -= delta
+				}
+			}
+			j0 = j1
+			if p[j0] == 0 {
+				break
+			}
+		}
+		for j0 != 0 {
+			j1 := way[j0]
+			p[j0] = p[j1]
+			j0 = j1
+		}
+	}
+	match := make([]int, n)
+	for i := range match {
+		match[i] = -1
+	}
+	for j := 1; j <= m; j++ {
+		if p[j] != 0 {
+			match[p[j]-1] = cols[j-1]
+		}
+	}
+	return match
+}
