@@ -77,7 +77,10 @@ func TestFitFactors(t *testing.T) {
 
 		{"language none", FactorLanguage, func(m *Mentor, e *Mentee) { m.Languages = []string{"de"}; e.Languages = []string{"fr"} }, 0},
 		{"language one", FactorLanguage, func(m *Mentor, e *Mentee) { m.Languages = []string{"de", "en"}; e.Languages = []string{"EN"} }, 0.8},
-		{"language two", FactorLanguage, func(m *Mentor, e *Mentee) { m.Languages = []string{"de", "en"}; e.Languages = []string{"en", "de", "fr"} }, 1},
+		{"language two", FactorLanguage, func(m *Mentor, e *Mentee) {
+			m.Languages = []string{"de", "en"}
+			e.Languages = []string{"en", "de", "fr"}
+		}, 1},
 
 		{"availability none", FactorAvailability, func(m *Mentor, e *Mentee) { e.Term = "year" }, 0},
 		{"availability year full", FactorAvailability, func(m *Mentor, e *Mentee) { m.HoursPerMonth = 2; e.Term = "year" }, 1},
