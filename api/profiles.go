@@ -460,3 +460,20 @@ func (s *Server) getRequest(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(requestOf(r))
 }
+
+// suggestRequest answers GET /api/v1/moderation/mentee-requests/{id}/suggestions?limit=.
+func (s *Server) suggestRequest(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 20)
+	if err != nil {
+		return err
+	}
+	if limit < 1 || limit > 100 {
+		return otm.Invalid("A query parameter is not valid.", otm.FieldError{Field: "limit", Message: "must be between 1 and 100"})
+	}
+	out, err := s.cfg.Moderation.Suggest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), limit)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}

@@ -112,6 +112,43 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 	if len(items) != 1 || !strings.Contains(items[0].(map[string]any)["goals"].(string), "KI") {
 		t.Errorf("curator's list: got %v", list)
 	}
+	// Suggestions: Ada (preferred, other organization) ranks with explained factors;
+	// Bob, a mentor from Katharina's own organization, is excluded by the rule.
+	bob := h.signInAs(t, op, "bob", "bob@hanse.example", "Bob Builder")
+	_, bp := bob.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
+	bob.call("POST", "/api/v1/me/mentor-profile/submit", nil)
+	cura.call("POST", "/api/v1/moderation/applications/"+bp["id"].(string)+"/decision", map[string]any{"decision": "approve"})
+	h.sync(t)
+	if status, _ := ada.call("GET", "/api/v1/moderation/mentee-requests/"+id+"/suggestions", nil); status != http.StatusForbidden {
+		t.Errorf("mentor reads suggestions: got %d, want 403", status)
+	}
+	if status, _ := cura.call("GET", "/api/v1/moderation/mentee-requests/"+id+"/suggestions?limit=0", nil); status != http.StatusBadRequest {
+		t.Errorf("suggestions with limit=0: got %d, want 400", status)
+	}
+	status, sug := cura.call("GET", "/api/v1/moderation/mentee-requests/"+id+"/suggestions", nil)
+	if status != 200 {
+		t.Fatalf("suggestions: got %d %v", status, sug)
+	}
+	sugs, _ := sug["suggestions"].([]any)
+	excl, _ := sug["excluded"].([]any)
+	if len(sugs) != 1 || len(excl) != 1 {
+		t.Fatalf("suggestions: got %d suggested, %d excluded; want 1 and 1 (%v)", len(sugs), len(excl), sug)
+	}
+	first := sugs[0].(map[string]any)
+	if first["mentor"].(map[string]any)["id"] != adaID || first["preferredRank"].(float64) != 1 {
+		t.Errorf("first suggestion: got %v, want Ada with preferredRank 1", first)
+	}
+	sum := 0.0
+	for _, f := range first["factors"].([]any) {
+		sum += f.(map[string]any)["contribution"].(float64)
+	}
+	if d := sum - first["score"].(float64); d > 1e-9 || d < -1e-9 {
+		t.Errorf("factor contributions sum to %v, score is %v", sum, first["score"])
+	}
+	if ex := excl[0].(map[string]any); ex["rule"] != "SameOrganization" || ex["mentor"].(map[string]any)["id"] != bp["id"] {
+		t.Errorf("excluded: got %v, want Bob by SameOrganization", ex)
+	}
+
 	// Never public: nothing of it in the directory.
 	_, dir := anon.b.jsonCall("GET", h.URL+"/api/v1/mentors?q=Katharina", "", nil)
 	if dir["total"].(float64) != 0 {

@@ -163,6 +163,7 @@ func (s *Server) routes() {
 		mod := v1.Group("/moderation")
 		mod.Get("/mentee-requests", s.listRequests)
 		mod.Get("/mentee-requests/:id", s.getRequest)
+		mod.Get("/mentee-requests/:id/suggestions", s.suggestRequest)
 		mod.Get("/applications", s.listApplications)
 		mod.Get("/applications/:id", s.getApplication)
 		mod.Get("/applications/:id/audit", s.applicationAudit)

@@ -20,11 +20,11 @@ func DefaultWeights() Weights {
 
 // Factor is one explained component of a Score: Contribution = Score * Weight.
 type Factor struct {
-	Name         string
-	Score        float64 // 0..1
-	Weight       float64
-	Contribution float64
-	Why          string
+	Name         string  `json:"name"`
+	Score        float64 `json:"score"` // 0..1
+	Weight       float64 `json:"weight"`
+	Contribution float64 `json:"contribution"`
+	Why          string  `json:"why"`
 }
 
 // Score is the fit of a pair: Total is the sum of the factors' contributions.

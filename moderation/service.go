@@ -412,7 +412,7 @@ func Document(pr *Profile) *search.Document {
 	}
 	c := pr.Published
 	d := &search.Document{
-		ID: pr.ID, Name: pr.Name, Organization: pr.OrgName, OrgVerified: pr.OrgVerified, Industry: pr.Industry,
+		ID: pr.ID, Name: pr.Name, Organization: pr.OrgName, OrgID: pr.OrgID, OrgVerified: pr.OrgVerified, Industry: pr.Industry,
 		Headline: c.Headline, Bio: c.Bio, Topics: cloneS(c.Topics), Skills: cloneS(c.Skills),
 		Languages: cloneS(c.Languages), Country: c.Country,
 	}

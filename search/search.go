@@ -39,7 +39,8 @@ const (
 type Document struct {
 	ID            string    `json:"id"`
 	Name          string    `json:"name"`
-	Organization  string    `json:"organization"` // organization display name
+	Organization  string    `json:"organization"`    // organization display name
+	OrgID         string    `json:"orgId,omitempty"` // organization id, for conflict rules in matching
 	OrgVerified   bool      `json:"orgVerified"`
 	Industry      string    `json:"industry,omitempty"`
 	Headline      string    `json:"headline"`

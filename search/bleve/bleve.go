@@ -59,7 +59,7 @@ import (
 
 // mappingVersion names the index layout. Open discards an on-disk index of another
 // version (the index is a copy of the database and is rebuilt from it).
-const mappingVersion = "otm-mentors-2"
+const mappingVersion = "otm-mentors-3" // 3: documents carry orgId
 
 var mappingVersionKey = []byte("otm:mapping-version")
 

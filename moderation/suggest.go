@@ -1,0 +1,145 @@
+package moderation
+
+import (
+	"context"
+	"strings"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/matching"
+	"github.com/opentomentor/opentomentor/search"
+)
+
+// Candidate is a mentor as suggestions show them: the public card.
+type Candidate struct {
+	ProfileID    string   `json:"id"`
+	Name         string   `json:"name"`
+	Organization string   `json:"organization"`
+	Headline     string   `json:"headline"`
+	Topics       []string `json:"topics"`
+	Languages    []string `json:"languages"`
+	Country      string   `json:"country"`
+}
+
+// SuggestedMentor is one ranked suggestion with its explained score.
+type SuggestedMentor struct {
+	Mentor    Candidate         `json:"mentor"`
+	Score     float64           `json:"score"`
+	Factors   []matching.Factor `json:"factors"`
+	Preferred int               `json:"preferredRank,omitempty"` // the executive's rank, 1–5
+}
+
+// ExcludedMentor is a candidate a hard rule excludes, with the rule.
+type ExcludedMentor struct {
+	Mentor Candidate `json:"mentor"`
+	Rule   string    `json:"rule"`
+	Reason string    `json:"reason"`
+}
+
+// Suggestions is the answer for one request.
+type Suggestions struct {
+	RequestID   string            `json:"requestId"`
+	Candidates  int               `json:"candidates"`
+	Suggestions []SuggestedMentor `json:"suggestions"`
+	Excluded    []ExcludedMentor  `json:"excluded"`
+}
+
+// maxCandidates bounds how many mentors the search engine proposes for scoring.
+const maxCandidates = 300
+
+// Suggest ranks mentors for a mentee request by an explainable score and lists
+// the ones a hard rule excludes. Candidates come from the search engine (the
+// request's topics and languages as filters), so it scales with the directory;
+// the executive's preferred mentors are always considered. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EUNAVAILABLE (search).
+func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID string, limit int) (*Suggestions, error) {
+	if err := requireCurator(p); err != nil {
+		return nil, err
+	}
+	if s.cfg.Index == nil {
+		return nil, otm.Errorf(otm.EUNAVAILABLE, "Search is not available.")
+	}
+	r, err := s.store.getRequest(ctx, requestID)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	docs := map[string]search.Document{}
+	var order []string
+	add := func(d search.Document) {
+		if _, ok := docs[d.ID]; !ok {
+			docs[d.ID] = d
+			order = append(order, d.ID)
+		}
+	}
+	for _, pref := range r.Content.Preferences {
+		if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
+			add(*d)
+		}
+	}
+	for offset := 0; offset < maxCandidates; offset += search.MaxLimit {
+		res, err := s.cfg.Index.Search(ctx, search.Query{Topics: r.Content.Topics, Languages: r.Content.Languages, Limit: search.MaxLimit, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			add(h.Document)
+		}
+		if offset+len(res.Hits) >= res.Total || len(res.Hits) == 0 {
+			break
+		}
+	}
+	world := &matching.World{Orgs: map[string]matching.Org{}}
+	s.addOrg(ctx, world, r.OrgID)
+	candidates := make([]matching.Mentor, 0, len(order))
+	for _, id := range order {
+		d := docs[id]
+		s.addOrg(ctx, world, d.OrgID)
+		candidates = append(candidates, matching.Mentor{
+			Person: matching.Person{UserID: "u_" + strings.TrimPrefix(d.ID, "mp_"), OrgID: d.OrgID,
+				Languages: d.Languages, Country: d.Country, Interests: d.Interests},
+			ProfileID: d.ID, Topics: d.Topics, HoursPerMonth: d.HoursPerMonth, Capacity: 1,
+		})
+	}
+	mentee := matching.Mentee{
+		Person:    matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
+		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term,
+	}
+	prefRank := map[string]int{}
+	for i, pref := range r.Content.Preferences {
+		mentee.Preferred = append(mentee.Preferred, pref.MentorProfileID)
+		prefRank[pref.MentorProfileID] = i + 1
+	}
+	sug, exc := matching.Suggest(world, matching.DefaultWeights(), mentee, candidates, limit)
+	card := func(id string) Candidate {
+		d := docs[id]
+		return Candidate{ProfileID: d.ID, Name: d.Name, Organization: d.Organization, Headline: d.Headline,
+			Topics: d.Topics, Languages: d.Languages, Country: d.Country}
+	}
+	out := &Suggestions{RequestID: r.ID, Candidates: len(candidates), Suggestions: []SuggestedMentor{}, Excluded: []ExcludedMentor{}}
+	for _, sg := range sug {
+		out.Suggestions = append(out.Suggestions, SuggestedMentor{Mentor: card(sg.Mentor.ProfileID), Score: sg.Score.Total,
+			Factors: sg.Score.Factors, Preferred: prefRank[sg.Mentor.ProfileID]})
+	}
+	for _, ex := range exc {
+		out.Excluded = append(out.Excluded, ExcludedMentor{Mentor: card(ex.Mentor.ProfileID), Rule: ex.Rule, Reason: ex.Reason})
+	}
+	return out, nil
+}
+
+// addOrg puts an organization's group and competitors into the rules' world.
+func (s *Service) addOrg(ctx context.Context, w *matching.World, id string) {
+	if id == "" || s.cfg.Directory == nil {
+		return
+	}
+	if _, ok := w.Orgs[id]; ok {
+		return
+	}
+	o, err := s.cfg.Directory.Organization(ctx, id)
+	if err != nil {
+		w.Orgs[id] = matching.Org{ID: id}
+		return
+	}
+	w.Orgs[id] = matching.Org{ID: o.ID, Group: o.Group, Competitors: o.Competitors}
+}
