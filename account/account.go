@@ -38,6 +38,7 @@ type Export struct {
 	RoleGrant     []string                  `json:"roleGrant,omitempty"`
 	MentorProfile *moderation.Profile       `json:"mentorProfile,omitempty"`
 	MenteeRequest *moderation.MenteeRequest `json:"menteeRequest,omitempty"`
+	Tandems       []moderation.Tandem       `json:"tandems"`
 	AuditAboutMe  []audit.Entry             `json:"auditAboutMe"`
 	AuditByMe     []audit.Entry             `json:"auditByMe"`
 }
@@ -89,6 +90,9 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 			return nil, err
 		}
 	}
+	if ex.Tandems, err = s.mod.MyTandems(ctx, p); err != nil {
+		return nil, err
+	}
 	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {
 		return nil, err
 	}
@@ -126,6 +130,9 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 		return err
 	}
 	if err := s.mod.EraseRequests(ctx, p.UserID); err != nil {
+		return err
+	}
+	if err := s.mod.EraseTandems(ctx, p.UserID); err != nil {
 		return err
 	}
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {

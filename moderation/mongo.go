@@ -439,3 +439,68 @@ func (m *mongoStore) deleteRequest(ctx context.Context, id string) error {
 	_, err := m.requests().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return mapErr(err, "Mentee request")
 }
+
+func (m *mongoStore) tandems() *mongo.Collection { return m.profiles.Database().Collection("tandems") }
+func (m *mongoStore) slots() *mongo.Collection {
+	return m.profiles.Database().Collection("tandem_slots")
+}
+
+// reserve takes one of capacity slots under key, atomically: the conditional
+// upsert fails with a duplicate key when every slot is taken.
+func (m *mongoStore) reserve(ctx context.Context, key string, capacity int) bool {
+	if capacity <= 0 {
+		capacity = 1
+	}
+	_, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$lt", Value: capacity}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "taken", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
+	return err == nil
+}
+
+func (m *mongoStore) release(ctx context.Context, key string) {
+	_, _ = m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$gt", Value: 0}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "taken", Value: -1}}}})
+}
+
+func (m *mongoStore) insertTandem(ctx context.Context, t *Tandem) error {
+	_, err := m.tandems().InsertOne(ctx, t)
+	return mapErr(err, "Tandem")
+}
+
+func (m *mongoStore) getTandem(ctx context.Context, id string) (*Tandem, error) {
+	var t Tandem
+	if err := m.tandems().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&t); err != nil {
+		return nil, mapErr(err, "Tandem")
+	}
+	return &t, nil
+}
+
+func (m *mongoStore) replaceTandem(ctx context.Context, t *Tandem, expected int64) error {
+	t.Version = expected + 1
+	res, err := m.tandems().ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}, {Key: "version", Value: expected}}, t)
+	if err != nil {
+		return mapErr(err, "Tandem")
+	}
+	if res.MatchedCount == 0 {
+		return otm.Errorf(otm.ECONFLICT, "The tandem changed meanwhile. Reload it and try again.")
+	}
+	return nil
+}
+
+func (m *mongoStore) tandemsOf(ctx context.Context, userID string) ([]Tandem, error) {
+	cur, err := m.tandems().Find(ctx, bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "mentorUserId", Value: userID}}, bson.D{{Key: "menteeUserId", Value: userID}}}}},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}))
+	if err != nil {
+		return nil, mapErr(err, "Tandems")
+	}
+	out := []Tandem{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Tandems")
+	}
+	return out, nil
+}
+
+func (m *mongoStore) deleteTandem(ctx context.Context, id string) error {
+	_, err := m.tandems().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	return mapErr(err, "Tandem")
+}

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/moderation"
+)
+
+type proposeBody struct {
+	MenteeRequestID string `json:"menteeRequestId"`
+	MentorProfileID string `json:"mentorProfileId"`
+}
+
+// curatorTandemJSON adds what only curators see: the decline reason.
+type curatorTandemJSON struct {
+	moderation.Tandem
+	DeclineReason string `json:"declineReason,omitempty"`
+}
+
+// proposeTandem answers POST /api/v1/moderation/tandems.
+func (s *Server) proposeTandem(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body proposeBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	t, err := s.cfg.Moderation.ProposeTandem(c.UserContext(), p, body.MenteeRequestID, body.MentorProfileID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(curatorTandemJSON{Tandem: *t})
+}
+
+// getTandem answers GET /api/v1/moderation/tandems/{id}.
+func (s *Server) getTandem(c *fiber.Ctx) error {
+	t, err := s.cfg.Moderation.Tandem(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(curatorTandemJSON{Tandem: *t, DeclineReason: t.DeclineReason})
+}
+
+// myTandems answers GET /api/v1/me/tandems.
+func (s *Server) myTandems(c *fiber.Ctx) error {
+	ts, err := s.cfg.Moderation.MyTandems(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": ts})
+}
+
+type declineBody struct {
+	Reason string `json:"reason"`
+}
+
+func (s *Server) answerTandem(accept bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := requireUser(c)
+		if err != nil {
+			return err
+		}
+		var body declineBody
+		if len(c.Body()) > 0 {
+			if err := decodeJSON(c, &body); err != nil {
+				return err
+			}
+		}
+		t, err := s.cfg.Moderation.AnswerTandem(c.UserContext(), p, c.Params("id"), accept, body.Reason)
+		if err != nil {
+			return err
+		}
+		return c.JSON(t)
+	}
+}

@@ -1,0 +1,241 @@
+package moderation
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/matching"
+)
+
+// Tandem statuses.
+const (
+	TandemProposed = "proposed"
+	TandemActive   = "active"
+	TandemDeclined = "declined"
+	TandemEnded    = "ended"
+)
+
+// RuleOneMentorPerMentee refuses a second tandem for the same request.
+const RuleOneMentorPerMentee = "OneMentorPerMentee"
+
+// Tandem is a proposed or running pair: one mentor, one mentee.
+type Tandem struct {
+	ID              string    `bson:"_id" json:"id"`
+	ProgramID       string    `bson:"programId" json:"programId"`
+	RequestID       string    `bson:"requestId" json:"menteeRequestId"`
+	MentorProfileID string    `bson:"mentorProfileId" json:"mentorProfileId"`
+	MentorUserID    string    `bson:"mentorUserId" json:"-"`
+	MenteeUserID    string    `bson:"menteeUserId" json:"-"`
+	MentorName      string    `bson:"mentorName" json:"mentorName"`
+	MenteeName      string    `bson:"menteeName" json:"menteeName"`
+	MentorOrg       string    `bson:"mentorOrg" json:"mentorOrganization"`
+	MenteeOrg       string    `bson:"menteeOrg" json:"menteeOrganization"`
+	Topics          []string  `bson:"topics" json:"topics"`
+	Term            string    `bson:"term" json:"term"`
+	Status          string    `bson:"status" json:"status"`
+	MentorAccepted  bool      `bson:"mentorAccepted" json:"mentorAccepted"`
+	MenteeAccepted  bool      `bson:"menteeAccepted" json:"menteeAccepted"`
+	DeclinedBy      string    `bson:"declinedBy,omitempty" json:"declinedBy,omitempty"` // "mentor" | "mentee"
+	DeclineReason   string    `bson:"declineReason,omitempty" json:"-"`                 // curators only
+	ProposedBy      string    `bson:"proposedBy" json:"-"`
+	Score           float64   `bson:"score" json:"score"`
+	CreatedAt       time.Time `bson:"createdAt" json:"createdAt"`
+	UpdatedAt       time.Time `bson:"updatedAt" json:"updatedAt"`
+	Version         int64     `bson:"version" json:"version"`
+}
+
+// Side returns "mentor" or "mentee" for a participant, "" for anyone else.
+func (t *Tandem) Side(userID string) string {
+	switch userID {
+	case t.MentorUserID:
+		return "mentor"
+	case t.MenteeUserID:
+		return "mentee"
+	}
+	return ""
+}
+
+func ruleConflict(rule, reason string) error {
+	return &otm.Error{Code: otm.ECONFLICT, Message: "This pairing breaks a hard rule: " + reason,
+		Fields: []otm.FieldError{{Field: "mentorProfileId", Message: rule + ": " + reason}}}
+}
+
+// ProposeTandem pairs a mentee request with a mentor (curators only). Every
+// hard rule is checked; the mentor's capacity and the one-mentor-per-mentee
+// rule hold under concurrent proposals (conditional slot reservations).
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT naming the rule.
+func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID, profileID string) (*Tandem, error) {
+	if err := requireCurator(p); err != nil {
+		return nil, err
+	}
+	var fe []otm.FieldError
+	if requestID == "" {
+		fe = append(fe, otm.FieldError{Field: "menteeRequestId", Message: "required"})
+	}
+	if profileID == "" {
+		fe = append(fe, otm.FieldError{Field: "mentorProfileId", Message: "required"})
+	}
+	if len(fe) > 0 {
+		return nil, otm.Invalid("Name the request and the mentor.", fe...)
+	}
+	r, err := s.store.getRequest(ctx, requestID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return nil, otm.Invalid("Unknown request.", otm.FieldError{Field: "menteeRequestId", Message: "no such mentee request"})
+	} else if err != nil {
+		return nil, err
+	}
+	if r.Status != RequestSubmitted {
+		return nil, otm.Invalid("The request is not with the curators.", otm.FieldError{Field: "menteeRequestId", Message: "is " + r.Status})
+	}
+	mp, err := s.store.get(ctx, profileID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND || (err == nil && Document(mp) == nil) {
+		return nil, otm.Invalid("Unknown mentor.", otm.FieldError{Field: "mentorProfileId", Message: "not a mentor in the directory"})
+	} else if err != nil {
+		return nil, err
+	}
+	if p.UserID == r.OwnerID || p.UserID == mp.OwnerID {
+		return nil, otm.Errorf(otm.EFORBIDDEN, "You cannot propose a tandem you are part of.")
+	}
+	world := &matching.World{Orgs: map[string]matching.Org{}}
+	s.addOrg(ctx, world, r.OrgID)
+	s.addOrg(ctx, world, mp.OrgID)
+	pub := mp.Published
+	mentor := matching.Mentor{Person: matching.Person{UserID: mp.OwnerID, OrgID: mp.OrgID, Languages: pub.Languages, Country: pub.Country, Interests: pub.Interests},
+		ProfileID: mp.ID, Topics: pub.Topics, HoursPerMonth: pub.Availability.HoursPerMonth, Capacity: 1}
+	mentee := matching.Mentee{Person: matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
+		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term}
+	// Capacity is enforced by the reservation below; the other rules here.
+	if ok, rule, reason := matching.Allowed(world, mentor, mentee); !ok {
+		return nil, ruleConflict(rule, reason)
+	}
+	program := r.ProgramID
+	if !s.store.reserve(ctx, "mentor:"+mp.ID+":"+program, mentor.Capacity) {
+		return nil, ruleConflict(matching.RuleCapacityReached, fmt.Sprintf("%s has no capacity left in this program", mp.Name))
+	}
+	if !s.store.reserve(ctx, "request:"+r.ID, 1) {
+		s.store.release(ctx, "mentor:"+mp.ID+":"+program)
+		return nil, ruleConflict(RuleOneMentorPerMentee, "this executive already has a proposed or running tandem in this program")
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	now := s.now().UTC()
+	t := &Tandem{ID: "t_" + hex.EncodeToString(b), ProgramID: program, RequestID: r.ID, MentorProfileID: mp.ID,
+		MentorUserID: mp.OwnerID, MenteeUserID: r.OwnerID, MentorName: mp.Name, MenteeName: r.Name,
+		MentorOrg: mp.OrgName, MenteeOrg: r.OrgName, Topics: r.Content.Topics, Term: r.Content.Term,
+		Status: TandemProposed, ProposedBy: p.UserID, Score: matching.Fit(matching.DefaultWeights(), mentor, mentee).Total,
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	if err := s.store.insertTandem(ctx, t); err != nil {
+		s.store.release(ctx, "mentor:"+mp.ID+":"+program)
+		s.store.release(ctx, "request:"+r.ID)
+		return nil, err
+	}
+	s.recordTandem(ctx, p, "tandem.propose", t, "")
+	return t, nil
+}
+
+// MyTandems lists the tandems the caller is part of.
+func (s *Service) MyTandems(ctx context.Context, p *otm.Principal) ([]Tandem, error) {
+	if err := requireSignedIn(p); err != nil {
+		return nil, err
+	}
+	return s.store.tandemsOf(ctx, p.UserID)
+}
+
+// AnswerTandem records the caller's accept or decline. Only the pair may
+// answer (anyone else gets ENOTFOUND, revealing nothing); a decline's reason
+// is for curators only; a tandem becomes active once both accept. Errors:
+// EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID.
+func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string, accept bool, reason string) (*Tandem, error) {
+	if err := requireSignedIn(p); err != nil {
+		return nil, err
+	}
+	cur, err := s.store.getTandem(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	side := cur.Side(p.UserID)
+	if side == "" {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Tandem not found.")
+	}
+	if cur.Status != TandemProposed {
+		return nil, otm.Errorf(otm.ECONFLICT, "This tandem is %s; it can no longer be accepted or declined.", cur.Status)
+	}
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > 1000 || hasControl(reason, true) {
+		return nil, otm.Invalid("The reason is not valid.", otm.FieldError{Field: "reason", Message: "at most 1000 characters"})
+	}
+	upd := *cur
+	upd.UpdatedAt = s.now().UTC()
+	if accept {
+		if side == "mentor" {
+			upd.MentorAccepted = true
+		} else {
+			upd.MenteeAccepted = true
+		}
+		if upd.MentorAccepted && upd.MenteeAccepted {
+			upd.Status = TandemActive
+		}
+	} else {
+		upd.Status, upd.DeclinedBy, upd.DeclineReason = TandemDeclined, side, reason
+	}
+	if err := s.store.replaceTandem(ctx, &upd, cur.Version); err != nil {
+		return nil, err
+	}
+	if !accept {
+		s.store.release(ctx, "mentor:"+upd.MentorProfileID+":"+upd.ProgramID)
+		s.store.release(ctx, "request:"+upd.RequestID)
+	}
+	action := "tandem.accept"
+	if !accept {
+		action = "tandem.decline"
+	}
+	s.recordTandem(ctx, p, action, &upd, reason)
+	return &upd, nil
+}
+
+// Tandem returns a tandem for curators (with the decline reason). Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Service) Tandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, error) {
+	if err := requireCurator(p); err != nil {
+		return nil, err
+	}
+	return s.store.getTandem(ctx, id)
+}
+
+func (s *Service) recordTandem(ctx context.Context, p *otm.Principal, action string, t *Tandem, reason string) {
+	if s.cfg.Audit == nil {
+		return
+	}
+	for _, uid := range []string{t.MentorUserID, t.MenteeUserID} {
+		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: action,
+			SubjectType: "tandem", SubjectID: t.ID, SubjectUserID: uid, Reason: reason}); err != nil {
+			s.log.Error("audit record failed", "tandem", t.ID, "err", err)
+		}
+	}
+}
+
+// EraseTandems deletes the tandems a person took part in (account deletion)
+// and frees the slots they held.
+func (s *Service) EraseTandems(ctx context.Context, userID string) error {
+	ts, err := s.store.tandemsOf(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.Status == TandemProposed || t.Status == TandemActive {
+			s.store.release(ctx, "mentor:"+t.MentorProfileID+":"+t.ProgramID)
+			s.store.release(ctx, "request:"+t.RequestID)
+		}
+		if err := s.store.deleteTandem(ctx, t.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
