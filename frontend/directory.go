@@ -214,6 +214,8 @@ type mentorView struct {
 	LinkedIn    string
 	Restricted  bool // the viewer sees fields beyond the public ones
 	PublishedAt time.Time
+	// Prefer is the "Add to my request" box, for signed-in executives.
+	Prefer *preferState
 }
 
 // mentorPage answers GET /mentors/:id from the search index; signed-in
@@ -245,6 +247,9 @@ func (f *Frontend) mentorPage(c *fiber.Ctx) error {
 				v.Hours = r.HoursPerMonth
 			}
 			v.Paused, v.LinkedIn = r.Paused, r.LinkedInURL
+		}
+		if err := f.fillPrefer(c, d, v, doc.ID); err != nil {
+			return f.fail(c, err, d.Here, "")
 		}
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}

@@ -51,7 +51,7 @@ type Config struct {
 	// are registered only when it is set.
 
 	// Moderation runs #OpenToMentor applications and their review: /apply and
-	// /curate.
+	// /curate; with Search also executives' requests: /request.
 	Moderation *moderation.Service
 	// Search is the public mentor directory: /mentors.
 	Search search.Index
@@ -77,7 +77,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -226,8 +226,9 @@ type pageData struct {
 	Message string
 	Detail  string
 
-	// NavApply and NavReview show the "My application" and "Review" links.
-	NavApply, NavReview bool
+	// NavApply, NavReview and NavRequest show the "My application", "Review"
+	// and "My request" links.
+	NavApply, NavReview, NavRequest bool
 	// Notice is a localized one-off message (after a redirect), shown at the
 	// top of the page; NoticeWarn shows it as a warning.
 	Notice     string
@@ -240,6 +241,7 @@ type pageData struct {
 	Dir     *dirView
 	Mentor  *mentorView
 	Account *accountView
+	Request *requestView
 }
 
 type langLink struct {
@@ -276,6 +278,13 @@ type providerLink struct {
 //	GET /mentors                  the public directory (?q=&topic=&language=&country=&page=)
 //	GET /mentors/:id              a public mentor profile
 //
+// With Config.Moderation and Config.Search:
+//
+//	GET  /request                 an executive's private mentee request
+//	POST /request                 save it (action=remove:N or up:N first edits the preferred mentors)
+//	POST /request/submit          save it and send it to the curators
+//	POST /request/prefer          add a mentor (mentor=<profile id>) from their profile page
+//
 // With Config.Accounts:
 //
 //	POST /account/delete          delete my account after confirmation
@@ -299,6 +308,12 @@ func (f *Frontend) Register(app fiber.Router) {
 	if f.cfg.Search != nil {
 		app.Get("/mentors", f.directory)
 		app.Get("/mentors/:id", f.mentorPage)
+	}
+	if f.cfg.Moderation != nil && f.cfg.Search != nil {
+		app.Get("/request", f.requestPage)
+		app.Post("/request", f.requestSave)
+		app.Post("/request/submit", f.requestSubmit)
+		app.Post("/request/prefer", f.requestPrefer)
 	}
 	if f.cfg.Accounts != nil {
 		app.Post("/account/delete", f.accountDelete)
@@ -466,7 +481,7 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 		here = "/"
 	}
 	p := otm.PrincipalFromContext(c.UserContext())
-	return &pageData{
+	d := &pageData{
 		Lang:      lang,
 		Current:   current,
 		DevMode:   f.cfg.DevMode,
@@ -477,6 +492,8 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 		NavApply:  p != nil && f.cfg.Moderation != nil,
 		NavReview: isCurator(p) && f.cfg.Moderation != nil,
 	}
+	d.NavRequest = p.HasRole(otm.RoleMentee) && f.cfg.Moderation != nil && f.cfg.Search != nil
+	return d
 }
 
 func (f *Frontend) langLinks(current, here string) []langLink {

@@ -781,7 +781,7 @@ func TestAccountDelete(t *testing.T) {
 func TestRoutesNeedServices(t *testing.T) {
 	f := mustFrontend(t, Config{})
 	app := newTestApp(t, f, lena)
-	for _, target := range []string{"/apply", "/curate", "/mentors", "/mentors/x"} {
+	for _, target := range []string{"/apply", "/curate", "/mentors", "/mentors/x", "/request"} {
 		if r := do(t, app, target, nil); r.status != http.StatusNotFound {
 			t.Errorf("GET %s without services: got %d, want 404", target, r.status)
 		}
@@ -791,6 +791,7 @@ func TestRoutesNeedServices(t *testing.T) {
 	}
 	body := do(t, app, "/", nil).body
 	assertBody(t, body, nil, []string{`href="/apply"`, `href="/curate"`})
+	assertBody(t, do(t, newTestApp(t, f, katrin), "/", nil).body, nil, []string{`href="/request"`})
 }
 
 func TestSafeHighlight(t *testing.T) {
