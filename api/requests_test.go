@@ -149,6 +149,17 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 		t.Errorf("excluded: got %v, want Bob by SameOrganization", ex)
 	}
 
+	// The cohort assignment pairs Katharina with Ada (Bob is excluded by the rules).
+	if status, _ := ada.call("GET", "/api/v1/moderation/assignment", nil); status != http.StatusForbidden {
+		t.Errorf("mentor asks for the assignment: got %d, want 403", status)
+	}
+	status, asg := cura.call("GET", "/api/v1/moderation/assignment", nil)
+	pairs, _ := asg["pairs"].([]any)
+	if status != 200 || len(pairs) != 1 || pairs[0].(map[string]any)["menteeRequestId"] != id ||
+		pairs[0].(map[string]any)["mentor"].(map[string]any)["id"] != adaID {
+		t.Errorf("assignment: got %d %v, want Katharina → Ada", status, asg)
+	}
+
 	// Never public: nothing of it in the directory.
 	_, dir := anon.b.jsonCall("GET", h.URL+"/api/v1/mentors?q=Katharina", "", nil)
 	if dir["total"].(float64) != 0 {

@@ -168,6 +168,7 @@ func (s *Server) routes() {
 		mod.Get("/mentee-requests/:id", s.getRequest)
 		mod.Get("/mentee-requests/:id/suggestions", s.suggestRequest)
 		mod.Post("/tandems", s.proposeTandem)
+		mod.Get("/assignment", s.cohortAssignment)
 		mod.Get("/tandems/:id", s.getTandem)
 		mod.Get("/applications", s.listApplications)
 		mod.Get("/applications/:id", s.getApplication)

@@ -78,3 +78,14 @@ func (s *Server) answerTandem(accept bool) fiber.Handler {
 		return c.JSON(t)
 	}
 }
+
+// cohortAssignment answers GET /api/v1/moderation/assignment: an optimal
+// proposed assignment of every open request (nothing is stored).
+func (s *Server) cohortAssignment(c *fiber.Ctx) error {
+	a, err := s.cfg.Moderation.CohortAssignment(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(a)
+}

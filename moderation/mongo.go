@@ -504,3 +504,23 @@ func (m *mongoStore) deleteTandem(ctx context.Context, id string) error {
 	_, err := m.tandems().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return mapErr(err, "Tandem")
 }
+
+// slotsTaken returns every reservation count (a small collection).
+func (m *mongoStore) slotsTaken(ctx context.Context) (map[string]int, error) {
+	cur, err := m.slots().Find(ctx, bson.D{})
+	if err != nil {
+		return nil, mapErr(err, "Slots")
+	}
+	var docs []struct {
+		ID    string `bson:"_id"`
+		Taken int    `bson:"taken"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr(err, "Slots")
+	}
+	out := make(map[string]int, len(docs))
+	for _, d := range docs {
+		out[d.ID] = d.Taken
+	}
+	return out, nil
+}

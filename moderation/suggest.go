@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	otm "github.com/opentomentor/opentomentor"
@@ -73,42 +74,24 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 			order = append(order, d.ID)
 		}
 	}
-	for _, pref := range r.Content.Preferences {
-		if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
-			add(*d)
-		}
-	}
-	for offset := 0; offset < maxCandidates; offset += search.MaxLimit {
-		res, err := s.cfg.Index.Search(ctx, search.Query{Topics: r.Content.Topics, Languages: r.Content.Languages, Limit: search.MaxLimit, Offset: offset})
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range res.Hits {
-			add(h.Document)
-		}
-		if offset+len(res.Hits) >= res.Total || len(res.Hits) == 0 {
-			break
-		}
+	if err := s.gatherCandidates(ctx, r, add); err != nil {
+		return nil, err
 	}
 	world := &matching.World{Orgs: map[string]matching.Org{}}
 	s.addOrg(ctx, world, r.OrgID)
 	candidates := make([]matching.Mentor, 0, len(order))
+	taken, err := s.store.slotsTaken(ctx)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range order {
 		d := docs[id]
 		s.addOrg(ctx, world, d.OrgID)
-		candidates = append(candidates, matching.Mentor{
-			Person: matching.Person{UserID: "u_" + strings.TrimPrefix(d.ID, "mp_"), OrgID: d.OrgID,
-				Languages: d.Languages, Country: d.Country, Interests: d.Interests},
-			ProfileID: d.ID, Topics: d.Topics, HoursPerMonth: d.HoursPerMonth, Capacity: 1,
-		})
+		candidates = append(candidates, mentorOf(d, taken[mentorSlot(d.ID, r.ProgramID)]))
 	}
-	mentee := matching.Mentee{
-		Person:    matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
-		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term,
-	}
+	mentee := menteeOf(r)
 	prefRank := map[string]int{}
 	for i, pref := range r.Content.Preferences {
-		mentee.Preferred = append(mentee.Preferred, pref.MentorProfileID)
 		prefRank[pref.MentorProfileID] = i + 1
 	}
 	sug, exc := matching.Suggest(world, matching.DefaultWeights(), mentee, candidates, limit)
@@ -142,4 +125,135 @@ func (s *Service) addOrg(ctx context.Context, w *matching.World, id string) {
 		return
 	}
 	w.Orgs[id] = matching.Org{ID: o.ID, Group: o.Group, Competitors: o.Competitors}
+}
+
+// gatherCandidates adds the request's preferred mentors and up to
+// maxCandidates mentors the search engine finds for its topics and languages.
+func (s *Service) gatherCandidates(ctx context.Context, r *MenteeRequest, add func(search.Document)) error {
+	for _, pref := range r.Content.Preferences {
+		if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
+			add(*d)
+		}
+	}
+	for offset := 0; offset < maxCandidates; offset += search.MaxLimit {
+		res, err := s.cfg.Index.Search(ctx, search.Query{Topics: r.Content.Topics, Languages: r.Content.Languages, Limit: search.MaxLimit, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for _, h := range res.Hits {
+			add(h.Document)
+		}
+		if offset+len(res.Hits) >= res.Total || len(res.Hits) == 0 {
+			break
+		}
+	}
+	return nil
+}
+
+func mentorSlot(profileID, program string) string { return "mentor:" + profileID + ":" + program }
+
+// mentorOf is a public directory entry as matching sees it; active is how
+// many tandems the mentor already has in the program.
+func mentorOf(d search.Document, active int) matching.Mentor {
+	return matching.Mentor{
+		Person: matching.Person{UserID: "u_" + strings.TrimPrefix(d.ID, "mp_"), OrgID: d.OrgID,
+			Languages: d.Languages, Country: d.Country, Interests: d.Interests},
+		ProfileID: d.ID, Topics: d.Topics, HoursPerMonth: d.HoursPerMonth, Capacity: 1, Active: active,
+	}
+}
+
+func menteeOf(r *MenteeRequest) matching.Mentee {
+	m := matching.Mentee{
+		Person:    matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
+		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term,
+	}
+	for _, pref := range r.Content.Preferences {
+		m.Preferred = append(m.Preferred, pref.MentorProfileID)
+	}
+	return m
+}
+
+// AssignedPair is one pair of a proposed cohort assignment.
+type AssignedPair struct {
+	RequestID  string            `json:"menteeRequestId"`
+	MenteeName string            `json:"menteeName"`
+	Mentor     Candidate         `json:"mentor"`
+	Score      float64           `json:"score"`
+	Factors    []matching.Factor `json:"factors"`
+}
+
+// Assignment is a proposed assignment of all open requests of a program.
+type Assignment struct {
+	ProgramID  string         `json:"programId"`
+	Requests   int            `json:"requests"`
+	Candidates int            `json:"candidates"`
+	Pairs      []AssignedPair `json:"pairs"`
+	Unassigned []string       `json:"unassigned"`
+	TotalScore float64        `json:"totalScore"`
+}
+
+// CohortAssignment proposes, for every submitted request of the open program
+// that has no tandem yet, a mentor so that the total fit is maximal under the
+// hard rules and capacities (Hungarian algorithm). Nothing is stored: the
+// curator reviews it and proposes the tandems they keep. Deterministic for the
+// same data. Errors: EUNAUTHORIZED, EFORBIDDEN, EUNAVAILABLE.
+func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal) (*Assignment, error) {
+	if err := requireCurator(p); err != nil {
+		return nil, err
+	}
+	if s.cfg.Index == nil {
+		return nil, otm.Errorf(otm.EUNAVAILABLE, "Search is not available.")
+	}
+	reqs, err := s.store.requestsByStatus(ctx, RequestSubmitted)
+	if err != nil {
+		return nil, err
+	}
+	taken, err := s.store.slotsTaken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	docs := map[string]search.Document{}
+	var order []string
+	add := func(d search.Document) {
+		if _, ok := docs[d.ID]; !ok {
+			docs[d.ID] = d
+			order = append(order, d.ID)
+		}
+	}
+	world := &matching.World{Orgs: map[string]matching.Org{}}
+	var mentees []matching.Mentee
+	names := map[string]string{}
+	for i := range reqs {
+		r := &reqs[i]
+		if r.ProgramID != OpenProgram || taken["request:"+r.ID] > 0 {
+			continue // already has a proposed or running tandem
+		}
+		if err := s.gatherCandidates(ctx, r, add); err != nil {
+			return nil, err
+		}
+		s.addOrg(ctx, world, r.OrgID)
+		mentees = append(mentees, menteeOf(r))
+		names[r.ID] = r.Name
+	}
+	slices.Sort(order) // the same candidates in the same order: a deterministic result
+	mentors := make([]matching.Mentor, 0, len(order))
+	for _, id := range order {
+		d := docs[id]
+		s.addOrg(ctx, world, d.OrgID)
+		mentors = append(mentors, mentorOf(d, taken[mentorSlot(d.ID, OpenProgram)]))
+	}
+	pairs, unassigned := matching.Assign(world, matching.DefaultWeights(), mentees, mentors)
+	out := &Assignment{ProgramID: OpenProgram, Requests: len(mentees), Candidates: len(mentors), Pairs: []AssignedPair{}, Unassigned: unassigned}
+	if out.Unassigned == nil {
+		out.Unassigned = []string{}
+	}
+	for _, pr := range pairs {
+		d := docs[pr.ProfileID]
+		out.Pairs = append(out.Pairs, AssignedPair{RequestID: pr.RequestID, MenteeName: names[pr.RequestID],
+			Mentor: Candidate{ProfileID: d.ID, Name: d.Name, Organization: d.Organization, Headline: d.Headline,
+				Topics: d.Topics, Languages: d.Languages, Country: d.Country},
+			Score: pr.Score.Total, Factors: pr.Score.Factors})
+		out.TotalScore += pr.Score.Total
+	}
+	return out, nil
 }

@@ -116,11 +116,11 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		return nil, ruleConflict(rule, reason)
 	}
 	program := r.ProgramID
-	if !s.store.reserve(ctx, "mentor:"+mp.ID+":"+program, mentor.Capacity) {
+	if !s.store.reserve(ctx, mentorSlot(mp.ID, program), mentor.Capacity) {
 		return nil, ruleConflict(matching.RuleCapacityReached, fmt.Sprintf("%s has no capacity left in this program", mp.Name))
 	}
 	if !s.store.reserve(ctx, "request:"+r.ID, 1) {
-		s.store.release(ctx, "mentor:"+mp.ID+":"+program)
+		s.store.release(ctx, mentorSlot(mp.ID, program))
 		return nil, ruleConflict(RuleOneMentorPerMentee, "this executive already has a proposed or running tandem in this program")
 	}
 	b := make([]byte, 8)
@@ -132,7 +132,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		Status: TandemProposed, ProposedBy: p.UserID, Score: matching.Fit(matching.DefaultWeights(), mentor, mentee).Total,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	if err := s.store.insertTandem(ctx, t); err != nil {
-		s.store.release(ctx, "mentor:"+mp.ID+":"+program)
+		s.store.release(ctx, mentorSlot(mp.ID, program))
 		s.store.release(ctx, "request:"+r.ID)
 		return nil, err
 	}
@@ -189,7 +189,7 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 		return nil, err
 	}
 	if !accept {
-		s.store.release(ctx, "mentor:"+upd.MentorProfileID+":"+upd.ProgramID)
+		s.store.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
 		s.store.release(ctx, "request:"+upd.RequestID)
 	}
 	action := "tandem.accept"
@@ -230,7 +230,7 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 	}
 	for _, t := range ts {
 		if t.Status == TandemProposed || t.Status == TandemActive {
-			s.store.release(ctx, "mentor:"+t.MentorProfileID+":"+t.ProgramID)
+			s.store.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
 			s.store.release(ctx, "request:"+t.RequestID)
 		}
 		if err := s.store.deleteTandem(ctx, t.ID); err != nil {
