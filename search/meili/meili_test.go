@@ -113,7 +113,7 @@ func TestOpenCreatesIndexAndAppliesSettings(t *testing.T) {
 		})
 	}
 	t.Run("displayed attributes are the Document's fields", func(t *testing.T) {
-		want := []string{"id", "name", "organization", "orgVerified", "industry", "headline", "bio", "topics", "skills",
+		want := []string{"id", "name", "organization", "orgId", "orgVerified", "industry", "headline", "bio", "topics", "skills",
 			"languages", "country", "hoursPerMonth", "interests", "picture", "publishedAt", "publishedAtRFC3339"}
 		if !slices.Equal(docFields, want) {
 			t.Errorf("got %v, want %v", docFields, want)
