@@ -211,18 +211,7 @@ func (s *Service) clean(c *Content, complete bool) error {
 	text("headline", &c.Headline, HeadlineMin, HeadlineMax, false)
 	text("bio", &c.Bio, BioMin, BioMax, true)
 
-	c.Topics = normList(c.Topics, strings.ToLower)
-	switch {
-	case len(c.Topics) > MaxTopics:
-		bad("topics", "choose at most %d topics", MaxTopics)
-	case complete && len(c.Topics) == 0:
-		bad("topics", "choose at least one topic")
-	}
-	for i, t := range c.Topics {
-		if !s.topics.has(t) {
-			bad(fmt.Sprintf("topics[%d]", i), "%q is not a known topic", truncate(t, 40))
-		}
-	}
+	c.Topics = s.checkTopics(c.Topics, complete, bad)
 	tags := func(field string, v *[]string, max, maxLen int) {
 		*v = normList(*v, strings.TrimSpace)
 		if len(*v) > max {
@@ -237,18 +226,7 @@ func (s *Service) clean(c *Content, complete bool) error {
 	tags("skills", &c.Skills, MaxSkills, SkillMax)
 	tags("interests", &c.Interests, MaxInterests, InterestMax)
 
-	c.Languages = normList(c.Languages, strings.ToLower)
-	switch {
-	case len(c.Languages) > MaxLanguages:
-		bad("languages", "at most %d languages", MaxLanguages)
-	case complete && len(c.Languages) == 0:
-		bad("languages", "name at least one language you mentor in")
-	}
-	for i, l := range c.Languages {
-		if !ValidLanguage(l) {
-			bad(fmt.Sprintf("languages[%d]", i), "%q is not an ISO 639-1 language code", truncate(l, 10))
-		}
-	}
+	c.Languages = checkLanguages(c.Languages, complete, "name at least one language you mentor in", bad)
 	c.Country = strings.ToUpper(strings.TrimSpace(c.Country))
 	if c.Country != "" && !ValidCountry(c.Country) {
 		bad("country", "%q is not an ISO 3166-1 alpha-2 country code", truncate(c.Country, 10))
@@ -284,6 +262,41 @@ func (s *Service) clean(c *Content, complete bool) error {
 		return otm.Invalid(msg, fe...)
 	}
 	return nil
+}
+
+// checkTopics normalises topic ids and checks them against the vocabulary.
+func (s *Service) checkTopics(topics []string, complete bool, bad func(field, format string, args ...any)) []string {
+	topics = normList(topics, strings.ToLower)
+	switch {
+	case len(topics) > MaxTopics:
+		bad("topics", "choose at most %d topics", MaxTopics)
+	case complete && len(topics) == 0:
+		bad("topics", "choose at least one topic")
+	}
+	for i, t := range topics {
+		if !s.topics.has(t) {
+			bad(fmt.Sprintf("topics[%d]", i), "%q is not a known topic", truncate(t, 40))
+		}
+	}
+	return topics
+}
+
+// checkLanguages normalises ISO 639-1 codes and checks them; missing says
+// what to ask for when none is given but one is required.
+func checkLanguages(langs []string, complete bool, missing string, bad func(field, format string, args ...any)) []string {
+	langs = normList(langs, strings.ToLower)
+	switch {
+	case len(langs) > MaxLanguages:
+		bad("languages", "at most %d languages", MaxLanguages)
+	case complete && len(langs) == 0:
+		bad("languages", "%s", missing)
+	}
+	for i, l := range langs {
+		if !ValidLanguage(l) {
+			bad(fmt.Sprintf("languages[%d]", i), "%q is not an ISO 639-1 language code", truncate(l, 10))
+		}
+	}
+	return langs
 }
 
 // checkProfileURL accepts https LinkedIn profile links only.

@@ -91,30 +91,8 @@ func (s *Service) cleanRequest(c *RequestContent, complete bool) error {
 	case n < GoalsMin && (complete || n > 0):
 		bad("goals", "say in at least %d characters what you want to learn", GoalsMin)
 	}
-	c.Topics = normList(c.Topics, strings.ToLower)
-	switch {
-	case len(c.Topics) > MaxTopics:
-		bad("topics", "choose at most %d topics", MaxTopics)
-	case complete && len(c.Topics) == 0:
-		bad("topics", "choose at least one topic")
-	}
-	for i, t := range c.Topics {
-		if !s.topics.has(t) {
-			bad(fmt.Sprintf("topics[%d]", i), "%q is not a known topic", truncate(t, 40))
-		}
-	}
-	c.Languages = normList(c.Languages, strings.ToLower)
-	switch {
-	case len(c.Languages) > MaxLanguages:
-		bad("languages", "at most %d languages", MaxLanguages)
-	case complete && len(c.Languages) == 0:
-		bad("languages", "name at least one language you can be mentored in")
-	}
-	for i, l := range c.Languages {
-		if !ValidLanguage(l) {
-			bad(fmt.Sprintf("languages[%d]", i), "%q is not an ISO 639-1 language code", truncate(l, 10))
-		}
-	}
+	c.Topics = s.checkTopics(c.Topics, complete, bad)
+	c.Languages = checkLanguages(c.Languages, complete, "name at least one language you can be mentored in", bad)
 	c.Term = strings.TrimSpace(c.Term)
 	if (c.Term != "" || complete) && !slices.Contains(Terms, c.Term) {
 		bad("term", "must be one of quarter, half-year, year")
