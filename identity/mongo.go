@@ -211,3 +211,20 @@ func (m *mongoStore) setCompetitor(ctx context.Context, id, other string, on boo
 	_, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: op, Value: bson.D{{Key: "competitors", Value: val}}}})
 	return mapErr(err, "Organization")
 }
+
+func (m *mongoStore) allSessions(ctx context.Context) ([]Session, error) {
+	cur, err := m.sessions.Find(ctx, bson.D{})
+	if err != nil {
+		return nil, mapErr(err, "Sessions")
+	}
+	out := []Session{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Sessions")
+	}
+	return out, nil
+}
+
+func (m *mongoStore) setSessionRoles(ctx context.Context, id string, roles []string) error {
+	_, err := m.sessions.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "roles", Value: roles}}}})
+	return mapErr(err, "Session")
+}

@@ -760,3 +760,48 @@ func (s *Service) DeleteUser(ctx context.Context, userID string) error {
 	}
 	return s.store.deleteUser(ctx, userID)
 }
+
+// ReconcileSessionRoles re-applies OTM_ADMIN_EMAILS, OTM_CURATOR_EMAILS and
+// role grants to every live session, so that a role removed from the
+// configuration ends with the restart that removes it, not at the session's
+// expiry. It returns how many sessions changed.
+func (s *Service) ReconcileSessionRoles(ctx context.Context) (int, error) {
+	sessions, err := s.store.allSessions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	for _, sess := range sessions {
+		trusted := false
+		if p, ok := s.providers[sess.ProviderID]; ok {
+			trusted = p.vouchesFor(sess.Email)
+		}
+		// mentor/mentee are kept as they are; curator/admin are recomputed.
+		roles := s.grantedRoles(sess.Roles, sess.Email, trusted)
+		if trusted {
+			grant, err := s.store.getRoleGrant(ctx, sess.Email)
+			if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+				return changed, err
+			}
+			for _, r := range grant {
+				if !slices.Contains(roles, r) {
+					roles = append(roles, r)
+				}
+			}
+		}
+		if slices.Equal(sortedCopy(roles), sortedCopy(sess.Roles)) {
+			continue
+		}
+		if err := s.store.setSessionRoles(ctx, sess.ID, roles); err != nil {
+			return changed, err
+		}
+		changed++
+	}
+	return changed, nil
+}
+
+func sortedCopy(in []string) []string {
+	out := slices.Clone(in)
+	slices.Sort(out)
+	return out
+}

@@ -355,3 +355,40 @@ func TestComposeProvidersFileLoads(t *testing.T) {
 		t.Fatalf("deploy/compose-providers.yaml: got %+v, %v", ps, err)
 	}
 }
+
+func TestIntegrationReconcileSessionRoles(t *testing.T) {
+	db := testenv.DB(t)
+	cfg := Config{BaseURL: "http://127.0.0.1:1", AdminEmails: []string{"boss@acme.example"},
+		Providers: []ProviderConfig{{ID: "op", TrustEmails: true}}}
+	s, err := NewService(db, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	u := &User{ID: "u_boss", Email: "boss@acme.example", Name: "Boss", Roles: []string{otm.RoleMentee, otm.RoleAdmin}}
+	if err := s.store.putUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := s.createSession(ctx, u, "op", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.ReconcileSessionRoles(ctx); err != nil || n != 0 {
+		t.Fatalf("unchanged configuration: got %d changed, %v", n, err)
+	}
+	// The admin list loses the address (a restart with new configuration).
+	s2, err := NewService(db, Config{BaseURL: cfg.BaseURL, Providers: cfg.Providers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s2.ReconcileSessionRoles(ctx); err != nil || n != 1 {
+		t.Fatalf("after removal: got %d changed, %v; want 1", n, err)
+	}
+	p, err := s2.Authenticate(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.HasRole(otm.RoleAdmin) || !p.HasRole(otm.RoleMentee) {
+		t.Errorf("session roles: got %v, want mentee without admin", p.Roles)
+	}
+}

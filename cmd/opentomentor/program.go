@@ -128,6 +128,11 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	if err := p.Identity.EnsureIndexes(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
+	if n, err := p.Identity.ReconcileSessionRoles(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	} else if n > 0 {
+		p.Logger.Info("roles of live sessions updated to the configuration", "sessions", n)
+	}
 	if err := p.openServices(ctx); err != nil {
 		return err
 	}
