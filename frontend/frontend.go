@@ -77,7 +77,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -229,6 +229,8 @@ type pageData struct {
 	// NavApply, NavReview and NavRequest show the "My application", "Review"
 	// and "My request" links.
 	NavApply, NavReview, NavRequest bool
+	// NavMatch and NavTandems show the "Matching" and "My tandems" links.
+	NavMatch, NavTandems bool
 	// Notice is a localized one-off message (after a redirect), shown at the
 	// top of the page; NoticeWarn shows it as a warning.
 	Notice     string
@@ -242,6 +244,8 @@ type pageData struct {
 	Mentor  *mentorView
 	Account *accountView
 	Request *requestView
+	Match   *matchView
+	Tandems *tandemsView
 }
 
 type langLink struct {
@@ -284,6 +288,13 @@ type providerLink struct {
 //	POST /request                 save it (action=remove:N or up:N first edits the preferred mentors)
 //	POST /request/submit          save it and send it to the curators
 //	POST /request/prefer          add a mentor (mentor=<profile id>) from their profile page
+//	GET  /match                   curators' matching workspace: submitted mentee requests
+//	GET  /match/assignment        the proposed cohort assignment (?proposed=<tandem id>)
+//	GET  /match/:id               one request with ranked suggestions and excluded mentors
+//	POST /match/:id/propose       propose a tandem (mentorProfileId=, from=assignment)
+//	GET  /tandems                 my tandems (?done=accepted|declined)
+//	POST /tandems/:id/accept      accept a proposed tandem
+//	POST /tandems/:id/decline     decline it (reason=, for the curators only)
 //
 // With Config.Accounts:
 //
@@ -314,6 +325,13 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Post("/request", f.requestSave)
 		app.Post("/request/submit", f.requestSubmit)
 		app.Post("/request/prefer", f.requestPrefer)
+		app.Get("/match", f.matchList)
+		app.Get("/match/assignment", f.matchAssignment)
+		app.Get("/match/:id", f.matchRequest)
+		app.Post("/match/:id/propose", f.matchPropose)
+		app.Get("/tandems", f.tandemsPage)
+		app.Post("/tandems/:id/accept", f.tandemAccept)
+		app.Post("/tandems/:id/decline", f.tandemDecline)
 	}
 	if f.cfg.Accounts != nil {
 		app.Post("/account/delete", f.accountDelete)
@@ -493,6 +511,8 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 		NavReview: isCurator(p) && f.cfg.Moderation != nil,
 	}
 	d.NavRequest = p.HasRole(otm.RoleMentee) && f.cfg.Moderation != nil && f.cfg.Search != nil
+	d.NavMatch = isCurator(p) && f.cfg.Moderation != nil && f.cfg.Search != nil
+	d.NavTandems = (p.HasRole(otm.RoleMentor) || p.HasRole(otm.RoleMentee)) && f.cfg.Moderation != nil && f.cfg.Search != nil
 	return d
 }
 

@@ -1,0 +1,304 @@
+package frontend
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/matching"
+	"github.com/opentomentor/opentomentor/moderation"
+)
+
+// matchRules are the hard rules of matching, for their localized names.
+var matchRules = []string{
+	matching.RuleSameOrganization, matching.RuleSameGroup, matching.RuleCompetitors, matching.RuleLineManagement,
+	matching.RuleNoSharedLanguage, matching.RuleCapacityReached, moderation.RuleOneMentorPerMentee,
+}
+
+// matchFactors are the fit factors, for their localized names.
+var matchFactors = []string{
+	matching.FactorTopic, matching.FactorLanguage, matching.FactorAvailability,
+	matching.FactorInterests, matching.FactorTimeZone, matching.FactorPreference,
+}
+
+// suggestionLimit is how many ranked mentors a request page shows.
+const suggestionLimit = 20
+
+type matchItem struct {
+	URL, Name, Organization, Term string
+	Topics                        []string
+	Prefs                         int
+}
+
+type matchFactor struct {
+	Name, Contribution, Score, Weight, Why string
+}
+
+type matchSuggestion struct {
+	ProfileID, Name, Organization, Headline, Score, ProfileURL string
+	Preferred                                                  int
+	Factors                                                    []matchFactor
+}
+
+type matchExcluded struct {
+	Name, Organization, Rule, Reason string
+}
+
+type matchPref struct {
+	Rank            int
+	Name, URL, Note string
+}
+
+type matchPair struct {
+	RequestID, RequestURL, MenteeName, MentorName, MentorOrg, ProfileID, Score string
+}
+
+// matchView is the curators' matching workspace: the list of requests
+// (Mode "list"), one request with suggestions ("request") or the cohort
+// assignment ("assignment").
+type matchView struct {
+	Mode  string
+	Items []matchItem
+
+	RequestID, Name, Organization, Goals, Term, Format string
+	Topics, Languages, Interests                       []string
+	Prefs                                              []matchPref
+	ProposeURL                                         string
+	Candidates                                         int
+	Suggestions                                        []matchSuggestion
+	Excluded                                           []matchExcluded
+
+	Pairs      []matchPair
+	Unassigned []matchItem
+	TotalScore string
+
+	// ErrorRule and ErrorText say why a proposal failed.
+	ErrorRule, ErrorText string
+}
+
+// matchState is the outcome of a failed proposal to show on the page.
+type matchState struct{ rule, text string }
+
+func fmtScore(lang string, v float64) string {
+	s := fmt.Sprintf("%.2f", v)
+	if lang == "de" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+func (f *Frontend) ruleLabel(lang, rule string) string {
+	for _, r := range matchRules {
+		if r == rule {
+			return f.translate(lang, "match.rule."+rule)
+		}
+	}
+	return rule
+}
+
+func (f *Frontend) factorLabel(lang, name string) string {
+	for _, n := range matchFactors {
+		if n == name {
+			return f.translate(lang, "match.factor."+name)
+		}
+	}
+	return name
+}
+
+func (f *Frontend) termLabel(lang, term string) string {
+	for _, x := range moderation.Terms {
+		if x == term {
+			return f.translate(lang, "request.term."+x)
+		}
+	}
+	return term
+}
+
+// requireMatchPage gates the matching pages like requireCuratorPage.
+func (f *Frontend) requireMatchPage(c *fiber.Ctx, d *pageData, returnTo string) (bool, error) {
+	if d.Principal == nil {
+		return true, toSignIn(c, returnTo)
+	}
+	if !isCurator(d.Principal) {
+		return true, f.RenderError(c, http.StatusForbidden, f.translate(d.Lang, "match.forbidden"))
+	}
+	return false, nil
+}
+
+// proposedNotice sets the flash after a proposal (?proposed=<tandem id>); the
+// name comes from the tandem, not from the URL.
+func (f *Frontend) proposedNotice(c *fiber.Ctx, d *pageData) {
+	id := c.Query("proposed")
+	if id == "" {
+		return
+	}
+	if t, err := f.cfg.Moderation.Tandem(c.UserContext(), d.Principal, id); err == nil {
+		d.Notice = f.translate(d.Lang, "match.proposed", t.MentorName, t.MenteeName)
+	}
+}
+
+// matchList answers GET /match.
+func (f *Frontend) matchList(c *fiber.Ctx) error {
+	d := f.newPage(c, "match")
+	if done, err := f.requireMatchPage(c, d, d.Here); done {
+		return err
+	}
+	reqs, err := f.cfg.Moderation.Requests(c.UserContext(), d.Principal)
+	if err != nil {
+		return f.fail(c, err, d.Here, "")
+	}
+	v := &matchView{Mode: "list"}
+	for _, r := range reqs {
+		if r.Status != moderation.RequestSubmitted {
+			continue
+		}
+		v.Items = append(v.Items, matchItem{URL: "/match/" + pathID(r.ID), Name: r.Name, Organization: r.OrgName,
+			Topics: f.topicLabels(r.Content.Topics, d.Lang), Term: f.termLabel(d.Lang, r.Content.Term), Prefs: len(r.Content.Preferences)})
+	}
+	d.Title = f.translate(d.Lang, "match.title")
+	d.Match = v
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return f.render(c, http.StatusOK, "match", d)
+}
+
+// matchRequest answers GET /match/:id.
+func (f *Frontend) matchRequest(c *fiber.Ctx) error {
+	d := f.newPage(c, "match")
+	if done, err := f.requireMatchPage(c, d, d.Here); done {
+		return err
+	}
+	f.proposedNotice(c, d)
+	return f.renderMatchRequest(c, http.StatusOK, d, c.Params("id"), matchState{})
+}
+
+func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id string, st matchState) error {
+	ctx := c.UserContext()
+	lang := d.Lang
+	here := "/match/" + pathID(id)
+	r, err := f.cfg.Moderation.Request(ctx, d.Principal, id)
+	if err != nil {
+		return f.fail(c, err, here, "")
+	}
+	sg, err := f.cfg.Moderation.Suggest(ctx, d.Principal, id, suggestionLimit)
+	if err != nil {
+		return f.fail(c, err, here, "")
+	}
+	v := &matchView{Mode: "request", RequestID: r.ID, Name: r.Name, Organization: r.OrgName, Goals: r.Content.Goals,
+		Term: f.termLabel(lang, r.Content.Term), Topics: f.topicLabels(r.Content.Topics, lang),
+		Languages: languageNames(r.Content.Languages, lang), Interests: r.Content.Interests,
+		ProposeURL: here + "/propose", Candidates: sg.Candidates, ErrorRule: st.rule, ErrorText: st.text}
+	if r.Content.Format != "" {
+		v.Format = f.translate(lang, "request.format."+r.Content.Format)
+	}
+	for i, p := range r.Content.Preferences {
+		mp := matchPref{Rank: i + 1, Name: p.MentorProfileID, Note: p.Note}
+		if doc, err := f.mentorDoc(c, p.MentorProfileID); err == nil && doc != nil {
+			mp.Name, mp.URL = doc.Name, "/mentors/"+pathID(doc.ID)
+		}
+		v.Prefs = append(v.Prefs, mp)
+	}
+	for _, s := range sg.Suggestions {
+		ms := matchSuggestion{ProfileID: s.Mentor.ProfileID, Name: s.Mentor.Name, Organization: s.Mentor.Organization,
+			Headline: s.Mentor.Headline, Score: fmtScore(lang, s.Score), Preferred: s.Preferred,
+			ProfileURL: "/mentors/" + pathID(s.Mentor.ProfileID)}
+		for _, fc := range s.Factors {
+			ms.Factors = append(ms.Factors, matchFactor{Name: f.factorLabel(lang, fc.Name), Contribution: fmtScore(lang, fc.Contribution),
+				Score: fmtScore(lang, fc.Score), Weight: fmtScore(lang, fc.Weight), Why: fc.Why})
+		}
+		v.Suggestions = append(v.Suggestions, ms)
+	}
+	for _, ex := range sg.Excluded {
+		v.Excluded = append(v.Excluded, matchExcluded{Name: ex.Mentor.Name, Organization: ex.Mentor.Organization,
+			Rule: f.ruleLabel(lang, ex.Rule), Reason: ex.Reason})
+	}
+	d.Title = f.translate(lang, "match.request.title", r.Name)
+	d.Match = v
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return f.render(c, status, "match", d)
+}
+
+// matchAssignment answers GET /match/assignment.
+func (f *Frontend) matchAssignment(c *fiber.Ctx) error {
+	d := f.newPage(c, "match")
+	if done, err := f.requireMatchPage(c, d, d.Here); done {
+		return err
+	}
+	f.proposedNotice(c, d)
+	return f.renderAssignment(c, http.StatusOK, d, matchState{})
+}
+
+func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, st matchState) error {
+	ctx := c.UserContext()
+	lang := d.Lang
+	a, err := f.cfg.Moderation.CohortAssignment(ctx, d.Principal)
+	if err != nil {
+		return f.fail(c, err, "/match/assignment", "")
+	}
+	v := &matchView{Mode: "assignment", TotalScore: fmtScore(lang, a.TotalScore), Candidates: a.Candidates,
+		ErrorRule: st.rule, ErrorText: st.text}
+	for _, p := range a.Pairs {
+		v.Pairs = append(v.Pairs, matchPair{RequestID: p.RequestID, RequestURL: "/match/" + pathID(p.RequestID), MenteeName: p.MenteeName,
+			MentorName: p.Mentor.Name, MentorOrg: p.Mentor.Organization, ProfileID: p.Mentor.ProfileID, Score: fmtScore(lang, p.Score)})
+	}
+	for _, id := range a.Unassigned {
+		it := matchItem{URL: "/match/" + pathID(id), Name: id}
+		if r, err := f.cfg.Moderation.Request(ctx, d.Principal, id); err == nil {
+			it.Name, it.Organization = r.Name, r.OrgName
+		}
+		v.Unassigned = append(v.Unassigned, it)
+	}
+	d.Title = f.translate(lang, "match.assignment.title")
+	d.Match = v
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return f.render(c, status, "match", d)
+}
+
+// matchPropose answers POST /match/:id/propose (mentorProfileId=, from=assignment
+// to come back to the cohort assignment).
+func (f *Frontend) matchPropose(c *fiber.Ctx) error {
+	d := f.newPage(c, "match")
+	id := c.Params("id")
+	fm := readForm(c)
+	fromAssignment := fm.get("from") == "assignment"
+	back := "/match/" + pathID(id)
+	if fromAssignment {
+		back = "/match/assignment"
+	}
+	if done, err := f.requireMatchPage(c, d, back); done {
+		return err
+	}
+	t, err := f.cfg.Moderation.ProposeTandem(c.UserContext(), d.Principal, id, strings.TrimSpace(fm.get("mentorProfileId")))
+	if err != nil {
+		var st matchState
+		status := http.StatusConflict
+		switch otm.ErrorCode(err) {
+		case otm.ECONFLICT:
+			msg := ""
+			if fe := otm.ErrorFields(err); len(fe) > 0 {
+				msg = fe[0].Message
+			}
+			rule, reason, ok := strings.Cut(msg, ": ")
+			if !ok {
+				rule, reason = "", msg
+			}
+			st = matchState{rule: f.ruleLabel(d.Lang, rule), text: reason}
+		case otm.EINVALID:
+			status = http.StatusUnprocessableEntity
+			st = matchState{text: f.translate(d.Lang, "match.err.invalid")}
+		case otm.EFORBIDDEN:
+			status = http.StatusForbidden
+			st = matchState{text: f.translate(d.Lang, "match.err.own")}
+		default:
+			return f.fail(c, err, back, "")
+		}
+		if fromAssignment {
+			return f.renderAssignment(c, status, d, st)
+		}
+		return f.renderMatchRequest(c, status, d, id, st)
+	}
+	return c.Redirect(back+"?"+url.Values{"proposed": {t.ID}}.Encode(), http.StatusSeeOther)
+}

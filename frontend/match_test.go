@@ -1,0 +1,178 @@
+package frontend
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/moderation"
+)
+
+// People of the matching tests: an executive of Acme (lena's organization)
+// and a mentor of another organization.
+var (
+	eva = &otm.Principal{UserID: "u_eva", SessionID: "s_eva", Email: "eva@acme.example", Name: "Eva Vorstand",
+		Organization: "org-acme", OrgName: "Acme AG", OrgVerified: true, Roles: []string{otm.RoleMentee}, CSRFToken: "csrf-eva"}
+	maxB = &otm.Principal{UserID: "u_max", SessionID: "s_max", Email: "maxB@beta.example", Name: "Max Becker",
+		Organization: "org-beta", OrgName: "Beta GmbH", OrgVerified: true, Roles: []string{otm.RoleMentor}, CSRFToken: "csrf-maxB"}
+)
+
+// matchSetup publishes lena and maxB as mentors and submits eva's request; it
+// returns the request id.
+func (e *pagesEnv) matchSetup(tb testing.TB) string {
+	tb.Helper()
+	for _, p := range []*otm.Principal{lena, maxB} {
+		e.submitApplication(tb, p)
+		e.decide(tb, moderation.ProfileIDFor(p.UserID), "approve", "")
+	}
+	e.sync(tb)
+	r := send(tb, e.app(tb, eva), http.MethodPost, "/request/submit", validRequest(eva.CSRFToken), nil)
+	if r.status != http.StatusSeeOther {
+		tb.Fatalf("submit request: got %d, want 303; body: %.600s", r.status, r.body)
+	}
+	return moderation.RequestIDFor(eva.UserID, moderation.OpenProgram)
+}
+
+func TestMatchAccess(t *testing.T) {
+	e := newPagesEnv(t)
+	assertRedirect(t, do(t, e.app(t, nil), "/match", nil), "/signin?return_to=%2Fmatch")
+	assertRedirect(t, do(t, e.app(t, nil), "/tandems", nil), "/signin?return_to=%2Ftandems")
+	for _, target := range []string{"/match", "/match/assignment", "/match/mr_x_open"} {
+		r := do(t, e.app(t, lena), target, langHeader("en"))
+		if r.status != http.StatusForbidden {
+			t.Fatalf("GET %s as mentor: got %d, want 403", target, r.status)
+		}
+		assertBody(t, r.body, []string{"Only curators may match"}, []string{`href="/match"`})
+	}
+	r := send(t, e.app(t, lena), http.MethodPost, "/match/mr_x_open/propose", url.Values{"csrf_token": {lena.CSRFToken}, "mentorProfileId": {"mp_x"}}, nil)
+	if r.status != http.StatusForbidden {
+		t.Fatalf("POST propose as mentor: got %d, want 403", r.status)
+	}
+	// Nav: mentors see "My tandems", curators "Matching".
+	assertBody(t, do(t, e.app(t, lena), "/", langHeader("en")).body, []string{`href="/tandems"`, "My tandems"}, []string{`href="/match"`})
+	assertBody(t, do(t, e.app(t, cora), "/", langHeader("en")).body, []string{`href="/match"`, ">Matching</a>"}, nil)
+}
+
+func TestMatchWorkspace(t *testing.T) {
+	e := newPagesEnv(t)
+	reqID := e.matchSetup(t)
+	lenaID, maxID := moderation.ProfileIDFor(lena.UserID), moderation.ProfileIDFor(maxB.UserID)
+	app := e.app(t, cora)
+
+	r := do(t, app, "/match", langHeader("en"))
+	if r.status != http.StatusOK {
+		t.Fatalf("/match: got %d; body: %.600s", r.status, r.body)
+	}
+	assertBody(t, r.body, []string{"Matching workspace", `href="/match/` + reqID + `"`, "Eva Vorstand", "Acme AG", "Half a year",
+		`href="/match/assignment"`, `aria-current="page">Matching</a>`}, nil)
+	assertNoInlineCode(t, r.body)
+
+	r = do(t, app, "/match/"+reqID, langHeader("en"))
+	if r.status != http.StatusOK {
+		t.Fatalf("/match/id: got %d; body: %.600s", r.status, r.body)
+	}
+	sug, exc, _ := strings.Cut(r.body, "Excluded mentors")
+	assertBody(t, sug, []string{"I want to understand how my young colleagues use AI tools at work.", "Hybrid", "Sailing",
+		"Suggested mentors", "Max Becker", "Beta GmbH", "Propose tandem", `name="mentorProfileId" value="` + maxID + `"`,
+		`action="/match/` + reqID + `/propose"`, `name="csrf_token" value="csrf-cora"`, "<th scope=\"row\">Topics</th>",
+		"<th scope=\"row\">Languages</th>", "Contribution"}, []string{`value="` + lenaID + `"`})
+	assertBody(t, exc, []string{"Lena Hoffmann", "Same organization"}, nil)
+	assertNoInlineCode(t, r.body)
+
+	// The excluded mentor cannot be proposed: the rule is shown.
+	r = send(t, app, http.MethodPost, "/match/"+reqID+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {lenaID}}, langHeader("en"))
+	if r.status != http.StatusConflict {
+		t.Fatalf("propose excluded: got %d, want 409; body: %.600s", r.status, r.body)
+	}
+	assertBody(t, r.body, []string{"The tandem was not proposed.", `<strong class="match-rule">Same organization</strong>:`}, nil)
+
+	// The cohort assignment pairs eva with maxB.
+	r = do(t, app, "/match/assignment", langHeader("en"))
+	if r.status != http.StatusOK {
+		t.Fatalf("/match/assignment: got %d; body: %.600s", r.status, r.body)
+	}
+	assertBody(t, r.body, []string{"Cohort assignment", "Eva Vorstand", "Max Becker", `name="from" value="assignment"`}, nil)
+
+	// Proposing maxB works and shows the flash.
+	r = send(t, app, http.MethodPost, "/match/"+reqID+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {maxID}}, nil)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("propose: got %d, want 303; body: %.600s", r.status, r.body)
+	}
+	loc := r.header.Get("Location")
+	if !strings.HasPrefix(loc, "/match/"+reqID+"?proposed=t_") {
+		t.Fatalf("Location: got %q", loc)
+	}
+	assertBody(t, do(t, app, loc, langHeader("en")).body, []string{"Tandem proposed to Max Becker (with Eva Vorstand)."}, nil)
+
+	// A second proposal of the same mentor exceeds their capacity.
+	r = send(t, app, http.MethodPost, "/match/"+reqID+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {maxID}, "from": {"assignment"}}, langHeader("en"))
+	if r.status != http.StatusConflict {
+		t.Fatalf("second propose: got %d, want 409", r.status)
+	}
+	assertBody(t, r.body, []string{`<strong class="match-rule">Capacity reached</strong>:`, "Cohort assignment"}, nil)
+}
+
+func TestMatchGerman(t *testing.T) {
+	e := newPagesEnv(t)
+	reqID := e.matchSetup(t)
+	r := do(t, e.app(t, cora), "/match/"+reqID, langHeader("de"))
+	if r.status != http.StatusOK {
+		t.Fatalf("got %d; body: %.600s", r.status, r.body)
+	}
+	assertBody(t, r.body, []string{`<html lang="de"`, "Anfrage von Eva Vorstand", "Vorgeschlagene Mentor:innen", "Tandem vorschlagen",
+		"Ausgeschlossene Mentor:innen", "Gleiche Organisation", "Ein halbes Jahr", "Beitrag", `<th scope="row">Themen</th>`},
+		[]string{"Propose tandem", "Same organization", "Suggested mentors"})
+	r = do(t, e.app(t, cora), "/match", langHeader("de"))
+	assertBody(t, r.body, []string{"Matching-Arbeitsbereich", "Kohorten-Zuordnung", "Eva Vorstand"}, nil)
+}
+
+func TestTandemsPage(t *testing.T) {
+	e := newPagesEnv(t)
+	reqID := e.matchSetup(t)
+	maxID := moderation.ProfileIDFor(maxB.UserID)
+	tandem, err := e.mod.ProposeTandem(context.Background(), cora, reqID, maxID)
+	if err != nil {
+		t.Fatalf("ProposeTandem: %v", err)
+	}
+
+	r := do(t, e.app(t, maxB), "/tandems", langHeader("en"))
+	if r.status != http.StatusOK {
+		t.Fatalf("/tandems: got %d; body: %.600s", r.status, r.body)
+	}
+	assertBody(t, r.body, []string{"Eva Vorstand", "Acme AG", "Your mentee", "Half a year", "Proposed", "Not answered yet",
+		`action="/tandems/` + tandem.ID + `/accept"`, `action="/tandems/` + tandem.ID + `/decline"`,
+		"Only the curators see your reason", `name="csrf_token" value="csrf-maxB"`, `aria-current="page">My tandems</a>`}, nil)
+	assertNoInlineCode(t, r.body)
+
+	// Max accepts.
+	r = send(t, e.app(t, maxB), http.MethodPost, "/tandems/"+tandem.ID+"/accept", url.Values{"csrf_token": {maxB.CSRFToken}}, nil)
+	assertRedirect(t, r, "/tandems?done=accepted")
+	r = do(t, e.app(t, maxB), "/tandems?done=accepted", langHeader("en"))
+	assertBody(t, r.body, []string{"You accepted the tandem.", "Accepted"}, []string{`/accept"`})
+
+	// Eva sees maxB and declines with a reason only curators see.
+	r = do(t, e.app(t, eva), "/tandems", langHeader("en"))
+	assertBody(t, r.body, []string{"Max Becker", "Beta GmbH", "Your mentor", `/accept"`}, nil)
+	r = send(t, e.app(t, eva), http.MethodPost, "/tandems/"+tandem.ID+"/decline", url.Values{"csrf_token": {eva.CSRFToken}, "reason": {"Secret scheduling trouble"}}, nil)
+	assertRedirect(t, r, "/tandems?done=declined")
+	assertBody(t, do(t, e.app(t, eva), "/tandems?done=declined", langHeader("en")).body, []string{"You declined the tandem.", "Declined"}, nil)
+	r = do(t, e.app(t, maxB), "/tandems", langHeader("en"))
+	assertBody(t, r.body, []string{"Declined"}, []string{"Secret scheduling trouble", `/accept"`})
+	if got, err := e.mod.Tandem(context.Background(), cora, tandem.ID); err != nil || got.DeclineReason != "Secret scheduling trouble" {
+		t.Errorf("Tandem: got %+v, %v", got, err)
+	}
+
+	// Answering again is a conflict; a stranger gets 404.
+	r = send(t, e.app(t, maxB), http.MethodPost, "/tandems/"+tandem.ID+"/accept", url.Values{"csrf_token": {maxB.CSRFToken}}, langHeader("en"))
+	if r.status != http.StatusConflict {
+		t.Fatalf("answer again: got %d, want 409", r.status)
+	}
+	assertBody(t, r.body, []string{"can no longer be accepted"}, nil)
+	r = send(t, e.app(t, lena), http.MethodPost, "/tandems/"+tandem.ID+"/accept", url.Values{"csrf_token": {lena.CSRFToken}}, nil)
+	if r.status != http.StatusNotFound {
+		t.Fatalf("stranger: got %d, want 404", r.status)
+	}
+}
