@@ -31,16 +31,17 @@ const programTeam = "program team"
 
 // Export is everything the platform holds about one person.
 type Export struct {
-	ExportedAt    time.Time                 `json:"exportedAt"`
-	User          *identity.User            `json:"user"`
-	Organization  *identity.Organization    `json:"organization,omitempty"`
-	Sessions      []identity.SessionInfo    `json:"sessions"`
-	RoleGrant     []string                  `json:"roleGrant,omitempty"`
-	MentorProfile *moderation.Profile       `json:"mentorProfile,omitempty"`
-	MenteeRequest *moderation.MenteeRequest `json:"menteeRequest,omitempty"`
-	Tandems       []moderation.Tandem       `json:"tandems"`
-	AuditAboutMe  []audit.Entry             `json:"auditAboutMe"`
-	AuditByMe     []audit.Entry             `json:"auditByMe"`
+	ExportedAt    time.Time                       `json:"exportedAt"`
+	User          *identity.User                  `json:"user"`
+	Organization  *identity.Organization          `json:"organization,omitempty"`
+	Sessions      []identity.SessionInfo          `json:"sessions"`
+	RoleGrant     []string                        `json:"roleGrant,omitempty"`
+	MentorProfile *moderation.Profile             `json:"mentorProfile,omitempty"`
+	MenteeRequest *moderation.MenteeRequest       `json:"menteeRequest,omitempty"`
+	Tandems       []moderation.Tandem             `json:"tandems"`
+	Meetings      map[string][]moderation.Meeting `json:"meetings"` // by tandem id
+	AuditAboutMe  []audit.Entry                   `json:"auditAboutMe"`
+	AuditByMe     []audit.Entry                   `json:"auditByMe"`
 }
 
 // Export gathers everything about the signed-in person. Errors: EUNAUTHORIZED.
@@ -91,6 +92,9 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 		}
 	}
 	if ex.Tandems, err = s.mod.MyTandems(ctx, p); err != nil {
+		return nil, err
+	}
+	if ex.Meetings, err = s.mod.MyMeetings(ctx, p); err != nil {
 		return nil, err
 	}
 	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {

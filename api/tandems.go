@@ -89,3 +89,66 @@ func (s *Server) cohortAssignment(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(a)
 }
+
+// putCadence answers PUT /api/v1/me/tandems/{id}/cadence.
+func (s *Server) putCadence(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body moderation.Cadence
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	t, err := s.cfg.Moderation.SetCadence(c.UserContext(), p, c.Params("id"), body)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(t)
+}
+
+type meetingBody struct {
+	Date  string `json:"date"`
+	Notes string `json:"notes"`
+}
+
+// addMeeting answers POST /api/v1/me/tandems/{id}/meetings.
+func (s *Server) addMeeting(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body meetingBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	m, err := s.cfg.Moderation.AddMeeting(c.UserContext(), p, c.Params("id"), body.Date, body.Notes)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusCreated).JSON(m)
+}
+
+// listMeetings answers GET /api/v1/me/tandems/{id}/meetings (the pair only).
+func (s *Server) listMeetings(c *fiber.Ctx) error {
+	ms, err := s.cfg.Moderation.Meetings(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": ms})
+}
+
+// tandemCalendar answers GET /api/v1/me/tandems/{id}/calendar.ics.
+func (s *Server) tandemCalendar(c *fiber.Ctx) error {
+	ics, err := s.cfg.Moderation.Calendar(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="opentomentor-tandem.ics"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Send(ics)
+}

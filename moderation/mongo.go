@@ -524,3 +524,35 @@ func (m *mongoStore) slotsTaken(ctx context.Context) (map[string]int, error) {
 	}
 	return out, nil
 }
+
+func (m *mongoStore) meetings() *mongo.Collection {
+	return m.profiles.Database().Collection("tandem_meetings")
+}
+
+func (m *mongoStore) insertMeeting(ctx context.Context, mt *Meeting) error {
+	_, err := m.meetings().InsertOne(ctx, mt)
+	return mapErr(err, "Meeting")
+}
+
+func (m *mongoStore) meetingsOf(ctx context.Context, tandemID string) ([]Meeting, error) {
+	cur, err := m.meetings().Find(ctx, bson.D{{Key: "tandemId", Value: tandemID}},
+		options.Find().SetSort(bson.D{{Key: "date", Value: -1}, {Key: "createdAt", Value: -1}}))
+	if err != nil {
+		return nil, mapErr(err, "Meetings")
+	}
+	out := []Meeting{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Meetings")
+	}
+	return out, nil
+}
+
+func (m *mongoStore) countMeetings(ctx context.Context, tandemID string) (int64, error) {
+	n, err := m.meetings().CountDocuments(ctx, bson.D{{Key: "tandemId", Value: tandemID}})
+	return n, mapErr(err, "Meetings")
+}
+
+func (m *mongoStore) deleteMeetings(ctx context.Context, tandemID string) error {
+	_, err := m.meetings().DeleteMany(ctx, bson.D{{Key: "tandemId", Value: tandemID}})
+	return mapErr(err, "Meetings")
+}

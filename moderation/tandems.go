@@ -46,6 +46,7 @@ type Tandem struct {
 	DeclineReason   string    `bson:"declineReason,omitempty" json:"-"`                 // curators only
 	ProposedBy      string    `bson:"proposedBy" json:"-"`
 	Score           float64   `bson:"score" json:"score"`
+	Cadence         *Cadence  `bson:"cadence,omitempty" json:"cadence,omitempty"` // set by the pair once active
 	CreatedAt       time.Time `bson:"createdAt" json:"createdAt"`
 	UpdatedAt       time.Time `bson:"updatedAt" json:"updatedAt"`
 	Version         int64     `bson:"version" json:"version"`
@@ -232,6 +233,9 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 		if t.Status == TandemProposed || t.Status == TandemActive {
 			s.store.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
 			s.store.release(ctx, "request:"+t.RequestID)
+		}
+		if err := s.store.deleteMeetings(ctx, t.ID); err != nil {
+			return err
 		}
 		if err := s.store.deleteTandem(ctx, t.ID); err != nil {
 			return err

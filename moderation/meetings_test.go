@@ -1,0 +1,111 @@
+package moderation
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func goodCadence() Cadence {
+	return Cadence{Every: "weekly", Weekday: 2, Time: "18:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2025-03-03"}
+}
+
+func TestCadenceValidation(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Cadence)
+		want string // the field named, "" when valid
+	}{
+		{"valid", func(*Cadence) {}, ""},
+		{"every", func(c *Cadence) { c.Every = "daily" }, "every"},
+		{"weekday 0", func(c *Cadence) { c.Weekday = 0 }, "weekday"},
+		{"weekday 8", func(c *Cadence) { c.Weekday = 8 }, "weekday"},
+		{"time", func(c *Cadence) { c.Time = "25:00" }, "time"},
+		{"time short", func(c *Cadence) { c.Time = "9:00" }, "time"},
+		{"duration low", func(c *Cadence) { c.DurationMinutes = 10 }, "durationMinutes"},
+		{"duration high", func(c *Cadence) { c.DurationMinutes = 241 }, "durationMinutes"},
+		{"timezone", func(c *Cadence) { c.Timezone = "Mars/Olympus" }, "timezone"},
+		{"timezone empty", func(c *Cadence) { c.Timezone = "" }, "timezone"},
+		{"startDate", func(c *Cadence) { c.StartDate = "03.03.2025" }, "startDate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := goodCadence()
+			tt.edit(&c)
+			_, fe := c.validate()
+			var got string
+			if len(fe) > 0 {
+				got = fe[0].Field
+			}
+			if got != tt.want || len(fe) > 1 {
+				t.Errorf("got %v, want field %q", fe, tt.want)
+			}
+		})
+	}
+}
+
+func TestRenderICS(t *testing.T) {
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		every, wantRule string
+	}{
+		{"weekly", "RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU"},
+		{"biweekly", "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"},
+		{"monthly", "RRULE:FREQ=MONTHLY;INTERVAL=1;BYDAY=1TU"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.every, func(t *testing.T) {
+			c := goodCadence()
+			c.Every = tt.every
+			tn := &Tandem{ID: "t_1", MentorName: "Lovelace, Ada", MenteeName: "Weber; Katharina", Cadence: &c}
+			raw, err := renderICS(tn, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ics := string(raw)
+			if !strings.HasSuffix(ics, "\r\n") || strings.Contains(strings.ReplaceAll(ics, "\r\n", ""), "\n") {
+				t.Fatalf("lines are not CRLF-terminated:\n%q", ics)
+			}
+			unfolded := strings.ReplaceAll(ics, "\r\n ", "")
+			lines := strings.Split(strings.TrimSuffix(unfolded, "\r\n"), "\r\n")
+			for _, want := range []string{
+				"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//OpenToMentor//Tandem calendar//EN",
+				"BEGIN:VTIMEZONE", "TZID:Europe/Berlin", "TZOFFSETTO:+0200",
+				"UID:t_1@opentomentor", "DTSTAMP:20250301T090000Z",
+				"DTSTART;TZID=Europe/Berlin:20250304T183000", // first Tuesday on or after 2025-03-03
+				"DURATION:PT60M", tt.wantRule,
+				`SUMMARY:OpenToMentor tandem: Lovelace\, Ada & Weber\; Katharina`,
+				"END:VEVENT", "END:VCALENDAR",
+			} {
+				found := false
+				for _, l := range lines {
+					found = found || l == want
+				}
+				if !found {
+					t.Errorf("missing line %q in\n%s", want, ics)
+				}
+			}
+		})
+	}
+}
+
+func TestFoldLineAndEscape(t *testing.T) {
+	var b strings.Builder
+	long := "SUMMARY:" + strings.Repeat("ä", 60) // 128 octets, two-byte runes
+	foldLine(&b, long)
+	got := b.String()
+	for i, l := range strings.Split(strings.TrimSuffix(got, "\r\n"), "\r\n") {
+		if len(l) > 75 {
+			t.Errorf("line %d has %d octets", i, len(l))
+		}
+		if i > 0 && !strings.HasPrefix(l, " ") {
+			t.Errorf("continuation line %d does not start with a space", i)
+		}
+	}
+	if unfolded := strings.ReplaceAll(strings.TrimSuffix(got, "\r\n"), "\r\n ", ""); unfolded != long {
+		t.Errorf("unfolded: got %q, want %q", unfolded, long)
+	}
+	if got, want := escapeText("a\\b;c,d\ne"), `a\\b\;c\,d\ne`; got != want {
+		t.Errorf("escapeText: got %q, want %q", got, want)
+	}
+}
