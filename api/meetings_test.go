@@ -1,48 +1,25 @@
 package api_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
 )
 
 func TestIntegrationTandemMeetings(t *testing.T) {
 	h, op := newAppHarness(t)
-	ctx := context.Background()
-	for _, o := range []identity.Organization{
-		{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Competitors: []string{}, Verified: true},
-		{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Competitors: []string{}, Verified: true},
-	} {
-		o := o
-		if err := h.IDs.PutOrganization(ctx, &o); err != nil {
-			t.Fatal(err)
-		}
-	}
+	h.putOrgs(t,
+		identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true},
+		identity.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
+	)
 	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
-	executive := func(sub, email, name string) (*person, string) {
-		t.Helper()
-		if err := h.IDs.GrantRolesByEmail(ctx, email, []string{otm.RoleMentee}); err != nil {
-			t.Fatal(err)
-		}
-		p := h.signInAs(t, op, sub, email, name)
-		p.call("PUT", "/api/v1/me/mentee-request", validRequest())
-		_, out := p.call("POST", "/api/v1/me/mentee-request/submit", nil)
-		return p, out["id"].(string)
-	}
+	executive := func(sub, email, name string) (*person, string) { return h.executive(t, op, sub, email, name) }
 	mentor := func(sub, email, name string) (*person, string) {
-		t.Helper()
-		p := h.signInAs(t, op, sub, email, name)
-		_, out := p.call("PUT", "/api/v1/me/mentor-profile", with(validProfile(t), "languages", []string{"de", "en"}))
-		id := out["id"].(string)
-		p.call("POST", "/api/v1/me/mentor-profile/submit", nil)
-		cura.call("POST", "/api/v1/moderation/applications/"+id+"/decision", map[string]any{"decision": "approve"})
-		return p, id
+		return h.approvedMentor(t, op, cura, sub, email, name, []string{"de", "en"})
 	}
 	kat, katReq := executive("kat", "katharina@hanse.example", "Katharina Weber")
 	_, ullaReq := executive("ulla", "ulla@nordlicht-holding.example", "Ulla Berger")

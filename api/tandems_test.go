@@ -9,45 +9,21 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/internal/oidctest"
 )
 
 func TestIntegrationTandems(t *testing.T) {
 	h, op := newAppHarness(t)
-	ctx := context.Background()
-	for _, o := range []identity.Organization{
-		{ID: "alpenbank", Name: "Alpenbank AG", Domains: []string{"alpenbank.example"}, Competitors: []string{"bergmann"}, Verified: true},
-		{ID: "bergmann", Name: "Bergmann Versicherung AG", Domains: []string{"bergmann.example"}, Competitors: []string{"alpenbank"}, Verified: true},
-		{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Competitors: []string{}, Verified: true},
-		{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Competitors: []string{}, Verified: true},
-	} {
-		o := o
-		if err := h.IDs.PutOrganization(ctx, &o); err != nil {
-			t.Fatal(err)
-		}
-	}
+	h.putOrgs(t,
+		identity.Organization{ID: "alpenbank", Name: "Alpenbank AG", Domains: []string{"alpenbank.example"}, Competitors: []string{"bergmann"}, Verified: true},
+		identity.Organization{ID: "bergmann", Name: "Bergmann Versicherung AG", Domains: []string{"bergmann.example"}, Competitors: []string{"alpenbank"}, Verified: true},
+		identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true},
+		identity.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
+	)
 	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
-	executive := func(sub, email, name string) (*person, string) {
-		t.Helper()
-		if err := h.IDs.GrantRolesByEmail(ctx, email, []string{otm.RoleMentee}); err != nil {
-			t.Fatal(err)
-		}
-		p := h.signInAs(t, op, sub, email, name)
-		if status, out := p.call("PUT", "/api/v1/me/mentee-request", validRequest()); status != 200 {
-			t.Fatalf("request of %s: %d %v", name, status, out)
-		}
-		_, out := p.call("POST", "/api/v1/me/mentee-request/submit", nil)
-		return p, out["id"].(string)
-	}
+	executive := func(sub, email, name string) (*person, string) { return h.executive(t, op, sub, email, name) }
 	mentor := func(sub, email, name string, languages []string) (*person, string) {
-		t.Helper()
-		p := h.signInAs(t, op, sub, email, name)
-		_, out := p.call("PUT", "/api/v1/me/mentor-profile", with(validProfile(t), "languages", languages))
-		id := out["id"].(string)
-		p.call("POST", "/api/v1/me/mentor-profile/submit", nil)
-		if status, out := cura.call("POST", "/api/v1/moderation/applications/"+id+"/decision", map[string]any{"decision": "approve"}); status != 200 {
-			t.Fatalf("approve %s: %d %v", name, status, out)
-		}
-		return p, id
+		return h.approvedMentor(t, op, cura, sub, email, name, languages)
 	}
 	kat, katReq := executive("kat", "katharina@hanse.example", "Katharina Weber")
 	_, tobReq := executive("tob", "tobias@alpenbank.example", "Tobias Brandt")
@@ -167,4 +143,47 @@ func TestIntegrationTandems(t *testing.T) {
 	if status, out := propose(loser, finnID); status != http.StatusCreated {
 		t.Errorf("after the decline: got %d %v, want 201", status, out)
 	}
+}
+
+// putOrgs stores organizations before anyone signs in, so sign-in maps the
+// test users' e-mail domains to them.
+func (h *harness) putOrgs(t *testing.T, orgs ...identity.Organization) {
+	t.Helper()
+	for _, o := range orgs {
+		if o.Competitors == nil {
+			o.Competitors = []string{}
+		}
+		if err := h.IDs.PutOrganization(context.Background(), &o); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// executive signs in an executive and submits a valid mentee request; it
+// returns the person and the request id.
+func (h *harness) executive(t *testing.T, op *oidctest.Provider, sub, email, name string) (*person, string) {
+	t.Helper()
+	if err := h.IDs.GrantRolesByEmail(context.Background(), email, []string{otm.RoleMentee}); err != nil {
+		t.Fatal(err)
+	}
+	p := h.signInAs(t, op, sub, email, name)
+	if status, out := p.call("PUT", "/api/v1/me/mentee-request", validRequest()); status != 200 {
+		t.Fatalf("request of %s: %d %v", name, status, out)
+	}
+	_, out := p.call("POST", "/api/v1/me/mentee-request/submit", nil)
+	return p, out["id"].(string)
+}
+
+// approvedMentor signs in a young professional whose application (in the
+// given languages) the curator approves; it returns the person and profile id.
+func (h *harness) approvedMentor(t *testing.T, op *oidctest.Provider, cura *person, sub, email, name string, languages []string) (*person, string) {
+	t.Helper()
+	p := h.signInAs(t, op, sub, email, name)
+	_, out := p.call("PUT", "/api/v1/me/mentor-profile", with(validProfile(t), "languages", languages))
+	id := out["id"].(string)
+	p.call("POST", "/api/v1/me/mentor-profile/submit", nil)
+	if status, out := cura.call("POST", "/api/v1/moderation/applications/"+id+"/decision", map[string]any{"decision": "approve"}); status != 200 {
+		t.Fatalf("approve %s: %d %v", name, status, out)
+	}
+	return p, id
 }
