@@ -31,17 +31,17 @@ const programTeam = "program team"
 
 // Export is everything the platform holds about one person.
 type Export struct {
-	ExportedAt    time.Time                       `json:"exportedAt"`
-	User          *identity.User                  `json:"user"`
-	Organization  *identity.Organization          `json:"organization,omitempty"`
-	Sessions      []identity.SessionInfo          `json:"sessions"`
-	RoleGrant     []string                        `json:"roleGrant,omitempty"`
-	MentorProfile *moderation.Profile             `json:"mentorProfile,omitempty"`
-	MenteeRequest *moderation.MenteeRequest       `json:"menteeRequest,omitempty"`
-	Tandems       []moderation.Tandem             `json:"tandems"`
-	Meetings      map[string][]moderation.Meeting `json:"meetings"` // by tandem id
-	AuditAboutMe  []audit.Entry                   `json:"auditAboutMe"`
-	AuditByMe     []audit.Entry                   `json:"auditByMe"`
+	ExportedAt     time.Time                       `json:"exportedAt"`
+	User           *identity.User                  `json:"user"`
+	Organization   *identity.Organization          `json:"organization,omitempty"`
+	Sessions       []identity.SessionInfo          `json:"sessions"`
+	RoleGrant      []string                        `json:"roleGrant,omitempty"`
+	MentorProfile  *moderation.Profile             `json:"mentorProfile,omitempty"`
+	MenteeRequests []moderation.MenteeRequest      `json:"menteeRequests,omitempty"`
+	Tandems        []moderation.Tandem             `json:"tandems"`
+	Meetings       map[string][]moderation.Meeting `json:"meetings"` // by tandem id
+	AuditAboutMe   []audit.Entry                   `json:"auditAboutMe"`
+	AuditByMe      []audit.Entry                   `json:"auditByMe"`
 }
 
 // Export gathers everything about the signed-in person. Errors: EUNAUTHORIZED.
@@ -82,12 +82,7 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 		return nil, err
 	}
 	if p.HasRole(otm.RoleMentee) {
-		req, err := s.mod.MyRequest(ctx, p)
-		switch otm.ErrorCode(err) {
-		case "":
-			ex.MenteeRequest = req
-		case otm.ENOTFOUND:
-		default:
+		if ex.MenteeRequests, err = s.mod.MyRequests(ctx, p); err != nil {
 			return nil, err
 		}
 	}

@@ -406,7 +406,7 @@ func requestOf(r *moderation.MenteeRequest) requestJSON {
 }
 
 func (s *Server) getMyRequest(c *fiber.Ctx) error {
-	r, err := s.cfg.Moderation.MyRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	r, err := s.cfg.Moderation.MyRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
@@ -422,7 +422,7 @@ func (s *Server) putMyRequest(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	r, err := s.cfg.Moderation.SaveRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body)
+	r, err := s.cfg.Moderation.SaveRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"), body)
 	if err != nil {
 		return err
 	}
@@ -430,16 +430,31 @@ func (s *Server) putMyRequest(c *fiber.Ctx) error {
 }
 
 func (s *Server) submitMyRequest(c *fiber.Ctx) error {
-	r, err := s.cfg.Moderation.SubmitRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	r, err := s.cfg.Moderation.SubmitRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
 	return c.JSON(requestOf(r))
 }
 
+// myRequests answers GET /api/v1/me/mentee-requests: the caller's requests
+// to every program.
+func (s *Server) myRequests(c *fiber.Ctx) error {
+	rs, err := s.cfg.Moderation.MyRequests(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	out := make([]requestJSON, 0, len(rs))
+	for i := range rs {
+		out = append(out, requestOf(&rs[i]))
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": out})
+}
+
 // listRequests answers GET /api/v1/moderation/mentee-requests (curators).
 func (s *Server) listRequests(c *fiber.Ctx) error {
-	rs, err := s.cfg.Moderation.Requests(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	rs, err := s.cfg.Moderation.Requests(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}

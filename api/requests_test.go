@@ -167,8 +167,8 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 	}
 	// Export has it; deletion erases it.
 	_, ex := exec.call("GET", "/api/v1/me/export", nil)
-	if ex["menteeRequest"] == nil {
-		t.Errorf("export lacks the mentee request")
+	if rs, _ := ex["menteeRequests"].([]any); len(rs) != 1 {
+		t.Errorf("export: got menteeRequests %v, want the one request", ex["menteeRequests"])
 	}
 	if status, _ := exec.call("DELETE", "/api/v1/me", nil); status != http.StatusNoContent {
 		t.Fatalf("delete: got %d", status)

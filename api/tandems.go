@@ -12,10 +12,11 @@ type proposeBody struct {
 	MentorProfileID string `json:"mentorProfileId"`
 }
 
-// curatorTandemJSON adds what only curators see: the decline reason.
+// curatorTandemJSON adds what only curators see: the decline and end reasons.
 type curatorTandemJSON struct {
 	moderation.Tandem
 	DeclineReason string `json:"declineReason,omitempty"`
+	EndReason     string `json:"endReason,omitempty"`
 }
 
 // proposeTandem answers POST /api/v1/moderation/tandems.
@@ -42,7 +43,7 @@ func (s *Server) getTandem(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(curatorTandemJSON{Tandem: *t, DeclineReason: t.DeclineReason})
+	return c.JSON(curatorTandemJSON{Tandem: *t, DeclineReason: t.DeclineReason, EndReason: t.EndReason})
 }
 
 // myTandems answers GET /api/v1/me/tandems.
@@ -79,10 +80,11 @@ func (s *Server) answerTandem(accept bool) fiber.Handler {
 	}
 }
 
-// cohortAssignment answers GET /api/v1/moderation/assignment: an optimal
-// proposed assignment of every open request (nothing is stored).
+// cohortAssignment answers GET /api/v1/moderation/assignment?program=: an
+// optimal proposed assignment of every open request of a program (nothing is
+// stored).
 func (s *Server) cohortAssignment(c *fiber.Ctx) error {
-	a, err := s.cfg.Moderation.CohortAssignment(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	a, err := s.cfg.Moderation.CohortAssignment(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
@@ -151,4 +153,30 @@ func (s *Server) tandemCalendar(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="opentomentor-tandem.ics"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(ics)
+}
+
+// endTandem answers POST /api/v1/me/tandems/{id}/end (either side) and
+// POST /api/v1/moderation/tandems/{id}/end (curators of its program), with an
+// optional {reason} that only curators see.
+func (s *Server) endTandem(curator bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p, err := requireUser(c)
+		if err != nil {
+			return err
+		}
+		var body declineBody
+		if len(c.Body()) > 0 {
+			if err := decodeJSON(c, &body); err != nil {
+				return err
+			}
+		}
+		t, err := s.cfg.Moderation.EndTandem(c.UserContext(), p, c.Params("id"), curator, body.Reason)
+		if err != nil {
+			return err
+		}
+		if curator {
+			return c.JSON(curatorTandemJSON{Tandem: *t, DeclineReason: t.DeclineReason, EndReason: t.EndReason})
+		}
+		return c.JSON(t)
+	}
 }

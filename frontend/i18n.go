@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io/fs"
 	"slices"
 	"sort"
 	"strconv"
@@ -23,22 +24,32 @@ var languages = []string{"en", "de"}
 // catalog maps a message key to its text, a fmt format when it takes arguments.
 type catalog map[string]string
 
-// loadCatalogs reads i18n/<lang>.json for every language and checks that all of
-// them have the same keys and no empty text.
+// loadCatalogs reads i18n/<lang>.json and any i18n/<lang>.<part>.json for
+// every language (a key may be defined once per language) and checks that all
+// of them have the same keys and no empty text.
 func loadCatalogs() (map[string]catalog, error) {
 	cats := make(map[string]catalog, len(languages))
 	for _, lang := range languages {
-		b, err := catalogFS.ReadFile("i18n/" + lang + ".json")
-		if err != nil {
-			return nil, fmt.Errorf("frontend: read %s catalog: %w", lang, err)
-		}
-		var cat catalog
-		if err := json.Unmarshal(b, &cat); err != nil {
-			return nil, fmt.Errorf("frontend: parse %s catalog: %w", lang, err)
-		}
-		for k, v := range cat {
-			if strings.TrimSpace(v) == "" {
-				return nil, fmt.Errorf("frontend: %s catalog: empty message %q", lang, k)
+		files, _ := fs.Glob(catalogFS, "i18n/"+lang+".*json")
+		files = append(files, "i18n/"+lang+".json")
+		cat := catalog{}
+		for _, name := range slices.Compact(slices.Sorted(slices.Values(files))) {
+			b, err := catalogFS.ReadFile(name)
+			if err != nil {
+				return nil, fmt.Errorf("frontend: read %s catalog: %w", lang, err)
+			}
+			var part catalog
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("frontend: parse %s: %w", name, err)
+			}
+			for k, v := range part {
+				if strings.TrimSpace(v) == "" {
+					return nil, fmt.Errorf("frontend: %s: empty message %q", name, k)
+				}
+				if _, dup := cat[k]; dup {
+					return nil, fmt.Errorf("frontend: %s: message %q is defined twice", name, k)
+				}
+				cat[k] = v
 			}
 		}
 		cats[lang] = cat

@@ -147,7 +147,7 @@ func (f *Frontend) matchList(c *fiber.Ctx) error {
 	if done, err := f.requireMatchPage(c, d, d.Here); done {
 		return err
 	}
-	reqs, err := f.cfg.Moderation.Requests(c.UserContext(), d.Principal)
+	reqs, err := f.cfg.Moderation.Requests(c.UserContext(), d.Principal, c.Query("program"))
 	if err != nil {
 		return f.fail(c, err, d.Here, "")
 	}
@@ -234,7 +234,7 @@ func (f *Frontend) matchAssignment(c *fiber.Ctx) error {
 func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, st matchState) error {
 	ctx := c.UserContext()
 	lang := d.Lang
-	a, err := f.cfg.Moderation.CohortAssignment(ctx, d.Principal)
+	a, err := f.cfg.Moderation.CohortAssignment(ctx, d.Principal, c.Query("program"))
 	if err != nil {
 		return f.fail(c, err, "/match/assignment", "")
 	}

@@ -357,7 +357,7 @@ func (f *Frontend) mentorDoc(c *fiber.Ctx, id string) (*search.Document, error) 
 
 // myRequest returns the caller's request, nil when they have none yet.
 func (f *Frontend) myRequest(c *fiber.Ctx, p *otm.Principal) (*moderation.MenteeRequest, error) {
-	r, err := f.cfg.Moderation.MyRequest(c.UserContext(), p)
+	r, err := f.cfg.Moderation.MyRequest(c.UserContext(), p, c.Query("program"))
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
 		return nil, nil
 	}
@@ -468,13 +468,13 @@ func (f *Frontend) requestPost(c *fiber.Ctx, submit bool) error {
 			return f.RenderError(c, http.StatusBadRequest, "")
 		}
 	}
-	req, err := f.cfg.Moderation.SaveRequest(c.UserContext(), p, r.content())
+	req, err := f.cfg.Moderation.SaveRequest(c.UserContext(), p, c.Query("program"), r.content())
 	if err != nil {
 		return f.requestFailed(c, d, r, err, false)
 	}
 	if submit {
 		if req.Status != moderation.RequestSubmitted {
-			if _, err := f.cfg.Moderation.SubmitRequest(c.UserContext(), p); err != nil {
+			if _, err := f.cfg.Moderation.SubmitRequest(c.UserContext(), p, c.Query("program")); err != nil {
 				return f.requestFailed(c, d, r, err, true)
 			}
 		}
@@ -523,7 +523,7 @@ func (f *Frontend) requestPrefer(c *fiber.Ctx) error {
 		done = "full"
 	default:
 		content.Preferences = append(slices.Clone(content.Preferences), moderation.Preference{MentorProfileID: doc.ID})
-		if _, err := f.cfg.Moderation.SaveRequest(c.UserContext(), d.Principal, content); err != nil {
+		if _, err := f.cfg.Moderation.SaveRequest(c.UserContext(), d.Principal, c.Query("program"), content); err != nil {
 			switch otm.ErrorCode(err) {
 			case otm.EINVALID:
 				done = "notAdded"

@@ -95,8 +95,24 @@ func (s *Service) pairTandem(ctx context.Context, p *otm.Principal, id string) (
 	if side == "" {
 		return nil, "", otm.Errorf(otm.ENOTFOUND, "Tandem not found.")
 	}
-	if t.Status != TandemActive {
+	if t.Status != TandemActive && (t.Status != TandemEnded || t.ActivatedAt == nil) {
 		return nil, "", otm.Errorf(otm.ECONFLICT, "This tandem is %s; meetings, cadence and calendar are available once both sides have accepted.", t.Status)
+	}
+	return t, side, nil
+}
+
+// activeTandem is pairTandem for changes: the tandem must be running and its
+// program in a phase that allows meetings.
+func (s *Service) activeTandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, string, error) {
+	t, side, err := s.pairTandem(ctx, p, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if t.Status != TandemActive {
+		return nil, "", otm.Errorf(otm.ECONFLICT, "This tandem has ended; its meeting log is read-only.")
+	}
+	if err := s.requirePhase(ctx, t.ProgramID, CanMeet); err != nil {
+		return nil, "", err
 	}
 	return t, side, nil
 }
@@ -104,14 +120,14 @@ func (s *Service) pairTandem(ctx context.Context, p *otm.Principal, id string) (
 // SetCadence stores the pair's meeting cadence (either side). Errors:
 // EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID naming the fields.
 func (s *Service) SetCadence(ctx context.Context, p *otm.Principal, id string, c Cadence) (*Tandem, error) {
-	if _, _, err := s.pairTandem(ctx, p, id); err != nil {
+	if _, _, err := s.activeTandem(ctx, p, id); err != nil {
 		return nil, err
 	}
 	if _, fe := c.validate(); len(fe) > 0 {
 		return nil, otm.Invalid("The cadence is not valid.", fe...)
 	}
 	for attempt := 0; ; attempt++ {
-		cur, _, err := s.pairTandem(ctx, p, id)
+		cur, _, err := s.activeTandem(ctx, p, id)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +150,7 @@ func (s *Service) SetCadence(ctx context.Context, p *otm.Principal, id string, c
 // most one day ahead and at most one day before the tandem was created.
 // Errors: EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID.
 func (s *Service) AddMeeting(ctx context.Context, p *otm.Principal, id, date, notes string) (*Meeting, error) {
-	t, side, err := s.pairTandem(ctx, p, id)
+	t, side, err := s.activeTandem(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +218,11 @@ func (s *Service) Calendar(ctx context.Context, p *otm.Principal, id string) ([]
 	if t.Cadence == nil {
 		return nil, otm.Errorf(otm.ENOTFOUND, "No meeting cadence is set for this tandem yet.")
 	}
-	return renderICS(t, s.now())
+	pr, err := s.program(ctx, t.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	return renderICS(t, pr, s.now())
 }
 
 var icsDays = [...]string{"", "MO", "TU", "WE", "TH", "FR", "SA", "SU"}
@@ -235,8 +255,25 @@ func rrule(c *Cadence, first time.Time) string {
 	return "FREQ=WEEKLY;INTERVAL=1;BYDAY=" + day
 }
 
-// renderICS renders t's cadence as one recurring VEVENT with its VTIMEZONE.
-func renderICS(t *Tandem, now time.Time) ([]byte, error) {
+// until is the last day meetings recur: the day the tandem ended, else the
+// program's wrap-up day (cohorts), else none.
+func until(t *Tandem, pr *Program, loc *time.Location) (time.Time, bool) {
+	if t.EndedAt != nil {
+		e := t.EndedAt.In(loc)
+		return time.Date(e.Year(), e.Month(), e.Day(), 23, 59, 59, 0, loc), true
+	}
+	if pr != nil && pr.WrapUp != "" {
+		if d, err := time.Parse(dateLayout, pr.WrapUp); err == nil {
+			return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, loc), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// renderICS renders t's cadence as one recurring VEVENT with its VTIMEZONE,
+// ending at the tandem's or the program's end, and the program's kick-off
+// and wrap-up as all-day events.
+func renderICS(t *Tandem, pr *Program, now time.Time) ([]byte, error) {
 	c := t.Cadence
 	loc, fe := c.validate()
 	if len(fe) > 0 {
@@ -257,9 +294,28 @@ func renderICS(t *Tandem, now time.Time) ([]byte, error) {
 	line("DTSTAMP:" + now.UTC().Format("20060102T150405Z"))
 	line("DTSTART;TZID=" + loc.String() + ":" + first.Format(local))
 	line(fmt.Sprintf("DURATION:PT%dM", c.DurationMinutes))
-	line("RRULE:" + rrule(c, first))
+	rule := rrule(c, first)
+	if u, ok := until(t, pr, loc); ok {
+		rule += ";UNTIL=" + u.UTC().Format("20060102T150405Z")
+	}
+	line("RRULE:" + rule)
 	line("SUMMARY:" + escapeText("OpenToMentor tandem: "+t.MentorName+" & "+t.MenteeName))
 	line("END:VEVENT")
+	if pr != nil && pr.ID != OpenProgram {
+		for _, ev := range []struct{ kind, date string }{{"kick-off", pr.KickOff}, {"wrap-up", pr.WrapUp}} {
+			d, err := time.Parse(dateLayout, ev.date)
+			if err != nil {
+				continue
+			}
+			line("BEGIN:VEVENT")
+			line("UID:" + pr.ID + "-" + ev.kind + "@opentomentor")
+			line("DTSTAMP:" + now.UTC().Format("20060102T150405Z"))
+			line("DTSTART;VALUE=DATE:" + d.Format("20060102"))
+			line("DTEND;VALUE=DATE:" + d.AddDate(0, 0, 1).Format("20060102"))
+			line("SUMMARY:" + escapeText(pr.Name+": "+ev.kind))
+			line("END:VEVENT")
+		}
+	}
 	line("END:VCALENDAR")
 	return []byte(b.String()), nil
 }

@@ -1,6 +1,7 @@
 package moderation
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func TestRenderICS(t *testing.T) {
 			c := goodCadence()
 			c.Every = tt.every
 			tn := &Tandem{ID: "t_1", MentorName: "Lovelace, Ada", MenteeName: "Weber; Katharina", Cadence: &c}
-			raw, err := renderICS(tn, now)
+			raw, err := renderICS(tn, nil, now)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,6 +84,47 @@ func TestRenderICS(t *testing.T) {
 				}
 				if !found {
 					t.Errorf("missing line %q in\n%s", want, ics)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderICSEnds(t *testing.T) {
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	ended := time.Date(2025, 5, 20, 10, 0, 0, 0, time.UTC)
+	cohort := &Program{ID: "spring", Name: "Spring cohort", KickOff: "2025-03-03", WrapUp: "2025-06-30"}
+	tests := []struct {
+		name    string
+		pr      *Program
+		endedAt *time.Time
+		want    []string
+		notWant []string
+	}{
+		{"open program, running", &Program{ID: OpenProgram}, nil, []string{"RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU"}, []string{"UNTIL=", "kick-off"}},
+		{"cohort: until wrap-up, kick-off and wrap-up events", cohort, nil,
+			[]string{"RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20250630T215959Z", "UID:spring-kick-off@opentomentor",
+				"DTSTART;VALUE=DATE:20250303", "DTEND;VALUE=DATE:20250304", "SUMMARY:Spring cohort: kick-off", "SUMMARY:Spring cohort: wrap-up"}, nil},
+		{"ended early: until the day it ended", cohort, &ended, []string{"RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20250520T215959Z"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := goodCadence()
+			c.Every = "weekly"
+			tn := &Tandem{ID: "t_1", MentorName: "A", MenteeName: "B", Cadence: &c, EndedAt: tt.endedAt}
+			raw, err := renderICS(tn, tt.pr, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.ReplaceAll(string(raw), "\r\n ", ""), "\r\n")
+			for _, want := range tt.want {
+				if !slices.Contains(lines, want) {
+					t.Errorf("missing line %q in\n%s", want, raw)
+				}
+			}
+			for _, nw := range tt.notWant {
+				if strings.Contains(string(raw), nw) {
+					t.Errorf("got %q in\n%s, want none", nw, raw)
 				}
 			}
 		})

@@ -500,6 +500,30 @@ func (m *mongoStore) tandemsOf(ctx context.Context, userID string) ([]Tandem, er
 	return out, nil
 }
 
+func (m *mongoStore) tandemsOfProgram(ctx context.Context, programID string) ([]Tandem, error) {
+	cur, err := m.tandems().Find(ctx, bson.D{{Key: "programId", Value: programID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(err, "Tandems")
+	}
+	out := []Tandem{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Tandems")
+	}
+	return out, nil
+}
+
+func (m *mongoStore) requestsOf(ctx context.Context, ownerID string) ([]MenteeRequest, error) {
+	cur, err := m.requests().Find(ctx, bson.D{{Key: "ownerId", Value: ownerID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+	if err != nil {
+		return nil, mapErr(err, "Mentee requests")
+	}
+	out := []MenteeRequest{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Mentee requests")
+	}
+	return out, nil
+}
+
 func (m *mongoStore) deleteTandem(ctx context.Context, id string) error {
 	_, err := m.tandems().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return mapErr(err, "Tandem")

@@ -173,23 +173,55 @@ func requireMentee(p *otm.Principal) error {
 	return nil
 }
 
-// MyRequest returns the caller's request to the open program. Errors:
-// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
-func (s *Service) MyRequest(ctx context.Context, p *otm.Principal) (*MenteeRequest, error) {
-	if err := requireMentee(p); err != nil {
-		return nil, err
+// requestProgram loads the program a request goes to ("" is the open
+// program). Unknown programs, and ones in planning, are EINVALID naming
+// "program".
+func (s *Service) requestProgram(ctx context.Context, programID string) (*Program, error) {
+	pr, err := s.program(ctx, programID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND || (err == nil && pr.Phase == PhasePlanning) {
+		return nil, otm.Invalid("Unknown program.", otm.FieldError{Field: "program", Message: "no such program"})
 	}
-	return s.store.getRequest(ctx, RequestIDFor(p.UserID, OpenProgram))
+	return pr, err
 }
 
-// SaveRequest creates or edits the caller's request (a submitted one stays
-// submitted and must stay complete). Errors: EUNAUTHORIZED, EFORBIDDEN,
-// EINVALID naming fields, ECONFLICT.
-func (s *Service) SaveRequest(ctx context.Context, p *otm.Principal, c RequestContent) (*MenteeRequest, error) {
+// MyRequest returns the caller's request to a program ("" is the open
+// program). Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (program), ENOTFOUND.
+func (s *Service) MyRequest(ctx context.Context, p *otm.Principal, programID string) (*MenteeRequest, error) {
 	if err := requireMentee(p); err != nil {
 		return nil, err
 	}
-	cur, err := s.store.getRequest(ctx, RequestIDFor(p.UserID, OpenProgram))
+	pr, err := s.requestProgram(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.getRequest(ctx, RequestIDFor(p.UserID, pr.ID))
+}
+
+// MyRequests lists the caller's requests to every program.
+func (s *Service) MyRequests(ctx context.Context, p *otm.Principal) ([]MenteeRequest, error) {
+	if err := requireMentee(p); err != nil {
+		return nil, err
+	}
+	return s.store.requestsOf(ctx, p.UserID)
+}
+
+// SaveRequest creates or edits the caller's request to a program (a
+// submitted one stays submitted and must stay complete); the program must be
+// open for registration. Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID naming
+// fields, ECONFLICT (version, phase).
+func (s *Service) SaveRequest(ctx context.Context, p *otm.Principal, programID string, c RequestContent) (*MenteeRequest, error) {
+	if err := requireMentee(p); err != nil {
+		return nil, err
+	}
+	pr, err := s.requestProgram(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.require(CanRequest); err != nil {
+		return nil, err
+	}
+	id := RequestIDFor(p.UserID, pr.ID)
+	cur, err := s.store.getRequest(ctx, id)
 	if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
 		return nil, err
 	}
@@ -202,8 +234,8 @@ func (s *Service) SaveRequest(ctx context.Context, p *otm.Principal, c RequestCo
 	}
 	now := s.now().UTC()
 	if cur == nil {
-		r := &MenteeRequest{ID: RequestIDFor(p.UserID, OpenProgram), OwnerID: p.UserID, Name: p.Name, Email: p.Email,
-			OrgID: p.Organization, OrgName: p.OrgName, ProgramID: OpenProgram, Status: RequestDraft, Content: c,
+		r := &MenteeRequest{ID: id, OwnerID: p.UserID, Name: p.Name, Email: p.Email,
+			OrgID: p.Organization, OrgName: p.OrgName, ProgramID: pr.ID, Status: RequestDraft, Content: c,
 			Version: 1, CreatedAt: now, UpdatedAt: now}
 		if err := s.store.insertRequest(ctx, r); err != nil {
 			return nil, err
@@ -221,15 +253,18 @@ func (s *Service) SaveRequest(ctx context.Context, p *otm.Principal, c RequestCo
 	return &upd, nil
 }
 
-// SubmitRequest sends the caller's request to the curators. Errors:
-// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
-func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal) (*MenteeRequest, error) {
-	cur, err := s.MyRequest(ctx, p)
+// SubmitRequest sends the caller's request to a program's curators. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT (status, phase).
+func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal, programID string) (*MenteeRequest, error) {
+	cur, err := s.MyRequest(ctx, p, programID)
 	if err != nil {
 		return nil, err
 	}
 	if cur.Status == RequestSubmitted {
 		return nil, otm.Errorf(otm.ECONFLICT, "The request is already with the curators.")
+	}
+	if err := s.requirePhase(ctx, cur.ProgramID, CanRequest); err != nil {
+		return nil, err
 	}
 	upd := *cur
 	if err := s.cleanRequest(&upd.Content, true); err != nil {
@@ -252,25 +287,65 @@ func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal) (*MenteeR
 	return &upd, nil
 }
 
-// Requests lists submitted mentee requests for curators, oldest first.
-// Errors: EUNAUTHORIZED, EFORBIDDEN.
-func (s *Service) Requests(ctx context.Context, p *otm.Principal) ([]MenteeRequest, error) {
+// Requests lists submitted mentee requests, oldest first, of one program
+// (programID non-empty; its curators only) or of every program the caller
+// curates. Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Service) Requests(ctx context.Context, p *otm.Principal, programID string) ([]MenteeRequest, error) {
 	if err := requireCurator(p); err != nil {
 		return nil, err
 	}
-	return s.store.requestsByStatus(ctx, RequestSubmitted)
+	if programID != "" {
+		if _, err := s.curatedProgram(ctx, p, programID); err != nil {
+			return nil, err
+		}
+	}
+	all, err := s.store.requestsByStatus(ctx, RequestSubmitted)
+	if err != nil {
+		return nil, err
+	}
+	progs, err := s.store.programs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	mine := map[string]bool{}
+	for i := range progs {
+		mine[progs[i].ID] = Curates(p, &progs[i])
+	}
+	out := all[:0]
+	for _, r := range all {
+		if mine[r.ProgramID] && (programID == "" || r.ProgramID == programID) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
-// Request returns one mentee request for curators. Errors: EUNAUTHORIZED,
-// EFORBIDDEN, ENOTFOUND.
+// Request returns one mentee request for the curators of its program.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Service) Request(ctx context.Context, p *otm.Principal, id string) (*MenteeRequest, error) {
 	if err := requireCurator(p); err != nil {
 		return nil, err
 	}
-	return s.store.getRequest(ctx, id)
+	r, err := s.store.getRequest(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.curatedProgram(ctx, p, r.ProgramID); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // EraseRequests deletes every request of a person (account deletion).
 func (s *Service) EraseRequests(ctx context.Context, userID string) error {
-	return s.store.deleteRequest(ctx, RequestIDFor(userID, OpenProgram))
+	rs, err := s.store.requestsOf(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if err := s.store.deleteRequest(ctx, r.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

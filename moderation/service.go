@@ -73,6 +73,9 @@ func (s *Service) Init(ctx context.Context) error {
 	if err := s.store.seedTopics(ctx, DefaultTopics); err != nil {
 		return err
 	}
+	if err := s.store.ensureOpenProgram(ctx, s.now().UTC()); err != nil {
+		return err
+	}
 	return s.loadTopics(ctx)
 }
 

@@ -59,7 +59,11 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 	if s.cfg.Index == nil {
 		return nil, otm.Errorf(otm.EUNAVAILABLE, "Search is not available.")
 	}
-	r, err := s.store.getRequest(ctx, requestID)
+	r, err := s.Request(ctx, p, requestID)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := s.program(ctx, r.ProgramID)
 	if err != nil {
 		return nil, err
 	}
@@ -87,14 +91,14 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 	for _, id := range order {
 		d := docs[id]
 		s.addOrg(ctx, world, d.OrgID)
-		candidates = append(candidates, mentorOf(d, taken[mentorSlot(d.ID, r.ProgramID)]))
+		candidates = append(candidates, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, r.ProgramID)]))
 	}
 	mentee := menteeOf(r)
 	prefRank := map[string]int{}
 	for i, pref := range r.Content.Preferences {
 		prefRank[pref.MentorProfileID] = i + 1
 	}
-	sug, exc := matching.Suggest(world, matching.DefaultWeights(), mentee, candidates, limit)
+	sug, exc := matching.Suggest(world, pr.Weights.Matching(), mentee, candidates, limit)
 	card := func(id string) Candidate {
 		d := docs[id]
 		return Candidate{ProfileID: d.ID, Name: d.Name, Organization: d.Organization, Headline: d.Headline,
@@ -154,11 +158,11 @@ func mentorSlot(profileID, program string) string { return "mentor:" + profileID
 
 // mentorOf is a public directory entry as matching sees it; active is how
 // many tandems the mentor already has in the program.
-func mentorOf(d search.Document, active int) matching.Mentor {
+func mentorOf(d search.Document, capacity, active int) matching.Mentor {
 	return matching.Mentor{
 		Person: matching.Person{UserID: "u_" + strings.TrimPrefix(d.ID, "mp_"), OrgID: d.OrgID,
 			Languages: d.Languages, Country: d.Country, Interests: d.Interests},
-		ProfileID: d.ID, Topics: d.Topics, HoursPerMonth: d.HoursPerMonth, Capacity: 1, Active: active,
+		ProfileID: d.ID, Topics: d.Topics, HoursPerMonth: d.HoursPerMonth, Capacity: capacity, Active: active,
 	}
 }
 
@@ -192,13 +196,19 @@ type Assignment struct {
 	TotalScore float64        `json:"totalScore"`
 }
 
-// CohortAssignment proposes, for every submitted request of the open program
-// that has no tandem yet, a mentor so that the total fit is maximal under the
+// CohortAssignment proposes, for every submitted request of a program ("" is
+// the open program) that has no tandem yet, a mentor so that the total fit is maximal under the
 // hard rules and capacities (Hungarian algorithm). Nothing is stored: the
 // curator reviews it and proposes the tandems they keep. Deterministic for the
-// same data. Errors: EUNAUTHORIZED, EFORBIDDEN, EUNAVAILABLE.
-func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal) (*Assignment, error) {
-	if err := requireCurator(p); err != nil {
+// same data, with the program's weights and capacity. Errors: EUNAUTHORIZED,
+// EFORBIDDEN (not a curator of the program), ENOTFOUND, ECONFLICT (phase),
+// EUNAVAILABLE.
+func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, programID string) (*Assignment, error) {
+	pr, err := s.curatedProgram(ctx, p, programID)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.require(CanPropose); err != nil {
 		return nil, err
 	}
 	if s.cfg.Index == nil {
@@ -225,7 +235,7 @@ func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal) (*Assi
 	names := map[string]string{}
 	for i := range reqs {
 		r := &reqs[i]
-		if r.ProgramID != OpenProgram || taken["request:"+r.ID] > 0 {
+		if r.ProgramID != pr.ID || taken["request:"+r.ID] > 0 {
 			continue // already has a proposed or running tandem
 		}
 		if err := s.gatherCandidates(ctx, r, add); err != nil {
@@ -240,10 +250,10 @@ func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal) (*Assi
 	for _, id := range order {
 		d := docs[id]
 		s.addOrg(ctx, world, d.OrgID)
-		mentors = append(mentors, mentorOf(d, taken[mentorSlot(d.ID, OpenProgram)]))
+		mentors = append(mentors, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, pr.ID)]))
 	}
-	pairs, unassigned := matching.Assign(world, matching.DefaultWeights(), mentees, mentors)
-	out := &Assignment{ProgramID: OpenProgram, Requests: len(mentees), Candidates: len(mentors), Pairs: []AssignedPair{}, Unassigned: unassigned}
+	pairs, unassigned := matching.Assign(world, pr.Weights.Matching(), mentees, mentors)
+	out := &Assignment{ProgramID: pr.ID, Requests: len(mentees), Candidates: len(mentors), Pairs: []AssignedPair{}, Unassigned: unassigned}
 	if out.Unassigned == nil {
 		out.Unassigned = []string{}
 	}

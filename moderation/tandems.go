@@ -27,29 +27,33 @@ const RuleOneMentorPerMentee = "OneMentorPerMentee"
 
 // Tandem is a proposed or running pair: one mentor, one mentee.
 type Tandem struct {
-	ID              string    `bson:"_id" json:"id"`
-	ProgramID       string    `bson:"programId" json:"programId"`
-	RequestID       string    `bson:"requestId" json:"menteeRequestId"`
-	MentorProfileID string    `bson:"mentorProfileId" json:"mentorProfileId"`
-	MentorUserID    string    `bson:"mentorUserId" json:"-"`
-	MenteeUserID    string    `bson:"menteeUserId" json:"-"`
-	MentorName      string    `bson:"mentorName" json:"mentorName"`
-	MenteeName      string    `bson:"menteeName" json:"menteeName"`
-	MentorOrg       string    `bson:"mentorOrg" json:"mentorOrganization"`
-	MenteeOrg       string    `bson:"menteeOrg" json:"menteeOrganization"`
-	Topics          []string  `bson:"topics" json:"topics"`
-	Term            string    `bson:"term" json:"term"`
-	Status          string    `bson:"status" json:"status"`
-	MentorAccepted  bool      `bson:"mentorAccepted" json:"mentorAccepted"`
-	MenteeAccepted  bool      `bson:"menteeAccepted" json:"menteeAccepted"`
-	DeclinedBy      string    `bson:"declinedBy,omitempty" json:"declinedBy,omitempty"` // "mentor" | "mentee"
-	DeclineReason   string    `bson:"declineReason,omitempty" json:"-"`                 // curators only
-	ProposedBy      string    `bson:"proposedBy" json:"-"`
-	Score           float64   `bson:"score" json:"score"`
-	Cadence         *Cadence  `bson:"cadence,omitempty" json:"cadence,omitempty"` // set by the pair once active
-	CreatedAt       time.Time `bson:"createdAt" json:"createdAt"`
-	UpdatedAt       time.Time `bson:"updatedAt" json:"updatedAt"`
-	Version         int64     `bson:"version" json:"version"`
+	ID              string     `bson:"_id" json:"id"`
+	ProgramID       string     `bson:"programId" json:"programId"`
+	RequestID       string     `bson:"requestId" json:"menteeRequestId"`
+	MentorProfileID string     `bson:"mentorProfileId" json:"mentorProfileId"`
+	MentorUserID    string     `bson:"mentorUserId" json:"-"`
+	MenteeUserID    string     `bson:"menteeUserId" json:"-"`
+	MentorName      string     `bson:"mentorName" json:"mentorName"`
+	MenteeName      string     `bson:"menteeName" json:"menteeName"`
+	MentorOrg       string     `bson:"mentorOrg" json:"mentorOrganization"`
+	MenteeOrg       string     `bson:"menteeOrg" json:"menteeOrganization"`
+	Topics          []string   `bson:"topics" json:"topics"`
+	Term            string     `bson:"term" json:"term"`
+	Status          string     `bson:"status" json:"status"`
+	MentorAccepted  bool       `bson:"mentorAccepted" json:"mentorAccepted"`
+	MenteeAccepted  bool       `bson:"menteeAccepted" json:"menteeAccepted"`
+	DeclinedBy      string     `bson:"declinedBy,omitempty" json:"declinedBy,omitempty"` // "mentor" | "mentee"
+	DeclineReason   string     `bson:"declineReason,omitempty" json:"-"`                 // curators only
+	ProposedBy      string     `bson:"proposedBy" json:"-"`
+	Score           float64    `bson:"score" json:"score"`
+	Cadence         *Cadence   `bson:"cadence,omitempty" json:"cadence,omitempty"` // set by the pair once active
+	ActivatedAt     *time.Time `bson:"activatedAt,omitempty" json:"activatedAt,omitempty"`
+	EndedAt         *time.Time `bson:"endedAt,omitempty" json:"endedAt,omitempty"`
+	EndedBy         string     `bson:"endedBy,omitempty" json:"endedBy,omitempty"` // mentor | mentee | curator | program
+	EndReason       string     `bson:"endReason,omitempty" json:"-"`               // curators only
+	CreatedAt       time.Time  `bson:"createdAt" json:"createdAt"`
+	UpdatedAt       time.Time  `bson:"updatedAt" json:"updatedAt"`
+	Version         int64      `bson:"version" json:"version"`
 }
 
 // Side returns "mentor" or "mentee" for a participant, "" for anyone else.
@@ -104,6 +108,13 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	if p.UserID == r.OwnerID || p.UserID == mp.OwnerID {
 		return nil, otm.Errorf(otm.EFORBIDDEN, "You cannot propose a tandem you are part of.")
 	}
+	pr, err := s.curatedProgram(ctx, p, r.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.require(CanPropose); err != nil {
+		return nil, err
+	}
 	world := &matching.World{Orgs: map[string]matching.Org{}}
 	s.addOrg(ctx, world, r.OrgID)
 	s.addOrg(ctx, world, mp.OrgID)
@@ -112,6 +123,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		ProfileID: mp.ID, Topics: pub.Topics, HoursPerMonth: pub.Availability.HoursPerMonth, Capacity: 1}
 	mentee := matching.Mentee{Person: matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
 		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term}
+	mentor.Capacity = pr.Capacity
 	// Capacity is enforced by the reservation below; the other rules here.
 	if ok, rule, reason := matching.Allowed(world, mentor, mentee); !ok {
 		return nil, ruleConflict(rule, reason)
@@ -130,7 +142,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	t := &Tandem{ID: "t_" + hex.EncodeToString(b), ProgramID: program, RequestID: r.ID, MentorProfileID: mp.ID,
 		MentorUserID: mp.OwnerID, MenteeUserID: r.OwnerID, MentorName: mp.Name, MenteeName: r.Name,
 		MentorOrg: mp.OrgName, MenteeOrg: r.OrgName, Topics: r.Content.Topics, Term: r.Content.Term,
-		Status: TandemProposed, ProposedBy: p.UserID, Score: matching.Fit(matching.DefaultWeights(), mentor, mentee).Total,
+		Status: TandemProposed, ProposedBy: p.UserID, Score: matching.Fit(pr.Weights.Matching(), mentor, mentee).Total,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	if err := s.store.insertTandem(ctx, t); err != nil {
 		s.store.release(ctx, mentorSlot(mp.ID, program))
@@ -168,6 +180,9 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 	if cur.Status != TandemProposed {
 		return nil, otm.Errorf(otm.ECONFLICT, "This tandem is %s; it can no longer be accepted or declined.", cur.Status)
 	}
+	if err := s.requirePhase(ctx, cur.ProgramID, CanAnswer); err != nil {
+		return nil, err
+	}
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > 1000 || hasControl(reason, true) {
 		return nil, otm.Invalid("The reason is not valid.", otm.FieldError{Field: "reason", Message: "at most 1000 characters"})
@@ -181,7 +196,7 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 			upd.MenteeAccepted = true
 		}
 		if upd.MentorAccepted && upd.MenteeAccepted {
-			upd.Status = TandemActive
+			upd.Status, upd.ActivatedAt = TandemActive, &upd.UpdatedAt
 		}
 	} else {
 		upd.Status, upd.DeclinedBy, upd.DeclineReason = TandemDeclined, side, reason
@@ -201,13 +216,114 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 	return &upd, nil
 }
 
-// Tandem returns a tandem for curators (with the decline reason). Errors:
-// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+// Tandem returns a tandem for the curators of its program (with the decline
+// and end reasons). Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Service) Tandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, error) {
 	if err := requireCurator(p); err != nil {
 		return nil, err
 	}
-	return s.store.getTandem(ctx, id)
+	t, err := s.store.getTandem(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.curatedProgram(ctx, p, t.ProgramID); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// requirePhase refuses action when the program's phase does not allow it.
+func (s *Service) requirePhase(ctx context.Context, programID, action string) error {
+	pr, err := s.program(ctx, programID)
+	if err != nil {
+		return err
+	}
+	return pr.require(action)
+}
+
+// EndTandem ends a proposed or active tandem early: either side of the pair
+// (anyone else gets ENOTFOUND) or a curator of its program (curator true).
+// The reason is for curators only. The mentor's slot is freed. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (status, phase), EINVALID.
+func (s *Service) EndTandem(ctx context.Context, p *otm.Principal, id string, curator bool, reason string) (*Tandem, error) {
+	if err := requireSignedIn(p); err != nil {
+		return nil, err
+	}
+	cur, err := s.store.getTandem(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	by := cur.Side(p.UserID)
+	if curator {
+		if _, err := s.curatedProgram(ctx, p, cur.ProgramID); err != nil {
+			return nil, err
+		}
+		by = "curator"
+	} else if by == "" {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Tandem not found.")
+	}
+	if cur.Status != TandemActive && cur.Status != TandemProposed {
+		return nil, otm.Errorf(otm.ECONFLICT, "This tandem is %s already.", cur.Status)
+	}
+	if err := s.requirePhase(ctx, cur.ProgramID, CanEnd); err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > 1000 || hasControl(reason, true) {
+		return nil, otm.Invalid("The reason is not valid.", otm.FieldError{Field: "reason", Message: "at most 1000 characters"})
+	}
+	upd, err := s.end(ctx, cur, by, reason)
+	if err != nil {
+		return nil, err
+	}
+	s.recordTandem(ctx, p, "tandem.end", upd, reason)
+	return upd, nil
+}
+
+// end marks t ended and frees its slots.
+func (s *Service) end(ctx context.Context, cur *Tandem, by, reason string) (*Tandem, error) {
+	upd := *cur
+	now := s.now().UTC()
+	upd.Status, upd.EndedAt, upd.EndedBy, upd.EndReason, upd.UpdatedAt = TandemEnded, &now, by, reason, now
+	if err := s.store.replaceTandem(ctx, &upd, cur.Version); err != nil {
+		return nil, err
+	}
+	s.store.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
+	s.store.release(ctx, "request:"+upd.RequestID)
+	return &upd, nil
+}
+
+// endProgramTandems ends every proposed or active tandem of a program (at
+// its wrap-up).
+func (s *Service) endProgramTandems(ctx context.Context, p *otm.Principal, programID string) error {
+	ts, err := s.store.tandemsOfProgram(ctx, programID)
+	if err != nil {
+		return err
+	}
+	for i := range ts {
+		t := &ts[i]
+		if t.Status != TandemActive && t.Status != TandemProposed {
+			continue
+		}
+		for attempt := 0; ; attempt++ {
+			upd, err := s.end(ctx, t, "program", "")
+			if otm.ErrorCode(err) == otm.ECONFLICT && attempt < 3 {
+				if t, err = s.store.getTandem(ctx, t.ID); err != nil {
+					return err
+				}
+				if t.Status != TandemActive && t.Status != TandemProposed {
+					break
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			s.recordTandem(ctx, p, "tandem.end", upd, "the program ended")
+			break
+		}
+	}
+	return nil
 }
 
 func (s *Service) recordTandem(ctx context.Context, p *otm.Principal, action string, t *Tandem, reason string) {

@@ -241,7 +241,7 @@ func TestIntegrationReindexAndCheck(t *testing.T) {
 func TestIntegrationDemoSeedsMentorsAndRequests(t *testing.T) {
 	p := startProgramWith(t, &DemoOptions{Mentors: 25, Mentees: 5})
 	curator := &otm.Principal{UserID: "u_test_curator", Name: "Test Curator", Roles: []string{otm.RoleCurator}}
-	reqs, err := p.Moderation.Requests(context.Background(), curator)
+	reqs, err := p.Moderation.Requests(context.Background(), curator, "")
 	if err != nil || len(reqs) != 5 {
 		t.Errorf("seeded mentee requests: got %d (%v), want 5", len(reqs), err)
 	}

@@ -1,0 +1,104 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/moderation"
+)
+
+// listPrograms answers GET /api/v1/programs: the programs the caller may see
+// (visitors: every program past planning, public fields only).
+func (s *Server) listPrograms(c *fiber.Ctx) error {
+	ps, err := s.cfg.Moderation.Programs(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": ps})
+}
+
+// getProgram answers GET /api/v1/programs/{id}.
+func (s *Server) getProgram(c *fiber.Ctx) error {
+	pr, err := s.cfg.Moderation.Program(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(pr)
+}
+
+// createProgram answers POST /api/v1/admin/programs.
+func (s *Server) createProgram(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body moderation.ProgramInput
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	pr, err := s.cfg.Moderation.CreateProgram(c.UserContext(), p, body)
+	if err != nil {
+		return err
+	}
+	c.Location("/api/v1/programs/" + pr.ID)
+	return c.Status(fiber.StatusCreated).JSON(pr)
+}
+
+type programUpdateBody struct {
+	moderation.ProgramInput
+	Version int64 `json:"version"`
+}
+
+// updateProgram answers PUT /api/v1/moderation/programs/{id} (admins and the
+// program's curators); version, when given, must be the current one.
+func (s *Server) updateProgram(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body programUpdateBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	pr, err := s.cfg.Moderation.UpdateProgram(c.UserContext(), p, c.Params("id"), body.ProgramInput, body.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(pr)
+}
+
+type phaseBody struct {
+	Phase string `json:"phase"`
+}
+
+// advanceProgram answers POST /api/v1/moderation/programs/{id}/phase with
+// {phase}: the next phase.
+func (s *Server) advanceProgram(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body phaseBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	pr, err := s.cfg.Moderation.AdvancePhase(c.UserContext(), p, c.Params("id"), body.Phase)
+	if err != nil {
+		return err
+	}
+	return c.JSON(pr)
+}
+
+// deleteProgram answers DELETE /api/v1/admin/programs/{id} (planning only).
+func (s *Server) deleteProgram(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Moderation.DeleteProgram(c.UserContext(), p, c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
