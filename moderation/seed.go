@@ -92,6 +92,7 @@ func (s *Service) Seed(ctx context.Context, idx search.Index, in []SeedProfile, 
 // SeedRequest is one synthetic executive's submitted request for the demo.
 type SeedRequest struct {
 	OwnerID, Name, Email, OrgID, OrgName string
+	ProgramID                            string // "" is the open program
 	Content                              RequestContent
 	At                                   time.Time
 }
@@ -104,8 +105,12 @@ func (s *Service) SeedRequests(ctx context.Context, in []SeedRequest) error {
 			return err
 		}
 		at := sr.At.UTC()
-		r := &MenteeRequest{ID: RequestIDFor(sr.OwnerID, OpenProgram), OwnerID: sr.OwnerID, Name: sr.Name, Email: sr.Email,
-			OrgID: sr.OrgID, OrgName: sr.OrgName, ProgramID: OpenProgram, Status: RequestSubmitted, Content: c,
+		program := sr.ProgramID
+		if program == "" {
+			program = OpenProgram
+		}
+		r := &MenteeRequest{ID: RequestIDFor(sr.OwnerID, program), OwnerID: sr.OwnerID, Name: sr.Name, Email: sr.Email,
+			OrgID: sr.OrgID, OrgName: sr.OrgName, ProgramID: program, Status: RequestSubmitted, Content: c,
 			Version: 1, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
 		if err := s.store.insertRequest(ctx, r); err != nil && otm.ErrorCode(err) != otm.ECONFLICT {
 			return err

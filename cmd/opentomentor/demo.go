@@ -118,10 +118,17 @@ func seedDemo(ctx context.Context, p *Program, opts DemoOptions) error {
 		return err
 	}
 	p.seededNow = true
+	if err := seedDemoPrograms(ctx, p, time.Now()); err != nil {
+		return err
+	}
 	execs := demo.Executives(opts.Mentees, 1, time.Now(), topics)
 	reqs := make([]moderation.SeedRequest, len(execs))
 	for i, e := range execs {
-		reqs[i] = moderation.SeedRequest{OwnerID: fmt.Sprintf("u_demoexec%05d", i), Name: e.Name, Email: e.Email,
+		program := "" // the open program
+		if i%2 == 1 {
+			program = demoCohortMatching
+		}
+		reqs[i] = moderation.SeedRequest{OwnerID: fmt.Sprintf("u_demoexec%05d", i), Name: e.Name, Email: e.Email, ProgramID: program,
 			OrgID: e.Org.ID, OrgName: e.Org.Name, At: e.SubmittedAt, Content: moderation.RequestContent{
 				Goals: e.Goals, Topics: e.Topics, Languages: e.Languages, Term: e.Term, Format: e.Format, Interests: e.Interests}}
 	}
@@ -129,6 +136,50 @@ func seedDemo(ctx context.Context, p *Program, opts DemoOptions) error {
 		return err
 	}
 	p.Logger.Info("demo seeded", "mentors", opts.Mentors, "pendingApplications", demoPending, "menteeRequests", opts.Mentees, "took", time.Since(start).Round(time.Millisecond).String())
+	return nil
+}
+
+// The demo's cohorts: one matching its registrations (half the synthetic
+// requests), one open for registration (the executive personas can join).
+const (
+	demoCohortMatching     = "autumn-cohort"
+	demoCohortRegistration = "spring-cohort"
+)
+
+// seedDemoPrograms creates the demo cohorts through the service, as an admin
+// would, with dates around now; the demo curator curates both.
+func seedDemoPrograms(ctx context.Context, p *Program, now time.Time) error {
+	admin := &otm.Principal{UserID: "u_demo_setup", Name: "Demo setup", Roles: []string{otm.RoleAdmin}}
+	day := func(d int) string { return now.AddDate(0, 0, d).Format("2006-01-02") }
+	cohorts := []struct {
+		in    moderation.ProgramInput
+		phase string
+	}{
+		{moderation.ProgramInput{ID: demoCohortMatching, Name: "Herbst-Kohorte / Autumn cohort", Sponsor: "Dr. Petra Hoffmann, CHRO Rheinwerk Energie", Term: "half-year",
+			Description:       "Six months of reverse mentoring for leaders of six companies. Registration has closed; the program team is pairing now.",
+			RegistrationOpens: day(-45), RegistrationCloses: day(-5), KickOff: day(10), WrapUp: day(190),
+			Curators: []string{"jonas.becker@opentomentor.example"}}, moderation.PhaseMatching},
+		{moderation.ProgramInput{ID: demoCohortRegistration, Name: "Frühjahrs-Kohorte / Spring cohort", Sponsor: "Markus Vogel, CEO Alpenbank AG", Term: "quarter",
+			Description:       "A compact quarter on digital skills and new work. Executives: tell us what you want to learn.",
+			RegistrationOpens: day(-3), RegistrationCloses: day(40), KickOff: day(60), WrapUp: day(150),
+			Curators: []string{"jonas.becker@opentomentor.example"}}, moderation.PhaseRegistration},
+	}
+	for _, c := range cohorts {
+		if _, err := p.Moderation.CreateProgram(ctx, admin, c.in); err != nil {
+			if otm.ErrorCode(err) == otm.ECONFLICT {
+				continue // seeded before
+			}
+			return fmt.Errorf("demo program %s: %w", c.in.ID, err)
+		}
+		for _, ph := range moderation.Phases[1:] {
+			if _, err := p.Moderation.AdvancePhase(ctx, admin, c.in.ID, ph); err != nil {
+				return fmt.Errorf("demo program %s: %w", c.in.ID, err)
+			}
+			if ph == c.phase {
+				break
+			}
+		}
+	}
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/moderation"
 	"github.com/opentomentor/opentomentor/search"
 )
 
@@ -241,9 +242,34 @@ func TestIntegrationReindexAndCheck(t *testing.T) {
 func TestIntegrationDemoSeedsMentorsAndRequests(t *testing.T) {
 	p := startProgramWith(t, &DemoOptions{Mentors: 25, Mentees: 5})
 	curator := &otm.Principal{UserID: "u_test_curator", Name: "Test Curator", Roles: []string{otm.RoleCurator}}
-	reqs, err := p.Moderation.Requests(context.Background(), curator, "")
-	if err != nil || len(reqs) != 5 {
-		t.Errorf("seeded mentee requests: got %d (%v), want 5", len(reqs), err)
+	jonas := &otm.Principal{UserID: "u_test_jonas", Name: "Jonas Becker", Email: "jonas.becker@opentomentor.example", Roles: []string{otm.RoleCurator}}
+	for _, tt := range []struct {
+		name    string
+		who     *otm.Principal
+		program string
+		want    int
+	}{
+		{"the cohorts' curator, every program", jonas, "", 5},
+		{"the cohorts' curator, the matching cohort", jonas, demoCohortMatching, 2},
+		{"another curator: the open program only", curator, "", 3},
+	} {
+		reqs, err := p.Moderation.Requests(context.Background(), tt.who, tt.program)
+		if err != nil || len(reqs) != tt.want {
+			t.Errorf("seeded mentee requests, %s: got %d (%v), want %d", tt.name, len(reqs), err, tt.want)
+		}
+	}
+	progs, err := p.Moderation.Programs(context.Background(), nil)
+	if err != nil || len(progs) != 3 || progs[0].ID != moderation.OpenProgram {
+		t.Errorf("demo programs for visitors: got %v (%v), want the open program and two cohorts", progs, err)
+	}
+	for _, pr := range progs {
+		want := map[string]string{moderation.OpenProgram: moderation.PhaseOpen, demoCohortMatching: moderation.PhaseMatching, demoCohortRegistration: moderation.PhaseRegistration}[pr.ID]
+		if pr.Phase != want {
+			t.Errorf("demo program %s: got phase %s, want %s", pr.ID, pr.Phase, want)
+		}
+	}
+	if _, err := p.Moderation.CohortAssignment(context.Background(), jonas, demoCohortMatching); err != nil {
+		t.Errorf("cohort assignment of the demo cohort: %v", err)
 	}
 	queue, total, err := p.Moderation.Queue(context.Background(), curator, "submitted", 50, 0)
 	if err != nil || total != demoPending || len(queue) != demoPending {
