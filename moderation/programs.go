@@ -204,7 +204,11 @@ func Slug(name string) string {
 			break
 		}
 	}
-	return strings.Trim(b.String(), "-")
+	out := b.String()
+	if len(out) > 40 {
+		out = out[:40]
+	}
+	return strings.Trim(out, "-")
 }
 
 // Limits of a program.
