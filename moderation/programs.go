@@ -508,12 +508,32 @@ func (s *Service) AdvancePhase(ctx context.Context, p *otm.Principal, id, to str
 		return nil, err
 	}
 	s.recordProgram(ctx, p, "program.phase", &upd, cur.Phase+" → "+to)
-	if to == PhaseWrapUp {
+	if to == PhaseWrapUp || to == PhaseEvaluated {
+		// The phase already forbids new proposals and answers; should ending
+		// fail half-way, the next phase change or SweepPrograms finishes it.
 		if err := s.endProgramTandems(ctx, p, upd.ID); err != nil {
 			return nil, err
 		}
 	}
 	return &upd, nil
+}
+
+// SweepPrograms ends tandems left running in programs past their wrap-up
+// (after an interrupted phase change). Safe to run at any time.
+func (s *Service) SweepPrograms(ctx context.Context) error {
+	ps, err := s.store.programs(ctx)
+	if err != nil {
+		return err
+	}
+	system := &otm.Principal{UserID: "system", Name: "OpenToMentor"}
+	for _, pr := range ps {
+		if pr.Phase == PhaseWrapUp || pr.Phase == PhaseEvaluated {
+			if err := s.endProgramTandems(ctx, system, pr.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (pr *Program) input() ProgramInput {

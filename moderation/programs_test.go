@@ -1,10 +1,13 @@
 package moderation
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/testenv"
 )
 
 // TestPhaseAllows spells out, for every phase, which actions it allows: the
@@ -85,6 +88,46 @@ func TestCurates(t *testing.T) {
 	for _, tt := range tests {
 		if got := Curates(tt.p, tt.pr); got != tt.want {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestIntegrationSweepProgramsFinishesWrapUp: a program that reached wrap-up
+// with tandems still running (an interrupted phase change) gets them ended;
+// tandems of running programs are left alone.
+func TestIntegrationSweepProgramsFinishesWrapUp(t *testing.T) {
+	ctx := context.Background()
+	s := NewService(testenv.DB(t), Config{})
+	if err := s.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	for _, pr := range []*Program{
+		{ID: "done", Name: "Done", Phase: PhaseWrapUp, Capacity: 1, Version: 1},
+		{ID: "live", Name: "Live", Phase: PhaseRunning, Capacity: 1, Version: 1},
+	} {
+		if err := s.store.insertProgram(ctx, pr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tn := range []*Tandem{
+		{ID: "t_done", ProgramID: "done", RequestID: "r1", MentorProfileID: "mp_1", Status: TandemActive, ActivatedAt: &now, Version: 1},
+		{ID: "t_live", ProgramID: "live", RequestID: "r2", MentorProfileID: "mp_2", Status: TandemActive, ActivatedAt: &now, Version: 1},
+	} {
+		if err := s.store.insertTandem(ctx, tn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SweepPrograms(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"t_done": TandemEnded, "t_live": TandemActive} {
+		got, err := s.store.getTandem(ctx, id)
+		if err != nil || got.Status != want {
+			t.Errorf("%s: got %v (%v), want %s", id, got, err, want)
+		}
+		if want == TandemEnded && got.EndedBy != "program" {
+			t.Errorf("%s: ended by %q, want program", id, got.EndedBy)
 		}
 	}
 }

@@ -265,7 +265,8 @@ func (p *Program) openServices(ctx context.Context) error {
 	return nil
 }
 
-// sweep removes expired sessions and sign-in attempts every few minutes.
+// sweep removes expired sessions and sign-in attempts every few minutes, and
+// finishes ending the tandems of programs past their wrap-up.
 func (p *Program) sweep(ctx context.Context) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -276,6 +277,9 @@ func (p *Program) sweep(ctx context.Context) {
 		case <-t.C:
 			if err := p.Identity.Sweep(ctx); err != nil && ctx.Err() == nil {
 				p.Logger.Warn("sweep failed", "err", err)
+			}
+			if err := p.Moderation.SweepPrograms(ctx); err != nil && ctx.Err() == nil {
+				p.Logger.Warn("program sweep failed", "err", err)
 			}
 		}
 	}
