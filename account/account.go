@@ -38,8 +38,10 @@ type Export struct {
 	RoleGrant      []string                        `json:"roleGrant,omitempty"`
 	MentorProfile  *moderation.Profile             `json:"mentorProfile,omitempty"`
 	MenteeRequests []moderation.MenteeRequest      `json:"menteeRequests,omitempty"`
+	LineManagers   *moderation.LineManagers        `json:"lineManagers"` // masked hints: only fingerprints are stored
 	Tandems        []moderation.Tandem             `json:"tandems"`
 	Meetings       map[string][]moderation.Meeting `json:"meetings"` // by tandem id
+	Feedback       []moderation.Feedback           `json:"feedback"` // what I answered at wrap-up
 	AuditAboutMe   []audit.Entry                   `json:"auditAboutMe"`
 	AuditByMe      []audit.Entry                   `json:"auditByMe"`
 }
@@ -86,10 +88,16 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 			return nil, err
 		}
 	}
+	if ex.LineManagers, err = s.mod.MyLineManagers(ctx, p); err != nil {
+		return nil, err
+	}
 	if ex.Tandems, err = s.mod.MyTandems(ctx, p); err != nil {
 		return nil, err
 	}
 	if ex.Meetings, err = s.mod.MyMeetings(ctx, p); err != nil {
+		return nil, err
+	}
+	if ex.Feedback, err = s.mod.MyFeedbacks(ctx, p); err != nil {
 		return nil, err
 	}
 	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {
@@ -132,6 +140,9 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 		return err
 	}
 	if err := s.mod.EraseTandems(ctx, p.UserID); err != nil {
+		return err
+	}
+	if err := s.mod.EraseLineManagers(ctx, p.UserID); err != nil {
 		return err
 	}
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {

@@ -23,6 +23,10 @@ type accountView struct {
 	Typed            string
 	Errors           map[string]string
 	Message          string
+
+	// LineManagers is the declared line-management chain (with
+	// Config.Moderation); see linemanagers.go.
+	LineManagers *lineManagersView
 }
 
 // fillAccount completes av with the decisions about the user.
@@ -30,6 +34,9 @@ func (f *Frontend) fillAccount(c *fiber.Ctx, d *pageData, av *accountView) error
 	p := d.Principal
 	av.CanDelete = f.cfg.Accounts != nil
 	av.ConfirmWithEmail = p.Email != ""
+	if err := f.fillLineManagers(c, d, av); err != nil {
+		return err
+	}
 	if f.cfg.Audit == nil {
 		return nil
 	}

@@ -77,7 +77,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -246,6 +246,14 @@ type pageData struct {
 	Request *requestView
 	Match   *matchView
 	Tandems *tandemsView
+	// Dashboard is a program's evaluation (GET /programs/:id/dashboard).
+	Dashboard *dashboardView
+
+	// Programs is GET /programs; Program a program page or the new-program form.
+	Programs *programsView
+	Program  *programView
+	// NavPrograms shows the "Programs" link.
+	NavPrograms bool
 }
 
 type langLink struct {
@@ -276,6 +284,13 @@ type providerLink struct {
 //	GET  /curate/:id              one application with diff, decision form, comments, audit
 //	POST /curate/:id/decision     approve, request changes or reject
 //	POST /curate/:id/comments     add an internal comment
+//	GET  /programs                programs the caller may see; admins: a "New program" link
+//	GET  /programs/new            the new-program form (admins)
+//	POST /programs                create a program (admins)
+//	GET  /programs/:id            a program page; its curators and admins also manage it there
+//	POST /programs/:id            save the program (its curators and admins; version=)
+//	POST /programs/:id/phase      move to the next phase (phase=)
+//	POST /programs/:id/delete     delete a program in planning (admins)
 //
 // With Config.Search:
 //
@@ -295,6 +310,9 @@ type providerLink struct {
 //	GET  /tandems                 my tandems (?done=accepted|declined)
 //	POST /tandems/:id/accept      accept a proposed tandem
 //	POST /tandems/:id/decline     decline it (reason=, for the curators only)
+//	POST /tandems/:id/end         end it early (confirm=yes, reason= for the curators only)
+//	POST /tandems/:id/feedback    wrap-up feedback (overall, fit, learned 1–5, recommend yes|no, text)
+//	GET  /programs/:id/dashboard  a program's evaluation for its curators (charts, free texts, CSV link)
 //
 // With Config.Accounts:
 //
@@ -315,6 +333,14 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/curate/:id", f.curateDetail)
 		app.Post("/curate/:id/decision", f.curateDecide)
 		app.Post("/curate/:id/comments", f.curateComment)
+		app.Post("/account/line-managers", f.accountLineManagers)
+		app.Get("/programs", f.programsPage)
+		app.Get("/programs/new", f.programNew)
+		app.Post("/programs", f.programCreate)
+		app.Get("/programs/:id", f.programPage)
+		app.Post("/programs/:id", f.programUpdate)
+		app.Post("/programs/:id/phase", f.programPhase)
+		app.Post("/programs/:id/delete", f.programDelete)
 	}
 	if f.cfg.Search != nil {
 		app.Get("/mentors", f.directory)
@@ -332,6 +358,9 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/tandems", f.tandemsPage)
 		app.Post("/tandems/:id/accept", f.tandemAccept)
 		app.Post("/tandems/:id/decline", f.tandemDecline)
+		app.Post("/tandems/:id/end", f.tandemEnd)
+		app.Post("/tandems/:id/feedback", f.tandemFeedback)
+		app.Get("/programs/:id/dashboard", f.dashboard)
 	}
 	if f.cfg.Accounts != nil {
 		app.Post("/account/delete", f.accountDelete)
@@ -511,6 +540,7 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 		NavReview: isCurator(p) && f.cfg.Moderation != nil,
 	}
 	d.NavRequest = p.HasRole(otm.RoleMentee) && f.cfg.Moderation != nil && f.cfg.Search != nil
+	d.NavPrograms = f.cfg.Moderation != nil
 	d.NavMatch = isCurator(p) && f.cfg.Moderation != nil && f.cfg.Search != nil
 	d.NavTandems = (p.HasRole(otm.RoleMentor) || p.HasRole(otm.RoleMentee)) && f.cfg.Moderation != nil && f.cfg.Search != nil
 	return d

@@ -29,10 +29,14 @@ var matchFactors = []string{
 const suggestionLimit = 20
 
 type matchItem struct {
-	URL, Name, Organization, Term string
-	Topics                        []string
-	Prefs                         int
+	URL, Name, Organization, Term, Program string
+	Topics                                 []string
+	Prefs                                  int
 }
+
+// matchLink is a link of the matching workspace (the cohort assignment of a
+// program).
+type matchLink struct{ URL, Label string }
 
 type matchFactor struct {
 	Name, Contribution, Score, Weight, Why string
@@ -64,6 +68,16 @@ type matchView struct {
 	Mode  string
 	Items []matchItem
 
+	// The program: ProgramID is the selected one ("" on the list: all the
+	// programs the curator curates), Programs the selector's options.
+	ProgramID, ProgramName, ProgramURL string
+	Programs                           []option
+	AssignLinks                        []matchLink
+	// CanPropose tells that the program's phase allows proposing tandems;
+	// PhaseNote says why not.
+	CanPropose bool
+	PhaseNote  string
+
 	RequestID, Name, Organization, Goals, Term, Format string
 	Topics, Languages, Interests                       []string
 	Prefs                                              []matchPref
@@ -80,8 +94,35 @@ type matchView struct {
 	ErrorRule, ErrorText string
 }
 
-// matchState is the outcome of a failed proposal to show on the page.
-type matchState struct{ rule, text string }
+// matchState is the outcome of a failed proposal to show on the page; phase
+// tells that the program's phase refused it.
+type matchState struct {
+	rule, text string
+	phase      bool
+}
+
+// assignURL is the cohort assignment of a program (the open program's is
+// plain /match/assignment).
+func assignURL(programID string) string {
+	if programID == "" || programID == moderation.OpenProgram {
+		return "/match/assignment"
+	}
+	return "/match/assignment?program=" + url.QueryEscape(programID)
+}
+
+// withParam adds a query parameter to a relative URL.
+func withParam(u, key, value string) string {
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + url.QueryEscape(key) + "=" + url.QueryEscape(value)
+}
+
+// phaseNote says that pr's phase does not allow proposing tandems.
+func (f *Frontend) phaseNote(lang string, pr *moderation.Program) string {
+	return f.translate(lang, "match.phase.note", pr.Name, f.phaseLabel(lang, pr.Phase))
+}
 
 func fmtScore(lang string, v float64) string {
 	s := fmt.Sprintf("%.2f", v)
@@ -141,23 +182,53 @@ func (f *Frontend) proposedNotice(c *fiber.Ctx, d *pageData) {
 	}
 }
 
-// matchList answers GET /match.
+// matchList answers GET /match (?program=: one program the caller curates;
+// all of them by default).
 func (f *Frontend) matchList(c *fiber.Ctx) error {
 	d := f.newPage(c, "match")
 	if done, err := f.requireMatchPage(c, d, d.Here); done {
 		return err
 	}
-	reqs, err := f.cfg.Moderation.Requests(c.UserContext(), d.Principal, c.Query("program"))
+	ctx := c.UserContext()
+	programID := strings.TrimSpace(c.Query("program"))
+	reqs, err := f.cfg.Moderation.Requests(ctx, d.Principal, programID)
 	if err != nil {
 		return f.fail(c, err, d.Here, "")
 	}
-	v := &matchView{Mode: "list"}
+	ps, err := f.cfg.Moderation.Programs(ctx, d.Principal)
+	if err != nil {
+		return f.fail(c, err, d.Here, "")
+	}
+	v := &matchView{Mode: "list", ProgramID: programID}
+	v.Programs = append(v.Programs, option{Value: "", Label: f.translate(d.Lang, "match.program.all"), Checked: programID == ""})
+	for i := range ps {
+		pr := &ps[i]
+		if !moderation.Curates(d.Principal, pr) {
+			continue
+		}
+		v.Programs = append(v.Programs, option{Value: pr.ID, Label: pr.Name + " · " + f.phaseLabel(d.Lang, pr.Phase), Checked: pr.ID == programID})
+		switch {
+		case programID != "" && pr.ID != programID:
+		case pr.ID == programID:
+			v.ProgramName, v.ProgramURL = pr.Name, programURL(pr.ID)
+			v.CanPropose = pr.Allows(moderation.CanPropose)
+			if v.CanPropose {
+				v.AssignLinks = append(v.AssignLinks, matchLink{URL: assignURL(pr.ID), Label: f.translate(d.Lang, "match.assignment.link")})
+			} else {
+				v.PhaseNote = f.phaseNote(d.Lang, pr)
+			}
+		case pr.Allows(moderation.CanPropose):
+			v.AssignLinks = append(v.AssignLinks, matchLink{URL: assignURL(pr.ID), Label: f.translate(d.Lang, "match.assignment.linkFor", pr.Name)})
+		}
+	}
+	names := programNames(ps)
 	for _, r := range reqs {
 		if r.Status != moderation.RequestSubmitted {
 			continue
 		}
 		v.Items = append(v.Items, matchItem{URL: "/match/" + pathID(r.ID), Name: r.Name, Organization: r.OrgName,
-			Topics: f.topicLabels(r.Content.Topics, d.Lang), Term: f.termLabel(d.Lang, r.Content.Term), Prefs: len(r.Content.Preferences)})
+			Topics: f.topicLabels(r.Content.Topics, d.Lang), Term: f.termLabel(d.Lang, r.Content.Term), Prefs: len(r.Content.Preferences),
+			Program: names[r.ProgramID]})
 	}
 	d.Title = f.translate(d.Lang, "match.title")
 	d.Match = v
@@ -187,10 +258,23 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 	if err != nil {
 		return f.fail(c, err, here, "")
 	}
+	pr, err := f.cfg.Moderation.Program(ctx, d.Principal, r.ProgramID)
+	if err != nil {
+		return f.fail(c, err, here, "")
+	}
 	v := &matchView{Mode: "request", RequestID: r.ID, Name: r.Name, Organization: r.OrgName, Goals: r.Content.Goals,
 		Term: f.termLabel(lang, r.Content.Term), Topics: f.topicLabels(r.Content.Topics, lang),
 		Languages: languageNames(r.Content.Languages, lang), Interests: r.Content.Interests,
-		ProposeURL: here + "/propose", Candidates: sg.Candidates, ErrorRule: st.rule, ErrorText: st.text}
+		ProposeURL: here + "/propose", Candidates: sg.Candidates, ErrorRule: st.rule, ErrorText: st.text,
+		ProgramID: pr.ID, ProgramName: pr.Name, ProgramURL: programURL(pr.ID), CanPropose: pr.Allows(moderation.CanPropose)}
+	if v.CanPropose {
+		v.AssignLinks = []matchLink{{URL: assignURL(pr.ID), Label: f.translate(lang, "match.assignment.link")}}
+	} else {
+		v.PhaseNote = f.phaseNote(lang, pr)
+	}
+	if st.phase {
+		v.ErrorRule, v.ErrorText = "", v.PhaseNote
+	}
 	if r.Content.Format != "" {
 		v.Format = f.translate(lang, "request.format."+r.Content.Format)
 	}
@@ -221,25 +305,47 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 	return f.render(c, status, "match", d)
 }
 
-// matchAssignment answers GET /match/assignment.
+// matchAssignment answers GET /match/assignment (?program=, the open
+// program by default).
 func (f *Frontend) matchAssignment(c *fiber.Ctx) error {
 	d := f.newPage(c, "match")
 	if done, err := f.requireMatchPage(c, d, d.Here); done {
 		return err
 	}
 	f.proposedNotice(c, d)
-	return f.renderAssignment(c, http.StatusOK, d, matchState{})
+	return f.renderAssignment(c, http.StatusOK, d, strings.TrimSpace(c.Query("program")), matchState{})
 }
 
-func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, st matchState) error {
+// renderAssignment renders the cohort assignment of a program; when its
+// phase allows no proposals, the page says so (409) instead.
+func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, programID string, st matchState) error {
 	ctx := c.UserContext()
 	lang := d.Lang
-	a, err := f.cfg.Moderation.CohortAssignment(ctx, d.Principal, c.Query("program"))
-	if err != nil {
-		return f.fail(c, err, "/match/assignment", "")
+	if programID == "" {
+		programID = moderation.OpenProgram
 	}
-	v := &matchView{Mode: "assignment", TotalScore: fmtScore(lang, a.TotalScore), Candidates: a.Candidates,
-		ErrorRule: st.rule, ErrorText: st.text}
+	back := assignURL(programID)
+	pr, err := f.cfg.Moderation.Program(ctx, d.Principal, programID)
+	if err != nil {
+		return f.fail(c, err, back, f.translate(lang, "programs.err.notFound"))
+	}
+	v := &matchView{Mode: "assignment", ProgramID: pr.ID, ProgramName: pr.Name, ProgramURL: programURL(pr.ID),
+		ErrorRule: st.rule, ErrorText: st.text, CanPropose: pr.Allows(moderation.CanPropose)}
+	d.Title = f.translate(lang, "match.assignment.title")
+	d.Match = v
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	a, err := f.cfg.Moderation.CohortAssignment(ctx, d.Principal, pr.ID)
+	if isPhaseConflict(err) {
+		v.CanPropose, v.PhaseNote = false, f.phaseNote(lang, pr)
+		return f.render(c, http.StatusConflict, "match", d)
+	}
+	if err != nil {
+		return f.fail(c, err, back, "")
+	}
+	if st.phase {
+		v.ErrorRule, v.ErrorText = "", f.phaseNote(lang, pr)
+	}
+	v.TotalScore, v.Candidates = fmtScore(lang, a.TotalScore), a.Candidates
 	for _, p := range a.Pairs {
 		v.Pairs = append(v.Pairs, matchPair{RequestID: p.RequestID, RequestURL: "/match/" + pathID(p.RequestID), MenteeName: p.MenteeName,
 			MentorName: p.Mentor.Name, MentorOrg: p.Mentor.Organization, ProfileID: p.Mentor.ProfileID, Score: fmtScore(lang, p.Score)})
@@ -251,9 +357,6 @@ func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, st ma
 		}
 		v.Unassigned = append(v.Unassigned, it)
 	}
-	d.Title = f.translate(lang, "match.assignment.title")
-	d.Match = v
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return f.render(c, status, "match", d)
 }
 
@@ -264,9 +367,10 @@ func (f *Frontend) matchPropose(c *fiber.Ctx) error {
 	id := c.Params("id")
 	fm := readForm(c)
 	fromAssignment := fm.get("from") == "assignment"
+	programID := strings.TrimSpace(fm.get("program"))
 	back := "/match/" + pathID(id)
 	if fromAssignment {
-		back = "/match/assignment"
+		back = assignURL(programID)
 	}
 	if done, err := f.requireMatchPage(c, d, back); done {
 		return err
@@ -285,7 +389,7 @@ func (f *Frontend) matchPropose(c *fiber.Ctx) error {
 			if !ok {
 				rule, reason = "", msg
 			}
-			st = matchState{rule: f.ruleLabel(d.Lang, rule), text: reason}
+			st = matchState{rule: f.ruleLabel(d.Lang, rule), text: reason, phase: isPhaseConflict(err)}
 		case otm.EINVALID:
 			status = http.StatusUnprocessableEntity
 			st = matchState{text: f.translate(d.Lang, "match.err.invalid")}
@@ -296,9 +400,9 @@ func (f *Frontend) matchPropose(c *fiber.Ctx) error {
 			return f.fail(c, err, back, "")
 		}
 		if fromAssignment {
-			return f.renderAssignment(c, status, d, st)
+			return f.renderAssignment(c, status, d, programID, st)
 		}
 		return f.renderMatchRequest(c, status, d, id, st)
 	}
-	return c.Redirect(back+"?"+url.Values{"proposed": {t.ID}}.Encode(), http.StatusSeeOther)
+	return c.Redirect(withParam(back, "proposed", t.ID), http.StatusSeeOther)
 }

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -120,11 +121,34 @@ type prefView struct {
 	Error               string
 }
 
+// requestLink is one of the executive's requests, or a program open for
+// requests, in the lists of the request page.
+type requestLink struct {
+	URL, Name, StatusLabel, PhaseLabel string
+	Current                            bool
+}
+
 // requestView is the request page.
 type requestView struct {
 	Status      string // "" before the first save
 	StatusLabel string
 	StatusText  string
+
+	// The program the request goes to; IsOpenProgram for the standing one.
+	ProgramID, ProgramName, ProgramURL, Phase, PhaseLabel string
+	IsOpenProgram                                         bool
+	// ReadOnly tells that the program's phase takes no requests: the
+	// request is shown, not the form; ClosedText says why.
+	ReadOnly   bool
+	ClosedText string
+	// SaveURL and SubmitURL are the form's actions, carrying the program.
+	SaveURL, SubmitURL string
+	// Mine are the executive's requests, one per program; Open the programs
+	// taking requests that they have none in yet.
+	Mine, Open []requestLink
+	// The request as read-only text.
+	TopicLabels, LanguageNames []string
+	TermLabel, FormatLabel     string
 
 	Form     requestForm
 	GoalsLen int
@@ -303,8 +327,8 @@ func normCodes(in []string, norm func(string) string) []string {
 }
 
 // requestView builds the page's view for the form r and the stored request
-// (nil before the first save).
-func (f *Frontend) requestView(c *fiber.Ctx, lang string, req *moderation.MenteeRequest, r requestForm, prefErrs map[int]string) (*requestView, error) {
+// (nil before the first save) to program pr.
+func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *moderation.Program, req *moderation.MenteeRequest, r requestForm, prefErrs map[int]string) (*requestView, error) {
 	t := func(key string, args ...any) string { return f.translate(lang, key, args...) }
 	v := &requestView{Form: r, Limits: reqLimits, GoalsLen: utf8.RuneCountInString(strings.TrimSpace(r.Goals))}
 	key := "new"
@@ -313,6 +337,26 @@ func (f *Frontend) requestView(c *fiber.Ctx, lang string, req *moderation.Mentee
 	}
 	v.StatusLabel, v.StatusText = t("request.label."+key), t("request.status."+key)
 	v.CanSubmit = v.Status != moderation.RequestSubmitted
+	v.ProgramID, v.ProgramName, v.ProgramURL = pr.ID, pr.Name, programURL(pr.ID)
+	v.Phase, v.PhaseLabel, v.IsOpenProgram = pr.Phase, f.phaseLabel(lang, pr.Phase), pr.ID == moderation.OpenProgram
+	v.SaveURL, v.SubmitURL = requestURLFor(pr.ID), "/request/submit"
+	if !v.IsOpenProgram {
+		v.SubmitURL += "?program=" + url.QueryEscape(pr.ID)
+	}
+	if !pr.Allows(moderation.CanRequest) {
+		v.ReadOnly, v.CanSubmit = true, false
+		v.ClosedText = t("request.closed", pr.Name, v.PhaseLabel)
+		if req == nil {
+			v.ClosedText = t("request.closedNone", pr.Name, v.PhaseLabel)
+		}
+		v.TopicLabels, v.LanguageNames = f.topicLabels(r.Topics, lang), languageNames(r.languages(), lang)
+		if r.Term != "" {
+			v.TermLabel = f.termLabel(lang, r.Term)
+		}
+		if slices.Contains(moderation.Formats, r.Format) && req != nil {
+			v.FormatLabel = t("request.format." + r.Format)
+		}
+	}
 	for _, tp := range f.cfg.Moderation.Topics() {
 		v.Topics = append(v.Topics, option{ID: "topic-" + tp.ID, Value: tp.ID, Label: tp.Label(lang), Checked: slices.Contains(r.Topics, tp.ID)})
 	}
@@ -355,13 +399,84 @@ func (f *Frontend) mentorDoc(c *fiber.Ctx, id string) (*search.Document, error) 
 	return doc, err
 }
 
-// myRequest returns the caller's request, nil when they have none yet.
-func (f *Frontend) myRequest(c *fiber.Ctx, p *otm.Principal) (*moderation.MenteeRequest, error) {
-	r, err := f.cfg.Moderation.MyRequest(c.UserContext(), p, c.Query("program"))
+// myRequest returns the caller's request to a program, nil when they have
+// none yet.
+func (f *Frontend) myRequest(c *fiber.Ctx, p *otm.Principal, programID string) (*moderation.MenteeRequest, error) {
+	r, err := f.cfg.Moderation.MyRequest(c.UserContext(), p, programID)
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
 		return nil, nil
 	}
 	return r, err
+}
+
+// requestProgramID is the program of a request page or form: ?program=,
+// else the posted program field, else the open program.
+func requestProgramID(c *fiber.Ctx, fm form) string {
+	id := strings.TrimSpace(c.Query("program"))
+	if id == "" && fm != nil {
+		id = strings.TrimSpace(fm.get("program"))
+	}
+	if id == "" {
+		id = moderation.OpenProgram
+	}
+	return id
+}
+
+// requestProgram loads the program a request page is about as the caller
+// sees it; a program they may not see is the 404 page (pr nil, err the
+// rendered page).
+func (f *Frontend) requestProgram(c *fiber.Ctx, d *pageData, id, back string) (*moderation.Program, error) {
+	pr, err := f.cfg.Moderation.Program(c.UserContext(), d.Principal, id)
+	if err != nil {
+		return nil, f.fail(c, err, back, f.translate(d.Lang, "programs.err.notFound"))
+	}
+	return pr, nil
+}
+
+// requestRedirect is the request page of program id after done.
+func requestRedirect(id, done string) string {
+	to := requestURLFor(id)
+	if strings.Contains(to, "?") {
+		return to + "&done=" + done
+	}
+	return to + "?done=" + done
+}
+
+// fillRequestLists sets the page's lists: the caller's requests, one per
+// program, and the programs that take requests where they have none.
+func (f *Frontend) fillRequestLists(c *fiber.Ctx, d *pageData, v *requestView) error {
+	ctx := c.UserContext()
+	ps, err := f.cfg.Moderation.Programs(ctx, d.Principal)
+	if err != nil {
+		return err
+	}
+	mine, err := f.cfg.Moderation.MyRequests(ctx, d.Principal)
+	if err != nil {
+		return err
+	}
+	names := programNames(ps)
+	has := map[string]bool{}
+	for _, r := range mine {
+		pid := r.ProgramID
+		if pid == "" {
+			pid = moderation.OpenProgram
+		}
+		name, ok := names[pid]
+		if !ok {
+			continue // a program that is gone or in planning again
+		}
+		has[pid] = true
+		v.Mine = append(v.Mine, requestLink{URL: requestURLFor(pid), Name: name,
+			StatusLabel: f.translate(d.Lang, "request.label."+r.Status), Current: pid == v.ProgramID})
+	}
+	for i := range ps {
+		pr := &ps[i]
+		if pr.Allows(moderation.CanRequest) && !has[pr.ID] {
+			v.Open = append(v.Open, requestLink{URL: requestURLFor(pr.ID), Name: pr.Name,
+				PhaseLabel: f.phaseLabel(d.Lang, pr.Phase), Current: pr.ID == v.ProgramID})
+		}
+	}
+	return nil
 }
 
 // requestNotices are the messages after a redirect (?done=).
@@ -384,15 +499,19 @@ func (f *Frontend) requestGate(c *fiber.Ctx, d *pageData, returnTo string) (ok b
 	return true, nil
 }
 
-// requestPage answers GET /request.
+// requestPage answers GET /request (?program=, the open program by default).
 func (f *Frontend) requestPage(c *fiber.Ctx) error {
 	d := f.newPage(c, "request")
-	if ok, err := f.requestGate(c, d, "/request"); !ok {
+	if ok, err := f.requestGate(c, d, d.Here); !ok {
 		return err
 	}
-	req, err := f.myRequest(c, d.Principal)
+	pr, err := f.requestProgram(c, d, requestProgramID(c, nil), d.Here)
+	if pr == nil {
+		return err
+	}
+	req, err := f.myRequest(c, d.Principal, pr.ID)
 	if err != nil {
-		return f.fail(c, err, "/request", "")
+		return f.fail(c, err, d.Here, "")
 	}
 	r := requestFormFrom(moderation.RequestContent{})
 	if req != nil {
@@ -401,18 +520,24 @@ func (f *Frontend) requestPage(c *fiber.Ctx) error {
 	if key, ok := requestNotices[c.Query("done")]; ok {
 		d.Notice = f.translate(d.Lang, key)
 	}
-	return f.renderRequest(c, http.StatusOK, d, req, r, nil, nil, nil, "")
+	return f.renderRequest(c, http.StatusOK, d, pr, req, r, nil, nil, nil, "")
 }
 
-// renderRequest renders the request page.
-func (f *Frontend) renderRequest(c *fiber.Ctx, status int, d *pageData, req *moderation.MenteeRequest, r requestForm,
+// renderRequest renders the request page of program pr.
+func (f *Frontend) renderRequest(c *fiber.Ctx, status int, d *pageData, pr *moderation.Program, req *moderation.MenteeRequest, r requestForm,
 	errs map[string]string, summary []fieldErr, prefErrs map[int]string, message string) error {
-	v, err := f.requestView(c, d.Lang, req, r, prefErrs)
+	v, err := f.requestView(c, d.Lang, pr, req, r, prefErrs)
+	if err == nil {
+		err = f.fillRequestLists(c, d, v)
+	}
 	if err != nil {
 		return f.fail(c, err, "/request", "")
 	}
 	v.Errors, v.Summary, v.Message = errs, summary, message
 	d.Title = f.translate(d.Lang, "request.title")
+	if !v.IsOpenProgram {
+		d.Title = f.translate(d.Lang, "request.titleIn", pr.Name)
+	}
 	d.Request = v
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return f.render(c, status, "request", d)
@@ -420,7 +545,7 @@ func (f *Frontend) renderRequest(c *fiber.Ctx, status int, d *pageData, req *mod
 
 // requestFailed re-renders the form after err from saving or submitting;
 // saved tells that the request was stored before submitting failed.
-func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, r requestForm, err error, saved bool) error {
+func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, pr *moderation.Program, r requestForm, err error, saved bool) error {
 	status := http.StatusUnprocessableEntity
 	var errs map[string]string
 	var summary []fieldErr
@@ -436,14 +561,31 @@ func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, r requestForm, err e
 	case otm.ECONFLICT:
 		status = http.StatusConflict
 		message = f.translate(d.Lang, "request.err.conflict")
+		if isPhaseConflict(err) {
+			// The phase moved on (or never took requests): show the request
+			// as stored, read-only, and why.
+			message = f.translate(d.Lang, "request.err.phase", pr.Name, f.phaseLabel(d.Lang, pr.Phase))
+			if cur, lerr := f.cfg.Moderation.Program(c.UserContext(), d.Principal, pr.ID); lerr == nil {
+				pr = cur
+			}
+			req, rerr := f.myRequest(c, d.Principal, pr.ID)
+			if rerr != nil {
+				return f.fail(c, rerr, "/request", "")
+			}
+			r = requestFormFrom(moderation.RequestContent{})
+			if req != nil {
+				r = requestFormFrom(req.Content)
+			}
+			return f.renderRequest(c, status, d, pr, req, r, nil, nil, nil, message)
+		}
 	default:
 		return f.fail(c, err, "/request", "")
 	}
-	req, rerr := f.myRequest(c, d.Principal)
+	req, rerr := f.myRequest(c, d.Principal, pr.ID)
 	if rerr != nil {
 		return f.fail(c, rerr, "/request", "")
 	}
-	return f.renderRequest(c, status, d, req, r, errs, summary, prefErrs, message)
+	return f.renderRequest(c, status, d, pr, req, r, errs, summary, prefErrs, message)
 }
 
 // requestSave answers POST /request: save, or with action=remove:N or
@@ -460,6 +602,10 @@ func (f *Frontend) requestPost(c *fiber.Ctx, submit bool) error {
 	}
 	p := d.Principal
 	fm := readForm(c)
+	pr, err := f.requestProgram(c, d, requestProgramID(c, fm), "/request")
+	if pr == nil {
+		return err
+	}
 	r := readRequestForm(fm)
 	done := "saved"
 	if a := fm.get("action"); a != "" && !submit {
@@ -468,36 +614,42 @@ func (f *Frontend) requestPost(c *fiber.Ctx, submit bool) error {
 			return f.RenderError(c, http.StatusBadRequest, "")
 		}
 	}
-	req, err := f.cfg.Moderation.SaveRequest(c.UserContext(), p, c.Query("program"), r.content())
+	req, err := f.cfg.Moderation.SaveRequest(c.UserContext(), p, pr.ID, r.content())
 	if err != nil {
-		return f.requestFailed(c, d, r, err, false)
+		return f.requestFailed(c, d, pr, r, err, false)
 	}
 	if submit {
 		if req.Status != moderation.RequestSubmitted {
-			if _, err := f.cfg.Moderation.SubmitRequest(c.UserContext(), p, c.Query("program")); err != nil {
-				return f.requestFailed(c, d, r, err, true)
+			if _, err := f.cfg.Moderation.SubmitRequest(c.UserContext(), p, pr.ID); err != nil {
+				return f.requestFailed(c, d, pr, r, err, true)
 			}
 		}
 		done = "submitted"
 	}
-	to := "/request?done=" + done
+	to := requestRedirect(pr.ID, done)
 	if done == "removed" || done == "moved" {
 		to += "#prefs"
 	}
 	return c.Redirect(to, http.StatusSeeOther)
 }
 
-// requestPrefer answers POST /request/prefer (mentor=<profile id>) from a
-// mentor's profile page: add them to the caller's request, creating a draft
-// if there is none, and go back to the profile.
+// requestPrefer answers POST /request/prefer (mentor=<profile id>,
+// program=<program id>, the open program by default) from a mentor's
+// profile page: add them to the caller's request to that program, creating
+// a draft if there is none, and go back to the profile.
 func (f *Frontend) requestPrefer(c *fiber.Ctx) error {
 	d := f.newPage(c, "mentors")
-	id := strings.TrimSpace(readForm(c).get("mentor"))
+	fm := readForm(c)
+	id := strings.TrimSpace(fm.get("mentor"))
 	if search.ValidateID(id) != nil {
 		return f.RenderError(c, http.StatusBadRequest, f.translate(d.Lang, "mentor.notFound"))
 	}
 	back := "/mentors/" + pathID(id)
 	if ok, err := f.requestGate(c, d, back); !ok {
+		return err
+	}
+	pr, err := f.requestProgram(c, d, requestProgramID(c, fm), back)
+	if pr == nil {
 		return err
 	}
 	doc, err := f.mentorDoc(c, id)
@@ -507,7 +659,7 @@ func (f *Frontend) requestPrefer(c *fiber.Ctx) error {
 	if doc == nil {
 		return f.RenderError(c, http.StatusNotFound, f.translate(d.Lang, "mentor.notFound"))
 	}
-	req, err := f.myRequest(c, d.Principal)
+	req, err := f.myRequest(c, d.Principal, pr.ID)
 	if err != nil {
 		return f.fail(c, err, back, "")
 	}
@@ -519,33 +671,54 @@ func (f *Frontend) requestPrefer(c *fiber.Ctx) error {
 	switch {
 	case slices.ContainsFunc(content.Preferences, func(p moderation.Preference) bool { return p.MentorProfileID == doc.ID }):
 		done = "already"
+	case !pr.Allows(moderation.CanRequest):
+		done = "closed"
 	case len(content.Preferences) >= moderation.MaxPreferences:
 		done = "full"
 	default:
 		content.Preferences = append(slices.Clone(content.Preferences), moderation.Preference{MentorProfileID: doc.ID})
-		if _, err := f.cfg.Moderation.SaveRequest(c.UserContext(), d.Principal, c.Query("program"), content); err != nil {
+		if _, err := f.cfg.Moderation.SaveRequest(c.UserContext(), d.Principal, pr.ID, content); err != nil {
 			switch otm.ErrorCode(err) {
 			case otm.EINVALID:
 				done = "notAdded"
 			case otm.ECONFLICT:
 				done = "conflict"
+				if isPhaseConflict(err) {
+					done = "closed"
+				}
 			default:
 				return f.fail(c, err, back, "")
 			}
 		}
 	}
-	return c.Redirect(back+"?done="+done, http.StatusSeeOther)
+	q := url.Values{"done": {done}}
+	if pr.ID != moderation.OpenProgram {
+		q.Set("program", pr.ID)
+	}
+	return c.Redirect(back+"?"+q.Encode(), http.StatusSeeOther)
+}
+
+// preferProgram is one of the executive's programs that take requests, in
+// the "Add to my request" box: whether the mentor is in that request.
+type preferProgram struct {
+	ID, Name, URL string
+	InRequest     bool
+	Rank, Count   int
+	Full          bool
+	Selected      bool
 }
 
 // preferState is the "Add to my request" box of a mentor's profile page, for
-// executives.
+// executives: one entry per program that takes requests (the open program
+// first); Choices are the ones the mentor can still be added to.
 type preferState struct {
-	MentorID  string
-	InRequest bool
-	Rank      int
-	Count     int
-	Max       int
-	Full      bool
+	MentorID string
+	Programs []preferProgram
+	Choices  []preferProgram
+	// Several tells that more than one program takes requests, so that the
+	// box names them.
+	Several bool
+	Max     int
 }
 
 // preferNotices are the messages on a profile page after adding (?done=);
@@ -559,35 +732,65 @@ var preferNotices = map[string]struct {
 	"full":     {"mentor.prefer.full", true},
 	"notAdded": {"mentor.prefer.notAdded", true},
 	"conflict": {"request.err.conflict", true},
+	"closed":   {"mentor.prefer.closed", true},
 }
 
 // fillPrefer sets the profile page's "Add to my request" box and flash for
-// a signed-in executive.
+// a signed-in executive. It reads the programs (a small collection) and the
+// caller's request to each program that takes requests (by id).
 func (f *Frontend) fillPrefer(c *fiber.Ctx, d *pageData, v *mentorView, mentorID string) error {
 	if f.cfg.Moderation == nil || !d.Principal.HasRole(otm.RoleMentee) {
 		return nil
 	}
-	req, err := f.myRequest(c, d.Principal)
+	ps, err := f.cfg.Moderation.Programs(c.UserContext(), d.Principal)
 	if err != nil {
 		return err
 	}
-	ps := &preferState{MentorID: mentorID, Max: moderation.MaxPreferences}
-	if req != nil {
-		ps.Count = len(req.Content.Preferences)
-		for i, p := range req.Content.Preferences {
-			if p.MentorProfileID == mentorID {
-				ps.InRequest, ps.Rank = true, i+1
+	selected := requestProgramID(c, nil)
+	st := &preferState{MentorID: mentorID, Max: moderation.MaxPreferences}
+	var current *preferProgram
+	for i := range ps {
+		pr := &ps[i]
+		if !pr.Allows(moderation.CanRequest) {
+			continue
+		}
+		req, err := f.myRequest(c, d.Principal, pr.ID)
+		if err != nil {
+			return err
+		}
+		pp := preferProgram{ID: pr.ID, Name: pr.Name, URL: requestURLFor(pr.ID) + "#prefs", Selected: pr.ID == selected}
+		if req != nil {
+			pp.Count = len(req.Content.Preferences)
+			for i, p := range req.Content.Preferences {
+				if p.MentorProfileID == mentorID {
+					pp.InRequest, pp.Rank = true, i+1
+				}
 			}
 		}
+		pp.Full = pp.Count >= moderation.MaxPreferences
+		st.Programs = append(st.Programs, pp)
+		if !pp.InRequest && !pp.Full {
+			st.Choices = append(st.Choices, pp)
+		}
+		if pp.Selected {
+			current = &st.Programs[len(st.Programs)-1]
+		}
 	}
-	ps.Full = ps.Count >= moderation.MaxPreferences
-	v.Prefer = ps
+	st.Several = len(st.Programs) > 1
+	if len(st.Programs) == 0 {
+		return nil
+	}
+	v.Prefer = st
 	if n, ok := preferNotices[c.Query("done")]; ok {
+		count := 0
+		if current != nil {
+			count = current.Count
+		}
 		switch n.key {
 		case "mentor.prefer.added":
-			d.Notice = f.translate(d.Lang, n.key, ps.Count, ps.Max)
+			d.Notice = f.translate(d.Lang, n.key, count, st.Max)
 		case "mentor.prefer.full":
-			d.Notice = f.translate(d.Lang, n.key, ps.Max)
+			d.Notice = f.translate(d.Lang, n.key, st.Max)
 		default:
 			d.Notice = f.translate(d.Lang, n.key)
 		}

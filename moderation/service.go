@@ -324,6 +324,7 @@ func (s *Service) Decide(ctx context.Context, p *otm.Principal, id, decision, re
 	if err := s.store.replace(ctx, &upd, cur.Version); err != nil {
 		return nil, err
 	}
+	s.recordDecision(ctx, &upd, cur) // application_decisions, for the program reports
 	s.record(ctx, p, "application."+decision, &upd, reason, "")
 	s.afterChange(ctx, &upd)
 	return &upd, nil
@@ -485,8 +486,9 @@ func (s *Service) record(ctx context.Context, p *otm.Principal, action string, p
 }
 
 // EraseUser deletes a person's application everywhere: database, review queue,
-// index outbox and the search index. Errors: the first failure; nothing is
-// reported erased unless the index deletion succeeded.
+// the decisions kept for reports, index outbox and the search index. Errors:
+// the first failure; nothing is reported erased unless the index deletion
+// succeeded.
 func (s *Service) EraseUser(ctx context.Context, userID string) error {
 	id := ProfileIDFor(userID)
 	if s.cfg.Index != nil {
@@ -495,6 +497,9 @@ func (s *Service) EraseUser(ctx context.Context, userID string) error {
 		}
 	}
 	if err := s.store.erase(ctx, id); err != nil {
+		return err
+	}
+	if err := s.store.deleteDecisions(ctx, id); err != nil {
 		return err
 	}
 	s.notify()

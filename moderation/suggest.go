@@ -94,6 +94,11 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 		candidates = append(candidates, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, r.ProgramID)]))
 	}
 	mentee := menteeOf(r)
+	one := []matching.Mentee{mentee}
+	if err := s.applyLineManagement(ctx, one, map[string]string{r.OwnerID: r.Email}, candidates); err != nil {
+		return nil, err
+	}
+	mentee = one[0]
 	prefRank := map[string]int{}
 	for i, pref := range r.Content.Preferences {
 		prefRank[pref.MentorProfileID] = i + 1
@@ -233,6 +238,7 @@ func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, progra
 	world := &matching.World{Orgs: map[string]matching.Org{}}
 	var mentees []matching.Mentee
 	names := map[string]string{}
+	emails := map[string]string{} // mentee user id → address, for the line-management rule
 	for i := range reqs {
 		r := &reqs[i]
 		if r.ProgramID != pr.ID || taken["request:"+r.ID] > 0 {
@@ -244,6 +250,7 @@ func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, progra
 		s.addOrg(ctx, world, r.OrgID)
 		mentees = append(mentees, menteeOf(r))
 		names[r.ID] = r.Name
+		emails[r.OwnerID] = r.Email
 	}
 	slices.Sort(order) // the same candidates in the same order: a deterministic result
 	mentors := make([]matching.Mentor, 0, len(order))
@@ -251,6 +258,9 @@ func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, progra
 		d := docs[id]
 		s.addOrg(ctx, world, d.OrgID)
 		mentors = append(mentors, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, pr.ID)]))
+	}
+	if err := s.applyLineManagement(ctx, mentees, emails, mentors); err != nil {
+		return nil, err
 	}
 	pairs, unassigned := matching.Assign(world, pr.Weights.Matching(), mentees, mentors)
 	out := &Assignment{ProgramID: pr.ID, Requests: len(mentees), Candidates: len(mentors), Pairs: []AssignedPair{}, Unassigned: unassigned}

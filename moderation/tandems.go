@@ -124,6 +124,18 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	mentee := matching.Mentee{Person: matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
 		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term}
 	mentor.Capacity = pr.Capacity
+	lc, err := s.lineChainsOf(ctx, mp.OwnerID, r.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	pair, mentors := []matching.Mentee{mentee}, []matching.Mentor{mentor}
+	mentorEmail := func(context.Context, []string) (map[string]string, error) {
+		return map[string]string{mp.ID: mp.Email}, nil
+	}
+	if err := lc.resolve(ctx, pair, map[string]string{r.OwnerID: r.Email}, mentors, mentorEmail); err != nil {
+		return nil, err
+	}
+	mentee, mentor = pair[0], mentors[0]
 	// Capacity is enforced by the reservation below; the other rules here.
 	if ok, rule, reason := matching.Allowed(world, mentor, mentee); !ok {
 		return nil, ruleConflict(rule, reason)
@@ -338,8 +350,9 @@ func (s *Service) recordTandem(ctx context.Context, p *otm.Principal, action str
 	}
 }
 
-// EraseTandems deletes the tandems a person took part in (account deletion)
-// and frees the slots they held.
+// EraseTandems deletes the tandems a person took part in (account deletion),
+// with their meeting logs and both sides' feedback, and frees the slots they
+// held.
 func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 	ts, err := s.store.tandemsOf(ctx, userID)
 	if err != nil {
@@ -351,6 +364,9 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 			s.store.release(ctx, "request:"+t.RequestID)
 		}
 		if err := s.store.deleteMeetings(ctx, t.ID); err != nil {
+			return err
+		}
+		if err := s.store.deleteFeedback(ctx, t.ID); err != nil { // both sides': the tandem is gone
 			return err
 		}
 		if err := s.store.deleteTandem(ctx, t.ID); err != nil {
