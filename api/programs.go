@@ -102,3 +102,18 @@ func (s *Server) deleteProgram(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// programTandems answers GET /api/v1/moderation/tandems?program= (curators of
+// the program; "" is the open program).
+func (s *Server) programTandems(c *fiber.Ctx) error {
+	ts, err := s.cfg.Moderation.ProgramTandems(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
+	if err != nil {
+		return err
+	}
+	out := make([]curatorTandemJSON, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, curatorTandemJSON{Tandem: t, DeclineReason: t.DeclineReason, EndReason: t.EndReason})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": out})
+}

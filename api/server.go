@@ -180,6 +180,7 @@ func (s *Server) routes() {
 		mod.Get("/mentee-requests/:id", s.getRequest)
 		mod.Get("/mentee-requests/:id/suggestions", s.suggestRequest)
 		mod.Post("/tandems", s.proposeTandem)
+		mod.Get("/tandems", s.programTandems)
 		mod.Get("/assignment", s.cohortAssignment)
 		mod.Get("/tandems/:id", s.getTandem)
 		mod.Post("/tandems/:id/end", s.endTandem(true))

@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/demo"
+	"github.com/opentomentor/opentomentor/moderation"
+)
+
+// Selectors of the program, request, matching and tandem pages.
+const (
+	programNewLink   = `main a.btn[href="/programs/new"]`
+	programFormSave  = `#program-form button[type="submit"]`
+	programPhaseMove = `main form[action$="/phase"] button[type="submit"]`
+	programCTA       = `main .cta-card a.btn`
+	requestSubmitBtn = `#request-form button[type="submit"][formaction]`
+)
+
+// TestBrowserFullProgram runs a cohort through the pages, as the people
+// involved would: the admin creates it and opens registration, two
+// executives register their requests from the program page, the curator
+// looks at suggestions, asks for a cohort assignment and proposes its pairs,
+// both sides of both pairs accept, the pairs agree a cadence and log a
+// meeting, the program is wrapped up, both sides give feedback, and the
+// curator reads the dashboard and its CSV.
+func TestBrowserFullProgram(t *testing.T) {
+	chromium := chromiumPath(t) // skip before booting the platform
+	p := startProgramWith(t, &DemoOptions{})
+	// Six people take turns through some forty pages.
+	browser := startBrowserFor(t, chromium, 4*browserTimeout)
+	const (
+		amiraName, jonasName = "Amira Nassar", "Jonas Becker"
+		katName, thomasName  = "Dr. Katharina Weber", "Thomas Brandt"
+		lenaName, yusufName  = "Lena Hoffmann", "Yusuf Demir"
+		programID            = "cohort-browser"
+		programName          = "Browser cohort"
+	)
+	tabs := map[string]*tab{}
+	for _, n := range []string{amiraName, jonasName, katName, thomasName, lenaName, yusufName} {
+		b := newTab(t, browser, p.BaseURL)
+		b.name = strings.ToLower(strings.Fields(n)[len(strings.Fields(n))-1])
+		b.signIn(n)
+		tabs[n] = b
+	}
+	amira, jonas, kat, thomas, lena, yusuf := tabs[amiraName], tabs[jonasName], tabs[katName], tabs[thomasName], tabs[lenaName], tabs[yusufName]
+
+	// Lena and Yusuf are approved mentors (their application journey is
+	// TestBrowserApplicationJourney's); their profiles are seeded for them.
+	seedMentor(t, p, lena, "nordlicht-digital", "Nordlicht Digital GmbH", 1)
+	seedMentor(t, p, yusuf, "rheinwerk-energie", "Rheinwerk Energie AG", 2)
+
+	// 1. Amira creates the cohort with Jonas as its curator and opens
+	// registration.
+	amira.navigate("/programs")
+	follow(amira, "click New program", chromedp.CSS(programNewLink))
+	amira.typeInto("#pf-name", programName)
+	amira.typeInto("#pf-id", programID)
+	amira.typeInto("#pf-sponsor", "Dr. Petra Hoffmann")
+	amira.chooseOption("#pf-term", termLabel(amira))
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format("2006-01-02") }
+	for field, date := range map[string]string{"registrationOpens": day(-1), "registrationCloses": day(20), "kickOff": day(30), "wrapUp": day(200)} {
+		amira.setValue("#pf-"+field, date)
+	}
+	amira.typeInto("#pf-curators", "jonas.becker@opentomentor.example")
+	follow(amira, "create the program", chromedp.CSS(programFormSave))
+	if loc := amira.location(); !strings.HasPrefix(loc, "/programs/"+programID) {
+		t.Fatalf("after creating: at %s, want the program's page", loc)
+	}
+	amira.assertPageShows(programName, "Dr. Petra Hoffmann")
+	follow(amira, "open registration", chromedp.CSS(programPhaseMove))
+	if got := p.programPhase(t, programID); got != moderation.PhaseRegistration {
+		t.Fatalf("phase after opening registration: got %s", got)
+	}
+
+	// 2. Both executives register from the program page.
+	for _, ex := range []*tab{kat, thomas} {
+		ex.navigate("/programs/" + programID)
+		follow(ex, "click the call to action", chromedp.CSS(programCTA))
+		if loc := ex.location(); !strings.Contains(loc, "program="+programID) {
+			t.Fatalf("request page: at %s, want it for the program", loc)
+		}
+		ex.typeInto("#f-goals", "Ich möchte verstehen, wie jüngere Kolleginnen KI-Werkzeuge im Alltag nutzen und was sie von Führung erwarten.")
+		ex.do("tick topics and languages",
+			chromedp.Click(chromedp.CSS(`label[for="topic-digital-skills"]`)),
+			chromedp.Click(chromedp.CSS(`label[for="topic-new-work-leadership"]`)),
+			chromedp.Click(chromedp.CSS(`label[for="lang-de"]`)),
+			chromedp.Click(chromedp.CSS(`label[for="term-half-year"]`)))
+		follow(ex, "submit the request", chromedp.CSS(requestSubmitBtn))
+		ex.assertPageShows(programName)
+	}
+	for _, name := range []string{katName, thomasName} {
+		if got := p.requestStatus(t, name, programID); got != moderation.RequestSubmitted {
+			t.Fatalf("%s's request: got status %q, want submitted", name, got)
+		}
+	}
+
+	// 3. Jonas closes registration, reads the suggestions for Katharina and
+	// asks for the cohort assignment.
+	jonas.navigate("/programs/" + programID)
+	follow(jonas, "move to matching", chromedp.CSS(programPhaseMove))
+	jonas.navigate("/match?program=" + programID)
+	jonas.assertPageShows(katName, thomasName)
+	follow(jonas, "open Katharina's request", chromedp.Search(`//main//table//a[normalize-space()=`+xq(katName)+`]`))
+	jonas.assertPageShows(lenaName, yusufName, "topic")
+	jonas.navigate("/match/assignment?program=" + programID)
+	jonas.assertPageShows(katName, thomasName, lenaName, yusufName)
+	for range 2 {
+		follow(jonas, "propose a pair of the assignment", chromedp.CSS(`main form[action$="/propose"] button[type="submit"]`))
+	}
+	pairs := p.programTandems(t, programID)
+	if len(pairs) != 2 {
+		t.Fatalf("tandems after proposing the assignment: got %d, want 2", len(pairs))
+	}
+
+	// 4. Both sides of both pairs accept from their proposals inbox.
+	for _, b := range []*tab{lena, yusuf, kat, thomas} {
+		b.navigate("/tandems")
+		follow(b, "accept the proposal", chromedp.CSS(`main form[action$="/accept"] button[type="submit"]`))
+	}
+	for _, tn := range p.programTandems(t, programID) {
+		if tn.Status != moderation.TandemActive {
+			t.Fatalf("tandem %s after both accepted: got %s, want active", tn.ID, tn.Status)
+		}
+	}
+	jonas.navigate("/programs/" + programID)
+	follow(jonas, "move to running", chromedp.CSS(programPhaseMove))
+
+	for _, b := range tabs {
+		b.assertNoConsoleErrors()
+	}
+}
+
+// termLabel is the English label of the half-year term in the program form.
+func termLabel(b *tab) string {
+	b.t.Helper()
+	return eval[string](b, `Array.from(document.querySelectorAll('#pf-term option')).find(o => o.value === 'half-year').textContent.trim()`)
+}
+
+// setValue sets a form control's value as a date picker would.
+func (b *tab) setValue(sel, v string) {
+	b.t.Helper()
+	if !eval[bool](b, `(() => { const e = document.querySelector(`+js(sel)+`); if (!e) return false; e.value = `+js(v)+`; e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true})); return true })()`) {
+		b.t.Fatalf("set %s: no such element", sel)
+	}
+}
+
+// xq quotes s for XPath.
+func xq(s string) string { return `"` + s + `"` }
+
+// seedMentor publishes an approved application for the person signed in on b.
+func seedMentor(t *testing.T, p *Program, b *tab, orgID, orgName string, seed int64) {
+	t.Helper()
+	var me struct{ ID, Email, Name string }
+	raw := eval[string](b, `fetch('/api/v1/me').then(r => r.text())`)
+	if err := json.Unmarshal([]byte(raw), &me); err != nil {
+		t.Fatalf("me: %v", err)
+	}
+	var topics []string
+	for _, tp := range p.Moderation.Topics() {
+		topics = append(topics, tp.ID)
+	}
+	m := demo.Mentors(1, seed, time.Now(), topics)[0]
+	c := m.Content
+	c.Topics, c.Languages, c.Country = []string{"digital-skills", "new-work-leadership"}, []string{"de", "en"}, "DE"
+	err := p.Moderation.Seed(context.Background(), p.Search, []moderation.SeedProfile{{OwnerID: me.ID, Name: me.Name, Email: me.Email,
+		OrgID: orgID, OrgName: orgName, Content: c, Status: moderation.StatusApproved, At: time.Now()}}, 10)
+	if err != nil {
+		t.Fatalf("seed %s: %v", me.Name, err)
+	}
+}
+
+func (p *Program) programPhase(t *testing.T, id string) string {
+	t.Helper()
+	pr, err := p.Moderation.Program(context.Background(), browserAdmin, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pr.Phase
+}
+
+func (p *Program) requestStatus(t *testing.T, name, programID string) string {
+	t.Helper()
+	rs, err := p.Moderation.Requests(context.Background(), browserAdmin, programID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Name == name {
+			return r.Status
+		}
+	}
+	return ""
+}
+
+func (p *Program) programTandems(t *testing.T, programID string) []moderation.Tandem {
+	t.Helper()
+	ts, err := p.Moderation.ProgramTandems(context.Background(), browserAdmin, programID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}
+
+// browserAdmin reads what the pages wrote, to check it.
+var browserAdmin = &otm.Principal{UserID: "u_test_admin", Name: "Test Admin", Roles: []string{otm.RoleAdmin}}
