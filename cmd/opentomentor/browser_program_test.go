@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -132,10 +133,78 @@ func TestBrowserFullProgram(t *testing.T) {
 	jonas.navigate("/programs/" + programID)
 	follow(jonas, "move to running", chromedp.CSS(programPhaseMove))
 
+	// 5. (meetings: see below)
+
+	// 6. Jonas wraps the program up: the tandems end.
+	jonas.navigate("/programs/" + programID)
+	follow(jonas, "move to wrap-up", chromedp.CSS(programPhaseMove))
+	for _, tn := range p.programTandems(t, programID) {
+		if tn.Status != moderation.TandemEnded || tn.EndedBy != "program" {
+			t.Fatalf("tandem %s at wrap-up: got %s by %q, want ended by the program", tn.ID, tn.Status, tn.EndedBy)
+		}
+	}
+
+	// 7. Both sides of both pairs give feedback on /tandems.
+	answers := map[*tab]struct {
+		overall, fit, learned int
+		recommend             string
+		text                  string
+	}{
+		kat:    {5, 5, 5, "yes", "Endlich verstehe ich, wie mein Team KI nutzt."},
+		thomas: {4, 4, 4, "yes", "Good pairing, too few meetings."},
+		lena:   {5, 4, 3, "yes", "I learned how a board thinks."},
+		yusuf:  {3, 3, 4, "no", "We struggled to find time."},
+	}
+	tid := map[*tab]string{}
+	for _, tn := range p.programTandems(t, programID) {
+		for b, name := range map[*tab]string{kat: katName, thomas: thomasName, lena: lenaName, yusuf: yusufName} {
+			if tn.MenteeName == name || tn.MentorName == name {
+				tid[b] = tn.ID
+			}
+		}
+	}
+	for b, a := range answers {
+		id := tid[b]
+		b.navigate("/tandems")
+		b.do("rate", chromedp.Click(chromedp.CSS(`label[for="overall-`+id+`-`+itoa(a.overall)+`"]`)),
+			chromedp.Click(chromedp.CSS(`label[for="fit-`+id+`-`+itoa(a.fit)+`"]`)),
+			chromedp.Click(chromedp.CSS(`label[for="learned-`+id+`-`+itoa(a.learned)+`"]`)),
+			chromedp.Click(chromedp.CSS(`label[for="recommend-`+id+`-`+a.recommend+`"]`)))
+		b.typeInto("#fb-text-"+id, a.text)
+		follow(b, "send the feedback", chromedp.CSS(`#tandem-`+id+` form[action$="/feedback"] button[type="submit"]`))
+		if got := b.value("#fb-text-" + id); got != a.text {
+			t.Errorf("feedback text after saving: got %q, want %q", got, a.text)
+		}
+		b.assertPageShows("Update feedback")
+	}
+
+	// 8. Jonas reads the dashboard and downloads the CSV.
+	jonas.navigate("/programs/" + programID)
+	follow(jonas, "open the dashboard", chromedp.CSS(`main a[href="/programs/`+programID+`/dashboard"]`))
+	figures := eval[map[string]string](jonas, `Object.fromEntries(Array.from(document.querySelectorAll('.dash-figure'), d => [d.querySelector('dt').innerText.trim(), d.querySelector('.dash-value').innerText.trim()]))`)
+	for label, want := range map[string]string{"Executives' requests": "2", "Tandems formed": "2", "Feedback response rate": "100 %"} {
+		if figures[label] != want {
+			t.Errorf("dashboard %q: got %q, want %q (all: %v)", label, figures[label], want, figures)
+		}
+	}
+	jonas.assertPageShows("We struggled to find time.", "Endlich verstehe ich, wie mein Team KI nutzt.")
+	if n := eval[int](jonas, `document.querySelectorAll('svg.chart').length`); n < 3 {
+		t.Errorf("dashboard charts: got %d, want several", n)
+	}
+	href := eval[string](jonas, `document.querySelector('main a[download]').getAttribute('href')`)
+	csv := eval[string](jonas, `fetch(`+js(href)+`).then(r => r.text())`)
+	for _, want := range []string{"tandems,proposed,2", "tandems,accepted,2", "requests,submitted,2", "satisfaction,mentee_responses,2", "satisfaction,mentor_responses,2"} {
+		if !strings.Contains(csv, want) {
+			t.Errorf("dashboard CSV: got\n%s\nwant a row %q", csv, want)
+		}
+	}
+
 	for _, b := range tabs {
 		b.assertNoConsoleErrors()
 	}
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // termLabel is the English label of the half-year term in the program form.
 func termLabel(b *tab) string {
