@@ -58,6 +58,9 @@ func (s *Server) programReportCSV(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
+	// A byte order mark, so that spreadsheet programs read the free texts'
+	// umlauts as UTF-8.
+	buf.WriteString("\ufeff")
 	if err := r.CSV(&buf); err != nil {
 		return err
 	}

@@ -182,7 +182,10 @@ func TestIntegrationEvaluation(t *testing.T) {
 		resp.Header.Get("Content-Disposition") != `attachment; filename="opentomentor-spring-2027-report.csv"` {
 		t.Fatalf("CSV: got %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
 	}
-	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if !strings.HasPrefix(body, "\ufeffsection,metric,value\r\n") {
+		t.Errorf("CSV: got it starting %q, want a UTF-8 byte order mark and the header row", body[:min(len(body), 30)])
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
 	if err != nil {
 		t.Fatalf("CSV does not parse: %v\n%s", err, body)
 	}

@@ -175,18 +175,15 @@ func (s *Service) AddMeeting(ctx context.Context, p *otm.Principal, id, date, no
 	if len(fe) > 0 {
 		return nil, otm.Invalid("The meeting is not valid.", fe...)
 	}
-	n, err := s.store.countMeetings(ctx, t.ID)
-	if err != nil {
-		return nil, err
-	}
-	if n >= MaxMeetings {
-		return nil, otm.Errorf(otm.ECONFLICT, "This tandem has logged the most meetings allowed (%d).", MaxMeetings)
-	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	m := &Meeting{ID: "m_" + hex.EncodeToString(b), TandemID: t.ID, Date: d.Format(dateLayout), Notes: notes, AuthorSide: side, CreatedAt: now}
-	if err := s.store.insertMeeting(ctx, m); err != nil {
+	ok, err := s.store.insertMeeting(ctx, m, MaxMeetings)
+	if err != nil {
 		return nil, err
+	}
+	if !ok {
+		return nil, otm.Errorf(otm.ECONFLICT, "This tandem has logged the most meetings allowed (%d).", MaxMeetings)
 	}
 	return m, nil
 }

@@ -1,8 +1,11 @@
 package moderation
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -149,5 +152,57 @@ func TestFoldLineAndEscape(t *testing.T) {
 	}
 	if got, want := escapeText("a\\b;c,d\ne"), `a\\b\;c\,d\ne`; got != want {
 		t.Errorf("escapeText: got %q, want %q", got, want)
+	}
+}
+
+// TestIntegrationMeetingCap: concurrent meetings never exceed the cap, and a
+// backfill counts meetings logged before the counters existed.
+func TestIntegrationMeetingCap(t *testing.T) {
+	st := mustStore(t, false)
+	ctx := context.Background()
+	const max, writers = 5, 12
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	stored := 0
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := st.insertMeeting(ctx, &Meeting{ID: fmt.Sprintf("m_%d", i), TandemID: "t_cap", Date: "2027-03-02"}, max)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				stored++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	n, err := st.countMeetings(ctx, "t_cap")
+	if err != nil || stored != max || n != max {
+		t.Errorf("after %d concurrent meetings with a cap of %d: stored %d, counted %d (%v); want %d", writers, max, stored, n, err, max)
+	}
+	if ms, _ := st.meetingsOf(ctx, "t_cap"); len(ms) != max {
+		t.Errorf("meeting log: got %d, want %d", len(ms), max)
+	}
+	// Meetings from before the counters: the backfill counts them once.
+	if _, err := st.meetings().InsertOne(ctx, &Meeting{ID: "m_old", TandemID: "t_old", Date: "2027-01-02"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := st.backfillMeetingCounts(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := st.countMeetings(ctx, "t_old"); n != 1 {
+		t.Errorf("backfilled count: got %d, want 1", n)
+	}
+	if err := st.deleteMeetings(ctx, "t_cap"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.countMeetings(ctx, "t_cap"); n != 0 {
+		t.Errorf("count after erasing the tandem's meetings: got %d, want 0", n)
 	}
 }

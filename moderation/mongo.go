@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -553,9 +554,17 @@ func (m *mongoStore) meetings() *mongo.Collection {
 	return m.profiles.Database().Collection("tandem_meetings")
 }
 
-func (m *mongoStore) insertMeeting(ctx context.Context, mt *Meeting) error {
-	_, err := m.meetings().InsertOne(ctx, mt)
-	return mapErr(err, "Meeting")
+// insertMeeting logs a meeting unless its tandem has max already; ok is
+// false when it has.
+func (m *mongoStore) insertMeeting(ctx context.Context, mt *Meeting, max int) (ok bool, err error) {
+	if ok, err := m.reserveMeeting(ctx, mt.TandemID, max); !ok || err != nil {
+		return false, err
+	}
+	if _, err := m.meetings().InsertOne(ctx, mt); err != nil {
+		m.unreserveMeeting(ctx, mt.TandemID)
+		return false, mapErr(err, "Meeting")
+	}
+	return true, nil
 }
 
 func (m *mongoStore) meetingsOf(ctx context.Context, tandemID string) ([]Meeting, error) {
@@ -571,12 +580,97 @@ func (m *mongoStore) meetingsOf(ctx context.Context, tandemID string) ([]Meeting
 	return out, nil
 }
 
+// meetingCountsC holds one counter per tandem that logged meetings, so that
+// the cap holds under concurrent writes and dashboards need not scan the
+// meeting log (the embedded database scans every non-_id filter).
+func (m *mongoStore) meetingCountsC() *mongo.Collection {
+	return m.profiles.Database().Collection("tandem_meeting_counts")
+}
+
+// reserveMeeting counts one more meeting for a tandem unless it has max
+// already (atomically: the conditional upsert fails with a duplicate key).
+func (m *mongoStore) reserveMeeting(ctx context.Context, tandemID string, max int) (bool, error) {
+	_, err := m.meetingCountsC().UpdateOne(ctx, bson.D{{Key: "_id", Value: tandemID}, {Key: "n", Value: bson.D{{Key: "$lt", Value: max}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
+	if mongostore.IsDuplicateKey(err) {
+		return false, nil
+	}
+	return err == nil, mapErr(err, "Meeting count")
+}
+
+func (m *mongoStore) unreserveMeeting(ctx context.Context, tandemID string) {
+	_, _ = m.meetingCountsC().UpdateOne(ctx, bson.D{{Key: "_id", Value: tandemID}, {Key: "n", Value: bson.D{{Key: "$gt", Value: 0}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: -1}}}})
+}
+
 func (m *mongoStore) countMeetings(ctx context.Context, tandemID string) (int64, error) {
-	n, err := m.meetings().CountDocuments(ctx, bson.D{{Key: "tandemId", Value: tandemID}})
-	return n, mapErr(err, "Meetings")
+	var d struct {
+		N int64 `bson:"n"`
+	}
+	err := m.meetingCountsC().FindOne(ctx, bson.D{{Key: "_id", Value: tandemID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	return d.N, mapErr(err, "Meeting count")
+}
+
+// allMeetingCounts returns every tandem's meeting count (a small collection).
+func (m *mongoStore) allMeetingCounts(ctx context.Context) (map[string]int, error) {
+	cur, err := m.meetingCountsC().Find(ctx, bson.D{})
+	if err != nil {
+		return nil, mapErr(err, "Meeting counts")
+	}
+	var rows []struct {
+		ID string `bson:"_id"`
+		N  int    `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, mapErr(err, "Meeting counts")
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.N
+	}
+	return out, nil
+}
+
+// backfillMeetingCounts writes the counters for meetings logged before they
+// existed, once per database.
+func (m *mongoStore) backfillMeetingCounts(ctx context.Context) error {
+	n, err := m.meta().CountDocuments(ctx, bson.D{{Key: "_id", Value: "meetingCounts"}})
+	if err != nil || n > 0 {
+		return mapErr(err, "Meeting counts")
+	}
+	cur, err := m.meetings().Aggregate(ctx, mongo.Pipeline{
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$tandemId"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
+	})
+	if err != nil {
+		return mapErr(err, "Meetings")
+	}
+	var rows []struct {
+		ID string `bson:"_id"`
+		N  int    `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return mapErr(err, "Meetings")
+	}
+	for _, r := range rows {
+		if _, err := m.meetingCountsC().ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}}, bson.D{{Key: "_id", Value: r.ID}, {Key: "n", Value: r.N}},
+			options.Replace().SetUpsert(true)); err != nil {
+			return mapErr(err, "Meeting counts")
+		}
+	}
+	_, err = m.meta().InsertOne(ctx, bson.D{{Key: "_id", Value: "meetingCounts"}, {Key: "at", Value: time.Now().UTC()}})
+	if mongostore.IsDuplicateKey(err) {
+		return nil
+	}
+	return mapErr(err, "Meeting counts")
 }
 
 func (m *mongoStore) deleteMeetings(ctx context.Context, tandemID string) error {
-	_, err := m.meetings().DeleteMany(ctx, bson.D{{Key: "tandemId", Value: tandemID}})
-	return mapErr(err, "Meetings")
+	if _, err := m.meetings().DeleteMany(ctx, bson.D{{Key: "tandemId", Value: tandemID}}); err != nil {
+		return mapErr(err, "Meetings")
+	}
+	_, err := m.meetingCountsC().DeleteOne(ctx, bson.D{{Key: "_id", Value: tandemID}})
+	return mapErr(err, "Meeting count")
 }

@@ -562,33 +562,19 @@ func (m *mongoStore) requestsOfProgram(ctx context.Context, programID string) ([
 	return out, nil
 }
 
-// meetingCounts returns how many meetings each of the tandems logged (one
-// pass over the meetings, grouped by tandem).
+// meetingCounts returns how many meetings each of the tandems logged, from
+// the per-tandem counters (no pass over the meeting log).
 func (m *mongoStore) meetingCounts(ctx context.Context, tandemIDs []string) (map[string]int, error) {
 	out := make(map[string]int, len(tandemIDs))
 	if len(tandemIDs) == 0 {
 		return out, nil
 	}
-	ids := make(bson.A, len(tandemIDs))
-	for i, id := range tandemIDs {
-		ids[i] = id
-	}
-	cur, err := m.meetings().Aggregate(ctx, mongo.Pipeline{
-		{{Key: "$match", Value: bson.D{{Key: "tandemId", Value: bson.D{{Key: "$in", Value: ids}}}}}},
-		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$tandemId"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
-	})
+	all, err := m.allMeetingCounts(ctx)
 	if err != nil {
-		return nil, mapErr(err, "Meetings")
+		return nil, err
 	}
-	var rows []struct {
-		ID string `bson:"_id"`
-		N  int    `bson:"n"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, mapErr(err, "Meetings")
-	}
-	for _, r := range rows {
-		out[r.ID] = r.N
+	for _, id := range tandemIDs {
+		out[id] = all[id]
 	}
 	return out, nil
 }

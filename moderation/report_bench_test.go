@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	otm "github.com/opentomentor/opentomentor"
 )
 
@@ -62,6 +64,12 @@ func BenchmarkProgramReport(b *testing.B) {
 	}
 	mustInsert("tandems", func() error { _, err := st.tandems().InsertMany(ctx, tandems); return err })
 	mustInsert("meetings", func() error { _, err := st.meetings().InsertMany(ctx, meetings); return err })
+	mustInsert("meeting counts", func() error { // as for meetings logged before the counters existed
+		if _, err := st.meta().DeleteOne(ctx, bson.D{{Key: "_id", Value: "meetingCounts"}}); err != nil {
+			return err
+		}
+		return st.backfillMeetingCounts(ctx)
+	})
 	mustInsert("feedback", func() error { _, err := st.feedbackC().InsertMany(ctx, feedback); return err })
 	mustInsert("requests", func() error { _, err := st.requests().InsertMany(ctx, requests); return err })
 	mustInsert("decisions", func() error { _, err := st.decisionsC().InsertMany(ctx, decisions); return err })

@@ -94,7 +94,7 @@ func reportScenario(t *testing.T) (*evalEnv, *otm.Principal) {
 	for tid, n := range map[string]int{t1.ID: 4, t2.ID: 1, other.ID: 7} {
 		for i := range n {
 			m := &Meeting{ID: fmt.Sprintf("m_%s_%d", tid, i), TandemID: tid, Date: "2027-03-02", AuthorSide: SideMentor, CreatedAt: e.now}
-			if err := e.s.store.insertMeeting(ctx, m); err != nil {
+			if _, err := e.s.store.insertMeeting(ctx, m, MaxMeetings); err != nil {
 				t.Fatal(err)
 			}
 		}

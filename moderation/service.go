@@ -76,6 +76,9 @@ func (s *Service) Init(ctx context.Context) error {
 	if err := s.store.ensureOpenProgram(ctx, s.now().UTC()); err != nil {
 		return err
 	}
+	if err := s.store.backfillMeetingCounts(ctx); err != nil {
+		return err
+	}
 	return s.loadTopics(ctx)
 }
 
