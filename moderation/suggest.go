@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/matching"
@@ -144,16 +145,73 @@ func (s *Service) gatherCandidates(ctx context.Context, r *MenteeRequest, add fu
 			add(*d)
 		}
 	}
+	docs, err := s.searchCandidates(ctx, r.Content.Topics, r.Content.Languages)
+	for _, d := range docs {
+		add(d)
+	}
+	return err
+}
+
+// searchCandidates returns up to maxCandidates mentors teaching any of the
+// topics in any of the languages.
+func (s *Service) searchCandidates(ctx context.Context, topics, languages []string) ([]search.Document, error) {
+	var out []search.Document
 	for offset := 0; offset < maxCandidates; offset += search.MaxLimit {
-		res, err := s.cfg.Index.Search(ctx, search.Query{Topics: r.Content.Topics, Languages: r.Content.Languages, Limit: search.MaxLimit, Offset: offset})
+		res, err := s.cfg.Index.Search(ctx, search.Query{Topics: topics, Languages: languages, Limit: search.MaxLimit, Offset: offset})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, h := range res.Hits {
-			add(h.Document)
+			out = append(out, h.Document)
 		}
 		if offset+len(res.Hits) >= res.Total || len(res.Hits) == 0 {
 			break
+		}
+	}
+	return out, nil
+}
+
+// gatherCohort adds the candidates of many requests: each distinct pair of
+// topics and languages is searched once, a few searches at a time.
+func (s *Service) gatherCohort(ctx context.Context, reqs []*MenteeRequest, add func(search.Document)) error {
+	type key struct{ topics, languages string }
+	keyOf := func(r *MenteeRequest) key {
+		t, l := slices.Sorted(slices.Values(r.Content.Topics)), slices.Sorted(slices.Values(r.Content.Languages))
+		return key{strings.Join(t, ","), strings.Join(l, ",")}
+	}
+	var keys []key
+	queries := map[key]*MenteeRequest{}
+	for _, r := range reqs {
+		for _, pref := range r.Content.Preferences {
+			if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
+				add(*d)
+			}
+		}
+		if k := keyOf(r); queries[k] == nil {
+			queries[k] = r
+			keys = append(keys, k)
+		}
+	}
+	results := make([][]search.Document, len(keys))
+	errs := make([]error, len(keys))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r := queries[k]
+			results[i], errs[i] = s.searchCandidates(ctx, r.Content.Topics, r.Content.Languages)
+		}()
+	}
+	wg.Wait()
+	for i := range keys {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		for _, d := range results[i] {
+			add(d)
 		}
 	}
 	return nil
@@ -239,14 +297,18 @@ func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, progra
 	var mentees []matching.Mentee
 	names := map[string]string{}
 	emails := map[string]string{} // mentee user id → address, for the line-management rule
+	var open []*MenteeRequest
 	for i := range reqs {
 		r := &reqs[i]
 		if r.ProgramID != pr.ID || taken["request:"+r.ID] > 0 {
 			continue // already has a proposed or running tandem
 		}
-		if err := s.gatherCandidates(ctx, r, add); err != nil {
-			return nil, err
-		}
+		open = append(open, r)
+	}
+	if err := s.gatherCohort(ctx, open, add); err != nil {
+		return nil, err
+	}
+	for _, r := range open {
 		s.addOrg(ctx, world, r.OrgID)
 		mentees = append(mentees, menteeOf(r))
 		names[r.ID] = r.Name
