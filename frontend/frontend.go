@@ -77,7 +77,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -246,6 +246,8 @@ type pageData struct {
 	Request *requestView
 	Match   *matchView
 	Tandems *tandemsView
+	// Tandem is one tandem's page (GET /tandems/:id).
+	Tandem *tandemView
 	// Dashboard is a program's evaluation (GET /programs/:id/dashboard).
 	Dashboard *dashboardView
 
@@ -312,6 +314,9 @@ type providerLink struct {
 //	POST /tandems/:id/decline     decline it (reason=, for the curators only)
 //	POST /tandems/:id/end         end it early (confirm=yes, reason= for the curators only)
 //	POST /tandems/:id/feedback    wrap-up feedback (overall, fit, learned 1–5, recommend yes|no, text)
+//	GET  /tandems/:id             my tandem: partner, cadence, calendar link, meeting log (?done=cadence|meeting)
+//	POST /tandems/:id/cadence     agree the cadence (every, weekday, time, durationMinutes, timezone, startDate)
+//	POST /tandems/:id/meetings    log a meeting (date, notes)
 //	GET  /programs/:id/dashboard  a program's evaluation for its curators (charts, free texts, CSV link)
 //
 // With Config.Accounts:
@@ -360,6 +365,9 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Post("/tandems/:id/decline", f.tandemDecline)
 		app.Post("/tandems/:id/end", f.tandemEnd)
 		app.Post("/tandems/:id/feedback", f.tandemFeedback)
+		app.Get("/tandems/:id", f.tandemPage)
+		app.Post("/tandems/:id/cadence", f.tandemCadence)
+		app.Post("/tandems/:id/meetings", f.tandemMeeting)
 		app.Get("/programs/:id/dashboard", f.dashboard)
 	}
 	if f.cfg.Accounts != nil {

@@ -22,6 +22,7 @@ type tandemItem struct {
 	AcceptURL, DeclineURL                string
 	Reason, Error                        string
 	CSRF                                 string // for the forms of partial templates
+	PageURL                              string // the tandem's page (meetings, calendar) once it ran
 
 	// Ending early: the form while the tandem is proposed or running and
 	// the program's phase allows it.
@@ -173,6 +174,9 @@ func (f *Frontend) renderTandems(c *fiber.Ctx, status int, d *pageData, st tande
 			it.MyAccepted, it.OtherAccepted = t.MenteeAccepted, t.MentorAccepted
 		}
 		it.CanAnswer = t.Status == moderation.TandemProposed && !it.MyAccepted
+		if t.Status == moderation.TandemActive || (t.Status == moderation.TandemEnded && t.ActivatedAt != nil) {
+			it.PageURL = tandemURL(t.ID)
+		}
 		it.StateNote = f.stateNote(lang, t, side)
 		pr := program(t.ProgramID)
 		if pr != nil {

@@ -133,7 +133,45 @@ func TestBrowserFullProgram(t *testing.T) {
 	jonas.navigate("/programs/" + programID)
 	follow(jonas, "move to running", chromedp.CSS(programPhaseMove))
 
-	// 5. (meetings: see below)
+	// 5. Katharina's pair agrees a cadence on their tandem page and both log
+	// a meeting; the calendar recurs until the wrap-up and has the kick-off.
+	var katTandem string
+	for _, tn := range p.programTandems(t, programID) {
+		if tn.MenteeName == katName {
+			katTandem = tn.ID
+		}
+	}
+	kat.navigate("/tandems")
+	follow(kat, "open the tandem page", chromedp.CSS(`#open-tandem-`+katTandem))
+	kat.chooseOption("#cad-every", "Every other week")
+	kat.setValue("#cad-time", "18:30")
+	kat.setValue("#cad-start", day(30))
+	follow(kat, "save the cadence", chromedp.CSS("#cadence-submit"))
+	if got := kat.text("#cadence-text"); !strings.Contains(got, "18:30") || !strings.Contains(got, "Europe/Berlin") {
+		t.Errorf("cadence in words: got %q", got)
+	}
+	ics := eval[string](kat, `fetch(document.querySelector('#calendar-link').href).then(r => r.text())`)
+	wrapUp := strings.ReplaceAll(day(200), "-", "")
+	if !strings.Contains(ics, "FREQ=WEEKLY;INTERVAL=2") || !strings.Contains(ics, ";UNTIL="+wrapUp) || !strings.Contains(ics, programName+": kick-off") {
+		t.Errorf("calendar file: got\n%s\nwant a biweekly rule until %s and the kick-off", ics, wrapUp)
+	}
+	kat.typeInto("#meet-notes", "Erstes Treffen: ChatGPT im Vorstand ausprobiert.")
+	follow(kat, "log a meeting", chromedp.CSS("#meeting-submit"))
+	var katPartner *tab
+	for b, name := range map[*tab]string{lena: lenaName, yusuf: yusufName} {
+		for _, tn := range p.programTandems(t, programID) {
+			if tn.ID == katTandem && tn.MentorName == name {
+				katPartner = b
+			}
+		}
+	}
+	katPartner.navigate("/tandems/" + katTandem)
+	katPartner.assertPageShows("Erstes Treffen: ChatGPT im Vorstand ausprobiert.")
+	jonas.navigate("/tandems/" + katTandem) // notes are for the pair only
+	if got := jonas.textOrEmpty("main"); strings.Contains(got, "ChatGPT im Vorstand") {
+		t.Errorf("the curator sees the pair's notes: %q", got)
+	}
+	jonas.ignoreProblem("/tandems/"+katTandem, "404")
 
 	// 6. Jonas wraps the program up: the tandems end.
 	jonas.navigate("/programs/" + programID)
@@ -182,7 +220,7 @@ func TestBrowserFullProgram(t *testing.T) {
 	jonas.navigate("/programs/" + programID)
 	follow(jonas, "open the dashboard", chromedp.CSS(`main a[href="/programs/`+programID+`/dashboard"]`))
 	figures := eval[map[string]string](jonas, `Object.fromEntries(Array.from(document.querySelectorAll('.dash-figure'), d => [d.querySelector('dt').innerText.trim(), d.querySelector('.dash-value').innerText.trim()]))`)
-	for label, want := range map[string]string{"Executives' requests": "2", "Tandems formed": "2", "Feedback response rate": "100 %"} {
+	for label, want := range map[string]string{"Executives' requests": "2", "Tandems formed": "2", "Meetings held": "1", "Feedback response rate": "100 %"} {
 		if figures[label] != want {
 			t.Errorf("dashboard %q: got %q, want %q (all: %v)", label, figures[label], want, figures)
 		}
