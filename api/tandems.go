@@ -60,19 +60,29 @@ type declineBody struct {
 	Reason string `json:"reason"`
 }
 
+// userAndReason returns the signed-in caller and the optional {reason} of
+// the request body.
+func userAndReason(c *fiber.Ctx) (*otm.Principal, string, error) {
+	p, err := requireUser(c)
+	if err != nil {
+		return nil, "", err
+	}
+	var body declineBody
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &body); err != nil {
+			return nil, "", err
+		}
+	}
+	return p, body.Reason, nil
+}
+
 func (s *Server) answerTandem(accept bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		p, err := requireUser(c)
+		p, reason, err := userAndReason(c)
 		if err != nil {
 			return err
 		}
-		var body declineBody
-		if len(c.Body()) > 0 {
-			if err := decodeJSON(c, &body); err != nil {
-				return err
-			}
-		}
-		t, err := s.cfg.Moderation.AnswerTandem(c.UserContext(), p, c.Params("id"), accept, body.Reason)
+		t, err := s.cfg.Moderation.AnswerTandem(c.UserContext(), p, c.Params("id"), accept, reason)
 		if err != nil {
 			return err
 		}
@@ -160,17 +170,11 @@ func (s *Server) tandemCalendar(c *fiber.Ctx) error {
 // optional {reason} that only curators see.
 func (s *Server) endTandem(curator bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		p, err := requireUser(c)
+		p, reason, err := userAndReason(c)
 		if err != nil {
 			return err
 		}
-		var body declineBody
-		if len(c.Body()) > 0 {
-			if err := decodeJSON(c, &body); err != nil {
-				return err
-			}
-		}
-		t, err := s.cfg.Moderation.EndTandem(c.UserContext(), p, c.Params("id"), curator, body.Reason)
+		t, err := s.cfg.Moderation.EndTandem(c.UserContext(), p, c.Params("id"), curator, reason)
 		if err != nil {
 			return err
 		}

@@ -77,9 +77,9 @@ func (in *FeedbackInput) validate() error {
 	return nil
 }
 
-// feedbackTandem returns a tandem the caller is part of and their side;
-// anyone else gets ENOTFOUND, revealing nothing.
-func (s *Service) feedbackTandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, string, error) {
+// partOf returns a tandem the caller is part of and their side; anyone else
+// gets ENOTFOUND, revealing nothing.
+func (s *Service) partOf(ctx context.Context, p *otm.Principal, id string) (*Tandem, string, error) {
 	if err := requireSignedIn(p); err != nil {
 		return nil, "", err
 	}
@@ -121,7 +121,7 @@ func FeedbackAllowed(t *Tandem, pr *Program) bool {
 // (anyone but the pair), ECONFLICT (never ran, still running, phase naming
 // "phase"), EINVALID naming the fields.
 func (s *Service) GiveFeedback(ctx context.Context, p *otm.Principal, tandemID string, in FeedbackInput) (*Feedback, error) {
-	t, side, err := s.feedbackTandem(ctx, p, tandemID)
+	t, side, err := s.partOf(ctx, p, tandemID)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func (s *Service) GiveFeedback(ctx context.Context, p *otm.Principal, tandemID s
 // MyFeedback returns the caller's own feedback on a tandem of theirs.
 // Errors: EUNAUTHORIZED, ENOTFOUND (anyone but the pair, or none given yet).
 func (s *Service) MyFeedback(ctx context.Context, p *otm.Principal, tandemID string) (*Feedback, error) {
-	t, side, err := s.feedbackTandem(ctx, p, tandemID)
+	t, side, err := s.partOf(ctx, p, tandemID)
 	if err != nil {
 		return nil, err
 	}
@@ -207,15 +207,7 @@ func (m *mongoStore) getFeedback(ctx context.Context, id string) (*Feedback, err
 // feedbackOfProgram returns every feedback on a program's tandems (a small
 // collection: two entries per tandem at most).
 func (m *mongoStore) feedbackOfProgram(ctx context.Context, programID string) ([]Feedback, error) {
-	cur, err := m.feedbackC().Find(ctx, bson.D{{Key: "programId", Value: programID}})
-	if err != nil {
-		return nil, mapErr(err, "Feedback")
-	}
-	out := []Feedback{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Feedback")
-	}
-	return out, nil
+	return findAll[Feedback](ctx, m.feedbackC(), "Feedback", bson.D{{Key: "programId", Value: programID}})
 }
 
 // deleteFeedback removes both sides' feedback on a tandem.

@@ -314,15 +314,7 @@ func (m *mongoStore) deleteLineManagers(ctx context.Context, userID string) erro
 }
 
 func (m *mongoStore) allLineManagers(ctx context.Context) ([]lineManagersDoc, error) {
-	cur, err := m.lineManagersC().Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr(err, "Line managers")
-	}
-	var out []lineManagersDoc
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Line managers")
-	}
-	return out, nil
+	return findAll[lineManagersDoc](ctx, m.lineManagersC(), "Line managers", bson.D{})
 }
 
 // fewReads is how many missing profiles emailsOf reads one by one. On the

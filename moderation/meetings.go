@@ -79,21 +79,12 @@ func (c *Cadence) validate() (*time.Location, []otm.FieldError) {
 	return loc, fe
 }
 
-// pairTandem returns an active tandem the caller is part of, and their side.
+// pairTandem returns a tandem the caller is part of that runs or ran, and their side.
 // Anyone but the pair gets ENOTFOUND, revealing nothing.
 func (s *Service) pairTandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, string, error) {
-	if err := requireSignedIn(p); err != nil {
+	t, side, err := s.partOf(ctx, p, id)
+	if err != nil {
 		return nil, "", err
-	}
-	t, err := s.store.getTandem(ctx, id)
-	if otm.ErrorCode(err) == otm.ENOTFOUND {
-		return nil, "", otm.Errorf(otm.ENOTFOUND, "Tandem not found.")
-	} else if err != nil {
-		return nil, "", err
-	}
-	side := t.Side(p.UserID)
-	if side == "" {
-		return nil, "", otm.Errorf(otm.ENOTFOUND, "Tandem not found.")
 	}
 	if t.Status != TandemActive && (t.Status != TandemEnded || t.ActivatedAt == nil) {
 		return nil, "", otm.Errorf(otm.ECONFLICT, "This tandem is %s; meetings, cadence and calendar are available once both sides have accepted.", t.Status)

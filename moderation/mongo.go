@@ -57,6 +57,41 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 
 func mapErr(err error, what string) error { return mongostore.MapErr(err, "moderation", what) }
 
+// findAll decodes every document of c that filter matches; what names them
+// in errors.
+func findAll[T any](ctx context.Context, c *mongo.Collection, what string, filter any, opts ...options.Lister[options.FindOptions]) ([]T, error) {
+	cur, err := c.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, mapErr(err, what)
+	}
+	out := []T{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, what)
+	}
+	return out, nil
+}
+
+// countsByID reads a small collection of {_id, field: n} counters.
+func countsByID(ctx context.Context, c *mongo.Collection, field, what string) (map[string]int, error) {
+	docs, err := findAll[bson.M](ctx, c, what, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(docs))
+	for _, d := range docs {
+		id, _ := d["_id"].(string)
+		switch n := d[field].(type) {
+		case int32:
+			out[id] = int(n)
+		case int64:
+			out[id] = int(n)
+		case float64:
+			out[id] = int(n)
+		}
+	}
+	return out, nil
+}
+
 // copyProfile returns a deep enough copy that callers cannot change the cache.
 func copyProfile(p *Profile) *Profile {
 	c := *p
@@ -240,15 +275,7 @@ func (m *mongoStore) putOutbox(ctx context.Context, id string, version int64) er
 }
 
 func (m *mongoStore) pendingOutbox(ctx context.Context, limit int) ([]outboxDoc, error) {
-	cur, err := m.outbox.Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, mapErr(err, "Outbox")
-	}
-	var out []outboxDoc
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Outbox")
-	}
-	return out, nil
+	return findAll[outboxDoc](ctx, m.outbox, "Outbox", bson.D{}, options.Find().SetSort(bson.D{{Key: "at", Value: 1}}).SetLimit(int64(limit)))
 }
 
 // markIndexed removes the outbox entry unless a newer change arrived, and
@@ -339,15 +366,7 @@ func (m *mongoStore) seedTopics(ctx context.Context, ts []Topic) error {
 }
 
 func (m *mongoStore) topics(ctx context.Context) ([]Topic, error) {
-	cur, err := m.topicsC.Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr(err, "Topics")
-	}
-	var out []Topic
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Topics")
-	}
-	return out, nil
+	return findAll[Topic](ctx, m.topicsC, "Topics", bson.D{})
 }
 
 func (m *mongoStore) putTopic(ctx context.Context, t *Topic) error {
@@ -425,15 +444,7 @@ func (m *mongoStore) replaceRequest(ctx context.Context, r *MenteeRequest, expec
 }
 
 func (m *mongoStore) requestsByStatus(ctx context.Context, status string) ([]MenteeRequest, error) {
-	cur, err := m.requests().Find(ctx, bson.D{{Key: "status", Value: status}}, options.Find().SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, mapErr(err, "Mentee requests")
-	}
-	out := []MenteeRequest{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Mentee requests")
-	}
-	return out, nil
+	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "status", Value: status}}, options.Find().SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}))
 }
 
 func (m *mongoStore) deleteRequest(ctx context.Context, id string) error {
@@ -502,27 +513,11 @@ func (m *mongoStore) tandemsOf(ctx context.Context, userID string) ([]Tandem, er
 }
 
 func (m *mongoStore) tandemsOfProgram(ctx context.Context, programID string) ([]Tandem, error) {
-	cur, err := m.tandems().Find(ctx, bson.D{{Key: "programId", Value: programID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, mapErr(err, "Tandems")
-	}
-	out := []Tandem{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Tandems")
-	}
-	return out, nil
+	return findAll[Tandem](ctx, m.tandems(), "Tandems", bson.D{{Key: "programId", Value: programID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
 }
 
 func (m *mongoStore) requestsOf(ctx context.Context, ownerID string) ([]MenteeRequest, error) {
-	cur, err := m.requests().Find(ctx, bson.D{{Key: "ownerId", Value: ownerID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
-	if err != nil {
-		return nil, mapErr(err, "Mentee requests")
-	}
-	out := []MenteeRequest{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Mentee requests")
-	}
-	return out, nil
+	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "ownerId", Value: ownerID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
 }
 
 func (m *mongoStore) deleteTandem(ctx context.Context, id string) error {
@@ -532,22 +527,7 @@ func (m *mongoStore) deleteTandem(ctx context.Context, id string) error {
 
 // slotsTaken returns every reservation count (a small collection).
 func (m *mongoStore) slotsTaken(ctx context.Context) (map[string]int, error) {
-	cur, err := m.slots().Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr(err, "Slots")
-	}
-	var docs []struct {
-		ID    string `bson:"_id"`
-		Taken int    `bson:"taken"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, mapErr(err, "Slots")
-	}
-	out := make(map[string]int, len(docs))
-	for _, d := range docs {
-		out[d.ID] = d.Taken
-	}
-	return out, nil
+	return countsByID(ctx, m.slots(), "taken", "Slots")
 }
 
 func (m *mongoStore) meetings() *mongo.Collection {
@@ -616,22 +596,7 @@ func (m *mongoStore) countMeetings(ctx context.Context, tandemID string) (int64,
 
 // allMeetingCounts returns every tandem's meeting count (a small collection).
 func (m *mongoStore) allMeetingCounts(ctx context.Context) (map[string]int, error) {
-	cur, err := m.meetingCountsC().Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr(err, "Meeting counts")
-	}
-	var rows []struct {
-		ID string `bson:"_id"`
-		N  int    `bson:"n"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, mapErr(err, "Meeting counts")
-	}
-	out := make(map[string]int, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.N
-	}
-	return out, nil
+	return countsByID(ctx, m.meetingCountsC(), "n", "Meeting counts")
 }
 
 // backfillMeetingCounts writes the counters for meetings logged before they

@@ -603,15 +603,7 @@ func (m *mongoStore) getProgram(ctx context.Context, id string) (*Program, error
 }
 
 func (m *mongoStore) programs(ctx context.Context) ([]Program, error) {
-	cur, err := m.programsC().Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr(err, "Programs")
-	}
-	out := []Program{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Programs")
-	}
-	return out, nil
+	return findAll[Program](ctx, m.programsC(), "Programs", bson.D{})
 }
 
 func (m *mongoStore) insertProgram(ctx context.Context, pr *Program) error {

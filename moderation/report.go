@@ -520,15 +520,7 @@ func (m *mongoStore) decisionsC() *mongo.Collection {
 // decisions returns every recorded decision (a small collection: one entry
 // per curator decision).
 func (m *mongoStore) decisions(ctx context.Context) ([]decisionDoc, error) {
-	cur, err := m.decisionsC().Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr(err, "Decisions")
-	}
-	out := []decisionDoc{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Decisions")
-	}
-	return out, nil
+	return findAll[decisionDoc](ctx, m.decisionsC(), "Decisions", bson.D{})
 }
 
 // deleteDecisions removes the decisions recorded about one application.
@@ -539,27 +531,11 @@ func (m *mongoStore) deleteDecisions(ctx context.Context, profileID string) erro
 
 // pendingSubmissions returns the review queue's entries awaiting a decision.
 func (m *mongoStore) pendingSubmissions(ctx context.Context) ([]QueueEntry, error) {
-	cur, err := m.queueC.Find(ctx, bson.D{{Key: "status", Value: StatusSubmitted}})
-	if err != nil {
-		return nil, mapErr(err, "Queue")
-	}
-	out := []QueueEntry{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Queue")
-	}
-	return out, nil
+	return findAll[QueueEntry](ctx, m.queueC, "Queue", bson.D{{Key: "status", Value: StatusSubmitted}})
 }
 
 func (m *mongoStore) requestsOfProgram(ctx context.Context, programID string) ([]MenteeRequest, error) {
-	cur, err := m.requests().Find(ctx, bson.D{{Key: "programId", Value: programID}})
-	if err != nil {
-		return nil, mapErr(err, "Mentee requests")
-	}
-	out := []MenteeRequest{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Mentee requests")
-	}
-	return out, nil
+	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "programId", Value: programID}})
 }
 
 // meetingCounts returns how many meetings each of the tandems logged, from
