@@ -121,7 +121,7 @@ func TestDashboardPage(t *testing.T) {
 		t.Fatalf("dashboard: got %d; body: %.600s", r.status, r.body)
 	}
 	assertBody(t, r.body, []string{"Evaluation of Open program", "Phase: Always open", `href="/api/v1/moderation/programs/open/report.csv"`, "Download CSV",
-		"<dt>Tandems formed</dt>", `<span class="dash-value">1</span> <span class="hint">1 accepted by both</span>`,
+		"<dt>Tandems proposed</dt>", `<span class="dash-value">1</span> <span class="hint">1 accepted by both</span>`,
 		`<span class="dash-value">100 %</span> <span class="hint">2 of 2 possible answers</span>`, `<span class="dash-value">4.5 / 5</span>`,
 		`<span class="dash-value">50 %</span>`, // would recommend
 		`role="img" aria-labelledby="chart-tandems-title chart-tandems-desc"`, `<title id="chart-tandems-title">Tandems</title>`,
@@ -135,8 +135,8 @@ func TestDashboardPage(t *testing.T) {
 	}
 
 	r = do(t, e.app(t, cora), "/programs/open/dashboard", langHeader("de"))
-	assertBody(t, r.body, []string{`<html lang="de"`, "Auswertung von Open program", "CSV herunterladen", "Gebildete Tandems", `<span class="dash-value">4,5 / 5</span>`,
-		"Als Tabelle anzeigen", "Was die Tandems geschrieben haben", "Führungskräfte"}, []string{"Download CSV", "Tandems formed"})
+	assertBody(t, r.body, []string{`<html lang="de"`, "Auswertung von Open program", "CSV herunterladen", "Vorgeschlagene Tandems", `<span class="dash-value">4,5 / 5</span>`,
+		"Als Tabelle anzeigen", "Was die Tandems geschrieben haben", "Führungskräfte"}, []string{"Download CSV", "Tandems proposed"})
 
 	// Access: visitors sign in; executives, mentors and curators of other
 	// programs are refused; unknown programs are not found.

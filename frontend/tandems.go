@@ -182,7 +182,7 @@ func (f *Frontend) renderTandems(c *fiber.Ctx, status int, d *pageData, st tande
 		if pr != nil {
 			it.ProgramName = pr.Name
 		}
-		it.CanEnd = (t.Status == moderation.TandemProposed || t.Status == moderation.TandemActive) && pr != nil && pr.Allows(moderation.CanEnd)
+		it.CanEnd = t.Status == moderation.TandemActive && pr != nil && pr.Allows(moderation.CanEnd) // a proposal is declined, not ended
 		if err := f.fillFeedback(c, d, t, side, pr, &it, st); err != nil {
 			return f.fail(c, err, "/tandems", "")
 		}

@@ -220,7 +220,7 @@ func TestBrowserFullProgram(t *testing.T) {
 	jonas.navigate("/programs/" + programID)
 	follow(jonas, "open the dashboard", chromedp.CSS(`main a[href="/programs/`+programID+`/dashboard"]`))
 	figures := eval[map[string]string](jonas, `Object.fromEntries(Array.from(document.querySelectorAll('.dash-figure'), d => [d.querySelector('dt').innerText.trim(), d.querySelector('.dash-value').innerText.trim()]))`)
-	for label, want := range map[string]string{"Executives' requests": "2", "Tandems formed": "2", "Meetings held": "1", "Feedback response rate": "100 %"} {
+	for label, want := range map[string]string{"Executives' requests": "2", "Tandems proposed": "2", "Meetings held": "1", "Feedback response rate": "100 %"} {
 		if figures[label] != want {
 			t.Errorf("dashboard %q: got %q, want %q (all: %v)", label, figures[label], want, figures)
 		}
