@@ -32,6 +32,7 @@ type matchItem struct {
 	URL, Name, Organization, Term, Program string
 	Topics                                 []string
 	Prefs                                  int
+	Paired                                 bool // has a proposed or running tandem
 }
 
 // matchLink is a link of the matching workspace (the cohort assignment of a
@@ -222,13 +223,17 @@ func (f *Frontend) matchList(c *fiber.Ctx) error {
 		}
 	}
 	names := programNames(ps)
+	paired, err := f.cfg.Moderation.PairedRequests(ctx, d.Principal)
+	if err != nil {
+		return f.fail(c, err, d.Here, "")
+	}
 	for _, r := range reqs {
 		if r.Status != moderation.RequestSubmitted {
 			continue
 		}
 		v.Items = append(v.Items, matchItem{URL: "/match/" + pathID(r.ID), Name: r.Name, Organization: r.OrgName,
 			Topics: f.topicLabels(r.Content.Topics, d.Lang), Term: f.termLabel(d.Lang, r.Content.Term), Prefs: len(r.Content.Preferences),
-			Program: names[r.ProgramID]})
+			Program: names[r.ProgramID], Paired: paired[r.ID]})
 	}
 	d.Title = f.translate(d.Lang, "match.title")
 	d.Match = v
@@ -267,9 +272,16 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 		Languages: languageNames(r.Content.Languages, lang), Interests: r.Content.Interests,
 		ProposeURL: here + "/propose", Candidates: sg.Candidates, ErrorRule: st.rule, ErrorText: st.text,
 		ProgramID: pr.ID, ProgramName: pr.Name, ProgramURL: programURL(pr.ID), CanPropose: pr.Allows(moderation.CanPropose)}
-	if v.CanPropose {
+	paired, err := f.cfg.Moderation.PairedRequests(ctx, d.Principal)
+	if err != nil {
+		return f.fail(c, err, here, "")
+	}
+	switch {
+	case paired[r.ID]:
+		v.CanPropose, v.PhaseNote = false, f.translate(lang, "match.paired.note")
+	case v.CanPropose:
 		v.AssignLinks = []matchLink{{URL: assignURL(pr.ID), Label: f.translate(lang, "match.assignment.link")}}
-	} else {
+	default:
 		v.PhaseNote = f.phaseNote(lang, pr)
 	}
 	if st.phase {

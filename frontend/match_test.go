@@ -107,6 +107,12 @@ func TestMatchWorkspace(t *testing.T) {
 	}
 	assertBody(t, do(t, app, loc, langHeader("en")).body, []string{"Tandem proposed to Max Becker (with Eva Vorstand)."}, nil)
 
+	// Now the request is paired: the list says so and the request offers no
+	// further proposals.
+	assertBody(t, do(t, app, "/match", langHeader("en")).body, []string{`<span class="status-badge">Tandem proposed</span>`}, nil)
+	assertBody(t, do(t, app, "/match/"+reqID, langHeader("en")).body, []string{"already has a proposed or running tandem"}, []string{"Propose tandem</button>"})
+	assertBody(t, do(t, app, "/match", langHeader("de")).body, []string{"Tandem vorgeschlagen"}, nil)
+
 	// A second proposal of the same mentor exceeds their capacity.
 	r = send(t, app, http.MethodPost, "/match/"+reqID+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {maxID}, "from": {"assignment"}}, langHeader("en"))
 	if r.status != http.StatusConflict {

@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"context"
+	"strings"
 
 	otm "github.com/opentomentor/opentomentor"
 )
@@ -15,4 +16,24 @@ func (s *Service) ProgramTandems(ctx context.Context, p *otm.Principal, programI
 		return nil, err
 	}
 	return s.store.tandemsOfProgram(ctx, pr.ID)
+}
+
+// PairedRequests returns the ids of the requests that have a proposed or
+// running tandem (curators only), so a workspace can tell them from the ones
+// still waiting.
+func (s *Service) PairedRequests(ctx context.Context, p *otm.Principal) (map[string]bool, error) {
+	if err := requireCurator(p); err != nil {
+		return nil, err
+	}
+	taken, err := s.store.slotsTaken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for key, n := range taken {
+		if id, ok := strings.CutPrefix(key, "request:"); ok && n > 0 {
+			out[id] = true
+		}
+	}
+	return out, nil
 }
