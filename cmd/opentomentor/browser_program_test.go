@@ -214,6 +214,9 @@ func TestBrowserFullProgram(t *testing.T) {
 			t.Errorf("feedback text after saving: got %q, want %q", got, a.text)
 		}
 		b.assertPageShows("Update feedback")
+		if !eval[bool](b, `document.activeElement === document.querySelector('[data-flash]')`) {
+			t.Errorf("focus after saving the feedback: got %q, want the confirmation", eval[string](b, `document.activeElement.outerHTML.slice(0, 80)`))
+		}
 	}
 
 	// 8. Jonas reads the dashboard and downloads the CSV.

@@ -282,6 +282,12 @@ func (b *tab) text(sel string) string {
 	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout)
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	for attempt := 0; err != nil && strings.Contains(err.Error(), "No node with given id") && attempt < 3; attempt++ {
+		// The document was replaced between finding the node and reading
+		// it (a navigation finishing): find it again.
+		time.Sleep(100 * time.Millisecond)
+		s, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	}
 	if err != nil {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}

@@ -70,9 +70,14 @@
   document.addEventListener("htmx:afterSettle", syncInvalid);
 
   // After a failed submission, move focus to the error summary.
+  // After a successful one, move it to the confirmation, so that screen
+  // readers announce what happened after the redirect.
   var summary = document.querySelector("[data-error-summary]");
+  var flash = document.querySelector("[data-flash]");
   if (summary) {
     summary.focus();
+  } else if (flash && !document.querySelector("[autofocus]")) {
+    flash.focus({ preventScroll: true });
   }
 
   // Keyboard shortcuts on the curators' pages (announced there when this runs).
