@@ -96,7 +96,7 @@ func TestProgramsList(t *testing.T) {
 			`href="/programs/leadership-2027">Leadership 2027</a>`, "Registration open", "Always open", "Dr. Anna Schmidt, CHRO", "Half a year",
 			`<time datetime="2027-01-10">10 Jan 2027</time> – <time datetime="2027-02-15">15 Feb 2027</time>`, `href="/programs" aria-current="page">Programs</a>`},
 			wantNot: []string{"Secret plans", "New program"}},
-		{name: "visitor de", lang: "de", want: []string{"Reverse-Mentoring-Programme", "Anmeldung offen", "Immer offen", "Ein halbes Jahr",
+		{name: "visitor de", lang: "de", want: []string{"Reverse-Mentoring-Programme", "Registrierung offen", "Immer offen", "Ein halbes Jahr",
 			`<time datetime="2027-01-10">10.1.2027</time>`, ">Programme</a>"}, wantNot: []string{"Secret plans", "Registration open"}},
 		{name: "executive", p: katrin, lang: "en", want: []string{"Leadership 2027"}, wantNot: []string{"Secret plans", "New program"}},
 		{name: "curator of the planned program", p: cora, lang: "en", want: []string{"Leadership 2027", "Secret plans", "Planning"}, wantNot: []string{"New program"}},
@@ -485,7 +485,7 @@ func TestMatchProgram(t *testing.T) {
 	// In registration the assignment says why it cannot run, in both languages.
 	for lang, want := range map[string]string{
 		"en": "Leadership 2027 is in its phase “Registration open”",
-		"de": "Leadership 2027 ist in der Phase „Anmeldung offen“",
+		"de": "Leadership 2027 ist in der Phase „Registrierung offen“",
 	} {
 		r := do(t, app, "/match/assignment?program="+cohort, langHeader(lang))
 		if r.status != http.StatusConflict {

@@ -47,7 +47,7 @@ func TestTandemPageAccess(t *testing.T) {
 			[]string{`id="calendar-link"`, `id="cadence-text"`, `id="tandem-note"`}},
 		{"mentee en", eva, target, "en", http.StatusOK, []string{"Tandem with Max Becker", "Your mentor", "Beta GmbH", `name="csrf_token" value="csrf-eva"`}, nil},
 		{"mentee de", eva, target, "de", http.StatusOK,
-			[]string{`<html lang="de"`, "Tandem mit Max Becker", "Ihre Mentor:in", "Treffen-Rhythmus", "Rhythmus vereinbaren", "Alle zwei Wochen", "Wochentag",
+			[]string{`<html lang="de"`, "Tandem mit Max Becker", "Ihre Mentor:in", "Treffrhythmus", "Rhythmus vereinbaren", "Alle zwei Wochen", "Wochentag",
 				"<option value=\"2\"", ">Dienstag</option>", "Zeitzone", "Treffen-Protokoll", "Treffen eintragen", "Noch keine Treffen eingetragen.", "sehen nur Sie beide"},
 			[]string{"Meeting log", "Save cadence"}},
 		{"stranger", lena, target, "en", http.StatusNotFound, []string{"Page not found"}, []string{"Eva Vorstand", "Max Becker", `id="meeting-form"`}},
