@@ -12,6 +12,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+
+	otm "github.com/opentomentor/opentomentor"
 )
 
 // User is a person, keyed by issuer + subject; the e-mail is an attribute.
@@ -106,34 +108,8 @@ func UserID(issuer, subject string) string {
 
 // OrgID derives an organization id from its name: a readable slug.
 func OrgID(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case r == 'ä':
-			b.WriteString("ae")
-		case r == 'ö':
-			b.WriteString("oe")
-		case r == 'ü':
-			b.WriteString("ue")
-		case r == 'ß':
-			b.WriteString("ss")
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
+	if s := otm.Slug(name, 60); s != "" {
+		return s
 	}
-	s := strings.TrimSuffix(b.String(), "-")
-	if len(s) > 60 {
-		s = strings.TrimSuffix(s[:60], "-")
-	}
-	if s == "" {
-		s = "org"
-	}
-	return s
+	return "org"
 }

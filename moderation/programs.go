@@ -179,36 +179,7 @@ var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$`)
 
 // Slug derives a program id from a name.
 func Slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case r == 'ä':
-			b.WriteString("ae")
-		case r == 'ö':
-			b.WriteString("oe")
-		case r == 'ü':
-			b.WriteString("ue")
-		case r == 'ß':
-			b.WriteString("ss")
-		default:
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
-		if b.Len() >= 40 {
-			break
-		}
-	}
-	out := b.String()
-	if len(out) > 40 {
-		out = out[:40]
-	}
-	return strings.Trim(out, "-")
+	return otm.Slug(name, 40)
 }
 
 // Limits of a program.
