@@ -136,6 +136,10 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if err := s.mod.EraseUser(ctx, p.UserID); err != nil {
 		return err
 	}
+	reqs, err := s.mod.RequestIDsOf(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
 	if err := s.mod.EraseRequests(ctx, p.UserID); err != nil {
 		return err
 	}
@@ -148,7 +152,7 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {
 		return err
 	}
-	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID, moderation.ProfileIDFor(p.UserID), moderation.RequestIDFor(p.UserID, moderation.OpenProgram))
+	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID, append(reqs, moderation.ProfileIDFor(p.UserID))...)
 	if err != nil {
 		return err
 	}

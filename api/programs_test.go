@@ -1,10 +1,12 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 
+	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"
 )
@@ -121,8 +123,8 @@ func TestIntegrationProgramsAdmin(t *testing.T) {
 	upd := springProgram()
 	upd["sponsor"] = "Prof. Jana Richter"
 	upd["version"] = pr["version"]
-	if status, _ := cura.call("PUT", "/api/v1/moderation/programs/spring-2027", upd); status != http.StatusForbidden {
-		t.Errorf("a curator of another program editing: got %d, want 403", status)
+	if status, out := cura.call("PUT", "/api/v1/moderation/programs/spring-2027", upd); status != http.StatusNotFound || strings.Contains(toJSON(t, out), "Spring") {
+		t.Errorf("a curator of another program editing one in planning: got %d %v, want 404 without its name", status, out)
 	}
 	upd2 := springProgram()
 	upd2["curators"] = []string{"cura2@program.example", "cura@program.example"}
@@ -337,8 +339,22 @@ func TestIntegrationTandemEndsEarly(t *testing.T) {
 	if status != http.StatusOK || out["status"] != "ended" || out["endedBy"] != "mentee" || out["endReason"] != nil {
 		t.Fatalf("the mentee ends it: got %d %v (the reason must not be in the pair's view)", status, out)
 	}
-	if _, seen := ada.call("GET", "/api/v1/me/tandems", nil); strings.Contains(strings.ToLower(toJSON(t, seen)), "another city") {
-		t.Errorf("the mentor sees the reason: %v", seen)
+	for _, path := range []string{"/api/v1/me/tandems", "/api/v1/me/audit", "/api/v1/me/export"} {
+		if _, seen := ada.call("GET", path, nil); strings.Contains(strings.ToLower(toJSON(t, seen)), "another city") {
+			t.Errorf("the mentor sees the reason in %s: %v", path, seen)
+		}
+	}
+	if _, own := kat.call("GET", "/api/v1/me/audit", nil); !strings.Contains(toJSON(t, own), "another city") {
+		t.Errorf("the mentee's own audit trail lacks her reason: %v", own)
+	}
+	// A draft is the executive's alone, even for curators.
+	if err := h.IDs.GrantRolesByEmail(context.Background(), "ulla@alpenbank.example", []string{otm.RoleMentee}); err != nil {
+		t.Fatal(err)
+	}
+	ulla := h.signInAs(t, op, "ulla", "ulla@alpenbank.example", "Ulla Berger")
+	_, draft := ulla.call("PUT", "/api/v1/me/mentee-request", validRequest())
+	if status, _ := cura.call("GET", "/api/v1/moderation/mentee-requests/"+str(draft["id"]), nil); status != http.StatusNotFound {
+		t.Errorf("a curator reading a draft: got %d, want 404", status)
 	}
 	if _, cur := cura.call("GET", "/api/v1/moderation/tandems/"+tk, nil); cur["endReason"] != "we moved to another city" {
 		t.Errorf("curator's view: got %v, want the reason", cur)

@@ -316,7 +316,10 @@ func (s *Service) curatedProgram(ctx context.Context, p *otm.Principal, id strin
 		return nil, err
 	}
 	if !Curates(p, pr) {
-		return nil, otm.Errorf(otm.EFORBIDDEN, "You are not a curator of the program %q.", pr.Name)
+		if !visible(p, pr) {
+			return nil, otm.Errorf(otm.ENOTFOUND, "Program not found.")
+		}
+		return nil, otm.Errorf(otm.EFORBIDDEN, "You are not a curator of this program.")
 	}
 	return pr, nil
 }

@@ -330,10 +330,26 @@ func (s *Service) Request(ctx context.Context, p *otm.Principal, id string) (*Me
 	if err != nil {
 		return nil, err
 	}
+	if r.Status != RequestSubmitted { // drafts and withdrawn requests are the executive's alone
+		return nil, otm.Errorf(otm.ENOTFOUND, "Mentee request not found.")
+	}
 	if _, err := s.curatedProgram(ctx, p, r.ProgramID); err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// RequestIDsOf lists the ids of every request of a person (for erasure).
+func (s *Service) RequestIDsOf(ctx context.Context, userID string) ([]string, error) {
+	rs, err := s.store.requestsOf(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(rs))
+	for _, r := range rs {
+		ids = append(ids, r.ID)
+	}
+	return ids, nil
 }
 
 // EraseRequests deletes every request of a person (account deletion).

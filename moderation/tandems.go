@@ -199,6 +199,9 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 	if utf8.RuneCountInString(reason) > 1000 || hasControl(reason, true) {
 		return nil, otm.Invalid("The reason is not valid.", otm.FieldError{Field: "reason", Message: "at most 1000 characters"})
 	}
+	if accept {
+		reason = "" // only a decline carries a reason
+	}
 	upd := *cur
 	upd.UpdatedAt = s.now().UTC()
 	if accept {
@@ -343,8 +346,14 @@ func (s *Service) recordTandem(ctx context.Context, p *otm.Principal, action str
 		return
 	}
 	for _, uid := range []string{t.MentorUserID, t.MenteeUserID} {
+		// A decline or end reason is for curators (who read the tandem) and
+		// its author: never in the other side's audit trail or export.
+		why := ""
+		if uid == p.UserID {
+			why = reason
+		}
 		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: action,
-			SubjectType: "tandem", SubjectID: t.ID, SubjectUserID: uid, Reason: reason}); err != nil {
+			SubjectType: "tandem", SubjectID: t.ID, SubjectUserID: uid, Reason: why}); err != nil {
 			s.log.Error("audit record failed", "tandem", t.ID, "err", err)
 		}
 	}
