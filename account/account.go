@@ -83,10 +83,10 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	default:
 		return nil, err
 	}
-	if p.HasRole(otm.RoleMentee) {
-		if ex.MenteeRequests, err = s.mod.MyRequests(ctx, p); err != nil {
-			return nil, err
-		}
+	// Whatever the person's roles are today: a request kept from when they
+	// were an executive is theirs too.
+	if ex.MenteeRequests, err = s.mod.RequestsOf(ctx, p.UserID); err != nil {
+		return nil, err
 	}
 	if ex.LineManagers, err = s.mod.MyLineManagers(ctx, p); err != nil {
 		return nil, err

@@ -339,6 +339,12 @@ func (s *Service) Request(ctx context.Context, p *otm.Principal, id string) (*Me
 	return r, nil
 }
 
+// RequestsOf lists every request of a person, whatever their roles today
+// (for the data export).
+func (s *Service) RequestsOf(ctx context.Context, userID string) ([]MenteeRequest, error) {
+	return s.store.requestsOf(ctx, userID)
+}
+
 // RequestIDsOf lists the ids of every request of a person (for erasure).
 func (s *Service) RequestIDsOf(ctx context.Context, userID string) ([]string, error) {
 	rs, err := s.store.requestsOf(ctx, userID)
