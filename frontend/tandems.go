@@ -298,18 +298,7 @@ func (f *Frontend) tandemAnswer(c *fiber.Ctx, accept bool) error {
 		reason = readForm(c).get("reason")
 	}
 	if _, err := f.cfg.Moderation.AnswerTandem(c.UserContext(), d.Principal, id, accept, reason); err != nil {
-		st := tandemState{id: id, kind: "answer", reason: reason}
-		status := http.StatusConflict
-		switch otm.ErrorCode(err) {
-		case otm.EINVALID:
-			status = http.StatusUnprocessableEntity
-			st.msg = f.translate(d.Lang, "tandems.err.reason")
-		case otm.ECONFLICT:
-			st.msg = f.translate(d.Lang, "tandems.err.conflict")
-		default:
-			return f.fail(c, err, "/tandems", "")
-		}
-		return f.renderTandems(c, status, d, st)
+		return f.tandemRefused(c, d, tandemState{id: id, kind: "answer", reason: reason}, err, "tandems.err.conflict")
 	}
 	done := "accepted"
 	if !accept {
@@ -333,19 +322,25 @@ func (f *Frontend) tandemEnd(c *fiber.Ctx) error {
 		return f.renderTandems(c, http.StatusUnprocessableEntity, d, st)
 	}
 	if _, err := f.cfg.Moderation.EndTandem(c.UserContext(), d.Principal, id, false, st.reason); err != nil {
-		status := http.StatusConflict
-		switch otm.ErrorCode(err) {
-		case otm.EINVALID:
-			status = http.StatusUnprocessableEntity
-			st.msg = f.translate(d.Lang, "tandems.err.reason")
-		case otm.ECONFLICT:
-			st.msg = f.translate(d.Lang, "eval.err.endConflict")
-		default:
-			return f.fail(c, err, "/tandems", "")
-		}
-		return f.renderTandems(c, status, d, st)
+		return f.tandemRefused(c, d, st, err, "eval.err.endConflict")
 	}
 	return c.Redirect("/tandems?"+url.Values{"done": {"ended"}}.Encode(), http.StatusSeeOther)
+}
+
+// tandemRefused shows /tandems again after the service refused an answer or
+// an end: 422 for a bad reason, 409 with conflictKey's message otherwise.
+func (f *Frontend) tandemRefused(c *fiber.Ctx, d *pageData, st tandemState, err error, conflictKey string) error {
+	status := http.StatusConflict
+	switch otm.ErrorCode(err) {
+	case otm.EINVALID:
+		status = http.StatusUnprocessableEntity
+		st.msg = f.translate(d.Lang, "tandems.err.reason")
+	case otm.ECONFLICT:
+		st.msg = f.translate(d.Lang, conflictKey)
+	default:
+		return f.fail(c, err, "/tandems", "")
+	}
+	return f.renderTandems(c, status, d, st)
 }
 
 // feedbackMessages are the localized messages of the feedback fields.
