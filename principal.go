@@ -46,3 +46,23 @@ func PrincipalFromContext(ctx context.Context) *Principal {
 	p, _ := ctx.Value(principalKey{}).(*Principal)
 	return p
 }
+
+// RequireSignedIn returns EUNAUTHORIZED for visitors (p nil).
+func RequireSignedIn(p *Principal) error {
+	if p == nil {
+		return Errorf(EUNAUTHORIZED, "Sign in first.")
+	}
+	return nil
+}
+
+// RequireRole returns EUNAUTHORIZED for visitors and EFORBIDDEN with message
+// when p holds none of roles.
+func RequireRole(p *Principal, message string, roles ...string) error {
+	if err := RequireSignedIn(p); err != nil {
+		return err
+	}
+	if slices.ContainsFunc(roles, p.HasRole) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "%s", message)
+}

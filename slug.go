@@ -15,12 +15,16 @@ func Slug(name string, max int) string {
 			dash = false
 		case r == 'ä':
 			b.WriteString("ae")
+			dash = false
 		case r == 'ö':
 			b.WriteString("oe")
+			dash = false
 		case r == 'ü':
 			b.WriteString("ue")
+			dash = false
 		case r == 'ß':
 			b.WriteString("ss")
+			dash = false
 		default:
 			if !dash && b.Len() > 0 {
 				b.WriteByte('-')

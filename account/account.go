@@ -11,19 +11,21 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // Service runs export and erasure.
 type Service struct {
-	ids   *identity.Service
-	mod   *moderation.Service
-	audit *audit.Log
+	ids      *identity.Service
+	profiles *profile.Service
+	tandems  *tandem.Service
+	audit    *audit.Log
 }
 
 // New returns the account service.
-func New(ids *identity.Service, mod *moderation.Service, log *audit.Log) *Service {
-	return &Service{ids: ids, mod: mod, audit: log}
+func New(ids *identity.Service, profiles *profile.Service, tandems *tandem.Service, log *audit.Log) *Service {
+	return &Service{ids: ids, profiles: profiles, tandems: tandems, audit: log}
 }
 
 // programTeam stands for the curators in what applicants see.
@@ -31,19 +33,19 @@ const programTeam = "program team"
 
 // Export is everything the platform holds about one person.
 type Export struct {
-	ExportedAt     time.Time                       `json:"exportedAt"`
-	User           *identity.User                  `json:"user"`
-	Organization   *identity.Organization          `json:"organization,omitempty"`
-	Sessions       []identity.SessionInfo          `json:"sessions"`
-	RoleGrant      []string                        `json:"roleGrant,omitempty"`
-	MentorProfile  *moderation.Profile             `json:"mentorProfile,omitempty"`
-	MenteeRequests []moderation.MenteeRequest      `json:"menteeRequests,omitempty"`
-	LineManagers   *moderation.LineManagers        `json:"lineManagers"` // masked hints: only fingerprints are stored
-	Tandems        []moderation.Tandem             `json:"tandems"`
-	Meetings       map[string][]moderation.Meeting `json:"meetings"` // by tandem id
-	Feedback       []moderation.Feedback           `json:"feedback"` // what I answered at wrap-up
-	AuditAboutMe   []audit.Entry                   `json:"auditAboutMe"`
-	AuditByMe      []audit.Entry                   `json:"auditByMe"`
+	ExportedAt     time.Time                   `json:"exportedAt"`
+	User           *identity.User              `json:"user"`
+	Organization   *identity.Organization      `json:"organization,omitempty"`
+	Sessions       []identity.SessionInfo      `json:"sessions"`
+	RoleGrant      []string                    `json:"roleGrant,omitempty"`
+	MentorProfile  *profile.Profile            `json:"mentorProfile,omitempty"`
+	MenteeRequests []tandem.MenteeRequest      `json:"menteeRequests,omitempty"`
+	LineManagers   *tandem.LineManagers        `json:"lineManagers"` // masked hints: only fingerprints are stored
+	Tandems        []tandem.Tandem             `json:"tandems"`
+	Meetings       map[string][]tandem.Meeting `json:"meetings"` // by tandem id
+	Feedback       []tandem.Feedback           `json:"feedback"` // what I answered at wrap-up
+	AuditAboutMe   []audit.Entry               `json:"auditAboutMe"`
+	AuditByMe      []audit.Entry               `json:"auditByMe"`
 }
 
 // Export gathers everything about the signed-in person. Errors: EUNAUTHORIZED.
@@ -67,7 +69,7 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	if ex.RoleGrant, err = s.ids.RoleGrant(ctx, u.Email); err != nil {
 		return nil, err
 	}
-	prof, err := s.mod.MyProfile(ctx, p)
+	prof, err := s.profiles.MyProfile(ctx, p)
 	switch otm.ErrorCode(err) {
 	case "":
 		// Curators' identities are their personal data, not the applicant's:
@@ -85,19 +87,19 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	}
 	// Whatever the person's roles are today: a request kept from when they
 	// were an executive is theirs too.
-	if ex.MenteeRequests, err = s.mod.RequestsOf(ctx, p.UserID); err != nil {
+	if ex.MenteeRequests, err = s.tandems.RequestsOf(ctx, p.UserID); err != nil {
 		return nil, err
 	}
-	if ex.LineManagers, err = s.mod.MyLineManagers(ctx, p); err != nil {
+	if ex.LineManagers, err = s.tandems.MyLineManagers(ctx, p); err != nil {
 		return nil, err
 	}
-	if ex.Tandems, err = s.mod.MyTandems(ctx, p); err != nil {
+	if ex.Tandems, err = s.tandems.MyTandems(ctx, p); err != nil {
 		return nil, err
 	}
-	if ex.Meetings, err = s.mod.MyMeetings(ctx, p); err != nil {
+	if ex.Meetings, err = s.tandems.MyMeetings(ctx, p); err != nil {
 		return nil, err
 	}
-	if ex.Feedback, err = s.mod.MyFeedbacks(ctx, p); err != nil {
+	if ex.Feedback, err = s.tandems.MyFeedbacks(ctx, p); err != nil {
 		return nil, err
 	}
 	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {
@@ -133,30 +135,30 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 			touched = append(touched, e.SubjectID)
 		}
 	}
-	if err := s.mod.EraseUser(ctx, p.UserID); err != nil {
+	if err := s.profiles.EraseUser(ctx, p.UserID); err != nil {
 		return err
 	}
-	reqs, err := s.mod.RequestIDsOf(ctx, p.UserID)
+	reqs, err := s.tandems.RequestIDsOf(ctx, p.UserID)
 	if err != nil {
 		return err
 	}
-	if err := s.mod.EraseRequests(ctx, p.UserID); err != nil {
+	if err := s.tandems.EraseRequests(ctx, p.UserID); err != nil {
 		return err
 	}
-	if err := s.mod.EraseTandems(ctx, p.UserID); err != nil {
+	if err := s.tandems.EraseTandems(ctx, p.UserID); err != nil {
 		return err
 	}
-	if err := s.mod.EraseLineManagers(ctx, p.UserID); err != nil {
+	if err := s.tandems.EraseLineManagers(ctx, p.UserID); err != nil {
 		return err
 	}
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {
 		return err
 	}
-	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID, append(reqs, moderation.ProfileIDFor(p.UserID))...)
+	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID, append(reqs, profile.ProfileIDFor(p.UserID))...)
 	if err != nil {
 		return err
 	}
-	if err := s.mod.ForgetActor(ctx, p.UserID, pseudo, touched); err != nil {
+	if err := s.profiles.ForgetActor(ctx, p.UserID, pseudo, touched); err != nil {
 		return err
 	}
 	return s.audit.Record(ctx, audit.Entry{ActorID: pseudo, Action: audit.ActionAccountDelete,

@@ -7,7 +7,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
 )
 
 // exportMe answers GET /api/v1/me/export: everything about me, as a download.
@@ -86,8 +86,8 @@ func (s *Server) putTopic(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	t := moderation.Topic{ID: c.Params("id"), LabelEN: body.LabelEN, LabelDE: body.LabelDE, Core: body.Core, Order: body.Order}
-	if err := s.cfg.Moderation.PutTopic(c.UserContext(), p, t); err != nil {
+	t := profile.Topic{ID: c.Params("id"), LabelEN: body.LabelEN, LabelDE: body.LabelDE, Core: body.Core, Order: body.Order}
+	if err := s.cfg.Profiles.PutTopic(c.UserContext(), p, t); err != nil {
 		return err
 	}
 	return c.JSON(t)

@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // putFeedback answers PUT /api/v1/me/tandems/{id}/feedback: the caller's
@@ -16,11 +16,11 @@ func (s *Server) putFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var body moderation.FeedbackInput
+	var body tandem.FeedbackInput
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	fb, err := s.cfg.Moderation.GiveFeedback(c.UserContext(), p, c.Params("id"), body)
+	fb, err := s.cfg.Tandems.GiveFeedback(c.UserContext(), p, c.Params("id"), body)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (s *Server) putFeedback(c *fiber.Ctx) error {
 // getFeedback answers GET /api/v1/me/tandems/{id}/feedback: the caller's own
 // feedback (404 until given).
 func (s *Server) getFeedback(c *fiber.Ctx) error {
-	fb, err := s.cfg.Moderation.MyFeedback(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	fb, err := s.cfg.Tandems.MyFeedback(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (s *Server) getFeedback(c *fiber.Ctx) error {
 // programReport answers GET /api/v1/moderation/programs/{id}/report (the
 // program's curators).
 func (s *Server) programReport(c *fiber.Ctx) error {
-	r, err := s.cfg.Moderation.ProgramReport(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	r, err := s.cfg.Reports.ProgramReport(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Server) programReport(c *fiber.Ctx) error {
 // programReportCSV answers GET /api/v1/moderation/programs/{id}/report.csv:
 // the report as section,metric,value rows, as a download.
 func (s *Server) programReportCSV(c *fiber.Ctx) error {
-	r, err := s.cfg.Moderation.ProgramReport(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	r, err := s.cfg.Reports.ProgramReport(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}

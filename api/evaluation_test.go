@@ -104,8 +104,8 @@ func TestIntegrationEvaluation(t *testing.T) {
 		t.Fatalf("end the cohort tandem: %d %v", status, out)
 	}
 	springFB := "/api/v1/me/tandems/" + spring + "/feedback"
-	if status, out := kat.call("PUT", springFB, feedback(3, "")); status != http.StatusConflict || !contains(fieldsOf(out), "phase") || !strings.Contains(problemText(out), "WrongPhase") {
-		t.Errorf("feedback while the cohort runs: got %d %v, want 409 WrongPhase naming phase", status, out)
+	if status, out := kat.call("PUT", springFB, feedback(3, "")); status != http.StatusConflict || !contains(fieldsOf(out), "phase") || !strings.Contains(problemText(out), "wrong_phase") {
+		t.Errorf("feedback while the cohort runs: got %d %v, want 409 wrong_phase naming phase", status, out)
 	}
 	phase("wrap-up")
 	const evil = `=HYPERLINK("http://evil.example","Klick")`

@@ -15,26 +15,25 @@ import (
 	"testing"
 	"time"
 
-	"github.com/opentomentor/opentomentor/account"
 	"github.com/opentomentor/opentomentor/api"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/testenv"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/platform"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/search/bleve"
 )
 
 // harness is the platform's HTTP server over a fresh test database, listening
-// on a loopback port.
+// on a loopback port, with its services built by package platform as in
+// production.
 type harness struct {
-	URL     string
-	IDs     *identity.Service
-	Srv     *api.Server
-	Mod     *moderation.Service
-	Idx     search.Index
-	Log     *audit.Log
-	Indexer *search.Indexer
+	URL string
+	*platform.Services
+	IDs *identity.Service // = Identity
+	Srv *api.Server
+	Idx search.Index // = Search
+	Log *audit.Log   // = Audit
 }
 
 type apiConfig = api.Config
@@ -59,38 +58,20 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 	for _, o := range opts {
 		o(&icfg, &acfg)
 	}
-	db := testenv.DB(t)
-	icfg.Audit = audit.New(db)
-	ids, err := identity.NewService(db, icfg)
-
-	if err != nil {
-		t.Fatalf("identity.NewService: %v", err)
-	}
-	if err := ids.EnsureIndexes(context.Background()); err != nil {
-		t.Fatalf("EnsureIndexes: %v", err)
-	}
-	acfg.Identity = ids
 	idx, err := bleve.OpenMem()
 	if err != nil {
 		t.Fatalf("bleve.OpenMem: %v", err)
 	}
 	t.Cleanup(func() { _ = idx.Close() })
-	auditLog := audit.New(ids.DB())
-	if err := auditLog.EnsureIndexes(context.Background()); err != nil {
-		t.Fatal(err)
+	svc, err := platform.New(context.Background(), testenv.DB(t), platform.Config{Identity: icfg, Search: idx, CacheProfiles: true, Logger: logger})
+	if err != nil {
+		t.Fatalf("platform.New: %v", err)
 	}
-	mod := moderation.NewService(ids.DB(), moderation.Config{Directory: ids, Audit: auditLog, Index: idx, Logger: logger, CacheProfiles: true})
-	if err := mod.Init(context.Background()); err != nil {
-		t.Fatalf("moderation Init: %v", err)
-	}
-	indexer := search.NewIndexer(mod.IndexSource(), idx, logger)
-	mod.SetNotifier(indexer)
 	ictx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { defer close(done); indexer.Run(ictx) }()
+	go func() { defer close(done); svc.Indexer.Run(ictx) }()
 	t.Cleanup(func() { cancel(); <-done })
-	acfg.Moderation, acfg.Audit, acfg.Search = mod, auditLog, idx
-	acfg.Accounts = account.New(ids, mod, auditLog)
+	acfg.Services = *svc
 	srv := api.New(acfg)
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
@@ -98,7 +79,7 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	return &harness{URL: base, IDs: ids, Srv: srv, Mod: mod, Idx: idx, Log: auditLog, Indexer: indexer}
+	return &harness{URL: base, Services: svc, IDs: svc.Identity, Srv: srv, Idx: idx, Log: svc.Audit}
 }
 
 // browser is a cookie-keeping HTTP client that does not follow redirects by

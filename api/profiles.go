@@ -6,26 +6,27 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // contentJSON is the part of a mentor profile its owner writes (PUT body).
 type contentJSON struct {
-	Headline     string                  `json:"headline"`
-	Bio          string                  `json:"bio"`
-	Topics       []string                `json:"topics"`
-	Skills       []string                `json:"skills"`
-	Languages    []string                `json:"languages"`
-	Country      string                  `json:"country"`
-	Availability moderation.Availability `json:"availability"`
-	Interests    []string                `json:"interests"`
-	LinkedInURL  string                  `json:"linkedinUrl"`
-	ShowPicture  bool                    `json:"showPicture"`
-	Visibility   moderation.Visibility   `json:"visibility"`
+	Headline     string               `json:"headline"`
+	Bio          string               `json:"bio"`
+	Topics       []string             `json:"topics"`
+	Skills       []string             `json:"skills"`
+	Languages    []string             `json:"languages"`
+	Country      string               `json:"country"`
+	Availability profile.Availability `json:"availability"`
+	Interests    []string             `json:"interests"`
+	LinkedInURL  string               `json:"linkedinUrl"`
+	ShowPicture  bool                 `json:"showPicture"`
+	Visibility   profile.Visibility   `json:"visibility"`
 }
 
-func contentOf(c moderation.Content) contentJSON {
+func contentOf(c profile.Content) contentJSON {
 	nz := func(s []string) []string {
 		if s == nil {
 			return []string{}
@@ -37,8 +38,8 @@ func contentOf(c moderation.Content) contentJSON {
 		ShowPicture: c.ShowPicture, Visibility: c.Visibility}
 }
 
-func (j contentJSON) content() moderation.Content {
-	return moderation.Content{Headline: j.Headline, Bio: j.Bio, Topics: j.Topics, Skills: j.Skills, Languages: j.Languages,
+func (j contentJSON) content() profile.Content {
+	return profile.Content{Headline: j.Headline, Bio: j.Bio, Topics: j.Topics, Skills: j.Skills, Languages: j.Languages,
 		Country: j.Country, Availability: j.Availability, Interests: j.Interests, LinkedInURL: j.LinkedInURL,
 		ShowPicture: j.ShowPicture, Visibility: j.Visibility}
 }
@@ -72,7 +73,7 @@ type profileJSON struct {
 	PublishedAt     *time.Time     `json:"publishedAt,omitempty"`
 }
 
-func profileOf(p *moderation.Profile) profileJSON {
+func profileOf(p *profile.Profile) profileJSON {
 	out := profileJSON{ID: p.ID, Status: p.Status, contentJSON: contentOf(p.Draft), Name: p.Name,
 		Public: p.Public(), PendingRevision: p.PendingRevision(), Version: p.Version,
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt}
@@ -92,14 +93,14 @@ func profileOf(p *moderation.Profile) profileJSON {
 // curatorProfileJSON adds what only curators see.
 type curatorProfileJSON struct {
 	profileJSON
-	OwnerID  string               `json:"ownerId"`
-	Email    string               `json:"email"`
-	Comments []moderation.Comment `json:"comments"`
-	Curator  string               `json:"decidedBy,omitempty"`
+	OwnerID  string            `json:"ownerId"`
+	Email    string            `json:"email"`
+	Comments []profile.Comment `json:"comments"`
+	Curator  string            `json:"decidedBy,omitempty"`
 }
 
 func (s *Server) getMyProfile(c *fiber.Ctx) error {
-	p, err := s.cfg.Moderation.MyProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	p, err := s.cfg.Profiles.MyProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (s *Server) putMyProfile(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	p, err := s.cfg.Moderation.SaveProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body.content())
+	p, err := s.cfg.Profiles.SaveProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body.content())
 	if err != nil {
 		return err
 	}
@@ -123,7 +124,7 @@ func (s *Server) putMyProfile(c *fiber.Ctx) error {
 }
 
 func (s *Server) submitMyProfile(c *fiber.Ctx) error {
-	p, err := s.cfg.Moderation.SubmitProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	p, err := s.cfg.Profiles.SubmitProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func (s *Server) submitMyProfile(c *fiber.Ctx) error {
 }
 
 func (s *Server) withdrawMyProfile(c *fiber.Ctx) error {
-	p, err := s.cfg.Moderation.WithdrawProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	p, err := s.cfg.Profiles.WithdrawProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
 	if err != nil {
 		return err
 	}
@@ -151,7 +152,7 @@ func (s *Server) pauseMyProfile(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	p, err := s.cfg.Moderation.SetPaused(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body.Paused)
+	p, err := s.cfg.Profiles.SetPaused(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body.Paused)
 	if err != nil {
 		return err
 	}
@@ -168,7 +169,7 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.cfg.Moderation.Queue(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("status"), limit, offset)
+	items, total, err := s.cfg.Profiles.Queue(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("status"), limit, offset)
 	if err != nil {
 		return err
 	}
@@ -176,10 +177,10 @@ func (s *Server) listApplications(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": items, "total": total, "limit": limit, "offset": offset})
 }
 
-func curatorView(p *moderation.Profile) curatorProfileJSON {
+func curatorView(p *profile.Profile) curatorProfileJSON {
 	out := curatorProfileJSON{profileJSON: profileOf(p), OwnerID: p.OwnerID, Email: p.Email, Comments: p.Comments}
 	if out.Comments == nil {
-		out.Comments = []moderation.Comment{}
+		out.Comments = []profile.Comment{}
 	}
 	if p.Decision != nil {
 		out.Curator = p.Decision.CuratorName
@@ -188,7 +189,7 @@ func curatorView(p *moderation.Profile) curatorProfileJSON {
 }
 
 func (s *Server) getApplication(c *fiber.Ctx) error {
-	p, err := s.cfg.Moderation.Application(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	p, err := s.cfg.Profiles.Application(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -211,7 +212,7 @@ func (s *Server) decideApplication(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	p, err := s.cfg.Moderation.Decide(c.UserContext(), pr, c.Params("id"), body.Decision, body.Reason, body.Version)
+	p, err := s.cfg.Profiles.Decide(c.UserContext(), pr, c.Params("id"), body.Decision, body.Reason, body.Version)
 	if err != nil {
 		return err
 	}
@@ -231,7 +232,7 @@ func (s *Server) commentApplication(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	p, err := s.cfg.Moderation.AddComment(c.UserContext(), pr, c.Params("id"), body.Text)
+	p, err := s.cfg.Profiles.AddComment(c.UserContext(), pr, c.Params("id"), body.Text)
 	if err != nil {
 		return err
 	}
@@ -240,7 +241,7 @@ func (s *Server) commentApplication(c *fiber.Ctx) error {
 
 // auditOf answers GET /api/v1/moderation/applications/{id}/audit.
 func (s *Server) applicationAudit(c *fiber.Ctx) error {
-	p, err := s.cfg.Moderation.Application(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	p, err := s.cfg.Profiles.Application(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -279,7 +280,7 @@ type availabilityJSON struct {
 }
 
 func mentorOf(d *search.Document) mentorJSON {
-	m := mentorJSON{ID: d.ID, Status: moderation.StatusApproved, Name: d.Name,
+	m := mentorJSON{ID: d.ID, Status: profile.StatusApproved, Name: d.Name,
 		Organization: publicOrgJSON{Name: d.Organization, Verified: d.OrgVerified}, Industry: d.Industry,
 		Headline: d.Headline, Bio: d.Bio, Topics: d.Topics, Skills: d.Skills, Languages: d.Languages, Country: d.Country,
 		Interests: d.Interests, Picture: d.Picture, PublishedAt: d.PublishedAt}
@@ -342,7 +343,7 @@ func (s *Server) getMentor(c *fiber.Ctx) error {
 	}
 	m := mentorOf(d)
 	if p := otm.PrincipalFromContext(c.UserContext()); p != nil {
-		r, err := s.cfg.Moderation.RestrictedView(c.UserContext(), p, d.ID)
+		r, err := s.cfg.Profiles.RestrictedView(c.UserContext(), p, d.ID)
 		if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
 			return err
 		}
@@ -361,7 +362,7 @@ func (s *Server) getMentor(c *fiber.Ctx) error {
 }
 
 func (s *Server) listTopics(c *fiber.Ctx) error {
-	ts := s.cfg.Moderation.Topics()
+	ts := s.cfg.Profiles.Topics()
 	type topicJSON struct {
 		ID     string            `json:"id"`
 		Labels map[string]string `json:"labels"`
@@ -379,7 +380,7 @@ type requestJSON struct {
 	ID        string `json:"id"`
 	Status    string `json:"status"`
 	ProgramID string `json:"programId"`
-	moderation.RequestContent
+	tandem.RequestContent
 	Name         string         `json:"name"`
 	Organization *publicOrgJSON `json:"organization"`
 	Version      int64          `json:"version"`
@@ -388,7 +389,7 @@ type requestJSON struct {
 	SubmittedAt  *time.Time     `json:"submittedAt,omitempty"`
 }
 
-func requestOf(r *moderation.MenteeRequest) requestJSON {
+func requestOf(r *tandem.MenteeRequest) requestJSON {
 	out := requestJSON{ID: r.ID, Status: r.Status, ProgramID: r.ProgramID, RequestContent: r.Content, Name: r.Name,
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt}
 	for _, l := range []*[]string{&out.Topics, &out.Languages, &out.Interests} {
@@ -397,7 +398,7 @@ func requestOf(r *moderation.MenteeRequest) requestJSON {
 		}
 	}
 	if out.Preferences == nil {
-		out.Preferences = []moderation.Preference{}
+		out.Preferences = []tandem.Preference{}
 	}
 	if r.OrgName != "" {
 		out.Organization = &publicOrgJSON{Name: r.OrgName}
@@ -406,7 +407,7 @@ func requestOf(r *moderation.MenteeRequest) requestJSON {
 }
 
 func (s *Server) getMyRequest(c *fiber.Ctx) error {
-	r, err := s.cfg.Moderation.MyRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
+	r, err := s.cfg.Tandems.MyRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
@@ -418,11 +419,11 @@ func (s *Server) putMyRequest(c *fiber.Ctx) error {
 	if _, err := requireUser(c); err != nil {
 		return err
 	}
-	var body moderation.RequestContent
+	var body tandem.RequestContent
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	r, err := s.cfg.Moderation.SaveRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"), body)
+	r, err := s.cfg.Tandems.SaveRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"), body)
 	if err != nil {
 		return err
 	}
@@ -430,7 +431,7 @@ func (s *Server) putMyRequest(c *fiber.Ctx) error {
 }
 
 func (s *Server) submitMyRequest(c *fiber.Ctx) error {
-	r, err := s.cfg.Moderation.SubmitRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
+	r, err := s.cfg.Tandems.SubmitRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
@@ -440,7 +441,7 @@ func (s *Server) submitMyRequest(c *fiber.Ctx) error {
 // myRequests answers GET /api/v1/me/mentee-requests: the caller's requests
 // to every program.
 func (s *Server) myRequests(c *fiber.Ctx) error {
-	rs, err := s.cfg.Moderation.MyRequests(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	rs, err := s.cfg.Tandems.MyRequests(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
 	if err != nil {
 		return err
 	}
@@ -454,7 +455,7 @@ func (s *Server) myRequests(c *fiber.Ctx) error {
 
 // listRequests answers GET /api/v1/moderation/mentee-requests (curators).
 func (s *Server) listRequests(c *fiber.Ctx) error {
-	rs, err := s.cfg.Moderation.Requests(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
+	rs, err := s.cfg.Tandems.Requests(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
@@ -468,7 +469,7 @@ func (s *Server) listRequests(c *fiber.Ctx) error {
 
 // getRequest answers GET /api/v1/moderation/mentee-requests/{id} (curators).
 func (s *Server) getRequest(c *fiber.Ctx) error {
-	r, err := s.cfg.Moderation.Request(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	r, err := s.cfg.Tandems.Request(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -485,7 +486,7 @@ func (s *Server) suggestRequest(c *fiber.Ctx) error {
 	if limit < 1 || limit > 100 {
 		return otm.Invalid("A query parameter is not valid.", otm.FieldError{Field: "limit", Message: "must be between 1 and 100"})
 	}
-	out, err := s.cfg.Moderation.Suggest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), limit)
+	out, err := s.cfg.Tandems.Suggest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), limit)
 	if err != nil {
 		return err
 	}

@@ -4,13 +4,13 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/program"
 )
 
 // listPrograms answers GET /api/v1/programs: the programs the caller may see
 // (visitors: every program past planning, public fields only).
 func (s *Server) listPrograms(c *fiber.Ctx) error {
-	ps, err := s.cfg.Moderation.Programs(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	ps, err := s.cfg.Programs.Programs(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
 	if err != nil {
 		return err
 	}
@@ -20,7 +20,7 @@ func (s *Server) listPrograms(c *fiber.Ctx) error {
 
 // getProgram answers GET /api/v1/programs/{id}.
 func (s *Server) getProgram(c *fiber.Ctx) error {
-	pr, err := s.cfg.Moderation.Program(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	pr, err := s.cfg.Programs.Program(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -34,11 +34,11 @@ func (s *Server) createProgram(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var body moderation.ProgramInput
+	var body program.ProgramInput
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	pr, err := s.cfg.Moderation.CreateProgram(c.UserContext(), p, body)
+	pr, err := s.cfg.Programs.CreateProgram(c.UserContext(), p, body)
 	if err != nil {
 		return err
 	}
@@ -47,7 +47,7 @@ func (s *Server) createProgram(c *fiber.Ctx) error {
 }
 
 type programUpdateBody struct {
-	moderation.ProgramInput
+	program.ProgramInput
 	Version int64 `json:"version"`
 }
 
@@ -62,7 +62,7 @@ func (s *Server) updateProgram(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	pr, err := s.cfg.Moderation.UpdateProgram(c.UserContext(), p, c.Params("id"), body.ProgramInput, body.Version)
+	pr, err := s.cfg.Programs.UpdateProgram(c.UserContext(), p, c.Params("id"), body.ProgramInput, body.Version)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) advanceProgram(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	pr, err := s.cfg.Moderation.AdvancePhase(c.UserContext(), p, c.Params("id"), body.Phase)
+	pr, err := s.cfg.Programs.AdvancePhase(c.UserContext(), p, c.Params("id"), body.Phase)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) deleteProgram(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Moderation.DeleteProgram(c.UserContext(), p, c.Params("id")); err != nil {
+	if err := s.cfg.Programs.DeleteProgram(c.UserContext(), p, c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -106,7 +106,7 @@ func (s *Server) deleteProgram(c *fiber.Ctx) error {
 // programTandems answers GET /api/v1/moderation/tandems?program= (curators of
 // the program; "" is the open program).
 func (s *Server) programTandems(c *fiber.Ctx) error {
-	ts, err := s.cfg.Moderation.ProgramTandems(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
+	ts, err := s.cfg.Tandems.ProgramTandems(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}

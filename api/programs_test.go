@@ -41,11 +41,11 @@ func springProgram() map[string]any {
 // problemRule returns the "field: message" pairs of a problem, joined.
 func problemText(out map[string]any) string {
 	var b strings.Builder
-	b.WriteString(str(out["detail"]))
+	b.WriteString(str(out["rule"]) + ": " + str(out["detail"]))
 	errs, _ := out["errors"].([]any)
 	for _, e := range errs {
 		m, _ := e.(map[string]any)
-		b.WriteString(" | " + str(m["field"]) + ": " + str(m["message"]))
+		b.WriteString(" | " + str(m["field"]) + ": " + str(m["rule"]) + ": " + str(m["message"]))
 	}
 	return b.String()
 }
@@ -156,8 +156,8 @@ func TestIntegrationProgramsAdmin(t *testing.T) {
 	if status, out := cura2.call("POST", "/api/v1/moderation/programs/spring-2027/phase", map[string]any{"phase": "registration"}); status != http.StatusOK || out["phase"] != "registration" {
 		t.Fatalf("open registration: got %d %v", status, out)
 	}
-	if status, out := admin.call("DELETE", "/api/v1/admin/programs/spring-2027", nil); status != http.StatusConflict || !strings.Contains(problemText(out), "WrongPhase") {
-		t.Errorf("deleting a running program: got %d %v, want 409 WrongPhase", status, out)
+	if status, out := admin.call("DELETE", "/api/v1/admin/programs/spring-2027", nil); status != http.StatusConflict || !strings.Contains(problemText(out), "wrong_phase") {
+		t.Errorf("deleting a running program: got %d %v, want 409 wrong_phase", status, out)
 	}
 	// Visitors now see it, without curators or weights.
 	status, pub := anon.call("GET", "/api/v1/programs/spring-2027", nil)
@@ -196,8 +196,8 @@ func TestIntegrationProgramLifecycle(t *testing.T) {
 	}
 	wrongPhase := func(what string, status int, out map[string]any) {
 		t.Helper()
-		if status != http.StatusConflict || !contains(fieldsOf(out), "phase") || !strings.Contains(problemText(out), "WrongPhase") {
-			t.Errorf("%s: got %d %v, want 409 WrongPhase", what, status, out)
+		if status != http.StatusConflict || !contains(fieldsOf(out), "phase") || !strings.Contains(problemText(out), "wrong_phase") {
+			t.Errorf("%s: got %d %v, want 409 wrong_phase", what, status, out)
 		}
 	}
 	// An executive (with an open-program request) and a mentor.

@@ -145,8 +145,8 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 	if d := sum - first["score"].(float64); d > 1e-9 || d < -1e-9 {
 		t.Errorf("factor contributions sum to %v, score is %v", sum, first["score"])
 	}
-	if ex := excl[0].(map[string]any); ex["rule"] != "SameOrganization" || ex["mentor"].(map[string]any)["id"] != bp["id"] {
-		t.Errorf("excluded: got %v, want Bob by SameOrganization", ex)
+	if ex := excl[0].(map[string]any); ex["rule"] != "same_organization" || ex["mentor"].(map[string]any)["id"] != bp["id"] {
+		t.Errorf("excluded: got %v, want Bob by same_organization", ex)
 	}
 
 	// The cohort assignment pairs Katharina with Ada (Bob is excluded by the rules).

@@ -5,9 +5,10 @@ import (
 	"strings"
 	"testing"
 
+	otm "github.com/opentomentor/opentomentor"
+
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/matching"
-	"github.com/opentomentor/opentomentor/moderation"
 )
 
 // tandemCount is how many tandems p takes part in.
@@ -158,7 +159,7 @@ func TestIntegrationEveryHardRuleRefused(t *testing.T) {
 					t.Fatalf("Ada → Katharina: got %d %v, want 201", status, out)
 				}
 			}},
-		{name: "one mentor per mentee", rule: moderation.RuleOneMentorPerMentee, mentee: kat, mentor: finn, req: katReq, prof: finnID},
+		{name: "one mentor per mentee", rule: otm.RuleOneMentorPerMentee, mentee: kat, mentor: finn, req: katReq, prof: finnID},
 	}
 	covered := map[string]bool{}
 	for _, tt := range refusals {
@@ -170,12 +171,12 @@ func TestIntegrationEveryHardRuleRefused(t *testing.T) {
 			before := [2]int{tandemCount(t, tt.mentee), tandemCount(t, tt.mentor)}
 			status, out := propose(tt.req, tt.prof)
 			errs, _ := out["errors"].([]any)
-			var field, msg string
+			var field, rule string
 			if len(errs) == 1 {
 				e, _ := errs[0].(map[string]any)
-				field, msg = str(e["field"]), str(e["message"])
+				field, rule = str(e["field"]), str(e["rule"])
 			}
-			if status != http.StatusConflict || field != "mentorProfileId" || !strings.HasPrefix(msg, tt.rule+": ") ||
+			if status != http.StatusConflict || field != "mentorProfileId" || rule != tt.rule || str(out["rule"]) != tt.rule ||
 				!strings.Contains(str(out["detail"]), "hard rule") {
 				t.Errorf("got %d %v, want 409 naming %s on mentorProfileId", status, out, tt.rule)
 			}
@@ -187,7 +188,7 @@ func TestIntegrationEveryHardRuleRefused(t *testing.T) {
 			}
 		})
 	}
-	for _, r := range append(matching.Rules, matching.Rule{Name: moderation.RuleOneMentorPerMentee}) {
+	for _, r := range append(matching.Rules, matching.Rule{Name: otm.RuleOneMentorPerMentee}) {
 		if !covered[r.Name] {
 			t.Errorf("hard rule %s has no refusal test", r.Name)
 		}

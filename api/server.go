@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,17 +20,17 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/account"
-	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
-	"github.com/opentomentor/opentomentor/moderation"
-	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/internal/httperr"
+	"github.com/opentomentor/opentomentor/platform"
 )
 
 // Pages is the web front end as the server uses it.
 type Pages interface {
 	Register(r fiber.Router)
-	RenderError(c *fiber.Ctx, status int, message string) error
+	// RenderFailure renders the error page for err with status, in the
+	// visitor's language (from err's rule, never its English message).
+	RenderFailure(c *fiber.Ctx, status int, err error) error
 }
 
 // Check is a named readiness check.
@@ -42,12 +41,10 @@ type Check struct {
 
 // Config wires the server.
 type Config struct {
+	// Services are the platform's services (see package platform); a nil
+	// Profiles turns the application, program, request and tandem routes off.
+	platform.Services
 	BaseURL        string
-	Identity       *identity.Service
-	Moderation     *moderation.Service
-	Accounts       *account.Service
-	Audit          *audit.Log
-	Search         search.Index
 	Pages          Pages
 	DevIDP         http.Handler // the development OpenID Provider, mounted under DevIDPPath; nil when off
 	DevIDPPath     string       // e.g. "/devidp"
@@ -135,7 +132,7 @@ func (s *Server) routes() {
 		app.All(s.cfg.DevIDPPath+"/*", h)
 	}
 	app.Use(s.authenticate)
-	app.Use(s.csrf)
+	app.Use(CSRF(s.cfg.BaseURL))
 
 	auth := app.Group("/auth")
 	auth.Get("/providers", s.listProviders)
@@ -145,7 +142,7 @@ func (s *Server) routes() {
 
 	v1 := app.Group("/api/v1")
 	v1.Get("/me", s.getMe)
-	if s.cfg.Moderation != nil {
+	if s.cfg.Profiles != nil {
 		v1.Get("/topics", s.listTopics)
 		v1.Get("/me/mentor-profile", s.getMyProfile)
 		v1.Put("/me/mentor-profile", s.putMyProfile)
@@ -332,15 +329,20 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// csrf requires the session's synchronizer token on every state-changing
+// CSRF requires the session's synchronizer token on every state-changing
 // request made with a session: X-CSRF-Token from scripts, csrf_token from forms.
-// A cross-site Origin is refused outright.
-func (s *Server) csrf(c *fiber.Ctx) error {
+// A cross-site Origin (not baseURL) is refused outright. The server runs it
+// after resolving the session; page tests run it too.
+func CSRF(baseURL string) fiber.Handler {
+	return func(c *fiber.Ctx) error { return csrf(c, baseURL) }
+}
+
+func csrf(c *fiber.Ctx, baseURL string) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
 		return c.Next()
 	}
-	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" && o != s.cfg.BaseURL {
+	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" && o != baseURL {
 		return otm.Errorf(otm.EFORBIDDEN, "Cross-site request refused.")
 	}
 	p := otm.PrincipalFromContext(c.UserContext())
@@ -396,49 +398,10 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		checks[ch.Name] = "ok"
 	}
 	if len(failed) > 0 {
-		return s.problem(c, fiber.StatusServiceUnavailable, otm.EUNAVAILABLE,
+		return problem(c, fiber.StatusServiceUnavailable, otm.EUNAVAILABLE,
 			"Not ready: "+strings.Join(failed, ", ")+" unreachable.", nil, fiber.Map{"checks": checks})
 	}
 	return c.JSON(fiber.Map{"status": "ready", "checks": checks})
-}
-
-// codeStatuses pairs application error codes with HTTP statuses; the first
-// pair of a status is its code when Fiber reports the status.
-var codeStatuses = []struct {
-	code   string
-	status int
-}{
-	{otm.EINVALID, fiber.StatusBadRequest},
-	{otm.EINVALID, fiber.StatusUnprocessableEntity},
-	{otm.EUNAUTHORIZED, fiber.StatusUnauthorized},
-	{otm.EFORBIDDEN, fiber.StatusForbidden},
-	{otm.ENOTFOUND, fiber.StatusNotFound},
-	{otm.ENOTFOUND, fiber.StatusMethodNotAllowed},
-	{otm.ECONFLICT, fiber.StatusConflict},
-	{otm.ETOOLARGE, fiber.StatusRequestEntityTooLarge},
-	{otm.ETOOMANY, fiber.StatusTooManyRequests},
-	{otm.EUNAVAILABLE, fiber.StatusServiceUnavailable},
-	{otm.ENOTIMPLEMENTED, fiber.StatusNotImplemented},
-}
-
-// statusOf maps an application error code to an HTTP status.
-func statusOf(code string) int {
-	for _, cs := range codeStatuses {
-		if cs.code == code {
-			return cs.status
-		}
-	}
-	return fiber.StatusInternalServerError
-}
-
-// codeOfStatus maps an HTTP status (from Fiber) to an application error code.
-func codeOfStatus(status int) string {
-	for _, cs := range codeStatuses {
-		if cs.status == status {
-			return cs.code
-		}
-	}
-	return otm.EINTERNAL
 }
 
 // wantsJSON reports whether the error should be problem+json rather than a page.
@@ -448,28 +411,36 @@ func wantsJSON(c *fiber.Ctx) bool {
 		c.Get("X-CSRF-Token") != "" || strings.Contains(c.Get(fiber.HeaderAccept), "json")
 }
 
-// handleError is the one place errors become responses.
+// handleError is the one place errors become responses: problem+json for
+// the API, the error page for pages, both with the status of package httperr.
+// Internal errors are logged with the request id and shown as "Internal
+// error." only.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	status, code, msg := fiber.StatusInternalServerError, otm.EINTERNAL, "Internal error."
-	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		status, msg = fe.Code, fe.Message
-		code = codeOfStatus(fe.Code)
-	} else if code = otm.ErrorCode(err); code != otm.EINTERNAL {
-		status, msg = statusOf(code), otm.ErrorMessage(err)
-	}
-	if status >= 500 && code == otm.EINTERNAL {
-		s.log.Error("internal error", "path", c.Path(), "err", err)
+	return handleError(c, err, s.cfg.Pages, s.log)
+}
+
+// ErrorHandler returns the server's error handler for an app of its own
+// (page tests run the pages behind it); pages may be nil.
+func ErrorHandler(pages Pages, log *slog.Logger) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error { return handleError(c, err, pages, log) }
+}
+
+func handleError(c *fiber.Ctx, err error, pages Pages, log *slog.Logger) error {
+	status, code, msg, internal := httperr.Of(err)
+	if internal {
+		rid, _ := c.Locals("requestID").(string)
+		log.Error("internal error", "path", c.Path(), "requestId", rid, "err", err)
 		msg = "Internal error."
 	}
-	if wantsJSON(c) || s.cfg.Pages == nil {
-		return s.problem(c, status, code, msg, otm.ErrorFields(err), nil)
+	if wantsJSON(c) || pages == nil {
+		return problem(c, status, code, msg, err, nil)
 	}
-	return s.cfg.Pages.RenderError(c, status, msg)
+	return pages.RenderFailure(c, status, err)
 }
 
 // problem writes an RFC 9457 problem document.
-func (s *Server) problem(c *fiber.Ctx, status int, code, detail string, fields []otm.FieldError, extra fiber.Map) error {
+func problem(c *fiber.Ctx, status int, code, detail string, err error, extra fiber.Map) error {
+	fields := otm.ErrorFields(err)
 	body := fiber.Map{
 		"type":   "about:blank",
 		"title":  http.StatusText(status),
@@ -482,6 +453,12 @@ func (s *Server) problem(c *fiber.Ctx, status int, code, detail string, fields [
 	}
 	if len(fields) > 0 {
 		body["errors"] = fields
+	}
+	if rule, args := otm.ErrorRule(err); rule != "" {
+		body["rule"] = rule
+		if len(args) > 0 {
+			body["args"] = args
+		}
 	}
 	for k, v := range extra {
 		body[k] = v

@@ -4,7 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 type proposeBody struct {
@@ -14,7 +14,7 @@ type proposeBody struct {
 
 // curatorTandemJSON adds what only curators see: the decline and end reasons.
 type curatorTandemJSON struct {
-	moderation.Tandem
+	tandem.Tandem
 	DeclineReason string `json:"declineReason,omitempty"`
 	EndReason     string `json:"endReason,omitempty"`
 }
@@ -29,7 +29,7 @@ func (s *Server) proposeTandem(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	t, err := s.cfg.Moderation.ProposeTandem(c.UserContext(), p, body.MenteeRequestID, body.MentorProfileID)
+	t, err := s.cfg.Tandems.ProposeTandem(c.UserContext(), p, body.MenteeRequestID, body.MentorProfileID)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (s *Server) proposeTandem(c *fiber.Ctx) error {
 
 // getTandem answers GET /api/v1/moderation/tandems/{id}.
 func (s *Server) getTandem(c *fiber.Ctx) error {
-	t, err := s.cfg.Moderation.Tandem(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	t, err := s.cfg.Tandems.Tandem(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (s *Server) getTandem(c *fiber.Ctx) error {
 
 // myTandems answers GET /api/v1/me/tandems.
 func (s *Server) myTandems(c *fiber.Ctx) error {
-	ts, err := s.cfg.Moderation.MyTandems(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	ts, err := s.cfg.Tandems.MyTandems(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) answerTandem(accept bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		t, err := s.cfg.Moderation.AnswerTandem(c.UserContext(), p, c.Params("id"), accept, reason)
+		t, err := s.cfg.Tandems.AnswerTandem(c.UserContext(), p, c.Params("id"), accept, reason)
 		if err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (s *Server) answerTandem(accept bool) fiber.Handler {
 // optimal proposed assignment of every open request of a program (nothing is
 // stored).
 func (s *Server) cohortAssignment(c *fiber.Ctx) error {
-	a, err := s.cfg.Moderation.CohortAssignment(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
+	a, err := s.cfg.Tandems.CohortAssignment(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
@@ -108,11 +108,11 @@ func (s *Server) putCadence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var body moderation.Cadence
+	var body tandem.Cadence
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	t, err := s.cfg.Moderation.SetCadence(c.UserContext(), p, c.Params("id"), body)
+	t, err := s.cfg.Tandems.SetCadence(c.UserContext(), p, c.Params("id"), body)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Server) addMeeting(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	m, err := s.cfg.Moderation.AddMeeting(c.UserContext(), p, c.Params("id"), body.Date, body.Notes)
+	m, err := s.cfg.Tandems.AddMeeting(c.UserContext(), p, c.Params("id"), body.Date, body.Notes)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (s *Server) addMeeting(c *fiber.Ctx) error {
 
 // listMeetings answers GET /api/v1/me/tandems/{id}/meetings (the pair only).
 func (s *Server) listMeetings(c *fiber.Ctx) error {
-	ms, err := s.cfg.Moderation.Meetings(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	ms, err := s.cfg.Tandems.Meetings(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (s *Server) listMeetings(c *fiber.Ctx) error {
 
 // tandemCalendar answers GET /api/v1/me/tandems/{id}/calendar.ics.
 func (s *Server) tandemCalendar(c *fiber.Ctx) error {
-	ics, err := s.cfg.Moderation.Calendar(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
+	ics, err := s.cfg.Tandems.Calendar(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -174,7 +174,7 @@ func (s *Server) endTandem(curator bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		t, err := s.cfg.Moderation.EndTandem(c.UserContext(), p, c.Params("id"), curator, reason)
+		t, err := s.cfg.Tandems.EndTandem(c.UserContext(), p, c.Params("id"), curator, reason)
 		if err != nil {
 			return err
 		}

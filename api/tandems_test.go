@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 
@@ -41,15 +40,15 @@ func TestIntegrationTandems(t *testing.T) {
 	refusals := []struct {
 		name, req, prof, rule string
 	}{
-		{"same organization", katReq, bobID, "SameOrganization"},
-		{"competitors (symmetric)", tobReq, cemID, "Competitors"},
-		{"no shared language", katReq, danaID, "NoSharedLanguage"},
+		{"same organization", katReq, bobID, "same_organization"},
+		{"competitors (symmetric)", tobReq, cemID, "competitors"},
+		{"no shared language", katReq, danaID, "no_shared_language"},
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
 			status, out := propose(tt.req, tt.prof)
 			errs, _ := out["errors"].([]any)
-			if status != http.StatusConflict || len(errs) != 1 || !strings.HasPrefix(errs[0].(map[string]any)["message"].(string), tt.rule+":") {
+			if status != http.StatusConflict || len(errs) != 1 || errs[0].(map[string]any)["rule"] != tt.rule {
 				t.Errorf("got %d %v, want 409 naming %s", status, out, tt.rule)
 			}
 		})
@@ -66,12 +65,12 @@ func TestIntegrationTandems(t *testing.T) {
 	}
 	tkID := tk["id"].(string)
 	for _, tt := range []struct{ name, req, prof, rule string }{
-		{"mentor capacity reached", tobReq, adaID, "CapacityReached"},
-		{"one mentor per mentee", katReq, finnID, "OneMentorPerMentee"},
+		{"mentor capacity reached", tobReq, adaID, "capacity_reached"},
+		{"one mentor per mentee", katReq, finnID, "one_mentor_per_mentee"},
 	} {
 		status, out := propose(tt.req, tt.prof)
 		errs, _ := out["errors"].([]any)
-		if status != http.StatusConflict || len(errs) != 1 || !strings.HasPrefix(errs[0].(map[string]any)["message"].(string), tt.rule+":") {
+		if status != http.StatusConflict || len(errs) != 1 || errs[0].(map[string]any)["rule"] != tt.rule {
 			t.Errorf("%s: got %d %v, want 409 naming %s", tt.name, status, out, tt.rule)
 		}
 	}

@@ -25,7 +25,7 @@ type accountView struct {
 	Message          string
 
 	// LineManagers is the declared line-management chain (with
-	// Config.Moderation); see linemanagers.go.
+	// Config.Profiles); see linemanagers.go.
 	LineManagers *lineManagersView
 }
 

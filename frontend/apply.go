@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -10,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
 )
 
 // applyForm is the application form as the user typed it, so that a form
@@ -34,11 +35,11 @@ type applyForm struct {
 // newApplyForm is the form of someone who has not applied yet, with the
 // service's default visibilities.
 func newApplyForm() applyForm {
-	return applyForm{VisInterests: moderation.VisExecutives, VisAvailability: moderation.VisPublic, VisLinkedIn: moderation.VisExecutives}
+	return applyForm{VisInterests: profile.VisExecutives, VisAvailability: profile.VisPublic, VisLinkedIn: profile.VisExecutives}
 }
 
 // formFromContent fills the form from a stored application.
-func formFromContent(c moderation.Content) applyForm {
+func formFromContent(c profile.Content) applyForm {
 	a := applyForm{
 		Headline: c.Headline, Bio: c.Bio, Topics: slices.Clone(c.Topics),
 		Skills: strings.Join(c.Skills, ", "), Interests: strings.Join(c.Interests, ", "),
@@ -74,7 +75,7 @@ func readApplyForm(fm form) applyForm {
 
 // content returns the form as the service's Content; hoursOK is false when
 // the hours are not a whole number (they are sent as 0 then).
-func (a applyForm) content() (c moderation.Content, hoursOK bool) {
+func (a applyForm) content() (c profile.Content, hoursOK bool) {
 	hours, hoursOK := 0, true
 	if a.Hours != "" {
 		n, err := strconv.Atoi(a.Hours)
@@ -85,12 +86,12 @@ func (a applyForm) content() (c moderation.Content, hoursOK bool) {
 		}
 	}
 	langs := append(slices.Clone(a.Languages), splitList(a.OtherLanguages)...)
-	return moderation.Content{
+	return profile.Content{
 		Headline: a.Headline, Bio: a.Bio, Topics: a.Topics,
 		Skills: splitList(a.Skills), Languages: langs, Country: a.Country,
-		Availability: moderation.Availability{HoursPerMonth: hours, Paused: a.Paused},
+		Availability: profile.Availability{HoursPerMonth: hours, Paused: a.Paused},
 		Interests:    splitList(a.Interests), LinkedInURL: a.LinkedIn, ShowPicture: a.ShowPicture,
-		Visibility: moderation.Visibility{Interests: a.VisInterests, Availability: a.VisAvailability, LinkedInURL: a.VisLinkedIn},
+		Visibility: profile.Visibility{Interests: a.VisInterests, Availability: a.VisAvailability, LinkedInURL: a.VisLinkedIn},
 	}, hoursOK
 }
 
@@ -113,11 +114,11 @@ type applyLimits struct {
 }
 
 var limits = applyLimits{
-	HeadlineMin: moderation.HeadlineMin, HeadlineMax: moderation.HeadlineMax,
-	BioMin: moderation.BioMin, BioMax: moderation.BioMax, MaxTopics: moderation.MaxTopics,
-	MaxSkills: moderation.MaxSkills, SkillMax: moderation.SkillMax, MaxLanguages: moderation.MaxLanguages,
-	MaxInterests: moderation.MaxInterests, InterestMax: moderation.InterestMax,
-	HoursMin: moderation.HoursMin, HoursMax: moderation.HoursMax,
+	HeadlineMin: profile.HeadlineMin, HeadlineMax: profile.HeadlineMax,
+	BioMin: profile.BioMin, BioMax: profile.BioMax, MaxTopics: profile.MaxTopics,
+	MaxSkills: profile.MaxSkills, SkillMax: profile.SkillMax, MaxLanguages: profile.MaxLanguages,
+	MaxInterests: profile.MaxInterests, InterestMax: profile.InterestMax,
+	HoursMin: profile.HoursMin, HoursMax: profile.HoursMax,
 }
 
 // applyView is the application page.
@@ -202,8 +203,8 @@ func keyOfField(field string) (key, base string, idx int) {
 func (f *Frontend) anchorOf(key string) string {
 	switch key {
 	case "topics":
-		if f.cfg.Moderation != nil {
-			if ts := f.cfg.Moderation.Topics(); len(ts) > 0 {
+		if f.cfg.Profiles != nil {
+			if ts := f.cfg.Profiles.Topics(); len(ts) > 0 {
 				return "topic-" + ts[0].ID
 			}
 		}
@@ -216,7 +217,7 @@ func (f *Frontend) anchorOf(key string) string {
 // applyErrors turns the service's EINVALID error into localized messages per
 // form key. cleaned is the content as the service normalized it, so that
 // list indexes in field names point at the right entries.
-func (f *Frontend) applyErrors(lang string, err error, cleaned moderation.Content, hoursOK bool) (map[string]string, []fieldErr) {
+func (f *Frontend) applyErrors(ctx context.Context, lang string, err error, hoursOK bool) (map[string]string, []fieldErr) {
 	msgs := map[string][]string{}
 	var general []string
 	add := func(key, msg string) {
@@ -232,11 +233,11 @@ func (f *Frontend) applyErrors(lang string, err error, cleaned moderation.Conten
 		add("hours", f.translate(lang, "apply.err.hoursNumber"))
 	}
 	for _, fe := range otm.ErrorFields(err) {
-		key, base, idx := keyOfField(fe.Field)
+		key, _, _ := keyOfField(fe.Field)
 		if key == "hours" && !hoursOK {
 			continue
 		}
-		add(key, f.fieldMessage(lang, base, idx, cleaned, fe.Message))
+		add(key, f.fieldText(ctx, lang, fe))
 	}
 	if len(msgs) == 0 && len(general) == 0 {
 		return nil, nil
@@ -255,73 +256,9 @@ func (f *Frontend) applyErrors(lang string, err error, cleaned moderation.Conten
 	return errs, summary
 }
 
-// fieldMessage returns the localized message for one offending field.
-func (f *Frontend) fieldMessage(lang, base string, idx int, c moderation.Content, fallback string) string {
-	t := func(key string, args ...any) string { return f.translate(lang, key, args...) }
-	text := func(v string, min, max int) string {
-		switch n := utf8.RuneCountInString(v); {
-		case n > max:
-			return t("apply.err.tooLong", max, n)
-		case n < min:
-			return t("apply.err.tooShort", min)
-		}
-		return t("apply.err.chars")
-	}
-	entry := func(list []string) string {
-		if idx >= 0 && idx < len(list) {
-			return list[idx]
-		}
-		return ""
-	}
-	switch base {
-	case "headline":
-		return text(c.Headline, moderation.HeadlineMin, moderation.HeadlineMax)
-	case "bio":
-		return text(c.Bio, moderation.BioMin, moderation.BioMax)
-	case "topics":
-		switch {
-		case idx >= 0:
-			return t("apply.err.topicUnknown")
-		case len(c.Topics) > moderation.MaxTopics:
-			return t("apply.err.topicsMax", moderation.MaxTopics)
-		}
-		return t("apply.err.topicsMin")
-	case "skills", "interests":
-		max, maxLen := moderation.MaxSkills, moderation.SkillMax
-		list := c.Skills
-		if base == "interests" {
-			max, maxLen, list = moderation.MaxInterests, moderation.InterestMax, c.Interests
-		}
-		if idx >= 0 {
-			return t("apply.err.tag", entry(list), maxLen)
-		}
-		return t("apply.err.tagsMax", max)
-	case "languages":
-		switch {
-		case idx >= 0:
-			return t("apply.err.language", entry(c.Languages))
-		case len(c.Languages) > moderation.MaxLanguages:
-			return t("apply.err.languagesMax", moderation.MaxLanguages)
-		}
-		return t("apply.err.languagesMin")
-	case "country":
-		if c.Country == "" {
-			return t("apply.err.countryRequired")
-		}
-		return t("apply.err.country")
-	case "availability.hoursPerMonth":
-		return t("apply.err.hours", moderation.HoursMin, moderation.HoursMax)
-	case "linkedinUrl":
-		return t("apply.err.linkedin")
-	case "visibility.interests", "visibility.availability", "visibility.linkedinUrl":
-		return t("apply.err.visibility")
-	}
-	return fallback
-}
-
 // applyView builds the page's view for the form a and the stored profile pr
 // (nil before the first save).
-func (f *Frontend) applyView(lang string, p *otm.Principal, pr *moderation.Profile, a applyForm) *applyView {
+func (f *Frontend) applyView(lang string, p *otm.Principal, pr *profile.Profile, a applyForm) *applyView {
 	t := func(key string, args ...any) string { return f.translate(lang, key, args...) }
 	v := &applyView{Form: a, Limits: limits, BioLen: utf8.RuneCountInString(strings.TrimSpace(a.Bio))}
 	status := ""
@@ -341,10 +278,10 @@ func (f *Frontend) applyView(lang string, p *otm.Principal, pr *moderation.Profi
 		}
 		if d := pr.Decision; d != nil && d.Reason != "" {
 			switch {
-			case status == moderation.StatusChangesRequested && d.Decision == moderation.DecisionRequestChanges,
-				status == moderation.StatusRejected && d.Decision == moderation.DecisionReject:
+			case status == profile.StatusChangesRequested && d.Decision == profile.DecisionRequestChanges,
+				status == profile.StatusRejected && d.Decision == profile.DecisionReject:
 				v.Reason = d.Reason
-			case status == moderation.StatusApproved && d.Decision == moderation.DecisionReject:
+			case status == profile.StatusApproved && d.Decision == profile.DecisionReject:
 				// A rejected revision: the published version stands.
 				v.StatusText = t("apply.status.revisionRejected")
 				v.Reason = d.Reason
@@ -352,17 +289,17 @@ func (f *Frontend) applyView(lang string, p *otm.Principal, pr *moderation.Profi
 		}
 	}
 	switch status {
-	case moderation.StatusApproved:
+	case profile.StatusApproved:
 		v.SaveLabel = t("apply.saveAndSend")
-	case moderation.StatusSubmitted, moderation.StatusChangesRequested:
+	case profile.StatusSubmitted, profile.StatusChangesRequested:
 		v.SaveLabel = t("apply.saveChanges")
 	default:
 		v.SaveLabel = t("apply.saveDraft")
 	}
-	v.CanSubmit = status != moderation.StatusApproved && status != moderation.StatusSubmitted
-	v.CanWithdraw = status == moderation.StatusSubmitted || status == moderation.StatusChangesRequested || status == moderation.StatusApproved
+	v.CanSubmit = status != profile.StatusApproved && status != profile.StatusSubmitted
+	v.CanWithdraw = status == profile.StatusSubmitted || status == profile.StatusChangesRequested || status == profile.StatusApproved
 
-	for _, tp := range f.cfg.Moderation.Topics() {
+	for _, tp := range f.cfg.Profiles.Topics() {
 		v.Topics = append(v.Topics, option{ID: "topic-" + tp.ID, Value: tp.ID, Label: tp.Label(lang), Checked: slices.Contains(a.Topics, tp.ID)})
 	}
 	for _, l := range f.names.languages[lang] {
@@ -378,9 +315,9 @@ func (f *Frontend) applyView(lang string, p *otm.Principal, pr *moderation.Profi
 		}
 		return out
 	}
-	v.VisInterests = vis(a.VisInterests, moderation.VisPublic, moderation.VisExecutives, moderation.VisCurators)
-	v.VisAvailability = vis(a.VisAvailability, moderation.VisPublic, moderation.VisExecutives, moderation.VisCurators)
-	v.VisLinkedIn = vis(a.VisLinkedIn, moderation.VisExecutives, moderation.VisCurators)
+	v.VisInterests = vis(a.VisInterests, profile.VisPublic, profile.VisExecutives, profile.VisCurators)
+	v.VisAvailability = vis(a.VisAvailability, profile.VisPublic, profile.VisExecutives, profile.VisCurators)
+	v.VisLinkedIn = vis(a.VisLinkedIn, profile.VisExecutives, profile.VisCurators)
 	for _, k := range errorKeys {
 		v.ErrorKeys = append(v.ErrorKeys, k.key)
 	}
@@ -390,11 +327,11 @@ func (f *Frontend) applyView(lang string, p *otm.Principal, pr *moderation.Profi
 
 // preview returns the directory card the form would make, and the fields still
 // missing before it can be submitted.
-func (f *Frontend) preview(lang string, p *otm.Principal, pr *moderation.Profile, a applyForm) previewView {
+func (f *Frontend) preview(lang string, p *otm.Principal, pr *profile.Profile, a applyForm) previewView {
 	content, _ := a.content()
-	cleaned, _ := f.cfg.Moderation.Validate(content, false)
+	cleaned, _ := f.cfg.Profiles.Validate(content, false)
 	// Exactly what the index will hold once it is approved.
-	fake := &moderation.Profile{ID: "", Status: moderation.StatusApproved, Name: p.Name, OrgName: p.OrgName, OrgVerified: p.OrgVerified, Published: &cleaned}
+	fake := &profile.Profile{ID: "", Status: profile.StatusApproved, Name: p.Name, OrgName: p.OrgName, OrgVerified: p.OrgVerified, Published: &cleaned}
 	if pr != nil {
 		fake.Picture, fake.OrgName, fake.OrgVerified, fake.Industry = pr.Picture, pr.OrgName, pr.OrgVerified, pr.Industry
 		if fake.OrgName == "" {
@@ -402,10 +339,10 @@ func (f *Frontend) preview(lang string, p *otm.Principal, pr *moderation.Profile
 		}
 	}
 	var pv previewView
-	if doc := moderation.Document(fake); doc != nil {
+	if doc := profile.Document(fake); doc != nil {
 		pv.Card = f.card(doc, nil, lang)
 	}
-	if _, err := f.cfg.Moderation.Validate(content, true); err != nil {
+	if _, err := f.cfg.Profiles.Validate(content, true); err != nil {
 		seen := map[string]bool{}
 		for _, fe := range otm.ErrorFields(err) {
 			key, _, _ := keyOfField(fe.Field)
@@ -433,8 +370,8 @@ var applyNotices = map[string]string{
 }
 
 // myProfile returns the caller's application, nil when they have none yet.
-func (f *Frontend) myProfile(c *fiber.Ctx, p *otm.Principal) (*moderation.Profile, error) {
-	pr, err := f.cfg.Moderation.MyProfile(c.UserContext(), p)
+func (f *Frontend) myProfile(c *fiber.Ctx, p *otm.Principal) (*profile.Profile, error) {
+	pr, err := f.cfg.Profiles.MyProfile(c.UserContext(), p)
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
 		return nil, nil
 	}
@@ -461,7 +398,7 @@ func (f *Frontend) applyPage(c *fiber.Ctx) error {
 }
 
 // renderApply renders the application page.
-func (f *Frontend) renderApply(c *fiber.Ctx, status int, d *pageData, pr *moderation.Profile, a applyForm, errs map[string]string, summary []fieldErr, message string) error {
+func (f *Frontend) renderApply(c *fiber.Ctx, status int, d *pageData, pr *profile.Profile, a applyForm, errs map[string]string, summary []fieldErr, message string) error {
 	d.Title = f.translate(d.Lang, "apply.title")
 	v := f.applyView(d.Lang, d.Principal, pr, a)
 	v.Errors, v.Summary, v.Message = errs, summary, message
@@ -479,9 +416,7 @@ func (f *Frontend) applyFailed(c *fiber.Ctx, d *pageData, a applyForm, err error
 	var message string
 	switch code := otm.ErrorCode(err); {
 	case err == nil || code == otm.EINVALID:
-		content, _ := a.content()
-		cleaned, _ := f.cfg.Moderation.Validate(content, false)
-		errs, summary = f.applyErrors(d.Lang, err, cleaned, hoursOK)
+		errs, summary = f.applyErrors(c.UserContext(), d.Lang, err, hoursOK)
 		message = f.translate(d.Lang, "apply.err.summary")
 		if saved {
 			message = f.translate(d.Lang, "apply.err.incomplete")
@@ -526,25 +461,25 @@ func (f *Frontend) applyPost(c *fiber.Ctx, submit bool) error {
 	if !hoursOK {
 		// Nothing is saved with a number that is not one; show every other
 		// problem at the same time.
-		_, verr := f.cfg.Moderation.Validate(content, false)
+		_, verr := f.cfg.Profiles.Validate(content, false)
 		return f.applyFailed(c, d, a, verr, false, false)
 	}
 	before, err := f.myProfile(c, p)
 	if err != nil {
 		return f.fail(c, err, "/apply", "")
 	}
-	pr, err := f.cfg.Moderation.SaveProfile(c.UserContext(), p, content)
+	pr, err := f.cfg.Profiles.SaveProfile(c.UserContext(), p, content)
 	if err != nil {
 		return f.applyFailed(c, d, a, err, true, false)
 	}
 	done := "saved"
 	switch {
-	case pr.Status == moderation.StatusSubmitted && before != nil && before.Status == moderation.StatusApproved:
+	case pr.Status == profile.StatusSubmitted && before != nil && before.Status == profile.StatusApproved:
 		done = "sent"
-	case pr.Status == moderation.StatusSubmitted:
+	case pr.Status == profile.StatusSubmitted:
 		done = "savedReview"
 	case submit:
-		if _, err := f.cfg.Moderation.SubmitProfile(c.UserContext(), p); err != nil {
+		if _, err := f.cfg.Profiles.SubmitProfile(c.UserContext(), p); err != nil {
 			return f.applyFailed(c, d, a, err, true, true)
 		}
 		done = "submitted"
@@ -561,7 +496,7 @@ func (f *Frontend) applyWithdraw(c *fiber.Ctx) error {
 	if readForm(c).get("confirm") != "yes" {
 		return c.Redirect("/apply#withdraw", http.StatusSeeOther)
 	}
-	if _, err := f.cfg.Moderation.WithdrawProfile(c.UserContext(), d.Principal); err != nil {
+	if _, err := f.cfg.Profiles.WithdrawProfile(c.UserContext(), d.Principal); err != nil {
 		if otm.ErrorCode(err) != otm.ECONFLICT {
 			return f.fail(c, err, "/apply", "")
 		}
@@ -594,10 +529,10 @@ func (f *Frontend) applyPreview(c *fiber.Ctx) error {
 	a := readApplyForm(readForm(c))
 	content, hoursOK := a.content()
 	// Saving a published application sends it to review, so it must be complete.
-	complete := pr != nil && pr.Status == moderation.StatusApproved
-	cleaned, verr := f.cfg.Moderation.Validate(content, complete)
+	complete := pr != nil && pr.Status == profile.StatusApproved
+	_, verr := f.cfg.Profiles.Validate(content, complete)
 	v := f.applyView(d.Lang, p, pr, a)
-	v.Errors, v.Summary = f.applyErrors(d.Lang, verr, cleaned, hoursOK)
+	v.Errors, v.Summary = f.applyErrors(c.UserContext(), d.Lang, verr, hoursOK)
 	switch n := len(v.Errors); n {
 	case 0:
 		v.LiveStatus = f.translate(d.Lang, "apply.live.ok")

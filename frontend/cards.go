@@ -3,7 +3,7 @@ package frontend
 import (
 	"html/template"
 
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/search"
 )
 
@@ -29,8 +29,8 @@ type cardView struct {
 
 // topicLabel returns topic id's label in lang, or the id for unknown topics.
 func (f *Frontend) topicLabel(id, lang string) string {
-	if f.cfg.Moderation != nil {
-		for _, t := range f.cfg.Moderation.Topics() {
+	if f.cfg.Profiles != nil {
+		for _, t := range f.cfg.Profiles.Topics() {
 			if t.ID == id {
 				return t.Label(lang)
 			}
@@ -50,7 +50,7 @@ func (f *Frontend) topicLabels(ids []string, lang string) []string {
 func languageNames(codes []string, lang string) []string {
 	out := make([]string, 0, len(codes))
 	for _, c := range codes {
-		out = append(out, moderation.LanguageName(c, lang))
+		out = append(out, check.LanguageName(c, lang))
 	}
 	return out
 }
@@ -59,7 +59,7 @@ func countryName(code, lang string) string {
 	if code == "" {
 		return ""
 	}
-	return moderation.CountryName(code, lang)
+	return check.CountryName(code, lang)
 }
 
 // card returns the public card of d in lang, with hit's highlights if any.

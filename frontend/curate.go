@@ -12,13 +12,13 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
 )
 
 // queueStatuses are the review board's tabs, the default first.
 var queueStatuses = []string{
-	moderation.StatusSubmitted, moderation.StatusChangesRequested, moderation.StatusRejected,
-	moderation.StatusWithdrawn, moderation.StatusDraft,
+	profile.StatusSubmitted, profile.StatusChangesRequested, profile.StatusRejected,
+	profile.StatusWithdrawn, profile.StatusDraft,
 }
 
 // queuePageSize is the number of applications per queue page.
@@ -48,7 +48,7 @@ type queueView struct {
 func queueURL(status string, page int) string {
 	u := "/curate"
 	q := url.Values{}
-	if status != moderation.StatusSubmitted {
+	if status != profile.StatusSubmitted {
 		q.Set("status", status)
 	}
 	if page > 1 {
@@ -74,9 +74,9 @@ func (f *Frontend) requireCuratorPage(c *fiber.Ctx, d *pageData, returnTo string
 
 // decisionNotices are the flash messages after a decision (?done=).
 var decisionNotices = map[string]string{
-	moderation.DecisionApprove:        "curate.done.approve",
-	moderation.DecisionRequestChanges: "curate.done.request_changes",
-	moderation.DecisionReject:         "curate.done.reject",
+	profile.DecisionApprove:        "curate.done.approve",
+	profile.DecisionRequestChanges: "curate.done.request_changes",
+	profile.DecisionReject:         "curate.done.reject",
 }
 
 // curateQueue answers GET /curate?status=&page=.
@@ -85,7 +85,7 @@ func (f *Frontend) curateQueue(c *fiber.Ctx) error {
 	if done, err := f.requireCuratorPage(c, d, d.Here); done {
 		return err
 	}
-	status := c.Query("status", moderation.StatusSubmitted)
+	status := c.Query("status", profile.StatusSubmitted)
 	if !slices.Contains(queueStatuses, status) {
 		return f.RenderError(c, http.StatusBadRequest, f.translate(d.Lang, "curate.badStatus"))
 	}
@@ -98,7 +98,7 @@ func (f *Frontend) curateQueue(c *fiber.Ctx) error {
 	for _, s := range queueStatuses {
 		tab := queueTab{Status: s, Label: f.translate(d.Lang, "status."+s), URL: queueURL(s, 1), Current: s == status}
 		if s == status {
-			items, total, err := f.cfg.Moderation.Queue(ctx, d.Principal, s, queuePageSize, (page-1)*queuePageSize)
+			items, total, err := f.cfg.Profiles.Queue(ctx, d.Principal, s, queuePageSize, (page-1)*queuePageSize)
 			if err != nil {
 				return f.fail(c, err, d.Here, "")
 			}
@@ -108,7 +108,7 @@ func (f *Frontend) curateQueue(c *fiber.Ctx) error {
 					Headline: e.Headline, Revision: e.Revision, SubmittedAt: e.SubmittedAt})
 			}
 		} else {
-			_, total, err := f.cfg.Moderation.Queue(ctx, d.Principal, s, 1, 0)
+			_, total, err := f.cfg.Profiles.Queue(ctx, d.Principal, s, 1, 0)
 			if err != nil {
 				return f.fail(c, err, d.Here, "")
 			}
@@ -125,7 +125,7 @@ func (f *Frontend) curateQueue(c *fiber.Ctx) error {
 	}
 	if key, ok := decisionNotices[c.Query("done")]; ok && c.Query("id") != "" {
 		// The name comes from the application, not from the URL.
-		if pr, err := f.cfg.Moderation.Application(ctx, d.Principal, c.Query("id")); err == nil {
+		if pr, err := f.cfg.Profiles.Application(ctx, d.Principal, c.Query("id")); err == nil {
 			d.Notice = f.translate(d.Lang, key, pr.Name)
 		}
 	}
@@ -215,7 +215,7 @@ func (f *Frontend) auditAction(lang, action string) string {
 }
 
 // diffRows compares the published version (nil: none) with the draft.
-func (f *Frontend) diffRows(lang string, pub *moderation.Content, cur moderation.Content) []diffRow {
+func (f *Frontend) diffRows(lang string, pub *profile.Content, cur profile.Content) []diffRow {
 	t := func(key string, args ...any) string { return f.translate(lang, key, args...) }
 	var rows []diffRow
 	text := func(label, o, n string, multiline bool) {
@@ -247,11 +247,11 @@ func (f *Frontend) diffRows(lang string, pub *moderation.Content, cur moderation
 		}
 		rows = append(rows, r)
 	}
-	var old moderation.Content
+	var old profile.Content
 	if pub != nil {
 		old = *pub
 	}
-	hours := func(c moderation.Content) string {
+	hours := func(c profile.Content) string {
 		s := ""
 		if c.Availability.HoursPerMonth > 0 {
 			s = t("card.hours", c.Availability.HoursPerMonth)
@@ -315,7 +315,7 @@ func (f *Frontend) renderReview(c *fiber.Ctx, status int, d *pageData, id string
 	ctx := c.UserContext()
 	lang := d.Lang
 	here := "/curate/" + pathID(id)
-	pr, err := f.cfg.Moderation.Application(ctx, d.Principal, id)
+	pr, err := f.cfg.Profiles.Application(ctx, d.Principal, id)
 	if err != nil {
 		msg := ""
 		if otm.ErrorCode(err) == otm.EFORBIDDEN {
@@ -340,7 +340,7 @@ func (f *Frontend) renderReview(c *fiber.Ctx, status int, d *pageData, id string
 	if pr.Public() {
 		v.PublicURL = "/mentors/" + pathID(pr.ID)
 	}
-	var pub *moderation.Content
+	var pub *profile.Content
 	if v.Revision {
 		pub = pr.Published
 	}
@@ -349,8 +349,8 @@ func (f *Frontend) renderReview(c *fiber.Ctx, status int, d *pageData, id string
 		v.LastDecision = f.translate(lang, "audit."+dec.Decision)
 		v.LastReason = dec.Reason
 	}
-	v.CanDecide = pr.Status == moderation.StatusSubmitted && !v.Own
-	for _, dec := range []string{moderation.DecisionApprove, moderation.DecisionRequestChanges, moderation.DecisionReject} {
+	v.CanDecide = pr.Status == profile.StatusSubmitted && !v.Own
+	for _, dec := range []string{profile.DecisionApprove, profile.DecisionRequestChanges, profile.DecisionReject} {
 		v.Decisions = append(v.Decisions, option{ID: "decision-" + strings.ReplaceAll(dec, "_", "-"), Value: dec,
 			Label: f.translate(lang, "review.decision."+dec), Checked: st.Decision == dec})
 	}
@@ -374,10 +374,10 @@ func (f *Frontend) renderReview(c *fiber.Ctx, status int, d *pageData, id string
 		}
 	}
 	// Neighbours in the queue of its status, for j/k.
-	v.QueueURL = queueURL(moderation.StatusSubmitted, 1)
+	v.QueueURL = queueURL(profile.StatusSubmitted, 1)
 	if slices.Contains(queueStatuses, pr.Status) {
 		v.QueueURL = queueURL(pr.Status, 1)
-		items, _, err := f.cfg.Moderation.Queue(ctx, d.Principal, pr.Status, 200, 0)
+		items, _, err := f.cfg.Profiles.Queue(ctx, d.Principal, pr.Status, 200, 0)
 		if err == nil {
 			for i, e := range items {
 				if e.ID != pr.ID {
@@ -412,7 +412,7 @@ func (f *Frontend) curateDecide(c *fiber.Ctx) error {
 	if err != nil || version < 0 {
 		return f.RenderError(c, http.StatusBadRequest, f.translate(d.Lang, "review.err.version"))
 	}
-	pr, err := f.cfg.Moderation.Decide(c.UserContext(), d.Principal, id, st.Decision, st.Reason, version)
+	pr, err := f.cfg.Profiles.Decide(c.UserContext(), d.Principal, id, st.Decision, st.Reason, version)
 	if err != nil {
 		t := func(key string, args ...any) string { return f.translate(d.Lang, key, args...) }
 		status := http.StatusUnprocessableEntity
@@ -424,7 +424,7 @@ func (f *Frontend) curateDecide(c *fiber.Ctx) error {
 				case "decision":
 					st.Errors["decision"] = t("review.err.decision")
 				case "reason":
-					if len([]rune(strings.TrimSpace(st.Reason))) > 2000 {
+					if fe.Rule == otm.RuleMaxLength {
 						st.Errors["reason"] = t("review.err.reasonLong")
 					} else {
 						st.Errors["reason"] = t("review.err.reason")
@@ -456,7 +456,7 @@ func (f *Frontend) curateComment(c *fiber.Ctx) error {
 		return err
 	}
 	text := readForm(c).get("text")
-	if _, err := f.cfg.Moderation.AddComment(c.UserContext(), d.Principal, id, text); err != nil {
+	if _, err := f.cfg.Profiles.AddComment(c.UserContext(), d.Principal, id, text); err != nil {
 		st := reviewState{CommentText: text}
 		status := http.StatusUnprocessableEntity
 		switch otm.ErrorCode(err) {

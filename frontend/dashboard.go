@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/program"
 )
 
 // dashboardView is a program's evaluation dashboard for its curators.
@@ -118,7 +118,7 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 		return toSignIn(c, d.Here)
 	}
 	lang := d.Lang
-	r, err := f.cfg.Moderation.ProgramReport(c.UserContext(), d.Principal, c.Params("id"))
+	r, err := f.cfg.Reports.ProgramReport(c.UserContext(), d.Principal, c.Params("id"))
 	if err != nil {
 		msg := ""
 		if otm.ErrorCode(err) == otm.EFORBIDDEN {
@@ -130,7 +130,7 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 		ProgramURL: "/programs/" + pathID(r.ProgramID),
 		CSVURL:     "/api/v1/moderation/programs/" + pathID(r.ProgramID) + "/report.csv",
 		Generated:  formatTime(lang, r.GeneratedAt)}
-	if r.Phase == moderation.PhaseOpen || slices.Contains(moderation.Phases, r.Phase) {
+	if r.Phase == program.PhaseOpen || slices.Contains(program.Phases, r.Phase) {
 		v.PhaseLabel = f.translate(lang, "dash.phase."+r.Phase)
 	}
 	if r.Window != nil {

@@ -233,8 +233,8 @@ func (f *Frontend) mentorPage(c *fiber.Ctx) error {
 	v := &mentorView{Card: f.card(doc, nil, d.Lang), Bio: doc.Bio, Skills: doc.Skills, Hours: doc.HoursPerMonth,
 		Interests: doc.Interests, PublishedAt: doc.PublishedAt}
 	v.Card.URL = ""
-	if d.Principal != nil && f.cfg.Moderation != nil {
-		r, err := f.cfg.Moderation.RestrictedView(c.UserContext(), d.Principal, doc.ID)
+	if d.Principal != nil && f.cfg.Profiles != nil {
+		r, err := f.cfg.Profiles.RestrictedView(c.UserContext(), d.Principal, doc.ID)
 		if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
 			return f.fail(c, err, d.Here, "")
 		}

@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // runningTandem pairs eva (executive) with maxB (mentor) in the open
@@ -17,12 +19,12 @@ func (e *pagesEnv) runningTandem(tb testing.TB) string {
 	tb.Helper()
 	reqID := e.matchSetup(tb)
 	ctx := context.Background()
-	tn, err := e.mod.ProposeTandem(ctx, cora, reqID, moderation.ProfileIDFor(maxB.UserID))
+	tn, err := e.Tandems.ProposeTandem(ctx, cora, reqID, profile.ProfileIDFor(maxB.UserID))
 	if err != nil {
 		tb.Fatalf("ProposeTandem: %v", err)
 	}
 	for _, p := range []*otm.Principal{maxB, eva} {
-		if _, err := e.mod.AnswerTandem(ctx, p, tn.ID, true, ""); err != nil {
+		if _, err := e.Tandems.AnswerTandem(ctx, p, tn.ID, true, ""); err != nil {
 			tb.Fatalf("accept: %v", err)
 		}
 	}
@@ -56,7 +58,7 @@ func TestTandemsEndAndFeedback(t *testing.T) {
 	}
 	r = send(t, e.app(t, maxB), http.MethodPost, "/tandems/"+id+"/end", url.Values{"csrf_token": {maxB.CSRFToken}, "confirm": {"yes"}, "reason": {"Too little time"}}, en)
 	assertRedirect(t, r, "/tandems?done=ended")
-	if tn, err := e.mod.Tandem(context.Background(), cora, id); err != nil || tn.EndedBy != "mentor" || tn.EndReason != "Too little time" {
+	if tn, err := e.Tandems.Tandem(context.Background(), cora, id); err != nil || tn.EndedBy != "mentor" || tn.EndReason != "Too little time" {
 		t.Errorf("ended tandem: got %+v, %v, want ended by the mentor with the reason", tn, err)
 	}
 	r = do(t, e.app(t, maxB), "/tandems?done=ended", en)
@@ -100,18 +102,18 @@ func TestDashboardPage(t *testing.T) {
 	e := newPagesEnv(t)
 	ctx := context.Background()
 	id := e.runningTandem(t)
-	if _, err := e.mod.EndTandem(ctx, eva, id, false, "Moved abroad"); err != nil {
+	if _, err := e.Tandems.EndTandem(ctx, eva, id, false, "Moved abroad"); err != nil {
 		t.Fatal(err)
 	}
 	yes, no := true, false
 	for _, fb := range []struct {
 		p  *otm.Principal
-		in moderation.FeedbackInput
+		in tandem.FeedbackInput
 	}{
-		{eva, moderation.FeedbackInput{Overall: 4, Fit: 3, Learned: 5, Recommend: &yes, Text: "=cmd|' /C calc'!A0 <b>bold</b>"}},
-		{maxB, moderation.FeedbackInput{Overall: 5, Fit: 4, Learned: 4, Recommend: &no, Text: "Wir hatten viel Spaß."}},
+		{eva, tandem.FeedbackInput{Overall: 4, Fit: 3, Learned: 5, Recommend: &yes, Text: "=cmd|' /C calc'!A0 <b>bold</b>"}},
+		{maxB, tandem.FeedbackInput{Overall: 5, Fit: 4, Learned: 4, Recommend: &no, Text: "Wir hatten viel Spaß."}},
 	} {
-		if _, err := e.mod.GiveFeedback(ctx, fb.p, id, fb.in); err != nil {
+		if _, err := e.Tandems.GiveFeedback(ctx, fb.p, id, fb.in); err != nil {
 			t.Fatalf("GiveFeedback: %v", err)
 		}
 	}
@@ -141,7 +143,7 @@ func TestDashboardPage(t *testing.T) {
 	// Access: visitors sign in; executives, mentors and curators of other
 	// programs are refused; unknown programs are not found.
 	admin := &otm.Principal{UserID: "u_amira", Email: "amira@program.example", Name: "Amira", Roles: []string{otm.RoleAdmin}, CSRFToken: "csrf-amira"}
-	if _, err := e.mod.CreateProgram(ctx, admin, moderation.ProgramInput{ID: "spring-2027", Name: "Spring cohort 2027", Curators: []string{"other@program.example"}}); err != nil {
+	if _, err := e.Programs.CreateProgram(ctx, admin, program.ProgramInput{ID: "spring-2027", Name: "Spring cohort 2027", Curators: []string{"other@program.example"}}); err != nil {
 		t.Fatalf("CreateProgram: %v", err)
 	}
 	assertRedirect(t, do(t, e.app(t, nil), "/programs/open/dashboard", nil), "/signin?return_to=%2Fprograms%2Fopen%2Fdashboard")

@@ -24,10 +24,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/account"
-	"github.com/opentomentor/opentomentor/audit"
-	"github.com/opentomentor/opentomentor/moderation"
-	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/platform"
 )
 
 //go:embed templates/*.html
@@ -47,19 +44,12 @@ type Config struct {
 	// Logger receives rendering errors; slog.Default() when nil.
 	Logger *slog.Logger
 
-	// The services behind the pages. Each may be nil; the pages that need one
-	// are registered only when it is set.
-
-	// Moderation runs #OpenToMentor applications and their review: /apply and
-	// /curate; with Search also executives' requests: /request.
-	Moderation *moderation.Service
-	// Search is the public mentor directory: /mentors.
-	Search search.Index
-	// Accounts exports and deletes accounts: POST /account/delete.
-	Accounts *account.Service
-	// Audit is the decision log, shown to curators and, for decisions about
-	// them, to applicants on their account page.
-	Audit *audit.Log
+	// Services are the services behind the pages (see package platform).
+	// Each may be nil; the pages that need one are registered only when it is
+	// set: Profiles (with Programs, Tandems and Reports) for /apply, /curate,
+	// programs, requests, matching, tandems and dashboards; Search for the
+	// directory; Accounts for export and deletion; Audit for decision logs.
+	platform.Services
 }
 
 // Frontend renders the pages. It is safe for concurrent use.
@@ -275,7 +265,7 @@ type providerLink struct {
 //	GET /account        my account; visitors are redirected to the sign-in page
 //	GET /lang/:lang     sets the language cookie and redirects to ?return_to=
 //
-// With Config.Moderation:
+// With Config.Profiles:
 //
 //	GET  /apply                   my #OpenToMentor application
 //	POST /apply                   save it (a draft, or a revision of a published one)
@@ -299,7 +289,7 @@ type providerLink struct {
 //	GET /mentors                  the public directory (?q=&topic=&language=&country=&page=)
 //	GET /mentors/:id              a public mentor profile
 //
-// With Config.Moderation and Config.Search:
+// With Config.Profiles and Config.Search:
 //
 //	GET  /request                 an executive's private mentee request
 //	POST /request                 save it (action=remove:N or up:N first edits the preferred mentors)
@@ -328,7 +318,7 @@ func (f *Frontend) Register(app fiber.Router) {
 	app.Get("/signin", f.signIn)
 	app.Get("/account", f.account)
 	app.Get("/lang/:lang", f.setLang)
-	if f.cfg.Moderation != nil {
+	if f.cfg.Profiles != nil {
 		app.Get("/apply", f.applyPage)
 		app.Post("/apply", f.applySave)
 		app.Post("/apply/submit", f.applySubmit)
@@ -351,7 +341,7 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/mentors", f.directory)
 		app.Get("/mentors/:id", f.mentorPage)
 	}
-	if f.cfg.Moderation != nil && f.cfg.Search != nil {
+	if f.cfg.Profiles != nil && f.cfg.Search != nil {
 		app.Get("/request", f.requestPage)
 		app.Post("/request", f.requestSave)
 		app.Post("/request/submit", f.requestSubmit)
@@ -458,7 +448,8 @@ func (f *Frontend) setLang(c *fiber.Ctx) error {
 // RenderError renders the error page with status, in the request's language: a
 // heading for the status, message (or a default text for the status), and a link
 // home. The central Fiber ErrorHandler calls it for paths outside the API.
-// Messages of 5xx errors are replaced by a generic text.
+// message must be localized (never an error's English text); messages of
+// 5xx errors are replaced by a generic text.
 func (f *Frontend) RenderError(c *fiber.Ctx, status int, message string) error {
 	if status < 400 || status > 599 {
 		status = http.StatusInternalServerError
@@ -472,7 +463,7 @@ func (f *Frontend) RenderError(c *fiber.Ctx, status int, message string) error {
 	}
 	d.Status = status
 	d.Heading, d.Message = f.statusText(d.Lang, status)
-	if status < 500 && message != "" && !isGenericMessage(status, message) {
+	if status < 500 && message != "" {
 		d.Detail = message
 	}
 	d.Title = d.Heading
@@ -512,22 +503,6 @@ func (f *Frontend) statusText(lang string, status int) (heading, text string) {
 	return f.translate(lang, key+".title"), f.translate(lang, key+".text")
 }
 
-// isGenericMessage reports whether message carries nothing beyond the status,
-// such as Fiber's "Not Found" or "Cannot GET /x", so the localized text is better.
-func isGenericMessage(status int, message string) bool {
-	m := strings.TrimSuffix(strings.TrimSpace(message), ".")
-	return strings.EqualFold(m, http.StatusText(status)) ||
-		strings.EqualFold(m, utilsStatusMessage(status)) ||
-		strings.HasPrefix(m, "Cannot ") ||
-		m == "Internal error"
-}
-
-// utilsStatusMessage is Fiber's message for status (it differs from net/http for
-// a few codes).
-func utilsStatusMessage(status int) string {
-	return fiber.NewError(status).Message
-}
-
 // newPage returns the data every page needs.
 func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 	lang := f.Lang(c)
@@ -544,13 +519,13 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 		Here:      here,
 		SignInURL: "/signin?return_to=" + url.QueryEscape(here),
 		Languages: f.langLinks(lang, here),
-		NavApply:  p != nil && f.cfg.Moderation != nil,
-		NavReview: isCurator(p) && f.cfg.Moderation != nil,
+		NavApply:  p != nil && f.cfg.Profiles != nil,
+		NavReview: isCurator(p) && f.cfg.Profiles != nil,
 	}
-	d.NavRequest = p.HasRole(otm.RoleMentee) && f.cfg.Moderation != nil && f.cfg.Search != nil
-	d.NavPrograms = f.cfg.Moderation != nil
-	d.NavMatch = isCurator(p) && f.cfg.Moderation != nil && f.cfg.Search != nil
-	d.NavTandems = (p.HasRole(otm.RoleMentor) || p.HasRole(otm.RoleMentee)) && f.cfg.Moderation != nil && f.cfg.Search != nil
+	d.NavRequest = p.HasRole(otm.RoleMentee) && f.cfg.Profiles != nil && f.cfg.Search != nil
+	d.NavPrograms = f.cfg.Profiles != nil
+	d.NavMatch = isCurator(p) && f.cfg.Profiles != nil && f.cfg.Search != nil
+	d.NavTandems = (p.HasRole(otm.RoleMentor) || p.HasRole(otm.RoleMentee)) && f.cfg.Profiles != nil && f.cfg.Search != nil
 	return d
 }
 

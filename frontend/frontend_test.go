@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api"
 )
 
 var testProviders = []Provider{
@@ -47,29 +49,25 @@ func mustFrontend(tb testing.TB, cfg Config) *Frontend {
 	return f
 }
 
-// newTestApp returns an app with the frontend registered, an error handler that
-// renders the error page, and p as the signed-in principal (nil: visitor).
+// newTestApp returns an app with the frontend registered behind the
+// server's own error handler and CSRF check, and p as the signed-in principal
+// (nil: visitor; sessions and sign-in are the API and browser tests' part).
 func newTestApp(tb testing.TB, f *Frontend, p *otm.Principal) *fiber.App {
 	tb.Helper()
-	app := fiber.New(fiber.Config{
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			status := http.StatusInternalServerError
-			msg := otm.ErrorMessage(err)
-			if fe, ok := err.(*fiber.Error); ok {
-				status, msg = fe.Code, fe.Message
-			}
-			return f.RenderError(c, status, msg)
-		},
-	})
+	app := fiber.New(fiber.Config{ErrorHandler: api.ErrorHandler(f, f.log)})
 	app.Use(func(c *fiber.Ctx) error {
 		if p != nil {
 			c.SetUserContext(otm.NewContextWithPrincipal(c.UserContext(), p))
 		}
 		return c.Next()
 	})
+	app.Use(api.CSRF(testBaseURL))
 	f.Register(app)
 	return app
 }
+
+// testBaseURL is the origin the page tests' requests come from.
+const testBaseURL = "http://127.0.0.1:8080"
 
 type response struct {
 	status int
@@ -512,27 +510,31 @@ func TestRenderError(t *testing.T) {
 	tests := []struct {
 		name    string
 		status  int
-		message string
+		err     error
 		lang    string
 		want    []string
 		wantNot []string
 	}{
-		{name: "404 en", status: 404, message: "Cannot GET /nope", lang: "en",
+		{name: "404 en", status: 404, err: fiber.NewError(404, "Cannot GET /nope"), lang: "en",
 			want: []string{"Error 404", "Page not found", `href="/"`, "Back to the home page"}, wantNot: []string{"Cannot GET"}},
-		{name: "404 de", status: 404, message: "Not Found", lang: "de",
-			want: []string{"Fehler 404", "Seite nicht gefunden", "Zur Startseite"}},
-		{name: "400 with message", status: 400, message: "The profile is missing a headline.", lang: "en",
-			want: []string{"Bad request", "The profile is missing a headline."}},
-		{name: "500 hides message", status: 500, message: "db: connection refused", lang: "en",
+		{name: "404 de", status: 404, err: fiber.ErrNotFound, lang: "de",
+			want: []string{"Fehler 404", "Seite nicht gefunden", "Zur Startseite"}, wantNot: []string{"Not Found"}},
+		{name: "400 translates the rule", status: 400, err: otm.Invalid("The profile is missing a headline.",
+			otm.Field("headline", otm.RuleMinLength, otm.Args{"min": 10}, "must be at least 10 characters")), lang: "de",
+			want: []string{"Schreiben Sie mindestens 10 Zeichen."}, wantNot: []string{"missing a headline", "must be at least"}},
+		{name: "409 translates a refusal", status: 409, err: otm.Refuse(otm.ECONFLICT, otm.RuleWrongPhase,
+			otm.Args{"program": "Spring", "phase": "matching", "allowed": []string{"registration"}}, "The program is in its matching phase"), lang: "en",
+			want: []string{"Spring is in its phase “Matching”; this is possible in the phase “Registration open”."}, wantNot: []string{"matching phase"}},
+		{name: "500 hides message", status: 500, err: errors.New("db: connection refused"), lang: "en",
 			want: []string{"Something went wrong"}, wantNot: []string{"connection refused"}},
-		{name: "401 offers sign-in", status: 401, lang: "de",
-			want: []string{"Bitte melden Sie sich an", `href="/signin?return_to=%2Fboom"`}},
-		{name: "odd status", status: 418, lang: "en", want: []string{"Error 418", "Request failed"}},
+		{name: "401 offers sign-in", status: 401, err: otm.Errorf(otm.EUNAUTHORIZED, "Sign in first."), lang: "de",
+			want: []string{"Bitte melden Sie sich an", `href="/signin?return_to=%2Fboom"`}, wantNot: []string{"Sign in first"}},
+		{name: "odd status", status: 418, err: fiber.NewError(418, "I'm a teapot"), lang: "en", want: []string{"Error 418", "Request failed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			app := newTestApp(t, f, nil)
-			app.Get("/boom", func(c *fiber.Ctx) error { return f.RenderError(c, tt.status, tt.message) })
+			app.Get("/boom", func(c *fiber.Ctx) error { return f.RenderFailure(c, tt.status, tt.err) })
 			resp := do(t, app, "/boom", langHeader(tt.lang))
 			if resp.status != tt.status {
 				t.Errorf("status: got %d, want %d", resp.status, tt.status)

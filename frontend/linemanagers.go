@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // lineManagersView is the account page's "Line managers" section: the
@@ -47,15 +47,15 @@ func lineEntries(text string) []lineEntry {
 // fillLineManagers completes the section with the stored declaration and,
 // after a save, the notice.
 func (f *Frontend) fillLineManagers(c *fiber.Ctx, d *pageData, av *accountView) error {
-	if f.cfg.Moderation == nil {
+	if f.cfg.Profiles == nil {
 		return nil
 	}
 	if av.LineManagers == nil {
 		av.LineManagers = &lineManagersView{}
 	}
 	lv := av.LineManagers
-	lv.Max = moderation.MaxLineManagers
-	lm, err := f.cfg.Moderation.MyLineManagers(c.UserContext(), d.Principal)
+	lv.Max = tandem.MaxLineManagers
+	lm, err := f.cfg.Tandems.MyLineManagers(c.UserContext(), d.Principal)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (f *Frontend) accountLineManagers(c *fiber.Ctx) error {
 	for i, e := range entries {
 		emails[i] = e.Email
 	}
-	_, err := f.cfg.Moderation.SetLineManagers(c.UserContext(), p, emails)
+	_, err := f.cfg.Tandems.SetLineManagers(c.UserContext(), p, emails)
 	if err == nil {
 		return c.Redirect("/account?done=line-managers#line-managers", http.StatusSeeOther)
 	}
@@ -97,7 +97,7 @@ func (f *Frontend) accountLineManagers(c *fiber.Ctx) error {
 	for _, fe := range otm.ErrorFields(err) {
 		m := emailsIndex.FindStringSubmatch(fe.Field)
 		if m == nil {
-			lv.Errors = append(lv.Errors, f.translate(d.Lang, "lineManagers.err.tooMany", moderation.MaxLineManagers))
+			lv.Errors = append(lv.Errors, f.translate(d.Lang, "lineManagers.err.tooMany", tandem.MaxLineManagers))
 			continue
 		}
 		i, _ := strconv.Atoi(m[1])
@@ -106,7 +106,7 @@ func (f *Frontend) accountLineManagers(c *fiber.Ctx) error {
 		}
 		e := entries[i]
 		key := "lineManagers.err.invalid"
-		if p.Email != "" && strings.EqualFold(strings.TrimSpace(e.Email), strings.TrimSpace(p.Email)) {
+		if fe.Rule == otm.RuleSelf {
 			key = "lineManagers.err.own"
 		}
 		lv.Errors = append(lv.Errors, f.translate(d.Lang, key, e.Line, e.Email))

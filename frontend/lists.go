@@ -3,14 +3,13 @@ package frontend
 import (
 	"slices"
 
+	"github.com/opentomentor/opentomentor/internal/check"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
-
-	"github.com/opentomentor/opentomentor/moderation"
 )
 
 // countryCodes are the officially assigned ISO 3166-1 alpha-2 codes.
-var countryCodes = moderation.CountryCodes
+var countryCodes = check.CountryCodes
 
 var firstCountries = []string{"DE", "AT", "CH"}
 
@@ -54,8 +53,8 @@ type nameLists struct {
 func buildNameLists() nameLists {
 	l := nameLists{countries: map[string][]named{}, languages: map[string][]named{}}
 	for _, lang := range languages {
-		l.countries[lang] = sortedNames(lang, countryCodes, firstCountries, moderation.CountryName)
-		l.languages[lang] = sortedNames(lang, commonLanguages, firstLanguages, moderation.LanguageName)
+		l.countries[lang] = sortedNames(lang, countryCodes, firstCountries, check.CountryName)
+		l.languages[lang] = sortedNames(lang, commonLanguages, firstLanguages, check.LanguageName)
 	}
 	return l
 }

@@ -10,13 +10,14 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/matching"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // matchRules are the hard rules of matching, for their localized names.
 var matchRules = []string{
 	matching.RuleSameOrganization, matching.RuleSameGroup, matching.RuleCompetitors, matching.RuleLineManagement,
-	matching.RuleNoSharedLanguage, matching.RuleCapacityReached, moderation.RuleOneMentorPerMentee,
+	matching.RuleNoSharedLanguage, matching.RuleCapacityReached, otm.RuleOneMentorPerMentee,
 }
 
 // matchFactors are the fit factors, for their localized names.
@@ -105,7 +106,7 @@ type matchState struct {
 // assignURL is the cohort assignment of a program (the open program's is
 // plain /match/assignment).
 func assignURL(programID string) string {
-	if programID == "" || programID == moderation.OpenProgram {
+	if programID == "" || programID == program.OpenProgram {
 		return "/match/assignment"
 	}
 	return "/match/assignment?program=" + url.QueryEscape(programID)
@@ -121,7 +122,7 @@ func withParam(u, key, value string) string {
 }
 
 // phaseNote says that pr's phase does not allow proposing tandems.
-func (f *Frontend) phaseNote(lang string, pr *moderation.Program) string {
+func (f *Frontend) phaseNote(lang string, pr *program.Program) string {
 	return f.translate(lang, "match.phase.note", pr.Name, f.phaseLabel(lang, pr.Phase))
 }
 
@@ -152,7 +153,7 @@ func (f *Frontend) factorLabel(lang, name string) string {
 }
 
 func (f *Frontend) termLabel(lang, term string) string {
-	for _, x := range moderation.Terms {
+	for _, x := range program.Terms {
 		if x == term {
 			return f.translate(lang, "request.term."+x)
 		}
@@ -178,7 +179,7 @@ func (f *Frontend) proposedNotice(c *fiber.Ctx, d *pageData) {
 	if id == "" {
 		return
 	}
-	if t, err := f.cfg.Moderation.Tandem(c.UserContext(), d.Principal, id); err == nil {
+	if t, err := f.cfg.Tandems.Tandem(c.UserContext(), d.Principal, id); err == nil {
 		d.Notice = f.translate(d.Lang, "match.proposed", t.MentorName, t.MenteeName)
 	}
 }
@@ -192,11 +193,11 @@ func (f *Frontend) matchList(c *fiber.Ctx) error {
 	}
 	ctx := c.UserContext()
 	programID := strings.TrimSpace(c.Query("program"))
-	reqs, err := f.cfg.Moderation.Requests(ctx, d.Principal, programID)
+	reqs, err := f.cfg.Tandems.Requests(ctx, d.Principal, programID)
 	if err != nil {
 		return f.fail(c, err, d.Here, "")
 	}
-	ps, err := f.cfg.Moderation.Programs(ctx, d.Principal)
+	ps, err := f.cfg.Programs.Programs(ctx, d.Principal)
 	if err != nil {
 		return f.fail(c, err, d.Here, "")
 	}
@@ -204,7 +205,7 @@ func (f *Frontend) matchList(c *fiber.Ctx) error {
 	v.Programs = append(v.Programs, option{Value: "", Label: f.translate(d.Lang, "match.program.all"), Checked: programID == ""})
 	for i := range ps {
 		pr := &ps[i]
-		if !moderation.Curates(d.Principal, pr) {
+		if !program.Curates(d.Principal, pr) {
 			continue
 		}
 		v.Programs = append(v.Programs, option{Value: pr.ID, Label: pr.Name + " · " + f.phaseLabel(d.Lang, pr.Phase), Checked: pr.ID == programID})
@@ -212,23 +213,23 @@ func (f *Frontend) matchList(c *fiber.Ctx) error {
 		case programID != "" && pr.ID != programID:
 		case pr.ID == programID:
 			v.ProgramName, v.ProgramURL = pr.Name, programURL(pr.ID)
-			v.CanPropose = pr.Allows(moderation.CanPropose)
+			v.CanPropose = pr.Allows(program.CanPropose)
 			if v.CanPropose {
 				v.AssignLinks = append(v.AssignLinks, matchLink{URL: assignURL(pr.ID), Label: f.translate(d.Lang, "match.assignment.link")})
 			} else {
 				v.PhaseNote = f.phaseNote(d.Lang, pr)
 			}
-		case pr.Allows(moderation.CanPropose):
+		case pr.Allows(program.CanPropose):
 			v.AssignLinks = append(v.AssignLinks, matchLink{URL: assignURL(pr.ID), Label: f.translate(d.Lang, "match.assignment.linkFor", pr.Name)})
 		}
 	}
 	names := programNames(ps)
-	paired, err := f.cfg.Moderation.PairedRequests(ctx, d.Principal)
+	paired, err := f.cfg.Tandems.PairedRequests(ctx, d.Principal)
 	if err != nil {
 		return f.fail(c, err, d.Here, "")
 	}
 	for _, r := range reqs {
-		if r.Status != moderation.RequestSubmitted {
+		if r.Status != tandem.RequestSubmitted {
 			continue
 		}
 		v.Items = append(v.Items, matchItem{URL: "/match/" + pathID(r.ID), Name: r.Name, Organization: r.OrgName,
@@ -255,15 +256,15 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 	ctx := c.UserContext()
 	lang := d.Lang
 	here := "/match/" + pathID(id)
-	r, err := f.cfg.Moderation.Request(ctx, d.Principal, id)
+	r, err := f.cfg.Tandems.Request(ctx, d.Principal, id)
 	if err != nil {
 		return f.fail(c, err, here, "")
 	}
-	sg, err := f.cfg.Moderation.Suggest(ctx, d.Principal, id, suggestionLimit)
+	sg, err := f.cfg.Tandems.Suggest(ctx, d.Principal, id, suggestionLimit)
 	if err != nil {
 		return f.fail(c, err, here, "")
 	}
-	pr, err := f.cfg.Moderation.Program(ctx, d.Principal, r.ProgramID)
+	pr, err := f.cfg.Programs.Program(ctx, d.Principal, r.ProgramID)
 	if err != nil {
 		return f.fail(c, err, here, "")
 	}
@@ -271,8 +272,8 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 		Term: f.termLabel(lang, r.Content.Term), Topics: f.topicLabels(r.Content.Topics, lang),
 		Languages: languageNames(r.Content.Languages, lang), Interests: r.Content.Interests,
 		ProposeURL: here + "/propose", Candidates: sg.Candidates, ErrorRule: st.rule, ErrorText: st.text,
-		ProgramID: pr.ID, ProgramName: pr.Name, ProgramURL: programURL(pr.ID), CanPropose: pr.Allows(moderation.CanPropose)}
-	paired, err := f.cfg.Moderation.PairedRequests(ctx, d.Principal)
+		ProgramID: pr.ID, ProgramName: pr.Name, ProgramURL: programURL(pr.ID), CanPropose: pr.Allows(program.CanPropose)}
+	paired, err := f.cfg.Tandems.PairedRequests(ctx, d.Principal)
 	if err != nil {
 		return f.fail(c, err, here, "")
 	}
@@ -303,13 +304,13 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 			ProfileURL: "/mentors/" + pathID(s.Mentor.ProfileID)}
 		for _, fc := range s.Factors {
 			ms.Factors = append(ms.Factors, matchFactor{Name: f.factorLabel(lang, fc.Name), Contribution: fmtScore(lang, fc.Contribution),
-				Score: fmtScore(lang, fc.Score), Weight: fmtScore(lang, fc.Weight), Why: fc.Why})
+				Score: fmtScore(lang, fc.Score), Weight: fmtScore(lang, fc.Weight), Why: f.explainText(c.UserContext(), lang, fc.Key, fc.Args)})
 		}
 		v.Suggestions = append(v.Suggestions, ms)
 	}
 	for _, ex := range sg.Excluded {
 		v.Excluded = append(v.Excluded, matchExcluded{Name: ex.Mentor.Name, Organization: ex.Mentor.Organization,
-			Rule: f.ruleLabel(lang, ex.Rule), Reason: ex.Reason})
+			Rule: f.ruleLabel(lang, ex.Rule), Reason: f.ruleText(c.UserContext(), lang, ex.Rule, ex.Args, "")})
 	}
 	d.Title = f.translate(lang, "match.request.title", r.Name)
 	d.Match = v
@@ -334,19 +335,19 @@ func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, progr
 	ctx := c.UserContext()
 	lang := d.Lang
 	if programID == "" {
-		programID = moderation.OpenProgram
+		programID = program.OpenProgram
 	}
 	back := assignURL(programID)
-	pr, err := f.cfg.Moderation.Program(ctx, d.Principal, programID)
+	pr, err := f.cfg.Programs.Program(ctx, d.Principal, programID)
 	if err != nil {
 		return f.fail(c, err, back, f.translate(lang, "programs.err.notFound"))
 	}
 	v := &matchView{Mode: "assignment", ProgramID: pr.ID, ProgramName: pr.Name, ProgramURL: programURL(pr.ID),
-		ErrorRule: st.rule, ErrorText: st.text, CanPropose: pr.Allows(moderation.CanPropose)}
+		ErrorRule: st.rule, ErrorText: st.text, CanPropose: pr.Allows(program.CanPropose)}
 	d.Title = f.translate(lang, "match.assignment.title")
 	d.Match = v
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	a, err := f.cfg.Moderation.CohortAssignment(ctx, d.Principal, pr.ID)
+	a, err := f.cfg.Tandems.CohortAssignment(ctx, d.Principal, pr.ID)
 	if isPhaseConflict(err) {
 		v.CanPropose, v.PhaseNote = false, f.phaseNote(lang, pr)
 		return f.render(c, http.StatusConflict, "match", d)
@@ -364,7 +365,7 @@ func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, progr
 	}
 	for _, id := range a.Unassigned {
 		it := matchItem{URL: "/match/" + pathID(id), Name: id}
-		if r, err := f.cfg.Moderation.Request(ctx, d.Principal, id); err == nil {
+		if r, err := f.cfg.Tandems.Request(ctx, d.Principal, id); err == nil {
 			it.Name, it.Organization = r.Name, r.OrgName
 		}
 		v.Unassigned = append(v.Unassigned, it)
@@ -387,21 +388,14 @@ func (f *Frontend) matchPropose(c *fiber.Ctx) error {
 	if done, err := f.requireMatchPage(c, d, back); done {
 		return err
 	}
-	t, err := f.cfg.Moderation.ProposeTandem(c.UserContext(), d.Principal, id, strings.TrimSpace(fm.get("mentorProfileId")))
+	t, err := f.cfg.Tandems.ProposeTandem(c.UserContext(), d.Principal, id, strings.TrimSpace(fm.get("mentorProfileId")))
 	if err != nil {
 		var st matchState
 		status := http.StatusConflict
 		switch otm.ErrorCode(err) {
 		case otm.ECONFLICT:
-			msg := ""
-			if fe := otm.ErrorFields(err); len(fe) > 0 {
-				msg = fe[0].Message
-			}
-			rule, reason, ok := strings.Cut(msg, ": ")
-			if !ok {
-				rule, reason = "", msg
-			}
-			st = matchState{rule: f.ruleLabel(d.Lang, rule), text: reason, phase: isPhaseConflict(err)}
+			rule, args := otm.ErrorRule(err)
+			st = matchState{rule: f.ruleLabel(d.Lang, rule), text: f.ruleText(c.UserContext(), d.Lang, rule, args, ""), phase: isPhaseConflict(err)}
 		case otm.EINVALID:
 			status = http.StatusUnprocessableEntity
 			st = matchState{text: f.translate(d.Lang, "match.err.invalid")}

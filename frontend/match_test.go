@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // People of the matching tests: an executive of Acme (lena's organization)
@@ -26,14 +28,14 @@ func (e *pagesEnv) matchSetup(tb testing.TB) string {
 	tb.Helper()
 	for _, p := range []*otm.Principal{lena, maxB} {
 		e.submitApplication(tb, p)
-		e.decide(tb, moderation.ProfileIDFor(p.UserID), "approve", "")
+		e.decide(tb, profile.ProfileIDFor(p.UserID), "approve", "")
 	}
 	e.sync(tb)
 	r := send(tb, e.app(tb, eva), http.MethodPost, "/request/submit", validRequest(eva.CSRFToken), nil)
 	if r.status != http.StatusSeeOther {
 		tb.Fatalf("submit request: got %d, want 303; body: %.600s", r.status, r.body)
 	}
-	return moderation.RequestIDFor(eva.UserID, moderation.OpenProgram)
+	return tandem.RequestIDFor(eva.UserID, program.OpenProgram)
 }
 
 func TestMatchAccess(t *testing.T) {
@@ -59,7 +61,7 @@ func TestMatchAccess(t *testing.T) {
 func TestMatchWorkspace(t *testing.T) {
 	e := newPagesEnv(t)
 	reqID := e.matchSetup(t)
-	lenaID, maxID := moderation.ProfileIDFor(lena.UserID), moderation.ProfileIDFor(maxB.UserID)
+	lenaID, maxID := profile.ProfileIDFor(lena.UserID), profile.ProfileIDFor(maxB.UserID)
 	app := e.app(t, cora)
 
 	r := do(t, app, "/match", langHeader("en"))
@@ -138,8 +140,8 @@ func TestMatchGerman(t *testing.T) {
 func TestTandemsPage(t *testing.T) {
 	e := newPagesEnv(t)
 	reqID := e.matchSetup(t)
-	maxID := moderation.ProfileIDFor(maxB.UserID)
-	tandem, err := e.mod.ProposeTandem(context.Background(), cora, reqID, maxID)
+	maxID := profile.ProfileIDFor(maxB.UserID)
+	tandem, err := e.Tandems.ProposeTandem(context.Background(), cora, reqID, maxID)
 	if err != nil {
 		t.Fatalf("ProposeTandem: %v", err)
 	}
@@ -167,7 +169,7 @@ func TestTandemsPage(t *testing.T) {
 	assertBody(t, do(t, e.app(t, eva), "/tandems?done=declined", langHeader("en")).body, []string{"You declined the tandem.", "Declined"}, nil)
 	r = do(t, e.app(t, maxB), "/tandems", langHeader("en"))
 	assertBody(t, r.body, []string{"Declined"}, []string{"Secret scheduling trouble", `/accept"`})
-	if got, err := e.mod.Tandem(context.Background(), cora, tandem.ID); err != nil || got.DeclineReason != "Secret scheduling trouble" {
+	if got, err := e.Tandems.Tandem(context.Background(), cora, tandem.ID); err != nil || got.DeclineReason != "Secret scheduling trouble" {
 		t.Errorf("Tandem: got %+v, %v", got, err)
 	}
 

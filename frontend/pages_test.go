@@ -16,11 +16,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/account"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/internal/testenv"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/platform"
+	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/search/bleve"
 )
@@ -38,11 +39,10 @@ var (
 // pagesEnv is a frontend over real services on a fresh test database and an
 // in-memory search index.
 type pagesEnv struct {
-	f       *Frontend
-	mod     *moderation.Service
-	audit   *audit.Log
-	idx     search.Index
-	indexer *search.Indexer
+	*platform.Services
+	f     *Frontend
+	audit *audit.Log   // = Audit
+	idx   search.Index // = Search
 }
 
 // tbHandler fails the test on unknown message keys and logs everything else.
@@ -64,31 +64,19 @@ func (h tbHandler) WithGroup(string) slog.Handler      { return h }
 
 func newPagesEnv(tb testing.TB) *pagesEnv {
 	tb.Helper()
-	ctx := context.Background()
-	db := testenv.DB(tb)
-	al := audit.New(db)
-	if err := al.EnsureIndexes(ctx); err != nil {
-		tb.Fatalf("audit indexes: %v", err)
-	}
 	idx, err := bleve.OpenMem()
 	if err != nil {
 		tb.Fatalf("bleve.OpenMem: %v", err)
 	}
 	tb.Cleanup(func() { _ = idx.Close() })
-	mod := moderation.NewService(db, moderation.Config{Audit: al, Index: idx})
-	if err := mod.Init(ctx); err != nil {
-		tb.Fatalf("moderation Init: %v", err)
-	}
-	ids, err := identity.NewService(db, identity.Config{BaseURL: "http://127.0.0.1:8080"})
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := platform.New(context.Background(), testenv.DB(tb), platform.Config{
+		Identity: identity.Config{BaseURL: "http://127.0.0.1:8080"}, Search: idx, Logger: quiet})
 	if err != nil {
-		tb.Fatalf("identity: %v", err)
+		tb.Fatalf("platform.New: %v", err)
 	}
-	if err := ids.EnsureIndexes(ctx); err != nil {
-		tb.Fatalf("identity indexes: %v", err)
-	}
-	f := mustFrontend(tb, Config{Moderation: mod, Search: idx, Accounts: account.New(ids, mod, al), Audit: al,
-		Logger: slog.New(tbHandler{tb})})
-	return &pagesEnv{f: f, mod: mod, audit: al, idx: idx, indexer: search.NewIndexer(mod.IndexSource(), idx, nil)}
+	f := mustFrontend(tb, Config{Services: *svc, Logger: slog.New(tbHandler{tb})})
+	return &pagesEnv{Services: svc, f: f, audit: svc.Audit, idx: idx}
 }
 
 // app returns the pages as p sees them (nil: a visitor).
@@ -100,7 +88,7 @@ func (e *pagesEnv) app(tb testing.TB, p *otm.Principal) *fiber.App {
 // sync brings the search index up to date.
 func (e *pagesEnv) sync(tb testing.TB) {
 	tb.Helper()
-	if _, err := e.indexer.SyncOnce(context.Background()); err != nil {
+	if _, err := e.Indexer.SyncOnce(context.Background()); err != nil {
 		tb.Fatalf("SyncOnce: %v", err)
 	}
 }
@@ -195,7 +183,7 @@ func (e *pagesEnv) submitApplication(tb testing.TB, p *otm.Principal) {
 
 func (e *pagesEnv) decide(tb testing.TB, id, decision, reason string) {
 	tb.Helper()
-	pr, err := e.mod.Application(context.Background(), cora, id)
+	pr, err := e.Profiles.Application(context.Background(), cora, id)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -290,7 +278,7 @@ func TestApplySaveInvalid(t *testing.T) {
 			}
 			assertBody(t, r.body, tt.want, tt.wantNot)
 			assertNoInlineCode(t, r.body)
-			if _, err := e.mod.MyProfile(context.Background(), lena); otm.ErrorCode(err) != otm.ENOTFOUND {
+			if _, err := e.Profiles.MyProfile(context.Background(), lena); otm.ErrorCode(err) != otm.ENOTFOUND {
 				t.Errorf("MyProfile: got err %v, want ENOTFOUND (nothing saved)", err)
 			}
 		})
@@ -310,7 +298,7 @@ func TestApplyFlow(t *testing.T) {
 	}
 	assertBody(t, r.body, []string{"Your draft was saved, but it is not complete enough to submit yet:",
 		"Choose at least one topic.", "Choose your country.", "Draft", `value="Data analyst who loves AI tools"`}, nil)
-	if pr, err := e.mod.MyProfile(ctx, lena); err != nil || pr.Status != moderation.StatusDraft {
+	if pr, err := e.Profiles.MyProfile(ctx, lena); err != nil || pr.Status != profile.StatusDraft {
 		t.Fatalf("after incomplete submit: got %v, %v; want a draft", pr, err)
 	}
 
@@ -333,8 +321,8 @@ func TestApplyFlow(t *testing.T) {
 		}[lang]
 		assertBody(t, r.body, want, []string{`formaction="/apply/submit"`})
 	}
-	pr, err := e.mod.MyProfile(ctx, lena)
-	if err != nil || pr.Status != moderation.StatusSubmitted {
+	pr, err := e.Profiles.MyProfile(ctx, lena)
+	if err != nil || pr.Status != profile.StatusSubmitted {
 		t.Fatalf("after submit: got %v, %v; want submitted", pr, err)
 	}
 
@@ -343,7 +331,7 @@ func TestApplyFlow(t *testing.T) {
 	assertRedirect(t, r, "/apply#withdraw")
 	r = send(t, app, http.MethodPost, "/apply/withdraw", url.Values{"csrf_token": {lena.CSRFToken}, "confirm": {"yes"}}, nil)
 	assertRedirect(t, r, "/apply?done=withdrawn")
-	if pr, _ := e.mod.MyProfile(ctx, lena); pr.Status != moderation.StatusWithdrawn {
+	if pr, _ := e.Profiles.MyProfile(ctx, lena); pr.Status != profile.StatusWithdrawn {
 		t.Errorf("after withdraw: got status %q, want withdrawn", pr.Status)
 	}
 	r = do(t, app, "/apply?done=withdrawn", langHeader("en"))
@@ -439,7 +427,7 @@ func TestCurateDecision(t *testing.T) {
 	ctx := context.Background()
 	e.submitApplication(t, lena)
 	app := e.app(t, cora)
-	pr, err := e.mod.Application(ctx, cora, "mp_lena")
+	pr, err := e.Profiles.Application(ctx, cora, "mp_lena")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -476,7 +464,7 @@ func TestCurateDecision(t *testing.T) {
 				t.Fatalf("status: got %d, want %d; body: %.500s", r.status, tt.wantStatus, r.body)
 			}
 			assertBody(t, r.body, tt.want, nil)
-			if pr, _ := e.mod.Application(ctx, cora, "mp_lena"); pr.Status != moderation.StatusSubmitted {
+			if pr, _ := e.Profiles.Application(ctx, cora, "mp_lena"); pr.Status != profile.StatusSubmitted {
 				t.Errorf("status: got %q, want still submitted", pr.Status)
 			}
 		})
@@ -499,8 +487,8 @@ func TestCurateDecision(t *testing.T) {
 		r = do(t, app, "/curate?done=approve&id=mp_lena", langHeader("de"))
 		assertBody(t, r.body, []string{"Freigegeben: Lena Hoffmann"}, nil)
 
-		pr, err := e.mod.Application(ctx, cora, "mp_lena")
-		if err != nil || pr.Status != moderation.StatusApproved {
+		pr, err := e.Profiles.Application(ctx, cora, "mp_lena")
+		if err != nil || pr.Status != profile.StatusApproved {
 			t.Fatalf("after approve: got %v, %v; want approved", pr, err)
 		}
 		entries, err := e.audit.BySubject(ctx, "mp_lena")
@@ -532,14 +520,14 @@ func TestCurateOwnApplication(t *testing.T) {
 	r := do(t, app, "/curate/mp_cora", langHeader("en"))
 	assertBody(t, r.body, []string{"This is your own application: another curator has to decide on it."}, []string{`name="decision"`})
 
-	pr, _ := e.mod.Application(context.Background(), cora, "mp_cora")
+	pr, _ := e.Profiles.Application(context.Background(), cora, "mp_cora")
 	form := url.Values{"csrf_token": {cora.CSRFToken}, "decision": {"approve"}, "version": {fmt.Sprint(pr.Version)}}
 	r = send(t, app, http.MethodPost, "/curate/mp_cora/decision", form, langHeader("en"))
 	if r.status != http.StatusForbidden {
 		t.Fatalf("status: got %d, want 403", r.status)
 	}
 	assertBody(t, r.body, []string{"You cannot decide on your own application.", "Cora Kurz"}, nil)
-	if pr, _ := e.mod.Application(context.Background(), cora, "mp_cora"); pr.Status != moderation.StatusSubmitted {
+	if pr, _ := e.Profiles.Application(context.Background(), cora, "mp_cora"); pr.Status != profile.StatusSubmitted {
 		t.Errorf("status: got %q, want submitted", pr.Status)
 	}
 }
@@ -754,7 +742,7 @@ func TestAccountDelete(t *testing.T) {
 				t.Fatalf("status: got %d, want 422", r.status)
 			}
 			assertBody(t, r.body, tt.want, nil)
-			if _, err := e.mod.MyProfile(ctx, lena); err != nil {
+			if _, err := e.Profiles.MyProfile(ctx, lena); err != nil {
 				t.Errorf("MyProfile: got %v, want the application still there", err)
 			}
 		})
@@ -763,7 +751,7 @@ func TestAccountDelete(t *testing.T) {
 	r = send(t, app, http.MethodPost, "/account/delete",
 		url.Values{"csrf_token": {lena.CSRFToken}, "confirm": {"1"}, "confirm_email": {" LENA@acme.example "}}, nil)
 	assertRedirect(t, r, "/?deleted=1")
-	if _, err := e.mod.MyProfile(ctx, lena); otm.ErrorCode(err) != otm.ENOTFOUND {
+	if _, err := e.Profiles.MyProfile(ctx, lena); otm.ErrorCode(err) != otm.ENOTFOUND {
 		t.Errorf("MyProfile after delete: got %v, want ENOTFOUND", err)
 	}
 	entries, err := e.audit.ByUser(ctx, lena.UserID)
@@ -786,7 +774,7 @@ func TestRoutesNeedServices(t *testing.T) {
 			t.Errorf("GET %s without services: got %d, want 404", target, r.status)
 		}
 	}
-	if r := send(t, app, http.MethodPost, "/account/delete", url.Values{}, nil); r.status != http.StatusNotFound && r.status != http.StatusMethodNotAllowed {
+	if r := send(t, app, http.MethodPost, "/account/delete", url.Values{"csrf_token": {lena.CSRFToken}}, nil); r.status != http.StatusNotFound && r.status != http.StatusMethodNotAllowed {
 		t.Errorf("POST /account/delete without services: got %d, want 404 or 405", r.status)
 	}
 	body := do(t, app, "/", nil).body
@@ -817,13 +805,13 @@ func TestNameLists(t *testing.T) {
 		t.Errorf("countryCodes: got %d, want %d", got, want)
 	}
 	for _, c := range countryCodes {
-		if !moderation.ValidCountry(c) {
-			t.Errorf("country %s: moderation.ValidCountry false", c)
+		if !check.ValidCountry(c) {
+			t.Errorf("country %s: check.ValidCountry false", c)
 		}
 	}
 	for _, l := range commonLanguages {
-		if !moderation.ValidLanguage(l) {
-			t.Errorf("language %s: moderation.ValidLanguage false", l)
+		if !check.ValidLanguage(l) {
+			t.Errorf("language %s: check.ValidLanguage false", l)
 		}
 	}
 	lists := buildNameLists()
@@ -851,5 +839,22 @@ func TestNameLists(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^Afghanistan\|`).MatchString(joined) {
 		t.Errorf("de countries: got %.40s…, want Afghanistan first", joined)
+	}
+}
+
+// TestPagesRefuseMissingCSRF: the page tests run behind the server's CSRF
+// check, so a form without the session's token is refused before any page
+// handler runs.
+func TestPagesRefuseMissingCSRF(t *testing.T) {
+	e := newPagesEnv(t)
+	for _, form := range []url.Values{{}, {"csrf_token": {"wrong"}}} {
+		r := send(t, e.app(t, lena), http.MethodPost, "/apply", form, langHeader("de"))
+		if r.status != http.StatusForbidden {
+			t.Errorf("POST /apply with %v: got %d, want 403", form, r.status)
+		}
+		assertBody(t, r.body, []string{"Fehler 403"}, []string{"CSRF token"})
+	}
+	if _, err := e.Profiles.MyProfile(context.Background(), lena); otm.ErrorCode(err) != otm.ENOTFOUND {
+		t.Errorf("after refused posts: got %v, want no application", err)
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/matching"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/program"
 )
 
 // dateVal is a program date for the page: the ISO date for <time datetime>
@@ -133,7 +133,7 @@ func programURL(id string) string { return "/programs/" + pathID(id) }
 // requestURLFor is the request page of a program (the open program's is
 // plain /request).
 func requestURLFor(programID string) string {
-	if programID == "" || programID == moderation.OpenProgram {
+	if programID == "" || programID == program.OpenProgram {
 		return "/request"
 	}
 	return "/request?program=" + url.QueryEscape(programID)
@@ -153,16 +153,16 @@ func fmtDate(lang, s string) dateVal {
 
 // phaseLabel is the readable name of a phase.
 func (f *Frontend) phaseLabel(lang, phase string) string {
-	if phase == moderation.PhaseOpen || slices.Contains(moderation.Phases, phase) {
+	if phase == program.PhaseOpen || slices.Contains(program.Phases, phase) {
 		return f.translate(lang, "programs.phase."+phase)
 	}
 	return phase
 }
 
 // programItemOf is pr as lists show it.
-func (f *Frontend) programItemOf(lang string, pr *moderation.Program) programItem {
+func (f *Frontend) programItemOf(lang string, pr *program.Program) programItem {
 	it := programItem{ID: pr.ID, URL: programURL(pr.ID), Name: pr.Name, Sponsor: pr.Sponsor,
-		Phase: pr.Phase, PhaseLabel: f.phaseLabel(lang, pr.Phase), IsOpen: pr.ID == moderation.OpenProgram}
+		Phase: pr.Phase, PhaseLabel: f.phaseLabel(lang, pr.Phase), IsOpen: pr.ID == program.OpenProgram}
 	if pr.Term != "" {
 		it.Term = f.termLabel(lang, pr.Term)
 	}
@@ -180,21 +180,21 @@ func (f *Frontend) programItemOf(lang string, pr *moderation.Program) programIte
 }
 
 // programSteps is the timeline of pr's phases with the current one marked.
-func (f *Frontend) programSteps(lang string, pr *moderation.Program) []phaseStep {
-	cur := slices.Index(moderation.Phases, pr.Phase)
+func (f *Frontend) programSteps(lang string, pr *program.Program) []phaseStep {
+	cur := slices.Index(program.Phases, pr.Phase)
 	var out []phaseStep
-	for i, ph := range moderation.Phases {
+	for i, ph := range program.Phases {
 		s := phaseStep{Phase: ph, Label: f.phaseLabel(lang, ph), Text: f.translate(lang, "programs.does."+ph),
 			Current: i == cur, Done: i < cur}
 		var when []string
 		switch ph {
-		case moderation.PhaseRegistration:
+		case program.PhaseRegistration:
 			when = []string{pr.RegistrationOpens, pr.RegistrationCloses}
-		case moderation.PhaseMatching:
+		case program.PhaseMatching:
 			when = []string{pr.RegistrationCloses, pr.KickOff}
-		case moderation.PhaseRunning:
+		case program.PhaseRunning:
 			when = []string{pr.KickOff, pr.WrapUp}
-		case moderation.PhaseWrapUp:
+		case program.PhaseWrapUp:
 			when = []string{pr.WrapUp}
 		}
 		for _, w := range when {
@@ -208,18 +208,18 @@ func (f *Frontend) programSteps(lang string, pr *moderation.Program) []phaseStep
 }
 
 // nextPhase is the phase after pr's, "" when there is none.
-func nextPhase(pr *moderation.Program) string {
-	i := slices.Index(moderation.Phases, pr.Phase)
-	if i < 0 || i+1 >= len(moderation.Phases) {
+func nextPhase(pr *program.Program) string {
+	i := slices.Index(program.Phases, pr.Phase)
+	if i < 0 || i+1 >= len(program.Phases) {
 		return ""
 	}
-	return moderation.Phases[i+1]
+	return program.Phases[i+1]
 }
 
 // programsPage answers GET /programs: the programs the caller may see.
 func (f *Frontend) programsPage(c *fiber.Ctx) error {
 	d := f.newPage(c, "programs")
-	ps, err := f.cfg.Moderation.Programs(c.UserContext(), d.Principal)
+	ps, err := f.cfg.Programs.Programs(c.UserContext(), d.Principal)
 	if err != nil {
 		return f.fail(c, err, "/programs", "")
 	}
@@ -253,8 +253,8 @@ func (f *Frontend) programNew(c *fiber.Ctx) error {
 	if ok, err := f.requireAdminPage(c, d, "/programs/new"); !ok {
 		return err
 	}
-	w := moderation.DefaultProgramWeights()
-	fm := programFormOf(&moderation.Program{Capacity: 1, Weights: w})
+	w := program.DefaultProgramWeights()
+	fm := programFormOf(&program.Program{Capacity: 1, Weights: w})
 	fm.Capacity = "1"
 	return f.renderProgramNew(c, http.StatusOK, d, fm, nil)
 }
@@ -278,7 +278,7 @@ func (f *Frontend) programCreate(c *fiber.Ctx) error {
 	fm := readProgramForm(readForm(c))
 	in := fm.input(nil)
 	in.ID = strings.TrimSpace(fm.ID)
-	pr, err := f.cfg.Moderation.CreateProgram(c.UserContext(), d.Principal, in)
+	pr, err := f.cfg.Programs.CreateProgram(c.UserContext(), d.Principal, in)
 	if err != nil {
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
@@ -301,7 +301,7 @@ var programNotices = map[string]string{
 // programPage answers GET /programs/:id.
 func (f *Frontend) programPage(c *fiber.Ctx) error {
 	d := f.newPage(c, "programs")
-	pr, err := f.cfg.Moderation.Program(c.UserContext(), d.Principal, c.Params("id"))
+	pr, err := f.cfg.Programs.Program(c.UserContext(), d.Principal, c.Params("id"))
 	if err != nil {
 		return f.fail(c, err, d.Here, f.translate(d.Lang, "programs.err.notFound"))
 	}
@@ -317,18 +317,18 @@ func (f *Frontend) programPage(c *fiber.Ctx) error {
 
 // renderProgram renders a program page; fm (nil: the stored program) and err
 // are a failed edit or phase change to show in the management section.
-func (f *Frontend) renderProgram(c *fiber.Ctx, status int, d *pageData, pr *moderation.Program, fm *programForm, err error) error {
+func (f *Frontend) renderProgram(c *fiber.Ctx, status int, d *pageData, pr *program.Program, fm *programForm, err error) error {
 	lang := d.Lang
 	v := &programView{Mode: "show", programItem: f.programItemOf(lang, pr), Description: pr.Description,
 		PhaseText: f.translate(lang, "programs.does."+pr.Phase)}
-	if pr.ID != moderation.OpenProgram {
+	if pr.ID != program.OpenProgram {
 		v.Steps = f.programSteps(lang, pr)
 	}
 	p := d.Principal
-	if pr.Allows(moderation.CanRequest) && (p == nil || p.HasRole(otm.RoleMentee)) {
+	if pr.Allows(program.CanRequest) && (p == nil || p.HasRole(otm.RoleMentee)) {
 		v.CTAURL, v.CTASignIn = requestURLFor(pr.ID), p == nil
 	}
-	if moderation.Curates(p, pr) {
+	if program.Curates(p, pr) {
 		form := programFormOf(pr)
 		if fm != nil {
 			form = *fm
@@ -336,13 +336,13 @@ func (f *Frontend) renderProgram(c *fiber.Ctx, status int, d *pageData, pr *mode
 		}
 		m := f.programManage(lang, form, pr, p.HasRole(otm.RoleAdmin))
 		m.Action, m.CSRF = programURL(pr.ID), p.CSRFToken
-		m.IsOpen = pr.ID == moderation.OpenProgram
+		m.IsOpen = pr.ID == program.OpenProgram
 		m.CuratorList = pr.Curators
 		if next := nextPhase(pr); next != "" && !m.IsOpen {
 			m.Next, m.NextLabel, m.NextText = next, f.phaseLabel(lang, next), f.translate(lang, "programs.does."+next)
-			m.EndsTandems = next == moderation.PhaseWrapUp
+			m.EndsTandems = next == program.PhaseWrapUp
 		}
-		m.CanDelete = p.HasRole(otm.RoleAdmin) && pr.Phase == moderation.PhasePlanning
+		m.CanDelete = p.HasRole(otm.RoleAdmin) && pr.Phase == program.PhasePlanning
 		m.MatchURL = "/match?program=" + url.QueryEscape(pr.ID)
 		m.DashboardURL = programURL(pr.ID) + "/dashboard"
 		f.programErrors(lang, m, err)
@@ -355,10 +355,10 @@ func (f *Frontend) renderProgram(c *fiber.Ctx, status int, d *pageData, pr *mode
 }
 
 // programManage builds the form part of the management section.
-func (f *Frontend) programManage(lang string, fm programForm, pr *moderation.Program, admin bool) *programManage {
+func (f *Frontend) programManage(lang string, fm programForm, pr *program.Program, admin bool) *programManage {
 	t := func(key string, args ...any) string { return f.translate(lang, key, args...) }
-	m := &programManage{Form: fm, CuratorsEditable: admin, MaxCapacity: moderation.MaxCapacity, CanEdit: pr == nil || pr.Allows(moderation.CanEdit)}
-	for _, x := range moderation.Terms {
+	m := &programManage{Form: fm, CuratorsEditable: admin, MaxCapacity: program.MaxCapacity, CanEdit: pr == nil || pr.Allows(program.CanEdit)}
+	for _, x := range program.Terms {
 		m.Terms = append(m.Terms, option{Value: x, Label: t("request.term." + x), Checked: fm.Term == x})
 	}
 	for _, k := range []struct{ key, value string }{{"registrationOpens", fm.RegistrationOpens},
@@ -380,7 +380,7 @@ func (f *Frontend) programManage(lang string, fm programForm, pr *moderation.Pro
 }
 
 // weightMap returns w by factor name.
-func weightMap(w moderation.ProgramWeights) map[string]float64 {
+func weightMap(w program.ProgramWeights) map[string]float64 {
 	return map[string]float64{matching.FactorTopic: w.Topic, matching.FactorLanguage: w.Language,
 		matching.FactorAvailability: w.Availability, matching.FactorInterests: w.Interests,
 		matching.FactorTimeZone: w.TimeZone, matching.FactorPreference: w.Preference}
@@ -395,7 +395,7 @@ func fmtWeight(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 // programFormOf fills the form from a stored program. Weights are shown
 // rounded to the form's step; input keeps the stored ones if they come back
 // unchanged.
-func programFormOf(pr *moderation.Program) programForm {
+func programFormOf(pr *program.Program) programForm {
 	fm := programForm{ID: pr.ID, Name: pr.Name, Description: pr.Description, Sponsor: pr.Sponsor, Term: pr.Term,
 		RegistrationOpens: pr.RegistrationOpens, RegistrationCloses: pr.RegistrationCloses, KickOff: pr.KickOff, WrapUp: pr.WrapUp,
 		Curators: strings.Join(pr.Curators, "\n"), Capacity: strconv.Itoa(pr.Capacity), Weights: map[string]string{},
@@ -435,8 +435,8 @@ func number(s string) float64 {
 // input is the form as the service's ProgramInput. cur is the stored program
 // (nil on creation): its curators go back unchanged when the form has none
 // to edit, and its exact weights when the rounded ones come back unchanged.
-func (fm programForm) input(cur *moderation.Program) moderation.ProgramInput {
-	in := moderation.ProgramInput{Name: fm.Name, Description: fm.Description, Sponsor: fm.Sponsor, Term: fm.Term,
+func (fm programForm) input(cur *program.Program) program.ProgramInput {
+	in := program.ProgramInput{Name: fm.Name, Description: fm.Description, Sponsor: fm.Sponsor, Term: fm.Term,
 		RegistrationOpens: fm.RegistrationOpens, RegistrationCloses: fm.RegistrationCloses, KickOff: fm.KickOff, WrapUp: fm.WrapUp,
 		Curators: strings.FieldsFunc(fm.Curators, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' || r == ';' || r == ' ' || r == '\t' })}
 	if c := strings.TrimSpace(fm.Capacity); c != "" {
@@ -446,7 +446,7 @@ func (fm programForm) input(cur *moderation.Program) moderation.ProgramInput {
 			in.Capacity = -1
 		}
 	}
-	w := moderation.ProgramWeights{Topic: number(fm.Weights[matching.FactorTopic]), Language: number(fm.Weights[matching.FactorLanguage]),
+	w := program.ProgramWeights{Topic: number(fm.Weights[matching.FactorTopic]), Language: number(fm.Weights[matching.FactorLanguage]),
 		Availability: number(fm.Weights[matching.FactorAvailability]), Interests: number(fm.Weights[matching.FactorInterests]),
 		TimeZone: number(fm.Weights[matching.FactorTimeZone]), Preference: number(fm.Weights[matching.FactorPreference])}
 	if cur != nil {
@@ -478,22 +478,18 @@ func (f *Frontend) programErrors(lang string, m *programManage, err error) {
 			msgs[key] = append(msgs[key], msg)
 		}
 	}
-	curators := normCodes(strings.FieldsFunc(m.Form.Curators, func(r rune) bool {
-		return r == '\n' || r == '\r' || r == ',' || r == ';' || r == ' ' || r == '\t'
-	}), strings.ToLower)
 	for _, fe := range otm.ErrorFields(err) {
 		key, idx, _ := strings.Cut(fe.Field, "[")
 		key, sub, _ := strings.Cut(key, ".")
-		msg := fe.Message
 		switch key {
 		case "name":
-			add(key, t("programs.err.name", moderation.ProgramNameMax))
+			add(key, t("programs.err.name", program.ProgramNameMax))
 		case "description":
-			add(key, t("programs.err.tooLong", moderation.ProgramDescriptionMax))
+			add(key, t("programs.err.tooLong", program.ProgramDescriptionMax))
 		case "sponsor":
-			add(key, t("programs.err.tooLong", moderation.ProgramNameMax))
+			add(key, t("programs.err.tooLong", program.ProgramNameMax))
 		case "id":
-			if strings.HasPrefix(msg, "taken") {
+			if fe.Rule == otm.RuleTaken {
 				add(key, t("programs.err.idTaken"))
 			} else {
 				add(key, t("programs.err.id"))
@@ -501,14 +497,14 @@ func (f *Frontend) programErrors(lang string, m *programManage, err error) {
 		case "term":
 			add(key, t("programs.err.term"))
 		case "registrationOpens", "registrationCloses", "kickOff", "wrapUp":
-			switch {
-			case strings.HasPrefix(msg, "required"):
+			switch fe.Rule {
+			case otm.RuleRequiredOnce:
 				add(key, t("programs.err.dateRequired"))
-			case strings.Contains(msg, "open program"):
+			case otm.RuleNoDates:
 				add(key, t("programs.err.openNoDates"))
-			case strings.HasPrefix(msg, "must not be before"):
+			case otm.RuleDateOrder:
 				add(key, t("programs.err.dateOrder"))
-			case strings.Contains(msg, "after the kick-off"):
+			case otm.RuleAfterKickOff:
 				add(key, t("programs.err.wrapUpAfter"))
 			default:
 				add(key, t("programs.err.date"))
@@ -516,22 +512,17 @@ func (f *Frontend) programErrors(lang string, m *programManage, err error) {
 		case "curators":
 			switch {
 			case idx != "":
-				n, _ := strconv.Atoi(strings.TrimSuffix(idx, "]"))
-				entry := ""
-				if n >= 0 && n < len(curators) {
-					entry = curators[n]
-				}
-				add(key, t("programs.err.curator", entry))
-			case strings.Contains(msg, "admins"):
+				add(key, t("programs.err.curator", str(fe.Args["value"])))
+			case fe.Rule == otm.RuleAdminsOnly:
 				add(key, t("programs.err.curatorsAdmin"))
 			default:
-				add(key, t("programs.err.curatorsMax", moderation.MaxProgramCurators))
+				add(key, t("programs.err.curatorsMax", program.MaxProgramCurators))
 			}
 		case "capacity":
-			if strings.HasPrefix(msg, "at least") {
-				add(key, t("programs.err.capacityShrink", strings.TrimPrefix(msg, "at least ")))
+			if fe.Rule == otm.RuleMinValue {
+				add(key, t("programs.err.capacityShrink", str(fe.Args["min"])))
 			} else {
-				add(key, t("programs.err.capacity", moderation.MaxCapacity))
+				add(key, t("programs.err.capacity", program.MaxCapacity))
 			}
 		case "weights":
 			if sub != "" {
@@ -542,14 +533,13 @@ func (f *Frontend) programErrors(lang string, m *programManage, err error) {
 		case "version":
 			m.Message = t("programs.err.version")
 		case "phase":
-			switch {
-			case strings.HasPrefix(msg, moderation.RuleWrongPhase):
+			switch fe.Rule {
+			case otm.RuleWrongPhase:
 				m.PhaseError = t("programs.err.wrongPhase")
-			case msg == phaseNeedsFields:
+			case ruleFieldsNeeded:
 				m.PhaseError = t("programs.err.phaseFields")
-			case strings.HasPrefix(msg, "the next phase after"):
-				_, next, _ := strings.Cut(msg, " is ")
-				if slices.Contains(moderation.Phases, next) {
+			case otm.RuleNextPhase:
+				if next := str(fe.Args["next"]); next != "" {
 					m.PhaseError = t("programs.err.oneStep", f.phaseLabel(lang, next))
 				} else {
 					m.PhaseError = t("programs.err.lastPhase")
@@ -597,17 +587,17 @@ func programAnchor(key string) string {
 
 // programFor loads the program of an edit or phase change: its curators and
 // admins only (others get 403, or 404 when they may not see it).
-func (f *Frontend) programFor(c *fiber.Ctx, d *pageData) (*moderation.Program, error) {
+func (f *Frontend) programFor(c *fiber.Ctx, d *pageData) (*program.Program, error) {
 	id := c.Params("id")
 	back := programURL(id)
 	if d.Principal == nil {
 		return nil, toSignIn(c, back)
 	}
-	pr, err := f.cfg.Moderation.Program(c.UserContext(), d.Principal, id)
+	pr, err := f.cfg.Programs.Program(c.UserContext(), d.Principal, id)
 	if err != nil {
 		return nil, f.fail(c, err, back, f.translate(d.Lang, "programs.err.notFound"))
 	}
-	if !moderation.Curates(d.Principal, pr) {
+	if !program.Curates(d.Principal, pr) {
 		return nil, f.RenderError(c, http.StatusForbidden, f.translate(d.Lang, "programs.err.notCurator", pr.Name))
 	}
 	return pr, nil
@@ -630,7 +620,7 @@ func (f *Frontend) programUpdate(c *fiber.Ctx) error {
 	if version <= 0 {
 		version = -1 // a form always names its version: a missing one is stale
 	}
-	if _, err := f.cfg.Moderation.UpdateProgram(c.UserContext(), d.Principal, pr.ID, in, version); err != nil {
+	if _, err := f.cfg.Programs.UpdateProgram(c.UserContext(), d.Principal, pr.ID, in, version); err != nil {
 		status := http.StatusUnprocessableEntity
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
@@ -651,7 +641,7 @@ func (f *Frontend) programPhase(c *fiber.Ctx) error {
 	if pr == nil {
 		return err
 	}
-	if _, err := f.cfg.Moderation.AdvancePhase(c.UserContext(), d.Principal, pr.ID, strings.TrimSpace(readForm(c).get("phase"))); err != nil {
+	if _, err := f.cfg.Programs.AdvancePhase(c.UserContext(), d.Principal, pr.ID, strings.TrimSpace(readForm(c).get("phase"))); err != nil {
 		status := http.StatusUnprocessableEntity
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
@@ -669,14 +659,14 @@ func (f *Frontend) programPhase(c *fiber.Ctx) error {
 	return c.Redirect(programURL(pr.ID)+"?done=phase", http.StatusSeeOther)
 }
 
-// phaseNeedsFields marks the note withPhaseNote adds.
-const phaseNeedsFields = "fields need attention"
+// ruleFieldsNeeded marks the note withPhaseNote adds (the pages' own rule:
+// the service never sends it).
+const ruleFieldsNeeded = "fields_needed"
 
 // withPhaseNote adds a "phase" field to a field error of moving the phase
 // (dates missing), so that the stepper says why it did not move.
 func withPhaseNote(err error) error {
-	fields := append(slices.Clone(otm.ErrorFields(err)), otm.FieldError{Field: "phase", Message: phaseNeedsFields})
-	return otm.Invalid(otm.ErrorMessage(err), fields...)
+	return otm.WithField(err, otm.Field("phase", ruleFieldsNeeded, nil, "fields need attention"))
 }
 
 // programDelete answers POST /programs/:id/delete (admins, programs in
@@ -687,7 +677,7 @@ func (f *Frontend) programDelete(c *fiber.Ctx) error {
 	if ok, err := f.requireAdminPage(c, d, programURL(id)); !ok {
 		return err
 	}
-	if err := f.cfg.Moderation.DeleteProgram(c.UserContext(), d.Principal, id); err != nil {
+	if err := f.cfg.Programs.DeleteProgram(c.UserContext(), d.Principal, id); err != nil {
 		msg := ""
 		if otm.ErrorCode(err) == otm.ECONFLICT {
 			msg = f.translate(d.Lang, "programs.err.deletePhase")
@@ -699,7 +689,7 @@ func (f *Frontend) programDelete(c *fiber.Ctx) error {
 
 // programNames returns the names of programs by id, for lists that name each
 // entry's program.
-func programNames(ps []moderation.Program) map[string]string {
+func programNames(ps []program.Program) map[string]string {
 	out := make(map[string]string, len(ps))
 	for _, pr := range ps {
 		out[pr.ID] = pr.Name
@@ -710,10 +700,6 @@ func programNames(ps []moderation.Program) map[string]string {
 // isPhaseConflict tells whether err refuses an action in the program's
 // current phase (the service names the field "phase" and the rule).
 func isPhaseConflict(err error) bool {
-	if otm.ErrorCode(err) != otm.ECONFLICT {
-		return false
-	}
-	return slices.ContainsFunc(otm.ErrorFields(err), func(fe otm.FieldError) bool {
-		return fe.Field == "phase" && strings.HasPrefix(fe.Message, moderation.RuleWrongPhase)
-	})
+	rule, _ := otm.ErrorRule(err)
+	return otm.ErrorCode(err) == otm.ECONFLICT && rule == otm.RuleWrongPhase
 }

@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // People of the program tests: an admin and a curator who curates no
@@ -26,11 +28,11 @@ const cohort = "leadership-2027"
 
 // newCohort creates the cohort (curated by cora, with all dates) and moves it
 // to phase.
-func (e *pagesEnv) newCohort(tb testing.TB, phase string) *moderation.Program {
+func (e *pagesEnv) newCohort(tb testing.TB, phase string) *program.Program {
 	tb.Helper()
 	ctx := context.Background()
-	w := moderation.DefaultProgramWeights()
-	pr, err := e.mod.CreateProgram(ctx, ada, moderation.ProgramInput{ID: cohort, Name: "Leadership 2027", Sponsor: "Dr. Anna Schmidt, CHRO",
+	w := program.DefaultProgramWeights()
+	pr, err := e.Programs.CreateProgram(ctx, ada, program.ProgramInput{ID: cohort, Name: "Leadership 2027", Sponsor: "Dr. Anna Schmidt, CHRO",
 		Description: "Six months of reverse mentoring for the leadership circle.", Term: "half-year",
 		RegistrationOpens: "2027-01-10", RegistrationCloses: "2027-02-15", KickOff: "2027-03-01", WrapUp: "2027-08-31",
 		Curators: []string{cora.Email}, Capacity: 1, Weights: &w})
@@ -38,7 +40,7 @@ func (e *pagesEnv) newCohort(tb testing.TB, phase string) *moderation.Program {
 		tb.Fatalf("CreateProgram: %v", err)
 	}
 	e.toPhase(tb, pr.ID, phase)
-	pr, err = e.mod.Program(ctx, ada, pr.ID)
+	pr, err = e.Programs.Program(ctx, ada, pr.ID)
 	if err != nil {
 		tb.Fatalf("Program: %v", err)
 	}
@@ -50,7 +52,7 @@ func (e *pagesEnv) toPhase(tb testing.TB, id, phase string) {
 	tb.Helper()
 	ctx := context.Background()
 	for {
-		pr, err := e.mod.Program(ctx, ada, id)
+		pr, err := e.Programs.Program(ctx, ada, id)
 		if err != nil {
 			tb.Fatalf("Program: %v", err)
 		}
@@ -61,7 +63,7 @@ func (e *pagesEnv) toPhase(tb testing.TB, id, phase string) {
 		if next == "" {
 			tb.Fatalf("program %s: phase %s not reached", id, phase)
 		}
-		if _, err := e.mod.AdvancePhase(ctx, ada, id, next); err != nil {
+		if _, err := e.Programs.AdvancePhase(ctx, ada, id, next); err != nil {
 			tb.Fatalf("AdvancePhase %s: %v", next, err)
 		}
 	}
@@ -80,8 +82,8 @@ func programFormValues(csrf string) url.Values {
 
 func TestProgramsList(t *testing.T) {
 	e := newPagesEnv(t)
-	e.newCohort(t, moderation.PhaseRegistration)
-	if _, err := e.mod.CreateProgram(context.Background(), ada, moderation.ProgramInput{ID: "secret-plans", Name: "Secret plans",
+	e.newCohort(t, program.PhaseRegistration)
+	if _, err := e.Programs.CreateProgram(context.Background(), ada, program.ProgramInput{ID: "secret-plans", Name: "Secret plans",
 		Curators: []string{cora.Email}}); err != nil {
 		t.Fatal(err)
 	}
@@ -153,12 +155,12 @@ func TestProgramCreate(t *testing.T) {
 	t.Run("valid", func(t *testing.T) {
 		r := send(t, e.app(t, ada), http.MethodPost, "/programs", programFormValues(ada.CSRFToken), nil)
 		assertRedirect(t, r, "/programs/spring-cohort-2027?done=created")
-		pr, err := e.mod.Program(context.Background(), ada, "spring-cohort-2027")
+		pr, err := e.Programs.Program(context.Background(), ada, "spring-cohort-2027")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := []string{"cora@program.example", "otto@program.example"}; !slices.Equal(pr.Curators, want) || pr.Capacity != 2 ||
-			pr.Phase != moderation.PhasePlanning || pr.Weights != moderation.DefaultProgramWeights() || pr.KickOff != "2027-02-15" {
+			pr.Phase != program.PhasePlanning || pr.Weights != program.DefaultProgramWeights() || pr.KickOff != "2027-02-15" {
 			t.Errorf("program: got %+v", pr)
 		}
 		assertBody(t, do(t, e.app(t, ada), "/programs/spring-cohort-2027?done=created", langHeader("en")).body,
@@ -191,7 +193,7 @@ func TestProgramCreate(t *testing.T) {
 		}
 		assertBody(t, r.body, []string{"A program with this id exists already."}, nil)
 	})
-	ps, err := e.mod.Programs(context.Background(), ada)
+	ps, err := e.Programs.Programs(context.Background(), ada)
 	if err != nil || len(ps) != 2 {
 		t.Errorf("programs: got %d, %v; want the open one and the one created", len(ps), err)
 	}
@@ -199,7 +201,7 @@ func TestProgramCreate(t *testing.T) {
 
 func TestProgramEdit(t *testing.T) {
 	e := newPagesEnv(t)
-	pr := e.newCohort(t, moderation.PhaseRegistration)
+	pr := e.newCohort(t, program.PhaseRegistration)
 	edit := func(p *otm.Principal, kv ...string) url.Values {
 		v := with(programFormValues(p.CSRFToken), "name", "Leadership 2027", "version", "0")
 		v.Del("id")
@@ -248,7 +250,7 @@ func TestProgramEdit(t *testing.T) {
 				}
 			}
 			assertBody(t, r.body, tt.want, nil)
-			got, err := e.mod.Program(context.Background(), ada, pr.ID)
+			got, err := e.Programs.Program(context.Background(), ada, pr.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -257,19 +259,19 @@ func TestProgramEdit(t *testing.T) {
 			}
 		})
 	}
-	if got, _ := e.mod.Program(context.Background(), ada, pr.ID); got.Description != "For the board." || got.Term != "quarter" || got.KickOff != "2027-02-15" {
+	if got, _ := e.Programs.Program(context.Background(), ada, pr.ID); got.Description != "For the board." || got.Term != "quarter" || got.KickOff != "2027-02-15" {
 		t.Errorf("after the edits: got description %q, term %q", got.Description, got.Term)
 	}
 }
 
 func TestProgramPhase(t *testing.T) {
 	e := newPagesEnv(t)
-	e.newCohort(t, moderation.PhasePlanning)
+	e.newCohort(t, program.PhasePlanning)
 	app := e.app(t, cora)
 	move := func(p *otm.Principal, phase, lang string) response {
 		return send(t, e.app(t, p), http.MethodPost, "/programs/"+cohort+"/phase", url.Values{"csrf_token": {p.CSRFToken}, "phase": {phase}}, langHeader(lang))
 	}
-	assertRedirect(t, move(cora, moderation.PhaseRegistration, "en"), "/programs/"+cohort+"?done=phase")
+	assertRedirect(t, move(cora, program.PhaseRegistration, "en"), "/programs/"+cohort+"?done=phase")
 	assertBody(t, do(t, app, "/programs/"+cohort+"?done=phase", langHeader("en")).body,
 		[]string{"The program is now in its phase “Registration open”.", `<li class="phase-step is-current" aria-current="step">`}, nil)
 
@@ -277,19 +279,19 @@ func TestProgramPhase(t *testing.T) {
 		"en": "Phases go one step at a time: the next phase is “Matching”.",
 		"de": "Phasen gehen nur Schritt für Schritt: Die nächste Phase ist „Matching“.",
 	} {
-		r := move(cora, moderation.PhaseRunning, lang)
+		r := move(cora, program.PhaseRunning, lang)
 		if r.status != http.StatusUnprocessableEntity {
 			t.Fatalf("skip a phase: got %d, want 422", r.status)
 		}
 		assertBody(t, r.body, []string{want}, nil)
 	}
-	if r := move(otto, moderation.PhaseMatching, "en"); r.status != http.StatusForbidden {
+	if r := move(otto, program.PhaseMatching, "en"); r.status != http.StatusForbidden {
 		t.Errorf("other curator: got %d, want 403", r.status)
 	}
-	if pr, _ := e.mod.Program(context.Background(), ada, cohort); pr.Phase != moderation.PhaseRegistration {
+	if pr, _ := e.Programs.Program(context.Background(), ada, cohort); pr.Phase != program.PhaseRegistration {
 		t.Fatalf("phase: got %s, want registration", pr.Phase)
 	}
-	e.toPhase(t, cohort, moderation.PhaseRunning)
+	e.toPhase(t, cohort, program.PhaseRunning)
 	for lang, want := range map[string]string{
 		"en": "Move to Wrap-up and end all running tandems",
 		"de": "Zu „Abschluss“ wechseln und alle laufenden Tandems beenden",
@@ -298,7 +300,7 @@ func TestProgramPhase(t *testing.T) {
 	}
 
 	// A program without dates cannot open registration: the fields say why.
-	if _, err := e.mod.CreateProgram(context.Background(), ada, moderation.ProgramInput{ID: "no-dates", Name: "No dates yet"}); err != nil {
+	if _, err := e.Programs.CreateProgram(context.Background(), ada, program.ProgramInput{ID: "no-dates", Name: "No dates yet"}); err != nil {
 		t.Fatal(err)
 	}
 	r := send(t, e.app(t, ada), http.MethodPost, "/programs/no-dates/phase", url.Values{"csrf_token": {ada.CSRFToken}, "phase": {"registration"}}, langHeader("en"))
@@ -316,7 +318,7 @@ func TestProgramPhase(t *testing.T) {
 
 func TestProgramPublicPage(t *testing.T) {
 	e := newPagesEnv(t)
-	e.newCohort(t, moderation.PhaseRegistration)
+	e.newCohort(t, program.PhaseRegistration)
 	cta := `href="/request?program=leadership-2027"`
 	tests := []struct {
 		name    string
@@ -342,7 +344,7 @@ func TestProgramPublicPage(t *testing.T) {
 			assertNoInlineCode(t, r.body)
 		})
 	}
-	e.toPhase(t, cohort, moderation.PhaseMatching)
+	e.toPhase(t, cohort, program.PhaseMatching)
 	for _, p := range []*otm.Principal{nil, katrin} {
 		assertBody(t, do(t, e.app(t, p), "/programs/"+cohort, langHeader("en")).body, []string{"Requests are closed."}, []string{cta, "Registration is open"})
 	}
@@ -352,7 +354,7 @@ func TestProgramPublicPage(t *testing.T) {
 
 func TestRequestProgram(t *testing.T) {
 	e := newPagesEnv(t)
-	e.newCohort(t, moderation.PhaseRegistration)
+	e.newCohort(t, program.PhaseRegistration)
 	app := e.app(t, katrin)
 	ctx := context.Background()
 
@@ -370,17 +372,17 @@ func TestRequestProgram(t *testing.T) {
 	assertRedirect(t, send(t, app, http.MethodPost, "/request", form, nil), "/request?program=leadership-2027&done=saved")
 	assertRedirect(t, send(t, app, http.MethodPost, "/request/submit?program="+cohort, validRequest(katrin.CSRFToken), nil),
 		"/request?program=leadership-2027&done=submitted")
-	if req, err := e.mod.MyRequest(ctx, katrin, cohort); err != nil || req.Status != moderation.RequestSubmitted || req.ProgramID != cohort {
+	if req, err := e.Tandems.MyRequest(ctx, katrin, cohort); err != nil || req.Status != tandem.RequestSubmitted || req.ProgramID != cohort {
 		t.Fatalf("cohort request: got %+v, %v", req, err)
 	}
-	if _, err := e.mod.MyRequest(ctx, katrin, ""); otm.ErrorCode(err) != otm.ENOTFOUND {
+	if _, err := e.Tandems.MyRequest(ctx, katrin, ""); otm.ErrorCode(err) != otm.ENOTFOUND {
 		t.Errorf("open request: got %v, want none", err)
 	}
 	assertBody(t, do(t, app, "/request", langHeader("en")).body, []string{"My requests",
 		`href="/request?program=leadership-2027">Leadership 2027</a> <span class="muted">· With the curators</span>`}, nil)
 
 	// Matching closes requests: the page shows the request read-only, and a post saves nothing.
-	e.toPhase(t, cohort, moderation.PhaseMatching)
+	e.toPhase(t, cohort, program.PhaseMatching)
 	for lang, want := range map[string][]string{
 		"en": {"This program takes no requests now", "Leadership 2027 is in its phase “Matching”", "I want to understand how my young colleagues use AI tools at work.", "Half a year"},
 		"de": {"Dieses Programm nimmt gerade keine Anfragen an", "Leadership 2027 ist in der Phase „Matching“", "Ein halbes Jahr"},
@@ -401,11 +403,11 @@ func TestRequestProgram(t *testing.T) {
 		}
 		assertBody(t, r.body, []string{want}, []string{`id="request-form"`})
 	}
-	if req, _ := e.mod.MyRequest(ctx, katrin, cohort); req.Content.Term != "half-year" {
+	if req, _ := e.Tandems.MyRequest(ctx, katrin, cohort); req.Content.Term != "half-year" {
 		t.Errorf("term: got %q, want half-year (nothing saved)", req.Content.Term)
 	}
 	// A program in planning, or none, is not found.
-	if _, err := e.mod.CreateProgram(ctx, ada, moderation.ProgramInput{ID: "secret-plans", Name: "Secret plans"}); err != nil {
+	if _, err := e.Programs.CreateProgram(ctx, ada, program.ProgramInput{ID: "secret-plans", Name: "Secret plans"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, target := range []string{"/request?program=secret-plans", "/request?program=nope"} {
@@ -421,7 +423,7 @@ func TestRequestProgram(t *testing.T) {
 func TestRequestPreferProgram(t *testing.T) {
 	e := newPagesEnv(t)
 	ids := e.approvedMentors(t, 2)
-	e.newCohort(t, moderation.PhaseRegistration)
+	e.newCohort(t, program.PhaseRegistration)
 	app := e.app(t, katrin)
 
 	r := do(t, app, "/mentors/"+ids[0]+"?program="+cohort, langHeader("en"))
@@ -431,7 +433,7 @@ func TestRequestPreferProgram(t *testing.T) {
 
 	r = send(t, app, http.MethodPost, "/request/prefer", url.Values{"csrf_token": {katrin.CSRFToken}, "mentor": {ids[0]}, "program": {cohort}}, nil)
 	assertRedirect(t, r, "/mentors/"+ids[0]+"?done=added&program="+cohort)
-	req, err := e.mod.MyRequest(context.Background(), katrin, cohort)
+	req, err := e.Tandems.MyRequest(context.Background(), katrin, cohort)
 	if err != nil || len(req.Content.Preferences) != 1 || req.Content.Preferences[0].MentorProfileID != ids[0] {
 		t.Fatalf("cohort request: got %+v, %v", req, err)
 	}
@@ -441,7 +443,7 @@ func TestRequestPreferProgram(t *testing.T) {
 		[]string{`<select id="prefer-program"`})
 
 	// Once matching begins, only the open program takes mentors.
-	e.toPhase(t, cohort, moderation.PhaseMatching)
+	e.toPhase(t, cohort, program.PhaseMatching)
 	r = send(t, app, http.MethodPost, "/request/prefer", url.Values{"csrf_token": {katrin.CSRFToken}, "mentor": {ids[1]}, "program": {cohort}}, nil)
 	assertRedirect(t, r, "/mentors/"+ids[1]+"?done=closed&program="+cohort)
 	for lang, want := range map[string]string{
@@ -451,7 +453,7 @@ func TestRequestPreferProgram(t *testing.T) {
 		r = do(t, app, "/mentors/"+ids[1]+"?done=closed&program="+cohort, langHeader(lang))
 		assertBody(t, r.body, []string{want, "notice-warn"}, []string{`<select id="prefer-program"`, "Leadership 2027"})
 	}
-	if req, _ := e.mod.MyRequest(context.Background(), katrin, cohort); len(req.Content.Preferences) != 1 {
+	if req, _ := e.Tandems.MyRequest(context.Background(), katrin, cohort); len(req.Content.Preferences) != 1 {
 		t.Errorf("cohort preferences: got %d, want 1 (nothing added)", len(req.Content.Preferences))
 	}
 }
@@ -459,10 +461,10 @@ func TestRequestPreferProgram(t *testing.T) {
 func TestMatchProgram(t *testing.T) {
 	e := newPagesEnv(t)
 	openReq := e.matchSetup(t) // eva's request to the open program
-	e.newCohort(t, moderation.PhaseRegistration)
+	e.newCohort(t, program.PhaseRegistration)
 	form := with(validRequest(katrin.CSRFToken), "program", cohort)
 	assertRedirect(t, send(t, e.app(t, katrin), http.MethodPost, "/request/submit", form, nil), "/request?program=leadership-2027&done=submitted")
-	cohortReq := moderation.RequestIDFor(katrin.UserID, cohort)
+	cohortReq := tandem.RequestIDFor(katrin.UserID, cohort)
 	app := e.app(t, cora)
 
 	r := do(t, app, "/match", langHeader("en"))
@@ -496,7 +498,7 @@ func TestMatchProgram(t *testing.T) {
 	r = do(t, app, "/match/"+cohortReq, langHeader("en"))
 	assertBody(t, r.body, []string{"Program:", `href="/programs/leadership-2027">Leadership 2027</a>`, "tandems can be proposed in the matching and running phases only"},
 		[]string{"Propose tandem</button>"})
-	maxID := moderation.ProfileIDFor(maxB.UserID)
+	maxID := profile.ProfileIDFor(maxB.UserID)
 	r = send(t, app, http.MethodPost, "/match/"+cohortReq+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {maxID}}, langHeader("en"))
 	if r.status != http.StatusConflict {
 		t.Fatalf("propose in registration: got %d, want 409", r.status)
@@ -504,7 +506,7 @@ func TestMatchProgram(t *testing.T) {
 	assertBody(t, r.body, []string{"The tandem was not proposed.", "Leadership 2027 is in its phase “Registration open”"}, nil)
 
 	// In matching the cohort's assignment runs for the cohort only, and proposing from it comes back to it.
-	e.toPhase(t, cohort, moderation.PhaseMatching)
+	e.toPhase(t, cohort, program.PhaseMatching)
 	r = do(t, app, "/match/assignment?program="+cohort, langHeader("en"))
 	if r.status != http.StatusOK {
 		t.Fatalf("assignment: got %d; body: %.400s", r.status, r.body)

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -12,8 +13,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // requestForm is the executive's request form as they typed it, so that a
@@ -25,11 +28,11 @@ type requestForm struct {
 	OtherLanguages string   // further ISO 639-1 codes, comma-separated
 	Term, Format   string
 	Interests      string // comma-separated
-	Prefs          []moderation.Preference
+	Prefs          []tandem.Preference
 }
 
 // requestFormFrom fills the form from a stored request.
-func requestFormFrom(c moderation.RequestContent) requestForm {
+func requestFormFrom(c tandem.RequestContent) requestForm {
 	r := requestForm{Goals: c.Goals, Topics: slices.Clone(c.Topics), Term: c.Term, Format: c.Format,
 		Interests: strings.Join(c.Interests, ", "), Prefs: slices.Clone(c.Preferences)}
 	var other []string
@@ -42,7 +45,7 @@ func requestFormFrom(c moderation.RequestContent) requestForm {
 	}
 	r.OtherLanguages = strings.Join(other, ", ")
 	if r.Format == "" {
-		r.Format = moderation.Formats[0]
+		r.Format = tandem.Formats[0]
 	}
 	return r
 }
@@ -54,10 +57,10 @@ func readRequestForm(fm form) requestForm {
 		OtherLanguages: fm.get("languages_other"), Term: fm.get("term"), Format: fm.get("format"), Interests: fm.get("interests")}
 	notes := fm.all("pref_note")
 	for i, id := range fm.all("pref_id") {
-		if i >= 2*moderation.MaxPreferences {
+		if i >= 2*tandem.MaxPreferences {
 			break
 		}
-		p := moderation.Preference{MentorProfileID: id}
+		p := tandem.Preference{MentorProfileID: id}
 		if i < len(notes) {
 			p.Note = notes[i]
 		}
@@ -67,8 +70,8 @@ func readRequestForm(fm form) requestForm {
 }
 
 // content returns the form as the service's RequestContent.
-func (r requestForm) content() moderation.RequestContent {
-	return moderation.RequestContent{
+func (r requestForm) content() tandem.RequestContent {
+	return tandem.RequestContent{
 		Goals: r.Goals, Topics: r.Topics, Languages: r.languages(), Term: r.Term, Format: r.Format,
 		Interests: splitList(r.Interests), Preferences: slices.Clone(r.Prefs),
 	}
@@ -106,9 +109,9 @@ type requestLimits struct {
 }
 
 var reqLimits = requestLimits{
-	GoalsMin: moderation.GoalsMin, GoalsMax: moderation.GoalsMax, MaxTopics: moderation.MaxTopics,
-	MaxLanguages: moderation.MaxLanguages, MaxInterests: moderation.MaxInterests, InterestMax: moderation.InterestMax,
-	MaxPreferences: moderation.MaxPreferences, NoteMax: moderation.NoteMax,
+	GoalsMin: tandem.GoalsMin, GoalsMax: tandem.GoalsMax, MaxTopics: profile.MaxTopics,
+	MaxLanguages: profile.MaxLanguages, MaxInterests: profile.MaxInterests, InterestMax: profile.InterestMax,
+	MaxPreferences: tandem.MaxPreferences, NoteMax: tandem.NoteMax,
 }
 
 // prefView is one preferred mentor on the request page.
@@ -185,7 +188,7 @@ var requestField = regexp.MustCompile(`^([A-Za-z]+)(?:\[(\d+)\])?(?:\.([A-Za-z]+
 
 // requestErrors turns the service's EINVALID error into localized messages
 // per form key; preference errors go to their entry (prefErrs by index).
-func (f *Frontend) requestErrors(lang string, err error, r requestForm) (errs map[string]string, summary []fieldErr, prefErrs map[int]string) {
+func (f *Frontend) requestErrors(ctx context.Context, lang string, err error, r requestForm) (errs map[string]string, summary []fieldErr, prefErrs map[int]string) {
 	t := func(key string, args ...any) string { return f.translate(lang, key, args...) }
 	msgs := map[string][]string{}
 	prefErrs = map[int]string{}
@@ -195,83 +198,40 @@ func (f *Frontend) requestErrors(lang string, err error, r requestForm) (errs ma
 			msgs[key] = append(msgs[key], msg)
 		}
 	}
-	langs := normCodes(r.languages(), strings.ToLower)
-	interests := normCodes(splitList(r.Interests), strings.TrimSpace)
-	entry := func(list []string, i int) string {
-		if i >= 0 && i < len(list) {
-			return list[i]
-		}
-		return ""
-	}
 	for _, fe := range otm.ErrorFields(err) {
 		m := requestField.FindStringSubmatch(fe.Field)
 		if m == nil {
-			general = append(general, fe.Message)
+			general = append(general, f.fieldText(ctx, lang, fe))
 			continue
 		}
-		base, sub, idx := m[1], m[3], -1
+		base, idx := m[1], -1
 		if m[2] != "" {
 			idx, _ = strconv.Atoi(m[2])
 		}
 		switch base {
-		case "goals":
-			switch n := utf8.RuneCountInString(strings.TrimSpace(r.Goals)); {
-			case n > moderation.GoalsMax:
-				add(base, t("apply.err.tooLong", moderation.GoalsMax, n))
-			case n < moderation.GoalsMin:
-				add(base, t("request.err.goalsShort", moderation.GoalsMin))
-			default:
-				add(base, t("apply.err.chars"))
-			}
-		case "topics":
-			switch {
-			case idx >= 0:
-				add(base, t("apply.err.topicUnknown"))
-			case len(r.Topics) > moderation.MaxTopics:
-				add(base, t("apply.err.topicsMax", moderation.MaxTopics))
-			default:
-				add(base, t("apply.err.topicsMin"))
-			}
-		case "languages":
-			switch {
-			case idx >= 0:
-				add(base, t("apply.err.language", entry(langs, idx)))
-			case len(langs) > moderation.MaxLanguages:
-				add(base, t("apply.err.languagesMax", moderation.MaxLanguages))
-			default:
-				add(base, t("request.err.languagesMin"))
-			}
-		case "term":
-			add(base, t("request.err.term"))
-		case "format":
-			add(base, t("request.err.format"))
-		case "interests":
-			if idx >= 0 {
-				add(base, t("apply.err.tag", entry(interests, idx), moderation.InterestMax))
-			} else {
-				add(base, t("apply.err.tagsMax", moderation.MaxInterests))
-			}
+		case "goals", "topics", "languages", "term", "format", "interests":
+			add(base, f.fieldText(ctx, lang, fe))
 		case "preferences":
 			var msg string
 			switch {
 			case idx < 0:
-				add(base, t("request.err.prefsMax", moderation.MaxPreferences))
+				add(base, f.fieldText(ctx, lang, fe))
 				continue
-			case sub == "note":
-				msg = t("request.err.note", moderation.NoteMax)
-			case strings.Contains(fe.Message, "yourself"):
+			case fe.Rule == otm.RuleSelf:
 				msg = t("request.err.prefSelf")
-			case strings.Contains(fe.Message, "already"):
+			case fe.Rule == otm.RuleDuplicate:
 				msg = t("request.err.prefDup")
-			default:
+			case fe.Rule == otm.RuleNotMentor:
 				msg = t("request.err.prefGone")
+			default:
+				msg = f.fieldText(ctx, lang, fe)
 			}
 			if prev := prefErrs[idx]; prev != "" && prev != msg {
 				msg = prev + " " + msg
 			}
 			prefErrs[idx] = msg
 		default:
-			general = append(general, fe.Message)
+			general = append(general, f.fieldText(ctx, lang, fe))
 		}
 	}
 	if len(msgs) == 0 && len(prefErrs) == 0 && len(general) == 0 {
@@ -304,9 +264,9 @@ func (f *Frontend) requestAnchor(key string) string {
 	case "topics", "languages":
 		return f.anchorOf(key)
 	case "term":
-		return "term-" + moderation.Terms[0]
+		return "term-" + program.Terms[0]
 	case "format":
-		return "format-" + moderation.Formats[0]
+		return "format-" + tandem.Formats[0]
 	case "preferences":
 		return "prefs"
 	}
@@ -328,7 +288,7 @@ func normCodes(in []string, norm func(string) string) []string {
 
 // requestView builds the page's view for the form r and the stored request
 // (nil before the first save) to program pr.
-func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *moderation.Program, req *moderation.MenteeRequest, r requestForm, prefErrs map[int]string) (*requestView, error) {
+func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *program.Program, req *tandem.MenteeRequest, r requestForm, prefErrs map[int]string) (*requestView, error) {
 	t := func(key string, args ...any) string { return f.translate(lang, key, args...) }
 	v := &requestView{Form: r, Limits: reqLimits, GoalsLen: utf8.RuneCountInString(strings.TrimSpace(r.Goals))}
 	key := "new"
@@ -336,14 +296,14 @@ func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *moderation.Program
 		v.Status, key = req.Status, req.Status
 	}
 	v.StatusLabel, v.StatusText = t("request.label."+key), t("request.status."+key)
-	v.CanSubmit = v.Status != moderation.RequestSubmitted
+	v.CanSubmit = v.Status != tandem.RequestSubmitted
 	v.ProgramID, v.ProgramName, v.ProgramURL = pr.ID, pr.Name, programURL(pr.ID)
-	v.Phase, v.PhaseLabel, v.IsOpenProgram = pr.Phase, f.phaseLabel(lang, pr.Phase), pr.ID == moderation.OpenProgram
+	v.Phase, v.PhaseLabel, v.IsOpenProgram = pr.Phase, f.phaseLabel(lang, pr.Phase), pr.ID == program.OpenProgram
 	v.SaveURL, v.SubmitURL = requestURLFor(pr.ID), "/request/submit"
 	if !v.IsOpenProgram {
 		v.SubmitURL += "?program=" + url.QueryEscape(pr.ID)
 	}
-	if !pr.Allows(moderation.CanRequest) {
+	if !pr.Allows(program.CanRequest) {
 		v.ReadOnly, v.CanSubmit = true, false
 		v.ClosedText = t("request.closed", pr.Name, v.PhaseLabel)
 		if req == nil {
@@ -353,20 +313,20 @@ func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *moderation.Program
 		if r.Term != "" {
 			v.TermLabel = f.termLabel(lang, r.Term)
 		}
-		if slices.Contains(moderation.Formats, r.Format) && req != nil {
+		if slices.Contains(tandem.Formats, r.Format) && req != nil {
 			v.FormatLabel = t("request.format." + r.Format)
 		}
 	}
-	for _, tp := range f.cfg.Moderation.Topics() {
+	for _, tp := range f.cfg.Profiles.Topics() {
 		v.Topics = append(v.Topics, option{ID: "topic-" + tp.ID, Value: tp.ID, Label: tp.Label(lang), Checked: slices.Contains(r.Topics, tp.ID)})
 	}
 	for _, l := range f.names.languages[lang] {
 		v.Langs = append(v.Langs, option{ID: "lang-" + l.Code, Value: l.Code, Label: l.Name, Checked: slices.Contains(r.Languages, l.Code)})
 	}
-	for _, x := range moderation.Terms {
+	for _, x := range program.Terms {
 		v.Terms = append(v.Terms, option{ID: "term-" + x, Value: x, Label: t("request.term." + x), Checked: r.Term == x})
 	}
-	for _, x := range moderation.Formats {
+	for _, x := range tandem.Formats {
 		v.Formats = append(v.Formats, option{ID: "format-" + x, Value: x, Label: t("request.format." + x), Checked: r.Format == x})
 	}
 	for i, p := range r.Prefs {
@@ -382,7 +342,7 @@ func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *moderation.Program
 		}
 		v.Prefs = append(v.Prefs, pv)
 	}
-	v.Full = len(r.Prefs) >= moderation.MaxPreferences
+	v.Full = len(r.Prefs) >= tandem.MaxPreferences
 	return v, nil
 }
 
@@ -401,8 +361,8 @@ func (f *Frontend) mentorDoc(c *fiber.Ctx, id string) (*search.Document, error) 
 
 // myRequest returns the caller's request to a program, nil when they have
 // none yet.
-func (f *Frontend) myRequest(c *fiber.Ctx, p *otm.Principal, programID string) (*moderation.MenteeRequest, error) {
-	r, err := f.cfg.Moderation.MyRequest(c.UserContext(), p, programID)
+func (f *Frontend) myRequest(c *fiber.Ctx, p *otm.Principal, programID string) (*tandem.MenteeRequest, error) {
+	r, err := f.cfg.Tandems.MyRequest(c.UserContext(), p, programID)
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
 		return nil, nil
 	}
@@ -417,7 +377,7 @@ func requestProgramID(c *fiber.Ctx, fm form) string {
 		id = strings.TrimSpace(fm.get("program"))
 	}
 	if id == "" {
-		id = moderation.OpenProgram
+		id = program.OpenProgram
 	}
 	return id
 }
@@ -425,8 +385,8 @@ func requestProgramID(c *fiber.Ctx, fm form) string {
 // requestProgram loads the program a request page is about as the caller
 // sees it; a program they may not see is the 404 page (pr nil, err the
 // rendered page).
-func (f *Frontend) requestProgram(c *fiber.Ctx, d *pageData, id, back string) (*moderation.Program, error) {
-	pr, err := f.cfg.Moderation.Program(c.UserContext(), d.Principal, id)
+func (f *Frontend) requestProgram(c *fiber.Ctx, d *pageData, id, back string) (*program.Program, error) {
+	pr, err := f.cfg.Programs.Program(c.UserContext(), d.Principal, id)
 	if err != nil {
 		return nil, f.fail(c, err, back, f.translate(d.Lang, "programs.err.notFound"))
 	}
@@ -446,11 +406,11 @@ func requestRedirect(id, done string) string {
 // program, and the programs that take requests where they have none.
 func (f *Frontend) fillRequestLists(c *fiber.Ctx, d *pageData, v *requestView) error {
 	ctx := c.UserContext()
-	ps, err := f.cfg.Moderation.Programs(ctx, d.Principal)
+	ps, err := f.cfg.Programs.Programs(ctx, d.Principal)
 	if err != nil {
 		return err
 	}
-	mine, err := f.cfg.Moderation.MyRequests(ctx, d.Principal)
+	mine, err := f.cfg.Tandems.MyRequests(ctx, d.Principal)
 	if err != nil {
 		return err
 	}
@@ -459,7 +419,7 @@ func (f *Frontend) fillRequestLists(c *fiber.Ctx, d *pageData, v *requestView) e
 	for _, r := range mine {
 		pid := r.ProgramID
 		if pid == "" {
-			pid = moderation.OpenProgram
+			pid = program.OpenProgram
 		}
 		name, ok := names[pid]
 		if !ok {
@@ -471,7 +431,7 @@ func (f *Frontend) fillRequestLists(c *fiber.Ctx, d *pageData, v *requestView) e
 	}
 	for i := range ps {
 		pr := &ps[i]
-		if pr.Allows(moderation.CanRequest) && !has[pr.ID] {
+		if pr.Allows(program.CanRequest) && !has[pr.ID] {
 			v.Open = append(v.Open, requestLink{URL: requestURLFor(pr.ID), Name: pr.Name,
 				PhaseLabel: f.phaseLabel(d.Lang, pr.Phase), Current: pr.ID == v.ProgramID})
 		}
@@ -513,7 +473,7 @@ func (f *Frontend) requestPage(c *fiber.Ctx) error {
 	if err != nil {
 		return f.fail(c, err, d.Here, "")
 	}
-	r := requestFormFrom(moderation.RequestContent{})
+	r := requestFormFrom(tandem.RequestContent{})
 	if req != nil {
 		r = requestFormFrom(req.Content)
 	}
@@ -524,7 +484,7 @@ func (f *Frontend) requestPage(c *fiber.Ctx) error {
 }
 
 // renderRequest renders the request page of program pr.
-func (f *Frontend) renderRequest(c *fiber.Ctx, status int, d *pageData, pr *moderation.Program, req *moderation.MenteeRequest, r requestForm,
+func (f *Frontend) renderRequest(c *fiber.Ctx, status int, d *pageData, pr *program.Program, req *tandem.MenteeRequest, r requestForm,
 	errs map[string]string, summary []fieldErr, prefErrs map[int]string, message string) error {
 	v, err := f.requestView(c, d.Lang, pr, req, r, prefErrs)
 	if err == nil {
@@ -545,7 +505,7 @@ func (f *Frontend) renderRequest(c *fiber.Ctx, status int, d *pageData, pr *mode
 
 // requestFailed re-renders the form after err from saving or submitting;
 // saved tells that the request was stored before submitting failed.
-func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, pr *moderation.Program, r requestForm, err error, saved bool) error {
+func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, pr *program.Program, r requestForm, err error, saved bool) error {
 	status := http.StatusUnprocessableEntity
 	var errs map[string]string
 	var summary []fieldErr
@@ -553,7 +513,7 @@ func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, pr *moderation.Progr
 	var message string
 	switch otm.ErrorCode(err) {
 	case otm.EINVALID:
-		errs, summary, prefErrs = f.requestErrors(d.Lang, err, r)
+		errs, summary, prefErrs = f.requestErrors(c.UserContext(), d.Lang, err, r)
 		message = f.translate(d.Lang, "apply.err.summary")
 		if saved {
 			message = f.translate(d.Lang, "request.err.incomplete")
@@ -565,14 +525,14 @@ func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, pr *moderation.Progr
 			// The phase moved on (or never took requests): show the request
 			// as stored, read-only, and why.
 			message = f.translate(d.Lang, "request.err.phase", pr.Name, f.phaseLabel(d.Lang, pr.Phase))
-			if cur, lerr := f.cfg.Moderation.Program(c.UserContext(), d.Principal, pr.ID); lerr == nil {
+			if cur, lerr := f.cfg.Programs.Program(c.UserContext(), d.Principal, pr.ID); lerr == nil {
 				pr = cur
 			}
 			req, rerr := f.myRequest(c, d.Principal, pr.ID)
 			if rerr != nil {
 				return f.fail(c, rerr, "/request", "")
 			}
-			r = requestFormFrom(moderation.RequestContent{})
+			r = requestFormFrom(tandem.RequestContent{})
 			if req != nil {
 				r = requestFormFrom(req.Content)
 			}
@@ -614,13 +574,13 @@ func (f *Frontend) requestPost(c *fiber.Ctx, submit bool) error {
 			return f.RenderError(c, http.StatusBadRequest, "")
 		}
 	}
-	req, err := f.cfg.Moderation.SaveRequest(c.UserContext(), p, pr.ID, r.content())
+	req, err := f.cfg.Tandems.SaveRequest(c.UserContext(), p, pr.ID, r.content())
 	if err != nil {
 		return f.requestFailed(c, d, pr, r, err, false)
 	}
 	if submit {
-		if req.Status != moderation.RequestSubmitted {
-			if _, err := f.cfg.Moderation.SubmitRequest(c.UserContext(), p, pr.ID); err != nil {
+		if req.Status != tandem.RequestSubmitted {
+			if _, err := f.cfg.Tandems.SubmitRequest(c.UserContext(), p, pr.ID); err != nil {
 				return f.requestFailed(c, d, pr, r, err, true)
 			}
 		}
@@ -663,21 +623,21 @@ func (f *Frontend) requestPrefer(c *fiber.Ctx) error {
 	if err != nil {
 		return f.fail(c, err, back, "")
 	}
-	var content moderation.RequestContent
+	var content tandem.RequestContent
 	if req != nil {
 		content = req.Content
 	}
 	done := "added"
 	switch {
-	case slices.ContainsFunc(content.Preferences, func(p moderation.Preference) bool { return p.MentorProfileID == doc.ID }):
+	case slices.ContainsFunc(content.Preferences, func(p tandem.Preference) bool { return p.MentorProfileID == doc.ID }):
 		done = "already"
-	case !pr.Allows(moderation.CanRequest):
+	case !pr.Allows(program.CanRequest):
 		done = "closed"
-	case len(content.Preferences) >= moderation.MaxPreferences:
+	case len(content.Preferences) >= tandem.MaxPreferences:
 		done = "full"
 	default:
-		content.Preferences = append(slices.Clone(content.Preferences), moderation.Preference{MentorProfileID: doc.ID})
-		if _, err := f.cfg.Moderation.SaveRequest(c.UserContext(), d.Principal, pr.ID, content); err != nil {
+		content.Preferences = append(slices.Clone(content.Preferences), tandem.Preference{MentorProfileID: doc.ID})
+		if _, err := f.cfg.Tandems.SaveRequest(c.UserContext(), d.Principal, pr.ID, content); err != nil {
 			switch otm.ErrorCode(err) {
 			case otm.EINVALID:
 				done = "notAdded"
@@ -692,7 +652,7 @@ func (f *Frontend) requestPrefer(c *fiber.Ctx) error {
 		}
 	}
 	q := url.Values{"done": {done}}
-	if pr.ID != moderation.OpenProgram {
+	if pr.ID != program.OpenProgram {
 		q.Set("program", pr.ID)
 	}
 	return c.Redirect(back+"?"+q.Encode(), http.StatusSeeOther)
@@ -739,19 +699,19 @@ var preferNotices = map[string]struct {
 // a signed-in executive. It reads the programs (a small collection) and the
 // caller's request to each program that takes requests (by id).
 func (f *Frontend) fillPrefer(c *fiber.Ctx, d *pageData, v *mentorView, mentorID string) error {
-	if f.cfg.Moderation == nil || !d.Principal.HasRole(otm.RoleMentee) {
+	if f.cfg.Profiles == nil || !d.Principal.HasRole(otm.RoleMentee) {
 		return nil
 	}
-	ps, err := f.cfg.Moderation.Programs(c.UserContext(), d.Principal)
+	ps, err := f.cfg.Programs.Programs(c.UserContext(), d.Principal)
 	if err != nil {
 		return err
 	}
 	selected := requestProgramID(c, nil)
-	st := &preferState{MentorID: mentorID, Max: moderation.MaxPreferences}
+	st := &preferState{MentorID: mentorID, Max: tandem.MaxPreferences}
 	var current *preferProgram
 	for i := range ps {
 		pr := &ps[i]
-		if !pr.Allows(moderation.CanRequest) {
+		if !pr.Allows(program.CanRequest) {
 			continue
 		}
 		req, err := f.myRequest(c, d.Principal, pr.ID)
@@ -767,7 +727,7 @@ func (f *Frontend) fillPrefer(c *fiber.Ctx, d *pageData, v *mentorView, mentorID
 				}
 			}
 		}
-		pp.Full = pp.Count >= moderation.MaxPreferences
+		pp.Full = pp.Count >= tandem.MaxPreferences
 		st.Programs = append(st.Programs, pp)
 		if !pp.InRequest && !pp.Full {
 			st.Choices = append(st.Choices, pp)

@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // validRequest is a complete mentee request as the form posts it.
@@ -36,7 +37,7 @@ func (e *pagesEnv) approvedMentors(tb testing.TB, n int) []string {
 		form := with(validForm(p.CSRFToken), "headline", fmt.Sprintf("Headline of mentor %d about AI", i))
 		r := send(tb, e.app(tb, p), http.MethodPost, "/apply/submit", form, nil)
 		assertRedirect(tb, r, "/apply?done=submitted")
-		id := moderation.ProfileIDFor(p.UserID)
+		id := profile.ProfileIDFor(p.UserID)
 		e.decide(tb, id, "approve", "")
 		ids = append(ids, id)
 	}
@@ -47,7 +48,7 @@ func (e *pagesEnv) approvedMentors(tb testing.TB, n int) []string {
 // prefIDs returns the preferred mentors of katrin's request.
 func (e *pagesEnv) prefIDs(tb testing.TB) []string {
 	tb.Helper()
-	req, err := e.mod.MyRequest(context.Background(), katrin, "")
+	req, err := e.Tandems.MyRequest(context.Background(), katrin, "")
 	if err != nil {
 		tb.Fatalf("MyRequest: %v", err)
 	}
@@ -135,7 +136,7 @@ func TestRequestSaveInvalid(t *testing.T) {
 	}
 	assertBody(t, r.body, []string{`id="err-goals"><span class="visually-hidden">Error: </span>Say in at least 20 characters what you want to learn.`,
 		`aria-invalid="true"`, ">Too short</textarea>"}, nil)
-	if _, err := e.mod.MyRequest(context.Background(), katrin, ""); otm.ErrorCode(err) != otm.ENOTFOUND {
+	if _, err := e.Tandems.MyRequest(context.Background(), katrin, ""); otm.ErrorCode(err) != otm.ENOTFOUND {
 		t.Errorf("MyRequest: got err %v, want ENOTFOUND (nothing saved)", err)
 	}
 }
@@ -160,8 +161,8 @@ func TestRequestSaveAndSubmit(t *testing.T) {
 
 	r = send(t, app, http.MethodPost, "/request/submit", validRequest(katrin.CSRFToken), nil)
 	assertRedirect(t, r, "/request?done=submitted")
-	req, err := e.mod.MyRequest(context.Background(), katrin, "")
-	if err != nil || req.Status != moderation.RequestSubmitted {
+	req, err := e.Tandems.MyRequest(context.Background(), katrin, "")
+	if err != nil || req.Status != tandem.RequestSubmitted {
 		t.Fatalf("MyRequest: got %v, %v; want submitted", req, err)
 	}
 	for lang, want := range map[string][]string{
@@ -174,7 +175,7 @@ func TestRequestSaveAndSubmit(t *testing.T) {
 	// Saving again keeps it with the curators.
 	r = send(t, app, http.MethodPost, "/request", with(validRequest(katrin.CSRFToken), "term", "year"), nil)
 	assertRedirect(t, r, "/request?done=saved")
-	if req, _ := e.mod.MyRequest(context.Background(), katrin, ""); req.Status != moderation.RequestSubmitted || req.Content.Term != "year" {
+	if req, _ := e.Tandems.MyRequest(context.Background(), katrin, ""); req.Status != tandem.RequestSubmitted || req.Content.Term != "year" {
 		t.Errorf("after saving again: got status %q term %q, want submitted, year", req.Status, req.Content.Term)
 	}
 }
@@ -251,7 +252,7 @@ func TestRequestPrefer(t *testing.T) {
 	if got := e.prefIDs(t); !slices.Equal(got, want) {
 		t.Fatalf("after remove: got %v, want %v", got, want)
 	}
-	req, _ := e.mod.MyRequest(context.Background(), katrin, "")
+	req, _ := e.Tandems.MyRequest(context.Background(), katrin, "")
 	if req.Content.Preferences[0].Note != "note for mp_m3" {
 		t.Errorf("note: got %q, want it to move with its mentor", req.Content.Preferences[0].Note)
 	}

@@ -10,7 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // meetingNotesMax is the longest meeting note the service accepts.
@@ -122,8 +123,8 @@ func (f *Frontend) tandemPage(c *fiber.Ctx) error {
 
 // myTandem returns the tandem id of the caller; ENOTFOUND when they are not
 // part of it.
-func (f *Frontend) myTandem(c *fiber.Ctx, p *otm.Principal, id string) (*moderation.Tandem, error) {
-	ts, err := f.cfg.Moderation.MyTandems(c.UserContext(), p)
+func (f *Frontend) myTandem(c *fiber.Ctx, p *otm.Principal, id string) (*tandem.Tandem, error) {
+	ts, err := f.cfg.Tandems.MyTandems(c.UserContext(), p)
 	if err != nil {
 		return nil, err
 	}
@@ -148,32 +149,32 @@ func (f *Frontend) renderTandem(c *fiber.Ctx, status int, d *pageData, id string
 		StatusLabel: f.translate(lang, "tandems.status."+t.Status), StateNote: f.stateNote(lang, t, side), CSRF: d.Principal.CSRFToken,
 		CadenceAction: here + "/cadence", MeetingAction: here + "/meetings", Zones: commonZones, NotesMax: meetingNotesMax}
 	switch t.Status {
-	case moderation.TandemProposed, moderation.TandemActive, moderation.TandemDeclined, moderation.TandemEnded:
+	case tandem.TandemProposed, tandem.TandemActive, tandem.TandemDeclined, tandem.TandemEnded:
 	default:
 		v.StatusLabel = t.Status
 	}
-	if side == moderation.SideMentor {
+	if side == tandem.SideMentor {
 		v.OtherName, v.OtherOrg, v.OtherRole = t.MenteeName, t.MenteeOrg, f.translate(lang, "tandems.role.mentee")
 	} else {
 		v.OtherName, v.OtherOrg, v.OtherRole = t.MentorName, t.MentorOrg, f.translate(lang, "tandems.role.mentor")
 	}
 	v.OtherFirst = firstName(v.OtherName)
-	pr, err := f.cfg.Moderation.Program(ctx, d.Principal, t.ProgramID)
+	pr, err := f.cfg.Programs.Program(ctx, d.Principal, t.ProgramID)
 	if err != nil {
 		pr = nil // shown without the program; the forms need its phase
 	}
 	if pr != nil {
 		v.ProgramName, v.ProgramURL = pr.Name, programURL(pr.ID)
 	}
-	v.HasLog = t.Status == moderation.TandemActive || (t.Status == moderation.TandemEnded && t.ActivatedAt != nil)
-	v.CanMeet = t.Status == moderation.TandemActive && pr != nil && pr.Allows(moderation.CanMeet)
+	v.HasLog = t.Status == tandem.TandemActive || (t.Status == tandem.TandemEnded && t.ActivatedAt != nil)
+	v.CanMeet = t.Status == tandem.TandemActive && pr != nil && pr.Allows(program.CanMeet)
 	switch {
 	case v.CanMeet:
-	case t.Status == moderation.TandemProposed:
+	case t.Status == tandem.TandemProposed:
 		v.Note = f.translate(lang, "mytandem.note.proposed")
 	case !v.HasLog:
 		v.Note = f.translate(lang, "mytandem.note.neverRan")
-	case t.Status == moderation.TandemEnded:
+	case t.Status == tandem.TandemEnded:
 		v.Note = f.translate(lang, "mytandem.note.ended")
 	case pr != nil:
 		v.Note = f.translate(lang, "mytandem.note.phase", f.phaseLabel(lang, pr.Phase))
@@ -181,7 +182,7 @@ func (f *Frontend) renderTandem(c *fiber.Ctx, status int, d *pageData, id string
 		v.Note = f.translate(lang, "mytandem.note.locked")
 	}
 	if v.HasLog {
-		ms, err := f.cfg.Moderation.Meetings(ctx, d.Principal, t.ID)
+		ms, err := f.cfg.Tandems.Meetings(ctx, d.Principal, t.ID)
 		if err != nil {
 			return f.fail(c, err, here, "")
 		}
@@ -213,7 +214,7 @@ func (f *Frontend) renderTandem(c *fiber.Ctx, status int, d *pageData, id string
 		if pr != nil && pr.KickOff > start {
 			start = pr.KickOff
 		}
-		v.CadenceForm = cadenceForm{Every: moderation.EveryBiweekly, Weekday: strconv.Itoa(isoWeekday(today)), Time: defaultTime,
+		v.CadenceForm = cadenceForm{Every: tandem.EveryBiweekly, Weekday: strconv.Itoa(isoWeekday(today)), Time: defaultTime,
 			Duration: defaultDuration, Timezone: defaultTimezone, StartDate: start}
 	}
 	if st.meeting != nil {
@@ -223,7 +224,7 @@ func (f *Frontend) renderTandem(c *fiber.Ctx, status int, d *pageData, id string
 	}
 	v.CadenceForm.Key, v.MeetingForm.Key = "cadence", "meeting"
 	v.MeetingForm.MaxDate = today.AddDate(0, 0, 1).Format(time.DateOnly)
-	for _, e := range []string{moderation.EveryWeekly, moderation.EveryBiweekly, moderation.EveryMonthly} {
+	for _, e := range []string{tandem.EveryWeekly, tandem.EveryBiweekly, tandem.EveryMonthly} {
 		v.Everys = append(v.Everys, option{Value: e, Label: f.translate(lang, "mytandem.every."+e), Checked: v.CadenceForm.Every == e})
 	}
 	for i, name := range f.weekdayNames(lang) {
@@ -275,7 +276,7 @@ func longDate(f *Frontend, lang, s string) dateVal {
 
 // cadenceText says a cadence in words: "Every other Tuesday at 18:30
 // (Europe/Berlin), 60 minutes, from 2 March 2027".
-func (f *Frontend) cadenceText(lang string, cd *moderation.Cadence) string {
+func (f *Frontend) cadenceText(lang string, cd *tandem.Cadence) string {
 	days := f.weekdayNames(lang)
 	day := strconv.Itoa(cd.Weekday)
 	if cd.Weekday >= 1 && cd.Weekday <= len(days) {
@@ -283,7 +284,7 @@ func (f *Frontend) cadenceText(lang string, cd *moderation.Cadence) string {
 	}
 	var every string
 	switch cd.Every {
-	case moderation.EveryMonthly:
+	case tandem.EveryMonthly:
 		// The same rule as the calendar: the n-th weekday of the month of the
 		// first meeting, the last one from the 29th on.
 		n := 0
@@ -303,7 +304,7 @@ func (f *Frontend) cadenceText(lang string, cd *moderation.Cadence) string {
 			ord = ords[n-1]
 		}
 		every = f.translate(lang, "mytandem.cad.monthly", ord, day)
-	case moderation.EveryBiweekly:
+	case tandem.EveryBiweekly:
 		every = f.translate(lang, "mytandem.cad.biweekly", day)
 	default:
 		every = f.translate(lang, "mytandem.cad.weekly", day)
@@ -340,9 +341,9 @@ func (f *Frontend) tandemCadence(c *fiber.Ctx) error {
 		}
 		return n
 	}
-	in := moderation.Cadence{Every: cf.Every, Weekday: atoi(cf.Weekday), Time: cf.Time, DurationMinutes: atoi(cf.Duration),
+	in := tandem.Cadence{Every: cf.Every, Weekday: atoi(cf.Weekday), Time: cf.Time, DurationMinutes: atoi(cf.Duration),
 		Timezone: cf.Timezone, StartDate: cf.StartDate}
-	if _, err := f.cfg.Moderation.SetCadence(c.UserContext(), d.Principal, id, in); err != nil {
+	if _, err := f.cfg.Tandems.SetCadence(c.UserContext(), d.Principal, id, in); err != nil {
 		st := tandemPageState{cadence: &cf}
 		status := http.StatusConflict
 		switch otm.ErrorCode(err) {
@@ -380,7 +381,7 @@ func (f *Frontend) cadenceMessage(lang string, fe otm.FieldError) string {
 	case "durationMinutes":
 		return f.translate(lang, "mytandem.err.duration")
 	case "timezone":
-		if strings.HasPrefix(fe.Message, "unknown") {
+		if str(fe.Args["value"]) != "" { // a name, but not a known zone
 			return f.translate(lang, "mytandem.err.timezoneUnknown")
 		}
 		return f.translate(lang, "mytandem.err.timezone")
@@ -393,16 +394,12 @@ func (f *Frontend) cadenceMessage(lang string, fe otm.FieldError) string {
 // conflictMessage localizes a refused change that concerns no field: the
 // program's phase, an ended tandem, a full log.
 func (f *Frontend) conflictMessage(lang string, err error) string {
-	for _, fe := range otm.ErrorFields(err) {
-		if fe.Field == "phase" {
-			return f.translate(lang, "mytandem.err.phase")
-		}
-	}
-	msg := otm.ErrorMessage(err)
-	switch {
-	case strings.Contains(msg, "most meetings"):
-		return f.translate(lang, "mytandem.err.full", moderation.MaxMeetings)
-	case strings.Contains(msg, "has ended"):
+	switch rule, args := otm.ErrorRule(err); rule {
+	case otm.RuleWrongPhase:
+		return f.translate(lang, "mytandem.err.phase")
+	case otm.RuleMaxMeetings:
+		return f.translate(lang, "mytandem.err.full", args["max"])
+	case otm.RuleTandemEnded:
 		return f.translate(lang, "mytandem.err.ended")
 	}
 	return f.translate(lang, "mytandem.err.notRunning")
@@ -418,7 +415,7 @@ func (f *Frontend) tandemMeeting(c *fiber.Ctx) error {
 	}
 	fm := readForm(c)
 	mf := meetingForm{Date: strings.TrimSpace(fm.get("date")), Notes: fm.get("notes")}
-	if _, err := f.cfg.Moderation.AddMeeting(c.UserContext(), d.Principal, id, mf.Date, mf.Notes); err != nil {
+	if _, err := f.cfg.Tandems.AddMeeting(c.UserContext(), d.Principal, id, mf.Date, mf.Notes); err != nil {
 		st := tandemPageState{meeting: &mf}
 		status := http.StatusConflict
 		switch otm.ErrorCode(err) {
@@ -428,7 +425,7 @@ func (f *Frontend) tandemMeeting(c *fiber.Ctx) error {
 			for _, fe := range otm.ErrorFields(err) {
 				switch fe.Field {
 				case "date":
-					mf.Errors["date"] = f.meetingDateMessage(d.Lang, fe.Message)
+					mf.Errors["date"] = f.meetingDateMessage(d.Lang, fe)
 				case "notes":
 					mf.Errors["notes"] = f.translate(d.Lang, "mytandem.err.notes", meetingNotesMax)
 				}
@@ -449,17 +446,13 @@ func (f *Frontend) tandemMeeting(c *fiber.Ctx) error {
 	return c.Redirect(tandemURL(id)+"?"+url.Values{"done": {"meeting"}}.Encode(), http.StatusSeeOther)
 }
 
-// meetingDateMessage localizes the service's message about a meeting's date.
-func (f *Frontend) meetingDateMessage(lang, msg string) string {
-	switch {
-	case strings.Contains(msg, "future"):
+// meetingDateMessage localizes the service's refusal of a meeting's date.
+func (f *Frontend) meetingDateMessage(lang string, fe otm.FieldError) string {
+	switch fe.Rule {
+	case otm.RuleInFuture:
 		return f.translate(lang, "mytandem.err.dateFuture")
-	case strings.Contains(msg, "before the tandem started"):
-		day := ""
-		if i := strings.LastIndex(msg, "("); i >= 0 {
-			day = longDate(f, lang, strings.TrimSuffix(msg[i+1:], ")")).Text
-		}
-		return f.translate(lang, "mytandem.err.dateEarly", day)
+	case otm.RuleBeforeStart:
+		return f.translate(lang, "mytandem.err.dateEarly", longDate(f, lang, str(fe.Args["date"])).Text)
 	}
 	return f.translate(lang, "mytandem.err.date")
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
 )
 
 // cadenceValues is a cadence form; kv overrides fields.
@@ -86,7 +86,7 @@ func TestTandemPageAccess(t *testing.T) {
 func TestTandemProposedHasNoLog(t *testing.T) {
 	e := newPagesEnv(t)
 	reqID := e.matchSetup(t)
-	tn, err := e.mod.ProposeTandem(context.Background(), cora, reqID, moderation.ProfileIDFor(maxB.UserID))
+	tn, err := e.Tandems.ProposeTandem(context.Background(), cora, reqID, profile.ProfileIDFor(maxB.UserID))
 	if err != nil {
 		t.Fatalf("ProposeTandem: %v", err)
 	}
@@ -221,7 +221,7 @@ func TestTandemMeetings(t *testing.T) {
 	// Set a cadence, then end the tandem: the log and the calendar remain,
 	// the forms are gone, changes are refused.
 	assertRedirect(t, send(t, e.app(t, eva), http.MethodPost, target+"/cadence", cadenceValues(eva.CSRFToken), nil), target+"?done=cadence")
-	if _, err := e.mod.EndTandem(ctx, eva, id, false, ""); err != nil {
+	if _, err := e.Tandems.EndTandem(ctx, eva, id, false, ""); err != nil {
 		t.Fatalf("EndTandem: %v", err)
 	}
 	for _, tt := range []struct {
@@ -250,7 +250,7 @@ func TestTandemMeetings(t *testing.T) {
 		}
 		assertBody(t, r.body, []string{"This tandem has ended; its meeting log is read-only.", "Kick-off: goals"}, []string{`id="meeting-form"`})
 	}
-	if ms, err := e.mod.Meetings(ctx, maxB, id); err != nil || len(ms) != 2 {
+	if ms, err := e.Tandems.Meetings(ctx, maxB, id); err != nil || len(ms) != 2 {
 		t.Errorf("meetings after the end: got %d, %v, want 2", len(ms), err)
 	}
 }

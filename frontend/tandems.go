@@ -10,7 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 type tandemItem struct {
@@ -77,7 +78,7 @@ type tandemState struct {
 	id, kind, msg string // kind: answer | end | feedback
 	reason        string
 	confirmed     bool
-	feedback      *moderation.FeedbackInput
+	feedback      *tandem.FeedbackInput
 	recommend     string
 	fieldErrs     map[string]string
 }
@@ -106,18 +107,18 @@ func evalDate(lang string, t *time.Time) string {
 }
 
 // stateNote says who ended or declined t, from side's point of view.
-func (f *Frontend) stateNote(lang string, t *moderation.Tandem, side string) string {
+func (f *Frontend) stateNote(lang string, t *tandem.Tandem, side string) string {
 	other := "eval.by.mentor"
-	if side == moderation.SideMentor {
+	if side == tandem.SideMentor {
 		other = "eval.by.mentee"
 	}
 	switch t.Status {
-	case moderation.TandemDeclined:
+	case tandem.TandemDeclined:
 		if t.DeclinedBy == side {
 			return f.translate(lang, "eval.state.declinedByYou")
 		}
 		return f.translate(lang, "eval.state.declinedBy", f.translate(lang, other))
-	case moderation.TandemEnded:
+	case tandem.TandemEnded:
 		on := evalDate(lang, t.EndedAt)
 		switch t.EndedBy {
 		case side:
@@ -136,16 +137,16 @@ func (f *Frontend) stateNote(lang string, t *moderation.Tandem, side string) str
 func (f *Frontend) renderTandems(c *fiber.Ctx, status int, d *pageData, st tandemState) error {
 	lang := d.Lang
 	ctx := c.UserContext()
-	ts, err := f.cfg.Moderation.MyTandems(ctx, d.Principal)
+	ts, err := f.cfg.Tandems.MyTandems(ctx, d.Principal)
 	if err != nil {
 		return f.fail(c, err, "/tandems", "")
 	}
-	programs := map[string]*moderation.Program{}
-	program := func(id string) *moderation.Program {
+	programs := map[string]*program.Program{}
+	programOf := func(id string) *program.Program {
 		if pr, ok := programs[id]; ok {
 			return pr
 		}
-		pr, err := f.cfg.Moderation.Program(ctx, d.Principal, id)
+		pr, err := f.cfg.Programs.Program(ctx, d.Principal, id)
 		if err != nil {
 			pr = nil // shown without the program's name; no action depends on a program we cannot read
 		}
@@ -162,27 +163,27 @@ func (f *Frontend) renderTandems(c *fiber.Ctx, status int, d *pageData, st tande
 			AcceptURL:   base + "/accept", DeclineURL: base + "/decline", EndURL: base + "/end", FeedbackURL: base + "/feedback",
 			CSRF: d.Principal.CSRFToken}
 		switch t.Status {
-		case moderation.TandemProposed, moderation.TandemActive, moderation.TandemDeclined, moderation.TandemEnded:
+		case tandem.TandemProposed, tandem.TandemActive, tandem.TandemDeclined, tandem.TandemEnded:
 		default:
 			it.StatusLabel = t.Status
 		}
-		if side == moderation.SideMentor {
+		if side == tandem.SideMentor {
 			it.OtherName, it.OtherOrg, it.OtherRole = t.MenteeName, t.MenteeOrg, f.translate(lang, "tandems.role.mentee")
 			it.MyAccepted, it.OtherAccepted = t.MentorAccepted, t.MenteeAccepted
 		} else {
 			it.OtherName, it.OtherOrg, it.OtherRole = t.MentorName, t.MentorOrg, f.translate(lang, "tandems.role.mentor")
 			it.MyAccepted, it.OtherAccepted = t.MenteeAccepted, t.MentorAccepted
 		}
-		it.CanAnswer = t.Status == moderation.TandemProposed && !it.MyAccepted
-		if t.Status == moderation.TandemActive || (t.Status == moderation.TandemEnded && t.ActivatedAt != nil) {
+		it.CanAnswer = t.Status == tandem.TandemProposed && !it.MyAccepted
+		if t.Status == tandem.TandemActive || (t.Status == tandem.TandemEnded && t.ActivatedAt != nil) {
 			it.PageURL = tandemURL(t.ID)
 		}
 		it.StateNote = f.stateNote(lang, t, side)
-		pr := program(t.ProgramID)
+		pr := programOf(t.ProgramID)
 		if pr != nil {
 			it.ProgramName = pr.Name
 		}
-		it.CanEnd = t.Status == moderation.TandemActive && pr != nil && pr.Allows(moderation.CanEnd) // a proposal is declined, not ended
+		it.CanEnd = t.Status == tandem.TandemActive && pr != nil && pr.Allows(program.CanEnd) // a proposal is declined, not ended
 		if err := f.fillFeedback(c, d, t, side, pr, &it, st); err != nil {
 			return f.fail(c, err, "/tandems", "")
 		}
@@ -210,15 +211,15 @@ func (f *Frontend) renderTandems(c *fiber.Ctx, status int, d *pageData, st tande
 // fillFeedback sets the feedback part of it: the form (with the saved or
 // entered answers) while feedback is possible, else the saved answers or a
 // note saying when feedback opens.
-func (f *Frontend) fillFeedback(c *fiber.Ctx, d *pageData, t *moderation.Tandem, side string, pr *moderation.Program, it *tandemItem, st tandemState) error {
+func (f *Frontend) fillFeedback(c *fiber.Ctx, d *pageData, t *tandem.Tandem, side string, pr *program.Program, it *tandemItem, st tandemState) error {
 	if t.ActivatedAt == nil {
 		return nil // never ran: nothing to evaluate
 	}
 	lang := d.Lang
-	it.FeedbackForm = pr != nil && moderation.FeedbackAllowed(t, pr)
-	var saved *moderation.Feedback
-	if t.Status == moderation.TandemEnded {
-		fb, err := f.cfg.Moderation.MyFeedback(c.UserContext(), d.Principal, t.ID)
+	it.FeedbackForm = pr != nil && tandem.FeedbackAllowed(t, pr)
+	var saved *tandem.Feedback
+	if t.Status == tandem.TandemEnded {
+		fb, err := f.cfg.Tandems.MyFeedback(c.UserContext(), d.Principal, t.ID)
 		switch otm.ErrorCode(err) {
 		case "":
 			saved = fb
@@ -230,9 +231,9 @@ func (f *Frontend) fillFeedback(c *fiber.Ctx, d *pageData, t *moderation.Tandem,
 	if !it.FeedbackForm {
 		switch {
 		case saved != nil:
-		case t.Status == moderation.TandemActive:
+		case t.Status == tandem.TandemActive:
 			it.FeedbackNote = f.translate(lang, "eval.fb.note.running")
-		case pr != nil && pr.Phase != moderation.PhaseWrapUp && pr.Phase != moderation.PhaseEvaluated && pr.ID != moderation.OpenProgram:
+		case pr != nil && pr.Phase != program.PhaseWrapUp && pr.Phase != program.PhaseEvaluated && pr.ID != program.OpenProgram:
 			it.FeedbackNote = f.translate(lang, "eval.fb.note.atWrapUp")
 		default:
 			it.FeedbackNote = f.translate(lang, "eval.fb.note.closed")
@@ -242,18 +243,18 @@ func (f *Frontend) fillFeedback(c *fiber.Ctx, d *pageData, t *moderation.Tandem,
 		}
 	}
 	fv := &feedbackView{}
-	in := moderation.FeedbackInput{}
+	in := tandem.FeedbackInput{}
 	if saved != nil {
 		fv.Saved, fv.Updated = true, formatTime(lang, saved.UpdatedAt)
 		rec := saved.Recommend
-		in = moderation.FeedbackInput{Overall: saved.Overall, Fit: saved.Fit, Learned: saved.Learned, Recommend: &rec, Text: saved.Text}
+		in = tandem.FeedbackInput{Overall: saved.Overall, Fit: saved.Fit, Learned: saved.Learned, Recommend: &rec, Text: saved.Text}
 	}
 	errs := map[string]string{}
 	if st.id == t.ID && st.kind == "feedback" && st.feedback != nil {
 		in, errs = *st.feedback, st.fieldErrs
 	}
 	learned := "eval.fb.learned.mentee"
-	if side == moderation.SideMentor {
+	if side == tandem.SideMentor {
 		learned = "eval.fb.learned.mentor"
 	}
 	for _, q := range []struct {
@@ -297,7 +298,7 @@ func (f *Frontend) tandemAnswer(c *fiber.Ctx, accept bool) error {
 	if !accept {
 		reason = readForm(c).get("reason")
 	}
-	if _, err := f.cfg.Moderation.AnswerTandem(c.UserContext(), d.Principal, id, accept, reason); err != nil {
+	if _, err := f.cfg.Tandems.AnswerTandem(c.UserContext(), d.Principal, id, accept, reason); err != nil {
 		return f.tandemRefused(c, d, tandemState{id: id, kind: "answer", reason: reason}, err, "tandems.err.conflict")
 	}
 	done := "accepted"
@@ -321,7 +322,7 @@ func (f *Frontend) tandemEnd(c *fiber.Ctx) error {
 		st.msg = f.translate(d.Lang, "eval.err.confirmEnd")
 		return f.renderTandems(c, http.StatusUnprocessableEntity, d, st)
 	}
-	if _, err := f.cfg.Moderation.EndTandem(c.UserContext(), d.Principal, id, false, st.reason); err != nil {
+	if _, err := f.cfg.Tandems.EndTandem(c.UserContext(), d.Principal, id, false, st.reason); err != nil {
 		return f.tandemRefused(c, d, st, err, "eval.err.endConflict")
 	}
 	return c.Redirect("/tandems?"+url.Values{"done": {"ended"}}.Encode(), http.StatusSeeOther)
@@ -363,7 +364,7 @@ func (f *Frontend) tandemFeedback(c *fiber.Ctx) error {
 		}
 		return n
 	}
-	in := moderation.FeedbackInput{Overall: rating("overall"), Fit: rating("fit"), Learned: rating("learned"), Text: form.get("text")}
+	in := tandem.FeedbackInput{Overall: rating("overall"), Fit: rating("fit"), Learned: rating("learned"), Text: form.get("text")}
 	rec := form.get("recommend")
 	switch rec {
 	case "yes", "no":
@@ -372,7 +373,7 @@ func (f *Frontend) tandemFeedback(c *fiber.Ctx) error {
 	default:
 		rec = ""
 	}
-	if _, err := f.cfg.Moderation.GiveFeedback(c.UserContext(), d.Principal, id, in); err != nil {
+	if _, err := f.cfg.Tandems.GiveFeedback(c.UserContext(), d.Principal, id, in); err != nil {
 		st := tandemState{id: id, kind: "feedback", feedback: &in, recommend: rec, fieldErrs: map[string]string{}}
 		status := http.StatusConflict
 		switch otm.ErrorCode(err) {

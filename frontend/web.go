@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 )
 
 // isCurator reports whether p may review applications.
@@ -116,30 +117,31 @@ func toSignIn(c *fiber.Ctx, returnTo string) error {
 
 // fail renders the error page for a service error: EUNAUTHORIZED sends the
 // visitor to sign in (coming back to returnTo), the others become the error
-// page with their status. Service messages are English, so the pages show
-// their localized default text, or msg when given.
+// page with the status of package httperr and msg, or the translated rule of
+// the error when msg is empty. Internal errors are logged, never shown.
 func (f *Frontend) fail(c *fiber.Ctx, err error, returnTo, msg string) error {
-	status := http.StatusInternalServerError
-	switch otm.ErrorCode(err) {
-	case otm.EUNAUTHORIZED:
+	if otm.ErrorCode(err) == otm.EUNAUTHORIZED {
 		return toSignIn(c, returnTo)
-	case otm.EFORBIDDEN:
-		status = http.StatusForbidden
-	case otm.ENOTFOUND:
-		status = http.StatusNotFound
-	case otm.EINVALID:
-		status = http.StatusBadRequest
-	case otm.ECONFLICT:
-		status = http.StatusConflict
-	case otm.EUNAVAILABLE:
-		status = http.StatusServiceUnavailable
-	case otm.ETOOMANY:
-		status = http.StatusTooManyRequests
-	default:
+	}
+	status, _, _, internal := httperr.Of(err)
+	if internal {
 		f.log.Error("frontend: service error", "path", c.Path(), "err", err)
-		msg = ""
+		return f.RenderError(c, status, "")
+	}
+	if msg == "" {
+		msg = f.errorText(c.UserContext(), f.Lang(c), err)
 	}
 	return f.RenderError(c, status, msg)
+}
+
+// RenderFailure renders the error page for err with status (the central
+// error handler calls it for paths outside the API): the status's localized
+// heading and text, and the translated rule of err where it names one.
+func (f *Frontend) RenderFailure(c *fiber.Ctx, status int, err error) error {
+	if status >= 500 {
+		return f.RenderError(c, status, "")
+	}
+	return f.RenderError(c, status, f.errorText(c.UserContext(), f.Lang(c), err))
 }
 
 // safeHighlight returns a search highlight as HTML. The engine escapes

@@ -48,6 +48,10 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 
 func mapErr(err error, what string) error { return mongostore.MapErr(err, "identity", what) }
 
+func findAll[T any](ctx context.Context, c *mongo.Collection, what string, filter any, opts ...options.Lister[options.FindOptions]) ([]T, error) {
+	return mongostore.FindAll[T](ctx, c, "identity", what, filter, opts...)
+}
+
 func (m *mongoStore) insertLoginAttempt(ctx context.Context, la *loginAttempt) error {
 	_, err := m.logins.InsertOne(ctx, la)
 	return mapErr(err, "Login attempt")
@@ -168,15 +172,7 @@ func (m *mongoStore) putOrg(ctx context.Context, o *Organization) error {
 }
 
 func (m *mongoStore) userSessions(ctx context.Context, userID string) ([]Session, error) {
-	cur, err := m.sessions.Find(ctx, bson.D{{Key: "userId", Value: userID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
-	if err != nil {
-		return nil, mapErr(err, "Sessions")
-	}
-	out := []Session{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Sessions")
-	}
-	return out, nil
+	return findAll[Session](ctx, m.sessions, "Sessions", bson.D{{Key: "userId", Value: userID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
 }
 
 func (m *mongoStore) deleteRoleGrant(ctx context.Context, email string) error {
@@ -190,15 +186,7 @@ func (m *mongoStore) deleteUser(ctx context.Context, id string) error {
 }
 
 func (m *mongoStore) allOrgs(ctx context.Context) ([]Organization, error) {
-	cur, err := m.orgs.Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr(err, "Organizations")
-	}
-	out := []Organization{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Organizations")
-	}
-	return out, nil
+	return findAll[Organization](ctx, m.orgs, "Organizations", bson.D{})
 }
 
 // setCompetitor adds or removes other in org id's competitors.
@@ -213,15 +201,7 @@ func (m *mongoStore) setCompetitor(ctx context.Context, id, other string, on boo
 }
 
 func (m *mongoStore) allSessions(ctx context.Context) ([]Session, error) {
-	cur, err := m.sessions.Find(ctx, bson.D{})
-	if err != nil {
-		return nil, mapErr(err, "Sessions")
-	}
-	out := []Session{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr(err, "Sessions")
-	}
-	return out, nil
+	return findAll[Session](ctx, m.sessions, "Sessions", bson.D{})
 }
 
 func (m *mongoStore) setSessionRoles(ctx context.Context, id string, roles []string) error {

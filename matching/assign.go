@@ -12,10 +12,11 @@ type Suggestion struct {
 	Score  Score
 }
 
-// Exclusion is a mentor a hard rule refuses, with the rule and its reason.
+// Exclusion is a mentor a hard rule refuses, with the rule and why.
 type Exclusion struct {
-	Mentor       Mentor
-	Rule, Reason string
+	Mentor Mentor
+	Rule   string
+	Why    Why
 }
 
 // Suggest ranks the allowed candidates for one mentee by Total, descending,
@@ -27,7 +28,7 @@ func Suggest(w *World, wt Weights, e Mentee, candidates []Mentor, limit int) ([]
 	pe := prepare(e.Person, e.Topics)
 	for _, m := range candidates {
 		if ok, rule, reason := Allowed(w, m, e); !ok {
-			excl = append(excl, Exclusion{Mentor: m, Rule: rule, Reason: reason})
+			excl = append(excl, Exclusion{Mentor: m, Rule: rule, Why: reason})
 			continue
 		}
 		sugg = append(sugg, Suggestion{Mentor: m, Score: fitPrepared(wt, prepare(m.Person, m.Topics), pe, m, e)})

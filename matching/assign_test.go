@@ -42,12 +42,12 @@ func TestSuggest(t *testing.T) {
 	}
 	var gotExcl []string
 	for _, x := range excl {
-		if x.Reason == "" {
+		if x.Why.Text == "" || x.Why.Key != x.Rule {
 			t.Errorf("%s excluded without reason", x.Mentor.ProfileID)
 		}
 		gotExcl = append(gotExcl, x.Mentor.ProfileID+":"+x.Rule)
 	}
-	if want := []string{"p-same:SameOrganization", "p-full:CapacityReached", "p-comp:Competitors"}; !slices.Equal(gotExcl, want) {
+	if want := []string{"p-same:same_organization", "p-full:capacity_reached", "p-comp:competitors"}; !slices.Equal(gotExcl, want) {
 		t.Errorf("exclusions = %v, want %v", gotExcl, want)
 	}
 

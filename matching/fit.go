@@ -24,7 +24,10 @@ type Factor struct {
 	Score        float64 `json:"score"` // 0..1
 	Weight       float64 `json:"weight"`
 	Contribution float64 `json:"contribution"`
-	Why          string  `json:"why"`
+	Why          string  `json:"why"` // English
+	// Key and Args explain the factor for translation (see Why).
+	Key  string         `json:"key"`
+	Args map[string]any `json:"args,omitempty"`
 }
 
 // Score is the fit of a pair: Total is the sum of the factors' contributions.
@@ -121,7 +124,7 @@ func preferenceRank(e Mentee, profileID string) int {
 }
 
 // factors computes the factor scores; with explain it also says why.
-func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]float64, why [nFactors]string) {
+func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]float64, why [nFactors]Why) {
 	var shared []string
 	var out *[]string
 	if explain {
@@ -133,10 +136,10 @@ func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]flo
 		n := intersect(pe.topics, pm.topics, out)
 		s[0] = float64(n) / float64(len(pe.topics))
 		if explain {
-			why[0] = fmt.Sprintf("teaches %d of %d requested topics (%s)", n, len(pe.topics), listOrNone(shared))
+			why[0] = explainf("topic.shared", map[string]any{"n": n, "of": len(pe.topics), "topics": slices.Clone(shared)}, "teaches %d of %d requested topics (%s)", n, len(pe.topics), listOrNone(shared))
 		}
 	} else if explain {
-		why[0] = "the mentee named no topics"
+		why[0] = explainf("topic.none", nil, "the mentee named no topics")
 	}
 
 	// Language: 0 none, 0.8 one, 1 two or more shared.
@@ -148,7 +151,7 @@ func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]flo
 		s[1] = oneLanguageScore
 	}
 	if explain {
-		why[1] = "shared languages: " + listOrNone(shared)
+		why[1] = explainf("language.shared", map[string]any{"languages": slices.Clone(shared)}, "shared languages: %s", listOrNone(shared))
 	}
 
 	// Availability: hours offered per month against what the term needs
@@ -165,7 +168,7 @@ func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]flo
 		if term == "" {
 			term = "unspecified term"
 		}
-		why[2] = fmt.Sprintf("%d h/month offered, %s needs %g h/month", m.HoursPerMonth, term, need)
+		why[2] = explainf("availability.hours", map[string]any{"hours": m.HoursPerMonth, "term": e.Term, "need": need}, "%d h/month offered, %s needs %g h/month", m.HoursPerMonth, term, need)
 	}
 
 	// Interests: Jaccard index of the interest sets.
@@ -175,7 +178,7 @@ func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]flo
 		s[3] = float64(inter) / float64(union)
 	}
 	if explain {
-		why[3] = fmt.Sprintf("%d shared of %d interests (%s)", inter, len(pm.interests)+len(pe.interests)-inter, listOrNone(shared))
+		why[3] = explainf("interests.shared", map[string]any{"n": inter, "of": len(pm.interests) + len(pe.interests) - inter, "interests": slices.Clone(shared)}, "%d shared of %d interests (%s)", inter, len(pm.interests)+len(pe.interests)-inter, listOrNone(shared))
 	}
 
 	// Time zone: same country 1, same region 0.6, else 0.2.
@@ -183,17 +186,17 @@ func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]flo
 	case pm.country != "" && pm.country == pe.country:
 		s[4] = 1
 		if explain {
-			why[4] = "same country " + pm.country
+			why[4] = explainf("timezone.country", map[string]any{"country": pm.country}, "same country %s", pm.country)
 		}
 	case pm.region != "" && pm.region == pe.region:
 		s[4] = 0.6
 		if explain {
-			why[4] = fmt.Sprintf("same region %s (%s, %s)", pm.region, pm.country, pe.country)
+			why[4] = explainf("timezone.region", map[string]any{"region": pm.region, "mentor": pm.country, "mentee": pe.country}, "same region %s (%s, %s)", pm.region, pm.country, pe.country)
 		}
 	default:
 		s[4] = 0.2
 		if explain {
-			why[4] = fmt.Sprintf("different or unknown regions (%s, %s)", orUnknown(pm.country), orUnknown(pe.country))
+			why[4] = explainf("timezone.different", map[string]any{"mentor": pm.country, "mentee": pe.country}, "different or unknown regions (%s, %s)", orUnknown(pm.country), orUnknown(pe.country))
 		}
 	}
 
@@ -201,10 +204,10 @@ func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]flo
 	if r := preferenceRank(e, m.ProfileID); r > 0 {
 		s[5] = 1 - 0.1*float64(r-1)
 		if explain {
-			why[5] = fmt.Sprintf("the mentee's preference #%d", r)
+			why[5] = explainf("preference.rank", map[string]any{"rank": r}, "the mentee's preference #%d", r)
 		}
 	} else if explain {
-		why[5] = "not among the mentee's preferences"
+		why[5] = explainf("preference.none", nil, "not among the mentee's preferences")
 	}
 	return s, why
 }
@@ -231,7 +234,7 @@ func fitPrepared(w Weights, pm, pe prepared, m Mentor, e Mentee) Score {
 	s, why := factors(pm, pe, m, e, true)
 	sc := Score{Total: total(wa, s), Factors: make([]Factor, nFactors)}
 	for i := range s {
-		sc.Factors[i] = Factor{Name: factorNames[i], Score: s[i], Weight: wa[i], Contribution: wa[i] * s[i], Why: why[i]}
+		sc.Factors[i] = Factor{Name: factorNames[i], Score: s[i], Weight: wa[i], Contribution: wa[i] * s[i], Why: why[i].Text, Key: why[i].Key, Args: why[i].Args}
 	}
 	return sc
 }
@@ -268,3 +271,15 @@ var regionOf = func() map[string]string {
 	}
 	return m
 }()
+
+// ExplainKeys are the keys of the factors' explanations (Factor.Key), for
+// pages to translate.
+var ExplainKeys = []string{
+	"topic.shared", "topic.none", "language.shared", "availability.hours", "interests.shared",
+	"timezone.country", "timezone.region", "timezone.different", "preference.rank", "preference.none",
+}
+
+// explainf returns a Why; a factor's key is "<factor>.<case>", a rule's its name.
+func explainf(key string, args map[string]any, format string, a ...any) Why {
+	return Why{Key: key, Args: args, Text: fmt.Sprintf(format, a...)}
+}

@@ -130,3 +130,37 @@ func TestFitExtremes(t *testing.T) {
 		t.Errorf("empty pair Total = %v, want %v (time-zone floor only)", worst.Total, want)
 	}
 }
+
+// TestFactorKeys: every factor explains itself with a key of ExplainKeys,
+// whichever branch it takes.
+func TestFactorKeys(t *testing.T) {
+	known := map[string]bool{}
+	for _, k := range ExplainKeys {
+		known[k] = true
+	}
+	seen := map[string]bool{}
+	mentors := []Mentor{
+		{Person: Person{Languages: []string{"de"}, Country: "DE", Interests: []string{"chess"}}, ProfileID: "p1", Topics: []string{"ai"}, HoursPerMonth: 2},
+		{Person: Person{Languages: []string{"en"}, Country: "AT"}, ProfileID: "p2", HoursPerMonth: 5},
+		{Person: Person{Languages: []string{"en"}, Country: "US"}, ProfileID: "p3"},
+	}
+	mentees := []Mentee{
+		{Person: Person{Languages: []string{"de", "en"}, Country: "DE", Interests: []string{"chess"}}, Topics: []string{"ai"}, Term: "quarter", Preferred: []string{"p1"}},
+		{Person: Person{Languages: []string{"en"}}},
+	}
+	for _, m := range mentors {
+		for _, e := range mentees {
+			for _, f := range Fit(DefaultWeights(), m, e).Factors {
+				if !known[f.Key] {
+					t.Errorf("factor %s: got key %q, want one of ExplainKeys", f.Name, f.Key)
+				}
+				seen[f.Key] = true
+			}
+		}
+	}
+	for _, k := range ExplainKeys {
+		if !seen[k] {
+			t.Errorf("key %q never produced: drop it or cover it here", k)
+		}
+	}
+}

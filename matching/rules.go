@@ -9,7 +9,6 @@
 package matching
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -72,21 +71,33 @@ func (w *World) group(p Person) string {
 	return w.org(p.OrgID).Group
 }
 
-// Rule is a named hard rule. Check returns "" when the pair is allowed, else a
-// human-readable reason (for curators; never shown to the other side).
-type Rule struct {
-	Name  string
-	Check func(w *World, m Mentor, e Mentee) string
+// Why explains a refusal or a factor: a stable Key with Args that pages
+// translate (ids stay ids: pages resolve topic, organization, language and
+// country ids to their localized names), and the same in English (Text), for
+// API clients and logs.
+type Why struct {
+	Key  string         `json:"key"`
+	Args map[string]any `json:"args,omitempty"`
+	Text string         `json:"text"`
 }
 
-// Rule names.
+// Rule is a named hard rule. Check returns the zero Why when the pair is
+// allowed, else why not (Key is the rule's name; for curators, never shown to
+// the other side).
+type Rule struct {
+	Name  string
+	Check func(w *World, m Mentor, e Mentee) Why
+}
+
+// Rule names: the platform's rule keys (package opentomentor), so that a
+// refusal reads the same whether matching or a proposal finds it.
 const (
-	RuleSameOrganization = "SameOrganization"
-	RuleSameGroup        = "SameGroup"
-	RuleCompetitors      = "Competitors"
-	RuleLineManagement   = "LineManagement"
-	RuleNoSharedLanguage = "NoSharedLanguage"
-	RuleCapacityReached  = "CapacityReached"
+	RuleSameOrganization = "same_organization"
+	RuleSameGroup        = "same_group"
+	RuleCompetitors      = "competitors"
+	RuleLineManagement   = "line_management"
+	RuleNoSharedLanguage = "no_shared_language"
+	RuleCapacityReached  = "capacity_reached"
 )
 
 // Rules are the hard rules, in the order Allowed evaluates them.
@@ -100,50 +111,51 @@ var Rules = []Rule{
 }
 
 // Allowed reports whether the pair is allowed; if not, it names the first rule
-// that fires and its reason.
-func Allowed(w *World, m Mentor, e Mentee) (ok bool, rule string, reason string) {
+// that fires and why.
+func Allowed(w *World, m Mentor, e Mentee) (ok bool, rule string, reason Why) {
 	for _, r := range Rules {
-		if why := r.Check(w, m, e); why != "" {
-			return false, r.Name, why
+		if y := r.Check(w, m, e); y.Text != "" {
+			y.Key = r.Name
+			return false, r.Name, y
 		}
 	}
-	return true, "", ""
+	return true, "", Why{}
 }
 
 // SameOrganization refuses a mentor and a mentee of the same organization:
 // reverse mentoring on this platform is cross-company.
-func SameOrganization(_ *World, m Mentor, e Mentee) string {
+func SameOrganization(_ *World, m Mentor, e Mentee) Why {
 	if m.OrgID != "" && m.OrgID == e.OrgID {
-		return fmt.Sprintf("mentor and mentee work for the same organization %q", m.OrgID)
+		return explainf(RuleSameOrganization, map[string]any{"organization": m.OrgID}, "mentor and mentee work for the same organization %q", m.OrgID)
 	}
-	return ""
+	return Why{}
 }
 
 // SameGroup refuses a mentor and a mentee whose organizations belong to the
 // same corporate group.
-func SameGroup(w *World, m Mentor, e Mentee) string {
+func SameGroup(w *World, m Mentor, e Mentee) Why {
 	gm, ge := w.group(m.Person), w.group(e.Person)
 	if gm != "" && gm == ge {
-		return fmt.Sprintf("mentor and mentee belong to the same corporate group %q", gm)
+		return explainf(RuleSameGroup, map[string]any{"group": gm}, "mentor and mentee belong to the same corporate group %q", gm)
 	}
-	return ""
+	return Why{}
 }
 
 // Competitors refuses a pair whose organizations compete. It is symmetric:
 // either organization listing the other (its id or its group) counts.
-func Competitors(w *World, m Mentor, e Mentee) string {
+func Competitors(w *World, m Mentor, e Mentee) Why {
 	if m.OrgID == "" || e.OrgID == "" {
-		return ""
+		return Why{}
 	}
 	om, oe := w.org(m.OrgID), w.org(e.OrgID)
 	gm, ge := w.group(m.Person), w.group(e.Person)
 	if lists(om.Competitors, e.OrgID, ge) {
-		return fmt.Sprintf("the mentor's organization %q lists the mentee's organization %q as a competitor", m.OrgID, e.OrgID)
+		return explainf(RuleCompetitors, map[string]any{"lister": m.OrgID, "listed": e.OrgID}, "the mentor's organization %q lists the mentee's organization %q as a competitor", m.OrgID, e.OrgID)
 	}
 	if lists(oe.Competitors, m.OrgID, gm) {
-		return fmt.Sprintf("the mentee's organization %q lists the mentor's organization %q as a competitor", e.OrgID, m.OrgID)
+		return explainf(RuleCompetitors, map[string]any{"lister": e.OrgID, "listed": m.OrgID}, "the mentee's organization %q lists the mentor's organization %q as a competitor", e.OrgID, m.OrgID)
 	}
-	return ""
+	return Why{}
 }
 
 func lists(competitors []string, org, group string) bool {
@@ -158,14 +170,14 @@ func lists(competitors []string, org, group string) bool {
 // LineManagement refuses a pair where one is in the other's declared
 // line-management chain: the mentee is the mentor's manager (or above in that
 // line), or the mentor manages the mentee.
-func LineManagement(_ *World, m Mentor, e Mentee) string {
+func LineManagement(_ *World, m Mentor, e Mentee) Why {
 	if e.UserID != "" && contains(m.Managers, e.UserID) {
-		return "the mentee is in the mentor's line-management chain"
+		return explainf(RuleLineManagement, map[string]any{"manager": "mentee"}, "the mentee is in the mentor's line-management chain")
 	}
 	if m.UserID != "" && contains(e.Managers, m.UserID) {
-		return "the mentor is in the mentee's line-management chain"
+		return explainf(RuleLineManagement, map[string]any{"manager": "mentor"}, "the mentor is in the mentee's line-management chain")
 	}
-	return ""
+	return Why{}
 }
 
 func contains(xs []string, x string) bool {
@@ -178,7 +190,7 @@ func contains(xs []string, x string) bool {
 }
 
 // NoSharedLanguage refuses a pair without a common language (case-insensitive).
-func NoSharedLanguage(_ *World, m Mentor, e Mentee) string {
+func NoSharedLanguage(_ *World, m Mentor, e Mentee) Why {
 	for _, a := range m.Languages {
 		a = strings.TrimSpace(a)
 		if a == "" {
@@ -186,11 +198,12 @@ func NoSharedLanguage(_ *World, m Mentor, e Mentee) string {
 		}
 		for _, b := range e.Languages {
 			if strings.EqualFold(a, strings.TrimSpace(b)) {
-				return ""
+				return Why{}
 			}
 		}
 	}
-	return fmt.Sprintf("no shared language (mentor: %s; mentee: %s)", listOrNone(m.Languages), listOrNone(e.Languages))
+	return explainf(RuleNoSharedLanguage, map[string]any{"mentor": m.Languages, "mentee": e.Languages},
+		"no shared language (mentor: %s; mentee: %s)", listOrNone(m.Languages), listOrNone(e.Languages))
 }
 
 func listOrNone(xs []string) string {
@@ -217,9 +230,9 @@ func remaining(m Mentor) int {
 }
 
 // CapacityReached refuses a mentor whose capacity (default 1) is used up.
-func CapacityReached(_ *World, m Mentor, _ Mentee) string {
+func CapacityReached(_ *World, m Mentor, _ Mentee) Why {
 	if m.Active >= capacity(m) {
-		return fmt.Sprintf("the mentor's capacity is reached (%d of %d tandems)", m.Active, capacity(m))
+		return explainf(RuleCapacityReached, map[string]any{"active": m.Active, "capacity": capacity(m)}, "the mentor's capacity is reached (%d of %d tandems)", m.Active, capacity(m))
 	}
-	return ""
+	return Why{}
 }

@@ -1,6 +1,8 @@
 package matching
 
 import (
+	otm "github.com/opentomentor/opentomentor"
+
 	"strings"
 	"testing"
 )
@@ -31,7 +33,7 @@ func TestRules(t *testing.T) {
 	withE := func(e Mentee, f func(*Mentee)) Mentee { f(&e); return e }
 	tests := []struct {
 		name     string
-		rule     func(*World, Mentor, Mentee) string
+		rule     func(*World, Mentor, Mentee) Why
 		m        Mentor
 		e        Mentee
 		refused  bool
@@ -45,7 +47,7 @@ func TestRules(t *testing.T) {
 		{"same declared group refused", SameGroup, with(mentor("m", "x"), func(m *Mentor) { m.Group = "g" }), withE(mentee("e", "y"), func(e *Mentee) { e.Group = "g" }), true, `"g"`},
 		{"different groups allowed", SameGroup, mentor("m", "acme"), mentee("e", "bolt"), false, ""},
 		{"no groups allowed", SameGroup, mentor("m", "bolt"), mentee("e", "cogs"), false, ""},
-		{"nil world allowed", func(_ *World, m Mentor, e Mentee) string { return SameGroup(nil, m, e) }, mentor("m", "acme"), mentee("e", "acme-sub"), false, ""},
+		{"nil world allowed", func(_ *World, m Mentor, e Mentee) Why { return SameGroup(nil, m, e) }, mentor("m", "acme"), mentee("e", "acme-sub"), false, ""},
 
 		{"mentor's org lists mentee's", Competitors, mentor("m", "bolt"), mentee("e", "cogs"), true, "mentor's organization"},
 		{"mentee's org lists mentor's (symmetric)", Competitors, mentor("m", "cogs"), mentee("e", "bolt"), true, "mentee's organization"},
@@ -70,19 +72,23 @@ func TestRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := tt.rule(w, tt.m, tt.e)
+			y := tt.rule(w, tt.m, tt.e)
+			got := y.Text
 			if (got != "") != tt.refused {
 				t.Fatalf("refused = %v (%q), want %v", got != "", got, tt.refused)
 			}
 			if !strings.Contains(got, tt.contains) {
 				t.Errorf("reason %q does not contain %q", got, tt.contains)
 			}
+			if tt.refused && y.Key == "" {
+				t.Errorf("got no key for %q, want the rule's key", got)
+			}
 		})
 	}
 }
 
 func TestRulesOrder(t *testing.T) {
-	want := []string{"SameOrganization", "SameGroup", "Competitors", "LineManagement", "NoSharedLanguage", "CapacityReached"}
+	want := []string{"same_organization", "same_group", "competitors", "line_management", "no_shared_language", "capacity_reached"}
 	if len(Rules) != len(want) {
 		t.Fatalf("len(Rules) = %d, want %d", len(Rules), len(want))
 	}
@@ -123,9 +129,23 @@ func TestAllowedFirstRule(t *testing.T) {
 			m.OrgID, m.Managers, m.Active = tt.mentorOr, tt.managers, tt.active
 			e.Languages = tt.langs
 			ok, rule, reason := Allowed(w, m, e)
-			if rule != tt.want || ok != (tt.want == "") || (reason == "") != ok {
+			if rule != tt.want || ok != (tt.want == "") || (reason.Text == "") != ok || (!ok && reason.Key != tt.want) {
 				t.Errorf("Allowed = %v, %q, %q; want rule %q", ok, rule, reason, tt.want)
 			}
 		})
+	}
+}
+
+// TestRuleKeysArePlatformKeys: the rule names are the platform's rule keys,
+// so a refusal translates the same wherever it comes from.
+func TestRuleKeysArePlatformKeys(t *testing.T) {
+	want := map[string]string{
+		RuleSameOrganization: otm.RuleSameOrganization, RuleSameGroup: otm.RuleSameGroup, RuleCompetitors: otm.RuleCompetitors,
+		RuleLineManagement: otm.RuleLineManagement, RuleNoSharedLanguage: otm.RuleNoSharedLanguage, RuleCapacityReached: otm.RuleCapacityReached,
+	}
+	for got, w := range want {
+		if got != w {
+			t.Errorf("got rule %q, want the platform key %q", got, w)
+		}
 	}
 }

@@ -12,7 +12,9 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/internal/demo"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // Selectors of the program, request, matching and tandem pages.
@@ -76,7 +78,7 @@ func TestBrowserFullProgram(t *testing.T) {
 	}
 	amira.assertPageShows(programName, "Dr. Petra Hoffmann")
 	follow(amira, "open registration", chromedp.CSS(programPhaseMove))
-	if got := p.programPhase(t, programID); got != moderation.PhaseRegistration {
+	if got := p.programPhase(t, programID); got != program.PhaseRegistration {
 		t.Fatalf("phase after opening registration: got %s", got)
 	}
 
@@ -97,7 +99,7 @@ func TestBrowserFullProgram(t *testing.T) {
 		ex.assertPageShows(programName)
 	}
 	for _, name := range []string{katName, thomasName} {
-		if got := p.requestStatus(t, name, programID); got != moderation.RequestSubmitted {
+		if got := p.requestStatus(t, name, programID); got != tandem.RequestSubmitted {
 			t.Fatalf("%s's request: got status %q, want submitted", name, got)
 		}
 	}
@@ -126,7 +128,7 @@ func TestBrowserFullProgram(t *testing.T) {
 		follow(b, "accept the proposal", chromedp.CSS(`main form[action$="/accept"] button[type="submit"]`))
 	}
 	for _, tn := range p.programTandems(t, programID) {
-		if tn.Status != moderation.TandemActive {
+		if tn.Status != tandem.TandemActive {
 			t.Fatalf("tandem %s after both accepted: got %s, want active", tn.ID, tn.Status)
 		}
 	}
@@ -177,7 +179,7 @@ func TestBrowserFullProgram(t *testing.T) {
 	jonas.navigate("/programs/" + programID)
 	follow(jonas, "move to wrap-up", chromedp.CSS(programPhaseMove))
 	for _, tn := range p.programTandems(t, programID) {
-		if tn.Status != moderation.TandemEnded || tn.EndedBy != "program" {
+		if tn.Status != tandem.TandemEnded || tn.EndedBy != "program" {
 			t.Fatalf("tandem %s at wrap-up: got %s by %q, want ended by the program", tn.ID, tn.Status, tn.EndedBy)
 		}
 	}
@@ -273,14 +275,14 @@ func seedMentor(t *testing.T, p *Program, b *tab, orgID, orgName string, seed in
 		t.Fatalf("me: %v", err)
 	}
 	var topics []string
-	for _, tp := range p.Moderation.Topics() {
+	for _, tp := range p.Profiles.Topics() {
 		topics = append(topics, tp.ID)
 	}
 	m := demo.Mentors(1, seed, time.Now(), topics)[0]
 	c := m.Content
 	c.Topics, c.Languages, c.Country = []string{"digital-skills", "new-work-leadership"}, []string{"de", "en"}, "DE"
-	err := p.Moderation.Seed(context.Background(), p.Search, []moderation.SeedProfile{{OwnerID: me.ID, Name: me.Name, Email: me.Email,
-		OrgID: orgID, OrgName: orgName, Content: c, Status: moderation.StatusApproved, At: time.Now()}}, 10)
+	err := p.Profiles.Import(context.Background(), p.Search, []profile.Imported{{OwnerID: me.ID, Name: me.Name, Email: me.Email,
+		OrgID: orgID, OrgName: orgName, Content: c, Status: profile.StatusApproved, At: time.Now()}}, 10)
 	if err != nil {
 		t.Fatalf("seed %s: %v", me.Name, err)
 	}
@@ -288,7 +290,7 @@ func seedMentor(t *testing.T, p *Program, b *tab, orgID, orgName string, seed in
 
 func (p *Program) programPhase(t *testing.T, id string) string {
 	t.Helper()
-	pr, err := p.Moderation.Program(context.Background(), browserAdmin, id)
+	pr, err := p.Programs.Program(context.Background(), browserAdmin, id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +299,7 @@ func (p *Program) programPhase(t *testing.T, id string) string {
 
 func (p *Program) requestStatus(t *testing.T, name, programID string) string {
 	t.Helper()
-	rs, err := p.Moderation.Requests(context.Background(), browserAdmin, programID)
+	rs, err := p.Tandems.Requests(context.Background(), browserAdmin, programID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,9 +311,9 @@ func (p *Program) requestStatus(t *testing.T, name, programID string) string {
 	return ""
 }
 
-func (p *Program) programTandems(t *testing.T, programID string) []moderation.Tandem {
+func (p *Program) programTandems(t *testing.T, programID string) []tandem.Tandem {
 	t.Helper()
-	ts, err := p.Moderation.ProgramTandems(context.Background(), browserAdmin, programID)
+	ts, err := p.Tandems.ProgramTandems(context.Background(), browserAdmin, programID)
 	if err != nil {
 		t.Fatal(err)
 	}

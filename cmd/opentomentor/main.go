@@ -81,7 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("invalid configuration:\n%w", err)
 	}
 	if demo != nil {
-		if err := demo.validate(); err != nil {
+		if err := demo.Validate(); err != nil {
 			return err
 		}
 	}
@@ -96,9 +96,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	p.Logger.Info("OpenToMentor is ready", "url", p.BaseURL, "startup", time.Since(start).Round(time.Millisecond).String(),
 		"devIdentityProvider", cfg.DevIDP())
-	<-ctx.Done()
-	p.Logger.Info("shutting down")
-	return p.Close()
+	select {
+	case <-ctx.Done():
+		p.Logger.Info("shutting down")
+		return p.Close()
+	case <-p.Done():
+		err := p.Failed()
+		p.Logger.Error("stopped serving", "addr", p.Addr, "err", err)
+		return errors.Join(err, p.Close())
+	}
 }
 
 func newFlagSet() *flag.FlagSet {

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/search"
 )
 
@@ -253,25 +253,25 @@ func TestIntegrationDemoSeedsMentorsAndRequests(t *testing.T) {
 		{"the cohorts' curator, the matching cohort", jonas, demoCohortMatching, 2},
 		{"another curator: the open program only", curator, "", 3},
 	} {
-		reqs, err := p.Moderation.Requests(context.Background(), tt.who, tt.program)
+		reqs, err := p.Tandems.Requests(context.Background(), tt.who, tt.program)
 		if err != nil || len(reqs) != tt.want {
 			t.Errorf("seeded mentee requests, %s: got %d (%v), want %d", tt.name, len(reqs), err, tt.want)
 		}
 	}
-	progs, err := p.Moderation.Programs(context.Background(), nil)
-	if err != nil || len(progs) != 3 || progs[0].ID != moderation.OpenProgram {
+	progs, err := p.Programs.Programs(context.Background(), nil)
+	if err != nil || len(progs) != 3 || progs[0].ID != program.OpenProgram {
 		t.Errorf("demo programs for visitors: got %v (%v), want the open program and two cohorts", progs, err)
 	}
 	for _, pr := range progs {
-		want := map[string]string{moderation.OpenProgram: moderation.PhaseOpen, demoCohortMatching: moderation.PhaseMatching, demoCohortRegistration: moderation.PhaseRegistration}[pr.ID]
+		want := map[string]string{program.OpenProgram: program.PhaseOpen, demoCohortMatching: program.PhaseMatching, demoCohortRegistration: program.PhaseRegistration}[pr.ID]
 		if pr.Phase != want {
 			t.Errorf("demo program %s: got phase %s, want %s", pr.ID, pr.Phase, want)
 		}
 	}
-	if _, err := p.Moderation.CohortAssignment(context.Background(), jonas, demoCohortMatching); err != nil {
+	if _, err := p.Tandems.CohortAssignment(context.Background(), jonas, demoCohortMatching); err != nil {
 		t.Errorf("cohort assignment of the demo cohort: %v", err)
 	}
-	queue, total, err := p.Moderation.Queue(context.Background(), curator, "submitted", 50, 0)
+	queue, total, err := p.Profiles.Queue(context.Background(), curator, "submitted", 50, 0)
 	if err != nil || total != demoPending || len(queue) != demoPending {
 		t.Errorf("pending applications: got %d (%v), want %d", total, err, demoPending)
 	}

@@ -10,16 +10,16 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/opentomentor/opentomentor/account"
 	"github.com/opentomentor/opentomentor/api"
-	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/frontend"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/identity/devidp"
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/internal/demo"
 	"github.com/opentomentor/opentomentor/mongostore"
+	"github.com/opentomentor/opentomentor/platform"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/search/bleve"
 	"github.com/opentomentor/opentomentor/search/meili"
@@ -37,13 +37,9 @@ type Program struct {
 	Getenv func(string) string
 
 	// Set by Run.
-	BaseURL    string
-	Addr       string
-	Identity   *identity.Service
-	Moderation *moderation.Service
-	Audit      *audit.Log
-	Search     search.Index
-	Indexer    *search.Indexer
+	BaseURL string
+	Addr    string
+	*platform.Services
 
 	seededNow bool // the demo filled database and index together in this run
 	ln        net.Listener
@@ -52,7 +48,9 @@ type Program struct {
 	devIDP    *devidp.Provider
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
-	serveErr  chan error
+	closing   atomic.Bool
+	done      chan struct{} // closed when serving stopped on its own (Failed says why)
+	failed    error
 }
 
 // Run starts the platform and returns once it serves requests.
@@ -89,7 +87,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 				RedirectURIs:           []string{p.BaseURL + "/auth/" + devProviderID + "/callback"},
 				PostLogoutRedirectURIs: []string{p.BaseURL + "/"},
 			}},
-			Personas: demoPersonas(),
+			Personas: demo.Personas(),
 			Logger:   p.Logger.With("component", "devidp"),
 		})
 		if err != nil {
@@ -117,28 +115,32 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
-	p.Identity, err = identity.NewService(p.store.DB, identity.Config{
-		BaseURL: p.BaseURL, Providers: providers, AdminEmails: cfg.AdminEmails, CuratorEmails: cfg.CuratorEmails,
-		SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute, Logger: p.Logger.With("component", "identity"),
-		Audit: audit.New(p.store.DB),
-	})
+	idx, err := openIndex(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	if err := p.Identity.EnsureIndexes(ctx); err != nil {
-		return fmt.Errorf("database: %w", err)
+	p.Services, err = platform.New(ctx, p.store.DB, platform.Config{
+		Identity: identity.Config{BaseURL: p.BaseURL, Providers: providers, AdminEmails: cfg.AdminEmails, CuratorEmails: cfg.CuratorEmails,
+			SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute},
+		Search: idx, CacheProfiles: p.store.Embedded, Logger: p.Logger,
+	})
+	if err != nil {
+		_ = idx.Close()
+		return err
 	}
 	if n, err := p.Identity.ReconcileSessionRoles(ctx); err != nil {
 		return fmt.Errorf("database: %w", err)
 	} else if n > 0 {
 		p.Logger.Info("roles of live sessions updated to the configuration", "sessions", n)
 	}
-	if err := p.openServices(ctx); err != nil {
-		return err
+	if !p.store.Embedded {
+		// Several replicas may run against one MongoDB: one indexer at a time.
+		host, _ := os.Hostname()
+		p.Indexer.Lease = mongostore.NewLease(p.store.DB, "search-indexer", host+"-"+randomSecret()[:8], 3*p.Indexer.Interval)
 	}
 	if p.Demo != nil {
 		start := time.Now()
-		if err := seedDemo(ctx, p, *p.Demo); err != nil {
+		if p.seededNow, err = demo.Seed(ctx, p.Services, *p.Demo, p.Logger.With("component", "demo")); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		p.Logger.Info("demo data ready", "took", time.Since(start).Round(time.Millisecond).String())
@@ -153,23 +155,16 @@ func (p *Program) Run(ctx context.Context) (err error) {
 			}
 			return out
 		},
-		Logger:     p.Logger.With("component", "frontend"),
-		Moderation: p.Moderation,
-		Search:     p.Search,
-		Accounts:   account.New(p.Identity, p.Moderation, p.Audit),
-		Audit:      p.Audit,
+		Logger:   p.Logger.With("component", "frontend"),
+		Services: *p.Services,
 	})
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
 	srvCfg := api.Config{
-		BaseURL:    p.BaseURL,
-		Identity:   p.Identity,
-		Moderation: p.Moderation,
-		Accounts:   account.New(p.Identity, p.Moderation, p.Audit),
-		Audit:      p.Audit,
-		Search:     p.Search,
-		Pages:      pages,
+		BaseURL:  p.BaseURL,
+		Services: *p.Services,
+		Pages:    pages,
 		ReadyChecks: []api.Check{
 			{Name: "database", Check: p.store.Ping},
 			{Name: "search", Check: p.Search.Ping},
@@ -184,7 +179,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 
 	bg, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
-	p.serveErr = make(chan error, 1)
+	p.done = make(chan struct{})
 	p.wg.Add(3)
 	fresh := idxFresh(p.Search) && !p.seededNow
 	go func() {
@@ -203,9 +198,17 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	}()
 	go func() {
 		defer p.wg.Done()
-		if err := p.server.Serve(p.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			p.serveErr <- err
+		err := p.server.Serve(p.ln)
+		if p.closing.Load() {
+			return
 		}
+		// Serving ended without Close: the listener failed. Say so and let
+		// the process end (Done), rather than run on serving nothing.
+		if err == nil || errors.Is(err, http.ErrServerClosed) {
+			err = errors.New("the listener closed")
+		}
+		p.failed = fmt.Errorf("serving on %s stopped: %w", p.Addr, err)
+		close(p.done)
 	}()
 	go func() {
 		defer p.wg.Done()
@@ -236,35 +239,6 @@ func idxFresh(idx search.Index) bool {
 	return ok && f.Fresh()
 }
 
-// openServices opens the search index and the services on the database.
-func (p *Program) openServices(ctx context.Context) error {
-	cfg := p.Config
-	idx, err := openIndex(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	p.Search = idx
-	p.Audit = audit.New(p.store.DB)
-	if err := p.Audit.EnsureIndexes(ctx); err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	p.Moderation = moderation.NewService(p.store.DB, moderation.Config{
-		Directory: p.Identity, Audit: p.Audit, Index: p.Search,
-		Logger: p.Logger.With("component", "moderation"), CacheProfiles: p.store.Embedded,
-	})
-	if err := p.Moderation.Init(ctx); err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	p.Indexer = search.NewIndexer(p.Moderation.IndexSource(), p.Search, p.Logger.With("component", "indexer"))
-	if !p.store.Embedded {
-		// Several replicas may run against one MongoDB: one indexer at a time.
-		host, _ := os.Hostname()
-		p.Indexer.Lease = mongostore.NewLease(p.store.DB, "search-indexer", host+"-"+randomSecret()[:8], 3*p.Indexer.Interval)
-	}
-	p.Moderation.SetNotifier(p.Indexer)
-	return nil
-}
-
 // sweep removes expired sessions and sign-in attempts every few minutes, and
 // finishes ending the tandems of programs past their wrap-up.
 func (p *Program) sweep(ctx context.Context) {
@@ -278,7 +252,7 @@ func (p *Program) sweep(ctx context.Context) {
 			if err := p.Identity.Sweep(ctx); err != nil && ctx.Err() == nil {
 				p.Logger.Warn("sweep failed", "err", err)
 			}
-			if err := p.Moderation.SweepPrograms(ctx); err != nil && ctx.Err() == nil {
+			if err := p.Tandems.SweepPrograms(ctx); err != nil && ctx.Err() == nil {
 				p.Logger.Warn("program sweep failed", "err", err)
 			}
 		}
@@ -288,6 +262,7 @@ func (p *Program) sweep(ctx context.Context) {
 // Close stops serving (waiting up to 10 s for requests in flight), then the
 // background work, then the database.
 func (p *Program) Close() error {
+	p.closing.Store(true)
 	var errs []error
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -303,7 +278,7 @@ func (p *Program) Close() error {
 	if p.devIDP != nil {
 		errs = append(errs, p.devIDP.Close())
 	}
-	if p.Search != nil {
+	if p.Services != nil && p.Search != nil {
 		errs = append(errs, p.Search.Close())
 	}
 	if p.store != nil {
@@ -322,4 +297,18 @@ func baseHost(addr string) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// Done is closed when the platform stopped serving on its own (the listener
+// failed); Failed then says why. Close does not close it.
+func (p *Program) Done() <-chan struct{} { return p.done }
+
+// Failed returns why serving stopped on its own, nil before.
+func (p *Program) Failed() error {
+	select {
+	case <-p.done:
+		return p.failed
+	default:
+		return nil
+	}
 }

@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/opentomentor/opentomentor/moderation"
 	"github.com/opentomentor/opentomentor/mongostore"
+	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/search"
 )
 
@@ -26,11 +26,11 @@ func reindex(ctx context.Context, cfg Config, logger *slog.Logger, check bool) e
 		return fmt.Errorf("%w (is the platform still running?)", err)
 	}
 	defer idx.Close()
-	mod := moderation.NewService(store.DB, moderation.Config{Logger: logger, CacheProfiles: store.Embedded})
-	if err := mod.Init(ctx); err != nil {
+	profiles := profile.NewService(store.DB, profile.Config{Logger: logger, CacheProfiles: store.Embedded})
+	if err := profiles.Init(ctx); err != nil {
 		return err
 	}
-	x := search.NewIndexer(mod.IndexSource(), idx, logger)
+	x := search.NewIndexer(profiles.IndexSource(), idx, logger)
 	if check {
 		d, err := x.Check(ctx)
 		if err != nil {

@@ -10,14 +10,15 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/profile"
 )
 
 var testNow = time.Date(2026, 3, 15, 10, 0, 0, 0, time.UTC)
 
 func topicIDs() []string {
-	ids := make([]string, len(moderation.DefaultTopics))
-	for i, t := range moderation.DefaultTopics {
+	ids := make([]string, len(profile.DefaultTopics))
+	for i, t := range profile.DefaultTopics {
 		ids[i] = t.ID
 	}
 	return ids
@@ -49,8 +50,8 @@ func checkComplete(t *testing.T, m *Mentor, topics []string) {
 			fail("%s has %d characters, want %d–%d: %q", field, n, min, max, v)
 		}
 	}
-	text("headline", c.Headline, moderation.HeadlineMin, moderation.HeadlineMax, false)
-	text("bio", c.Bio, moderation.BioMin, moderation.BioMax, true)
+	text("headline", c.Headline, profile.HeadlineMin, profile.HeadlineMax, false)
+	text("bio", c.Bio, profile.BioMin, profile.BioMax, true)
 	if strings.Contains(c.Headline, "  ") || strings.Contains(c.Bio, "  ") {
 		fail("double space in %q / %q", c.Headline, c.Bio)
 	}
@@ -58,7 +59,7 @@ func checkComplete(t *testing.T, m *Mentor, topics []string) {
 		fail("bio has %d sentences: %q", n, c.Bio)
 	}
 
-	if len(c.Topics) < 1 || len(c.Topics) > 4 || len(c.Topics) > moderation.MaxTopics {
+	if len(c.Topics) < 1 || len(c.Topics) > 4 || len(c.Topics) > profile.MaxTopics {
 		fail("%d topics", len(c.Topics))
 	}
 	list := func(field string, v []string, lo, hi, maxLen int, norm func(string) string) {
@@ -90,23 +91,23 @@ func checkComplete(t *testing.T, m *Mentor, topics []string) {
 			fail("unknown topic %q", tp)
 		}
 	}
-	list("skills", c.Skills, 2, 8, moderation.SkillMax, same)
-	list("interests", c.Interests, 0, 5, moderation.InterestMax, same)
-	list("languages", c.Languages, 1, moderation.MaxLanguages, 2, strings.ToLower)
+	list("skills", c.Skills, 2, 8, profile.SkillMax, same)
+	list("interests", c.Interests, 0, 5, profile.InterestMax, same)
+	list("languages", c.Languages, 1, profile.MaxLanguages, 2, strings.ToLower)
 	for _, l := range c.Languages {
-		if !moderation.ValidLanguage(l) {
+		if !check.ValidLanguage(l) {
 			fail("invalid language %q", l)
 		}
 	}
-	if !moderation.ValidCountry(c.Country) {
+	if !check.ValidCountry(c.Country) {
 		fail("invalid country %q", c.Country)
 	}
-	if h := c.Availability.HoursPerMonth; h < moderation.HoursMin || h > moderation.HoursMax {
+	if h := c.Availability.HoursPerMonth; h < profile.HoursMin || h > profile.HoursMax {
 		fail("hours %d", h)
 	}
 	if u := c.LinkedInURL; u != "" {
 		pu, err := url.Parse(u)
-		if err != nil || len(u) > moderation.URLMax || pu.Scheme != "https" || pu.Host != "www.linkedin.com" ||
+		if err != nil || len(u) > profile.URLMax || pu.Scheme != "https" || pu.Host != "www.linkedin.com" ||
 			!strings.HasPrefix(pu.Path, "/in/") || pu.User != nil || pu.Port() != "" {
 			fail("bad LinkedIn URL %q", u)
 		}
@@ -121,9 +122,9 @@ func checkComplete(t *testing.T, m *Mentor, topics []string) {
 			fail("visibility.%s = %q", field, v)
 		}
 	}
-	vis("interests", c.Visibility.Interests, moderation.VisPublic, moderation.VisExecutives, moderation.VisCurators)
-	vis("availability", c.Visibility.Availability, moderation.VisPublic, moderation.VisExecutives, moderation.VisCurators)
-	vis("linkedinUrl", c.Visibility.LinkedInURL, moderation.VisExecutives, moderation.VisCurators)
+	vis("interests", c.Visibility.Interests, profile.VisPublic, profile.VisExecutives, profile.VisCurators)
+	vis("availability", c.Visibility.Availability, profile.VisPublic, profile.VisExecutives, profile.VisCurators)
+	vis("linkedinUrl", c.Visibility.LinkedInURL, profile.VisExecutives, profile.VisCurators)
 
 	// Name, e-mail, organization, date.
 	if strings.TrimSpace(m.Name) != m.Name || !strings.Contains(m.Name, " ") || !utf8.ValidString(m.Name) {

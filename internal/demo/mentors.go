@@ -10,15 +10,15 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/opentomentor/opentomentor/moderation"
+	"github.com/opentomentor/opentomentor/profile"
 )
 
 // Mentor is one synthetic young professional and their approved application.
 type Mentor struct {
 	Name, Email string // email at the org's domain, lowercase ASCII
 	Org         Org
-	Content     moderation.Content // complete and valid, Visibility set
-	PublishedAt time.Time          // within the 18 months before now
+	Content     profile.Content // complete and valid, Visibility set
+	PublishedAt time.Time       // within the 18 months before now
 }
 
 // Mentors returns n mentors generated deterministically from seed: the same
@@ -318,7 +318,7 @@ func (g *gen) mentor(m *Mentor) {
 	c.Skills = g.skills(german, rl.cat, t1, t2)
 	c.Languages = langs
 	c.Country = country
-	c.Availability = moderation.Availability{HoursPerMonth: hoursDist[r.IntN(len(hoursDist))], Paused: g.pct(4)}
+	c.Availability = profile.Availability{HoursPerMonth: hoursDist[r.IntN(len(hoursDist))], Paused: g.pct(4)}
 	if len(ints) > 0 {
 		c.Interests = make([]string, len(ints))
 		for i, x := range ints {
@@ -333,10 +333,10 @@ func (g *gen) mentor(m *Mentor) {
 		c.LinkedInURL = "https://www.linkedin.com/in/" + given.ascii + "-" + family.ascii + "-" + hex4(r.Uint32())
 	}
 	c.ShowPicture = g.pct(70)
-	c.Visibility = moderation.Visibility{
-		Interests:    pickVis(r.IntN(100), 50, 92, moderation.VisPublic, moderation.VisExecutives, moderation.VisCurators),
-		Availability: pickVis(r.IntN(100), 80, 97, moderation.VisPublic, moderation.VisExecutives, moderation.VisCurators),
-		LinkedInURL:  pickVis(r.IntN(100), 85, 100, moderation.VisExecutives, moderation.VisCurators, ""),
+	c.Visibility = profile.Visibility{
+		Interests:    pickVis(r.IntN(100), 50, 92, profile.VisPublic, profile.VisExecutives, profile.VisCurators),
+		Availability: pickVis(r.IntN(100), 80, 97, profile.VisPublic, profile.VisExecutives, profile.VisCurators),
+		LinkedInURL:  pickVis(r.IntN(100), 85, 100, profile.VisExecutives, profile.VisCurators, ""),
 	}
 
 	// When: more recent publications are more frequent (a growing platform).
@@ -544,7 +544,7 @@ func (g *gen) headline(german, female bool, rl *role, t *teachSpec, org *orgInfo
 }
 
 func tooLong(h string) bool {
-	return len(h) > moderation.HeadlineMax && utf8.RuneCountInString(h) > moderation.HeadlineMax
+	return len(h) > profile.HeadlineMax && utf8.RuneCountInString(h) > profile.HeadlineMax
 }
 
 // bio assembles 2–5 sentences: what the mentor does, what they can teach, and

@@ -12,6 +12,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/internal/stage"
 )
 
 // staged is the next generation of an Index while a rebuild fills it.
@@ -93,20 +94,6 @@ func (st *staged) recordDelete(ids []string) {
 	}
 }
 
-// begin takes the read lock for a write to the staged generation; release with
-// st.mu.RUnlock.
-func (st *staged) begin(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	st.mu.RLock()
-	if st.done {
-		st.mu.RUnlock()
-		return otm.Errorf(otm.ECONFLICT, "The search index rebuild has ended.")
-	}
-	return nil
-}
-
 // Upsert adds or replaces docs in the new generation only.
 func (st *staged) Upsert(ctx context.Context, docs ...search.Document) error {
 	if len(docs) == 0 {
@@ -117,7 +104,7 @@ func (st *staged) Upsert(ctx context.Context, docs ...search.Document) error {
 			return err
 		}
 	}
-	if err := st.begin(ctx); err != nil {
+	if err := stage.BeginWrite(ctx, &st.mu, &st.done); err != nil {
 		return err
 	}
 	defer st.mu.RUnlock()
@@ -129,7 +116,7 @@ func (st *staged) Delete(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	if err := st.begin(ctx); err != nil {
+	if err := stage.BeginWrite(ctx, &st.mu, &st.done); err != nil {
 		return err
 	}
 	defer st.mu.RUnlock()

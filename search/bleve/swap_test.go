@@ -494,94 +494,31 @@ func TestSwapConcurrentSearches(t *testing.T) {
 	mustCount(t, x, 3)
 }
 
-// stateSource is a search.Source over a map, for the indexer tests.
-type stateSource struct {
-	mu       sync.Mutex
-	versions map[string]int64
-	docs     map[string]*search.Document
-	indexed  map[string]int64
-	onAll    func(id string)
-}
-
-func newStateSource() *stateSource {
-	return &stateSource{versions: map[string]int64{}, docs: map[string]*search.Document{}, indexed: map[string]int64{}}
-}
-
-func (s *stateSource) set(id, headline string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.versions[id]++
-	if headline == "" {
-		delete(s.docs, id)
-	} else {
-		s.docs[id] = &search.Document{ID: id, Name: "Mentor " + id, Headline: headline}
-	}
-}
-
-func (s *stateSource) Pending(ctx context.Context, limit int) ([]search.Change, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []search.Change
-	for _, id := range slices.Sorted(maps.Keys(s.versions)) {
-		if s.indexed[id] < s.versions[id] && len(out) < limit {
-			out = append(out, search.Change{ID: id, Version: s.versions[id], Doc: s.docs[id]})
-		}
-	}
-	return out, nil
-}
-
-func (s *stateSource) MarkIndexed(ctx context.Context, id string, version int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.versions[id] == version {
-		s.indexed[id] = version
-	}
-	return nil
-}
-
-func (s *stateSource) All(ctx context.Context, fn func(search.Change) error) error {
-	s.mu.Lock()
-	var all []search.Change
-	for _, id := range slices.Sorted(maps.Keys(s.versions)) {
-		all = append(all, search.Change{ID: id, Version: s.versions[id], Doc: s.docs[id]})
-	}
-	s.mu.Unlock()
-	for _, ch := range all {
-		if err := fn(ch); err != nil {
-			return err
-		}
-		if s.onAll != nil {
-			s.onAll(ch.ID)
-		}
-	}
-	return nil
-}
-
 // The indexer rebuilds a Bleve index by swapping generations: searches see the old
 // one until the new one is complete, and changes made meanwhile are synced after.
 func TestIndexerRebuildSwaps(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "mentors")
 	x := mustOpen(t, dir)
-	src := newStateSource()
+	src := searchtest.NewSource()
 	for i := range 1200 {
-		src.set(fmt.Sprintf("p%04d", i), "first")
+		src.Set(fmt.Sprintf("p%04d", i), "first")
 	}
 	ix := search.NewIndexer(src, x, nil)
 	if _, err := ix.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 1200 {
-		src.set(fmt.Sprintf("p%04d", i), "second")
+		src.Set(fmt.Sprintf("p%04d", i), "second")
 	}
-	src.set("p0000", "") // withdrawn
+	src.Set("p0000", "") // withdrawn
 	// A stale document only a rebuild removes.
 	if err := x.Upsert(ctx, search.Document{ID: "orphan", Headline: "first"}); err != nil {
 		t.Fatal(err)
 	}
 
 	var seen []int
-	src.onAll = func(id string) {
+	src.OnAll = func(id string) {
 		switch id {
 		case "p0600", "p1199":
 			// Halfway and at the end: the live index still answers with the old
@@ -593,11 +530,11 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 			}
 			seen = append(seen, res.Total)
 		case "p0700":
-			src.set("p0001", "third") // edited during the rebuild
+			src.Set("p0001", "third") // edited during the rebuild
 			if err := x.Delete(ctx, "p0002"); err != nil {
 				t.Error(err)
 			}
-			src.set("p0002", "") // withdrawn during the rebuild, deleted at once
+			src.Set("p0002", "") // withdrawn during the rebuild, deleted at once
 		}
 	}
 	n, err := ix.Rebuild(ctx)
@@ -623,13 +560,8 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 	if _, ok := got["orphan"]; ok {
 		t.Error("after the rebuild: got the orphan, want it gone")
 	}
-	pending, _ := src.Pending(ctx, 10)
-	var ids []string
-	for _, ch := range pending {
-		ids = append(ids, ch.ID)
-	}
-	if want := []string{"p0001", "p0002"}; !slices.Equal(ids, want) {
-		t.Errorf("got pending %v, want %v", ids, want)
+	if got, want := src.PendingIDs(t), []string{"p0001", "p0002"}; !slices.Equal(got, want) {
+		t.Errorf("got pending %v, want %v", got, want)
 	}
 	if _, err := ix.SyncOnce(ctx); err != nil {
 		t.Fatal(err)

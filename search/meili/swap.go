@@ -14,6 +14,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/internal/stage"
 )
 
 // tempInfix separates the live index's uid from the random part in the uid of a
@@ -198,15 +199,7 @@ func (st *staged) begin(ctx context.Context) error {
 	if err := st.x.open(); err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	st.mu.RLock()
-	if st.done {
-		st.mu.RUnlock()
-		return otm.Errorf(otm.ECONFLICT, "The search index rebuild has ended.")
-	}
-	return nil
+	return stage.BeginWrite(ctx, &st.mu, &st.done)
 }
 
 // Upsert adds or replaces docs in the temporary index only and waits for the task,

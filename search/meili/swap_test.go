@@ -7,89 +7,12 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/searchtest"
 )
-
-// stateSource is a search.Source over a map, for the rebuild tests.
-type stateSource struct {
-	mu       sync.Mutex
-	versions map[string]int64
-	docs     map[string]*search.Document
-	indexed  map[string]int64
-	onAll    func(id string) // called after All reported id
-}
-
-func newStateSource() *stateSource {
-	return &stateSource{versions: map[string]int64{}, docs: map[string]*search.Document{}, indexed: map[string]int64{}}
-}
-
-// set changes the profile id; headline "" withdraws it.
-func (s *stateSource) set(id, headline string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.versions[id]++
-	if headline == "" {
-		delete(s.docs, id)
-	} else {
-		s.docs[id] = &search.Document{ID: id, Name: "Mentor " + id, Headline: headline}
-	}
-}
-
-func (s *stateSource) Pending(ctx context.Context, limit int) ([]search.Change, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []search.Change
-	for _, id := range slices.Sorted(maps.Keys(s.versions)) {
-		if s.indexed[id] < s.versions[id] && len(out) < limit {
-			out = append(out, search.Change{ID: id, Version: s.versions[id], Doc: s.docs[id]})
-		}
-	}
-	return out, nil
-}
-
-func (s *stateSource) MarkIndexed(ctx context.Context, id string, version int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.versions[id] == version {
-		s.indexed[id] = version
-	}
-	return nil
-}
-
-func (s *stateSource) All(ctx context.Context, fn func(search.Change) error) error {
-	s.mu.Lock()
-	var all []search.Change
-	for _, id := range slices.Sorted(maps.Keys(s.versions)) {
-		all = append(all, search.Change{ID: id, Version: s.versions[id], Doc: s.docs[id]})
-	}
-	s.mu.Unlock()
-	for _, ch := range all {
-		if err := fn(ch); err != nil {
-			return err
-		}
-		if s.onAll != nil {
-			s.onAll(ch.ID)
-		}
-	}
-	return nil
-}
-
-func (s *stateSource) pendingIDs(t *testing.T) []string {
-	t.Helper()
-	pending, err := s.Pending(context.Background(), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, ch := range pending {
-		ids = append(ids, ch.ID)
-	}
-	return ids
-}
 
 // headlinesOf returns the headline of every document of x by id.
 func headlinesOf(t *testing.T, x *Index) map[string]string {
@@ -147,7 +70,7 @@ func mustBeginSwap(t *testing.T, x *Index) search.Staged {
 func TestIndexerRebuildSwaps(t *testing.T) {
 	tests := []struct {
 		name        string
-		during      func(t *testing.T, x *Index, src *stateSource) // live writes while the rebuild runs
+		during      func(t *testing.T, x *Index, src *searchtest.Source) // live writes while the rebuild runs
 		want        map[string]string
 		wantPending []string
 	}{
@@ -157,8 +80,8 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 		},
 		{
 			name: "live delete is not undone",
-			during: func(t *testing.T, x *Index, src *stateSource) {
-				src.set("a", "") // withdrawn, removed from the index at once
+			during: func(t *testing.T, x *Index, src *searchtest.Source) {
+				src.Set("a", "") // withdrawn, removed from the index at once
 				if err := x.Delete(context.Background(), "a"); err != nil {
 					t.Error(err)
 				}
@@ -168,7 +91,7 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 		},
 		{
 			name: "live delete without a database change stays pending",
-			during: func(t *testing.T, x *Index, src *stateSource) {
+			during: func(t *testing.T, x *Index, src *searchtest.Source) {
 				if err := x.Delete(context.Background(), "b"); err != nil {
 					t.Error(err)
 				}
@@ -178,9 +101,9 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 		},
 		{
 			name: "live upsert, then delete and upsert again",
-			during: func(t *testing.T, x *Index, src *stateSource) {
+			during: func(t *testing.T, x *Index, src *searchtest.Source) {
 				ctx := context.Background()
-				src.set("b", "edited")
+				src.Set("b", "edited")
 				if err := x.Upsert(ctx, mentorDocs(map[string]string{"b": "edited"})...); err != nil {
 					t.Error(err)
 				}
@@ -200,9 +123,9 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 			ctx := context.Background()
 			f := newFake(t, testKey)
 			x := openFake(t, f)
-			src := newStateSource()
+			src := searchtest.NewSource()
 			for _, id := range []string{"a", "b", "c"} {
-				src.set(id, "old")
+				src.Set(id, "old")
 			}
 			ix := search.NewIndexer(src, x, nil)
 			if _, err := ix.SyncOnce(ctx); err != nil {
@@ -210,10 +133,10 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 			}
 			mustUpsert(t, x, mentorDocs(map[string]string{"orphan": "old"})...) // only a rebuild removes it
 			for _, id := range []string{"a", "b", "c"} {
-				src.set(id, "new")
+				src.Set(id, "new")
 			}
 			old := map[string]string{"a": "old", "b": "old", "c": "old", "orphan": "old"}
-			src.onAll = func(id string) {
+			src.OnAll = func(id string) {
 				if id != "a" {
 					return
 				}
@@ -229,7 +152,7 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 			}
 
 			n, err := ix.Rebuild(ctx)
-			src.onAll = nil
+			src.OnAll = nil
 			if err != nil {
 				t.Fatalf("Rebuild: %v", err)
 			}
@@ -239,7 +162,7 @@ func TestIndexerRebuildSwaps(t *testing.T) {
 			if got := headlinesOf(t, x); !maps.Equal(got, tt.want) {
 				t.Errorf("after the rebuild: got %v, want %v", got, tt.want)
 			}
-			if got := src.pendingIDs(t); !slices.Equal(got, tt.wantPending) {
+			if got := src.PendingIDs(t); !slices.Equal(got, tt.wantPending) {
 				t.Errorf("got pending %v, want %v", got, tt.wantPending)
 			}
 			if got := tempIndexes(f); len(got) != 0 {

@@ -1,0 +1,44 @@
+package mongostore
+
+import (
+	"context"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// FindAll decodes every document of c that filter matches; pkg and what name
+// them in errors (see MapErr).
+func FindAll[T any](ctx context.Context, c *mongo.Collection, pkg, what string, filter any, opts ...options.Lister[options.FindOptions]) ([]T, error) {
+	cur, err := c.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, MapErr(err, pkg, what)
+	}
+	out := []T{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, MapErr(err, pkg, what)
+	}
+	return out, nil
+}
+
+// CountsByID reads a small collection of {_id, field: n} counters.
+func CountsByID(ctx context.Context, c *mongo.Collection, field, pkg, what string) (map[string]int, error) {
+	docs, err := FindAll[bson.M](ctx, c, pkg, what, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(docs))
+	for _, d := range docs {
+		id, _ := d["_id"].(string)
+		switch n := d[field].(type) {
+		case int32:
+			out[id] = int(n)
+		case int64:
+			out[id] = int(n)
+		case float64:
+			out[id] = int(n)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,105 @@
+// Package platform wires the services together, in the one order the
+// platform uses everywhere: the binary (cmd/opentomentor), the API tests, the
+// page tests and the browser tests all build their services here. It knows
+// nothing of HTTP; packages api and frontend take the Services it returns.
+package platform
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/opentomentor/opentomentor/account"
+	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/report"
+	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/tandem"
+)
+
+// Config says how to build the services.
+type Config struct {
+	// Identity configures sign-in (providers, role e-mails, timeouts); its
+	// Audit and Logger are set here.
+	Identity identity.Config
+	// Search is the mentor index (Meilisearch or Bleve), opened by the caller.
+	Search search.Index
+	// CacheProfiles keeps profiles in memory, written through on every
+	// change: only coherent with one process (the embedded database).
+	CacheProfiles bool
+	Logger        *slog.Logger
+	Now           func() time.Time // nil: time.Now
+}
+
+// Services are the platform's services, built over one database. A zero
+// field means the feature is off (tests that need only part of it).
+type Services struct {
+	Identity *identity.Service
+	Audit    *audit.Log
+	Search   search.Index
+	Indexer  *search.Indexer
+	Profiles *profile.Service
+	Programs *program.Service
+	Tandems  *tandem.Service
+	Reports  *report.Service
+	Accounts *account.Service
+}
+
+// New builds every service over db, creates their indexes and seeds what
+// they need (topics, the open program). Errors: the first that fails.
+func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Services{Search: cfg.Search, Audit: audit.New(db)}
+	if err := s.Audit.EnsureIndexes(ctx); err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	icfg := cfg.Identity
+	icfg.Audit = s.Audit
+	if icfg.Logger == nil {
+		icfg.Logger = log.With("component", "identity")
+	}
+	var err error
+	if s.Identity, err = identity.NewService(db, icfg); err != nil {
+		return nil, err
+	}
+	if err := s.Identity.EnsureIndexes(ctx); err != nil {
+		return nil, fmt.Errorf("database: %w", err)
+	}
+	s.Profiles = profile.NewService(db, profile.Config{Directory: s.Identity, Audit: s.Audit, Index: cfg.Search,
+		Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
+	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
+	s.Tandems = tandem.NewService(db, tandem.Config{Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity,
+		Index: cfg.Search, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
+	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
+	s.Accounts = account.New(s.Identity, s.Profiles, s.Tandems, s.Audit)
+	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.Init} {
+		if err := init(ctx); err != nil {
+			return nil, fmt.Errorf("database: %w", err)
+		}
+	}
+	if cfg.Search != nil {
+		s.Indexer = search.NewIndexer(s.Profiles.IndexSource(), cfg.Search, log.With("component", "indexer"))
+		s.Profiles.SetNotifier(s.Indexer)
+	}
+	return s, nil
+}
+
+// Sweep removes expired sessions and sign-in attempts and finishes ending the
+// tandems of programs past their wrap-up. Idempotent.
+func (s *Services) Sweep(ctx context.Context) error {
+	if err := s.Identity.Sweep(ctx); err != nil {
+		return fmt.Errorf("sessions: %w", err)
+	}
+	if err := s.Tandems.SweepPrograms(ctx); err != nil {
+		return fmt.Errorf("programs: %w", err)
+	}
+	return nil
+}

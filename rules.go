@@ -1,0 +1,86 @@
+package opentomentor
+
+// Rule keys: the stable names of what a field or a request breaks. The API
+// sends them as errors[].rule (and rule) with their arguments; pages and
+// e-mails translate them (catalog key "rule.<key>"). A key, once shipped,
+// keeps its meaning; add new ones to Rules.
+const (
+	// Input fields.
+	RuleRequired     = "required"           // a value is needed
+	RuleMinLength    = "min_length"         // {min}: at least min characters
+	RuleMaxLength    = "max_length"         // {max, length}: at most max characters
+	RuleLength       = "length"             // {min, max}: between min and max characters
+	RuleInvalidUTF8  = "invalid_utf8"       // not valid UTF-8
+	RuleControlChars = "control_chars"      // holds control characters
+	RuleMaxItems     = "max_items"          // {max}: at most max entries
+	RuleItemLength   = "item_length"        // {max}: each entry 1–max characters
+	RuleUnknownTopic = "unknown_topic"      // {value}: not in the topic vocabulary
+	RuleLanguageCode = "language_code"      // {value}: not an ISO 639-1 code
+	RuleCountryCode  = "country_code"       // {value}: not an ISO 3166-1 alpha-2 code
+	RuleRange        = "range"              // {min, max}: a number between min and max
+	RuleOneOf        = "one_of"             // {allowed}: one of the allowed values
+	RuleHTTPS        = "https_url"          // an https:// link
+	RuleLinkedInURL  = "linkedin_url"       // a link to a LinkedIn profile
+	RuleNoPort       = "no_port"            // a link without a port
+	RuleSlug         = "slug"               // 3–40 lowercase letters, digits or dashes
+	RuleReserved     = "reserved"           // {value}: a reserved id
+	RuleDate         = "date"               // a date YYYY-MM-DD
+	RuleDateOrder    = "date_order"         // not before the date above it
+	RuleAfterKickOff = "after_kickoff"      // after the kick-off
+	RuleRequiredOnce = "required_once_open" // required once registration has opened
+	RuleEmail        = "email"              // an e-mail address
+	RuleTaken        = "taken"              // {value}: the id is in use
+	RuleDuplicate    = "duplicate"          // the entry is listed twice
+	RuleSelf         = "self"               // cannot name oneself
+	RuleNotMentor    = "not_in_directory"   // not a mentor in the directory
+	RuleUnknown      = "unknown"            // no such object
+	RuleInteger      = "integer"            // a whole number
+	RuleType         = "type"               // {want, got}: a JSON value of the wrong type
+	RuleJSON         = "json"               // not (valid) JSON
+	RuleUnknownField = "unknown_field"      // a field this endpoint does not know
+	RuleTooLarge     = "too_large"          // the body is too large
+	RuleNotAllZero   = "not_all_zero"       // at least one weight above 0
+	RuleMinValue     = "min_value"          // {min}: at least min
+	RuleTimeZone     = "time_zone"          // an IANA time zone
+	RuleClockTime    = "clock_time"         // HH:MM, 24-hour clock
+	RuleInFuture     = "in_future"          // a date in the future
+	RuleBeforeStart  = "before_start"       // a date before the tandem started
+
+	// Refusals.
+	RuleWrongPhase        = "wrong_phase"     // {program, phase, action, allowed}: the phase does not allow it
+	RuleNextPhase         = "next_phase"      // {phase, next}: phases go one step at a time ("" next: none)
+	RuleNoDates           = "no_dates"        // the open program has no dates
+	RuleNoPhases          = "no_phases"       // the open program has no phases
+	RuleAdminsOnly        = "admins_only"     // only admins may change this
+	RuleChanged           = "changed"         // {version}: changed meanwhile; reload
+	RuleStatus            = "status"          // {status}: not possible in this status
+	RuleOwnApplication    = "own_application" // a curator deciding on their own application
+	RuleOwnTandem         = "own_tandem"      // a curator proposing a tandem they are part of
+	RuleMaxMeetings       = "max_meetings"    // {max}: the meeting log is full
+	RuleTandemEnded       = "tandem_ended"    // the tandem has ended
+	RuleSearchUnavailable = "search_unavailable"
+
+	// Matching's hard rules (package matching uses the same keys).
+	RuleSameOrganization   = "same_organization"
+	RuleSameGroup          = "same_group"
+	RuleCompetitors        = "competitors"
+	RuleLineManagement     = "line_management"
+	RuleNoSharedLanguage   = "no_shared_language"
+	RuleCapacityReached    = "capacity_reached"
+	RuleOneMentorPerMentee = "one_mentor_per_mentee"
+)
+
+// Rules lists every rule key, so that a test can check that each one is
+// translated.
+var Rules = []string{
+	RuleRequired, RuleMinLength, RuleMaxLength, RuleLength, RuleInvalidUTF8, RuleControlChars,
+	RuleMaxItems, RuleItemLength, RuleUnknownTopic, RuleLanguageCode, RuleCountryCode, RuleRange,
+	RuleOneOf, RuleHTTPS, RuleLinkedInURL, RuleNoPort, RuleSlug, RuleReserved, RuleDate, RuleDateOrder,
+	RuleAfterKickOff, RuleRequiredOnce, RuleEmail, RuleTaken, RuleDuplicate, RuleSelf, RuleNotMentor,
+	RuleUnknown, RuleInteger, RuleType, RuleJSON, RuleUnknownField, RuleTooLarge, RuleNotAllZero,
+	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart,
+	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
+	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleTandemEnded, RuleSearchUnavailable,
+	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage,
+	RuleCapacityReached, RuleOneMentorPerMentee,
+}

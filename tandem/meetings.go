@@ -1,0 +1,403 @@
+package tandem
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones work on images without /usr/share/zoneinfo
+	"unicode/utf8"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/program"
+)
+
+// Cadence values.
+const (
+	EveryWeekly   = "weekly"
+	EveryBiweekly = "biweekly"
+	EveryMonthly  = "monthly"
+)
+
+// MaxMeetings bounds the meeting log of one tandem.
+const MaxMeetings = 200
+
+const maxMeetingNotes = 2000
+
+// Cadence is how often a pair meets, agreed at kick-off.
+type Cadence struct {
+	Every           string `bson:"every" json:"every"`                     // weekly | biweekly | monthly
+	Weekday         int    `bson:"weekday" json:"weekday"`                 // ISO: 1 = Monday … 7 = Sunday
+	Time            string `bson:"time" json:"time"`                       // HH:MM, local to Timezone
+	DurationMinutes int    `bson:"durationMinutes" json:"durationMinutes"` // 15–240
+	Timezone        string `bson:"timezone" json:"timezone"`               // IANA name
+	StartDate       string `bson:"startDate" json:"startDate"`             // YYYY-MM-DD
+}
+
+// Meeting is one entry of a pair's meeting log. Its notes are for the pair
+// only: curators see at most how many meetings took place.
+type Meeting struct {
+	ID         string    `bson:"_id" json:"id"`
+	TandemID   string    `bson:"tandemId" json:"tandemId"`
+	Date       string    `bson:"date" json:"date"` // YYYY-MM-DD
+	Notes      string    `bson:"notes" json:"notes"`
+	AuthorSide string    `bson:"authorSide" json:"authorSide"` // "mentor" | "mentee"
+	CreatedAt  time.Time `bson:"createdAt" json:"createdAt"`
+}
+
+// validate checks c field by field and returns its location.
+func (c *Cadence) validate() (*time.Location, []otm.FieldError) {
+	var fe []otm.FieldError
+	switch c.Every {
+	case EveryWeekly, EveryBiweekly, EveryMonthly:
+	default:
+		fe = append(fe, otm.Field("every", otm.RuleOneOf, otm.Args{"allowed": []string{EveryWeekly, EveryBiweekly, EveryMonthly}}, "must be weekly, biweekly or monthly"))
+	}
+	if c.Weekday < 1 || c.Weekday > 7 {
+		fe = append(fe, otm.Field("weekday", otm.RuleRange, otm.Args{"min": 1, "max": 7}, "must be 1 (Monday) to 7 (Sunday)"))
+	}
+	if _, err := time.Parse("15:04", c.Time); err != nil || len(c.Time) != 5 {
+		fe = append(fe, otm.Field("time", otm.RuleClockTime, nil, "must be HH:MM (24-hour clock)"))
+	}
+	if c.DurationMinutes < 15 || c.DurationMinutes > 240 {
+		fe = append(fe, otm.Field("durationMinutes", otm.RuleRange, otm.Args{"min": 15, "max": 240}, "must be 15 to 240"))
+	}
+	var loc *time.Location
+	if c.Timezone == "" || c.Timezone == "Local" || len(c.Timezone) > 64 {
+		fe = append(fe, otm.Field("timezone", otm.RuleTimeZone, nil, "must be an IANA time zone such as Europe/Berlin"))
+	} else if l, err := time.LoadLocation(c.Timezone); err != nil {
+		fe = append(fe, otm.Field("timezone", otm.RuleTimeZone, otm.Args{"value": check.Truncate(c.Timezone, 64)}, "unknown time zone; use an IANA name such as Europe/Berlin"))
+	} else {
+		loc = l
+	}
+	if d, err := time.Parse(program.DateLayout, c.StartDate); err != nil || d.Year() < 2000 || d.Year() > 2100 {
+		fe = append(fe, otm.Field("startDate", otm.RuleDate, nil, "must be a date YYYY-MM-DD"))
+	}
+	return loc, fe
+}
+
+// pairTandem returns a tandem the caller is part of that runs or ran, and their side.
+// Anyone but the pair gets ENOTFOUND, revealing nothing.
+func (s *Service) pairTandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, string, error) {
+	t, side, err := s.partOf(ctx, p, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if t.Status != TandemActive && (t.Status != TandemEnded || t.ActivatedAt == nil) {
+		return nil, "", otm.Refuse(otm.ECONFLICT, otm.RuleStatus, otm.Args{"status": t.Status}, "This tandem is %s; meetings, cadence and calendar are available once both sides have accepted.", t.Status)
+	}
+	return t, side, nil
+}
+
+// activeTandem is pairTandem for changes: the tandem must be running and its
+// program in a phase that allows meetings.
+func (s *Service) activeTandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, string, error) {
+	t, side, err := s.pairTandem(ctx, p, id)
+	if err != nil {
+		return nil, "", err
+	}
+	if t.Status != TandemActive {
+		return nil, "", otm.Refuse(otm.ECONFLICT, otm.RuleTandemEnded, nil, "This tandem has ended; its meeting log is read-only.")
+	}
+	if err := s.requirePhase(ctx, t.ProgramID, program.CanMeet); err != nil {
+		return nil, "", err
+	}
+	return t, side, nil
+}
+
+// SetCadence stores the pair's meeting cadence (either side). Errors:
+// EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID naming the fields.
+func (s *Service) SetCadence(ctx context.Context, p *otm.Principal, id string, c Cadence) (*Tandem, error) {
+	if _, _, err := s.activeTandem(ctx, p, id); err != nil {
+		return nil, err
+	}
+	if _, fe := c.validate(); len(fe) > 0 {
+		return nil, otm.Invalid("The cadence is not valid.", fe...)
+	}
+	for attempt := 0; ; attempt++ {
+		cur, _, err := s.activeTandem(ctx, p, id)
+		if err != nil {
+			return nil, err
+		}
+		upd := *cur
+		cc := c
+		upd.Cadence, upd.UpdatedAt = &cc, s.now().UTC()
+		err = s.store.replaceTandem(ctx, &upd, cur.Version)
+		if otm.ErrorCode(err) == otm.ECONFLICT && attempt < 3 {
+			continue // a concurrent write: re-read and apply again
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.recordTandem(ctx, p, "tandem.cadence", &upd, "")
+		return &upd, nil
+	}
+}
+
+// AddMeeting logs a meeting of the pair (either side). The date may be at
+// most one day ahead and at most one day before the tandem was created.
+// Errors: EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID.
+func (s *Service) AddMeeting(ctx context.Context, p *otm.Principal, id, date, notes string) (*Meeting, error) {
+	t, side, err := s.activeTandem(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	var fe []otm.FieldError
+	d, derr := time.Parse(program.DateLayout, date)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	created := t.CreatedAt.UTC()
+	earliest := time.Date(created.Year(), created.Month(), created.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -1)
+	switch {
+	case derr != nil:
+		fe = append(fe, otm.Field("date", otm.RuleDate, nil, "must be a date YYYY-MM-DD"))
+	case d.After(today.AddDate(0, 0, 1)):
+		fe = append(fe, otm.Field("date", otm.RuleInFuture, nil, "must not be in the future"))
+	case d.Before(earliest):
+		fe = append(fe, otm.Field("date", otm.RuleBeforeStart, otm.Args{"date": earliest.Format(program.DateLayout)}, "must not be before the tandem started (%s)", earliest.Format(program.DateLayout)))
+	}
+	notes = strings.TrimSpace(notes)
+	if utf8.RuneCountInString(notes) > maxMeetingNotes || check.HasControl(notes, true) {
+		fe = append(fe, otm.Field("notes", otm.RuleMaxLength, otm.Args{"max": maxMeetingNotes}, "at most %d characters of text", maxMeetingNotes))
+	}
+	if len(fe) > 0 {
+		return nil, otm.Invalid("The meeting is not valid.", fe...)
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	m := &Meeting{ID: "m_" + hex.EncodeToString(b), TandemID: t.ID, Date: d.Format(program.DateLayout), Notes: notes, AuthorSide: side, CreatedAt: now}
+	ok, err := s.store.insertMeeting(ctx, m, MaxMeetings)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleMaxMeetings, otm.Args{"max": MaxMeetings}, "This tandem has logged the most meetings allowed (%d).", MaxMeetings)
+	}
+	return m, nil
+}
+
+// Meetings lists the pair's meeting log, newest first (the pair only).
+// Errors: EUNAUTHORIZED, ENOTFOUND, ECONFLICT.
+func (s *Service) Meetings(ctx context.Context, p *otm.Principal, id string) ([]Meeting, error) {
+	t, _, err := s.pairTandem(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.meetingsOf(ctx, t.ID)
+}
+
+// MeetingCount returns how many meetings a tandem logged, without their
+// notes (for curators' dashboards; the caller checks the role).
+func (s *Service) MeetingCount(ctx context.Context, tandemID string) (int, error) {
+	n, err := s.store.countMeetings(ctx, tandemID)
+	return int(n), err
+}
+
+// Calendar returns the pair's cadence as an iCalendar file (RFC 5545).
+// Errors: EUNAUTHORIZED, ENOTFOUND (also when no cadence is set), ECONFLICT.
+func (s *Service) Calendar(ctx context.Context, p *otm.Principal, id string) ([]byte, error) {
+	t, _, err := s.pairTandem(ctx, p, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.Cadence == nil {
+		return nil, otm.Errorf(otm.ENOTFOUND, "No meeting cadence is set for this tandem yet.")
+	}
+	pr, err := s.programs.Lookup(ctx, t.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	return renderICS(t, pr, s.now())
+}
+
+var icsDays = [...]string{"", "MO", "TU", "WE", "TH", "FR", "SA", "SU"}
+
+// firstMeeting is the first meeting on or after the cadence's start date.
+func firstMeeting(c *Cadence, loc *time.Location) time.Time {
+	d, _ := time.Parse(program.DateLayout, c.StartDate)
+	hm, _ := time.Parse("15:04", c.Time)
+	for i := 0; i < 7; i++ {
+		if iso := (int(d.Weekday())+6)%7 + 1; iso == c.Weekday {
+			break
+		}
+		d = d.AddDate(0, 0, 1)
+	}
+	return time.Date(d.Year(), d.Month(), d.Day(), hm.Hour(), hm.Minute(), 0, 0, loc)
+}
+
+func rrule(c *Cadence, first time.Time) string {
+	day := icsDays[c.Weekday]
+	switch c.Every {
+	case EveryBiweekly:
+		return "FREQ=WEEKLY;INTERVAL=2;BYDAY=" + day
+	case EveryMonthly:
+		n := (first.Day()-1)/7 + 1
+		if n == 5 {
+			n = -1
+		}
+		return fmt.Sprintf("FREQ=MONTHLY;INTERVAL=1;BYDAY=%d%s", n, day)
+	}
+	return "FREQ=WEEKLY;INTERVAL=1;BYDAY=" + day
+}
+
+// until is the last day meetings recur: the day the tandem ended, else the
+// program's wrap-up day (cohorts), else none.
+func until(t *Tandem, pr *program.Program, loc *time.Location) (time.Time, bool) {
+	if t.EndedAt != nil {
+		e := t.EndedAt.In(loc)
+		return time.Date(e.Year(), e.Month(), e.Day(), 23, 59, 59, 0, loc), true
+	}
+	if pr != nil && pr.WrapUp != "" {
+		if d, err := time.Parse(program.DateLayout, pr.WrapUp); err == nil {
+			return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, loc), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// renderICS renders t's cadence as one recurring VEVENT with its VTIMEZONE,
+// ending at the tandem's or the program's end, and the program's kick-off
+// and wrap-up as all-day events.
+func renderICS(t *Tandem, pr *program.Program, now time.Time) ([]byte, error) {
+	c := t.Cadence
+	loc, fe := c.validate()
+	if len(fe) > 0 {
+		return nil, fmt.Errorf("moderation: stored cadence of %s is invalid: %v", t.ID, fe)
+	}
+	first := firstMeeting(c, loc)
+	const local = "20060102T150405"
+	var b strings.Builder
+	line := func(s string) { foldLine(&b, s) }
+	line("BEGIN:VCALENDAR")
+	line("VERSION:2.0")
+	line("PRODID:-//OpenToMentor//Tandem calendar//EN")
+	line("CALSCALE:GREGORIAN")
+	line("METHOD:PUBLISH")
+	writeVTimezone(&b, loc, first)
+	line("BEGIN:VEVENT")
+	line("UID:" + t.ID + "@opentomentor")
+	line("DTSTAMP:" + now.UTC().Format("20060102T150405Z"))
+	line("DTSTART;TZID=" + loc.String() + ":" + first.Format(local))
+	line(fmt.Sprintf("DURATION:PT%dM", c.DurationMinutes))
+	rule := rrule(c, first)
+	if u, ok := until(t, pr, loc); ok {
+		rule += ";UNTIL=" + u.UTC().Format("20060102T150405Z")
+	}
+	line("RRULE:" + rule)
+	line("SUMMARY:" + escapeText("OpenToMentor tandem: "+t.MentorName+" & "+t.MenteeName))
+	line("END:VEVENT")
+	if pr != nil && pr.ID != program.OpenProgram {
+		for _, ev := range []struct{ kind, date string }{{"kick-off", pr.KickOff}, {"wrap-up", pr.WrapUp}} {
+			d, err := time.Parse(program.DateLayout, ev.date)
+			if err != nil {
+				continue
+			}
+			line("BEGIN:VEVENT")
+			line("UID:" + pr.ID + "-" + ev.kind + "@opentomentor")
+			line("DTSTAMP:" + now.UTC().Format("20060102T150405Z"))
+			line("DTSTART;VALUE=DATE:" + d.Format("20060102"))
+			line("DTEND;VALUE=DATE:" + d.AddDate(0, 0, 1).Format("20060102"))
+			line("SUMMARY:" + escapeText(pr.Name+": "+ev.kind))
+			line("END:VEVENT")
+		}
+	}
+	line("END:VCALENDAR")
+	return []byte(b.String()), nil
+}
+
+// writeVTimezone describes loc's offsets from the year of first for five
+// years, as RFC 5545 asks for every TZID used.
+func writeVTimezone(b *strings.Builder, loc *time.Location, first time.Time) {
+	foldLine(b, "BEGIN:VTIMEZONE")
+	foldLine(b, "TZID:"+loc.String())
+	from := time.Date(first.Year(), 1, 1, 0, 0, 0, 0, loc)
+	to := from.AddDate(5, 0, 0)
+	n := 0
+	for at := from; ; {
+		_, end := at.ZoneBounds()
+		if end.IsZero() || end.After(to) {
+			break
+		}
+		_, offFrom := end.Add(-time.Second).Zone()
+		name, offTo := end.Zone()
+		kind := "STANDARD"
+		if end.IsDST() {
+			kind = "DAYLIGHT"
+		}
+		writeTZComponent(b, kind, end.UTC().Add(time.Duration(offFrom)*time.Second).Format("20060102T150405"), offFrom, offTo, name)
+		n++
+		at = end
+	}
+	if n == 0 { // no transitions: one fixed offset
+		name, off := first.Zone()
+		writeTZComponent(b, "STANDARD", "19700101T000000", off, off, name)
+	}
+	foldLine(b, "END:VTIMEZONE")
+}
+
+func writeTZComponent(b *strings.Builder, kind, start string, from, to int, name string) {
+	foldLine(b, "BEGIN:"+kind)
+	foldLine(b, "DTSTART:"+start)
+	foldLine(b, "TZOFFSETFROM:"+utcOffset(from))
+	foldLine(b, "TZOFFSETTO:"+utcOffset(to))
+	foldLine(b, "TZNAME:"+escapeText(name))
+	foldLine(b, "END:"+kind)
+}
+
+func utcOffset(sec int) string {
+	sign := "+"
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	s := fmt.Sprintf("%s%02d%02d", sign, sec/3600, sec%3600/60)
+	if sec%60 != 0 {
+		s += fmt.Sprintf("%02d", sec%60)
+	}
+	return s
+}
+
+// escapeText escapes an RFC 5545 TEXT value.
+func escapeText(s string) string {
+	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
+}
+
+// foldLine writes one content line, CRLF-terminated and folded so that no
+// line exceeds 75 octets, never inside a UTF-8 sequence.
+func foldLine(b *strings.Builder, s string) {
+	limit := 75
+	for len(s) > limit {
+		cut := limit
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		b.WriteString(s[:cut])
+		b.WriteString("\r\n ")
+		s = s[cut:]
+		limit = 74 // the leading space counts
+	}
+	b.WriteString(s)
+	b.WriteString("\r\n")
+}
+
+// MyMeetings returns the meeting logs of every tandem the caller is part of,
+// whatever the tandem's status (for the data export).
+func (s *Service) MyMeetings(ctx context.Context, p *otm.Principal) (map[string][]Meeting, error) {
+	ts, err := s.MyTandems(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]Meeting{}
+	for _, t := range ts {
+		ms, err := s.store.meetingsOf(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(ms) > 0 {
+			out[t.ID] = ms
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,265 @@
+package tandem
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/mongostore"
+)
+
+// mongoStore keeps mentee requests, tandems, their slots, meetings, meeting
+// counters, feedback and line-management declarations. Hot look-ups go by
+// _id (the embedded database scans every other filter).
+type mongoStore struct {
+	db *mongo.Database
+}
+
+func newMongoStore(db *mongo.Database) *mongoStore { return &mongoStore{db: db} }
+
+func mapErr(err error, what string) error { return mongostore.MapErr(err, "tandem", what) }
+
+func findAll[T any](ctx context.Context, c *mongo.Collection, what string, filter any, opts ...options.Lister[options.FindOptions]) ([]T, error) {
+	return mongostore.FindAll[T](ctx, c, "tandem", what, filter, opts...)
+}
+
+func countsByID(ctx context.Context, c *mongo.Collection, field, what string) (map[string]int, error) {
+	return mongostore.CountsByID(ctx, c, field, "tandem", what)
+}
+
+func (m *mongoStore) meta() *mongo.Collection { return m.db.Collection("meta") }
+
+func (m *mongoStore) requests() *mongo.Collection {
+	return m.db.Collection("mentee_requests")
+}
+
+func (m *mongoStore) getRequest(ctx context.Context, id string) (*MenteeRequest, error) {
+	var r MenteeRequest
+	if err := m.requests().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&r); err != nil {
+		return nil, mapErr(err, "Mentee request")
+	}
+	return &r, nil
+}
+
+func (m *mongoStore) insertRequest(ctx context.Context, r *MenteeRequest) error {
+	_, err := m.requests().InsertOne(ctx, r)
+	return mapErr(err, "Mentee request")
+}
+
+func (m *mongoStore) replaceRequest(ctx context.Context, r *MenteeRequest, expected int64) error {
+	r.Version = expected + 1
+	res, err := m.requests().ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: expected}}, r)
+	if err != nil {
+		return mapErr(err, "Mentee request")
+	}
+	if res.MatchedCount == 0 {
+		return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "The request was changed meanwhile. Reload it and try again.")
+	}
+	return nil
+}
+
+func (m *mongoStore) requestsByStatus(ctx context.Context, status string) ([]MenteeRequest, error) {
+	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "status", Value: status}}, options.Find().SetSort(bson.D{{Key: "submittedAt", Value: 1}, {Key: "_id", Value: 1}}))
+}
+
+func (m *mongoStore) deleteRequest(ctx context.Context, id string) error {
+	_, err := m.requests().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	return mapErr(err, "Mentee request")
+}
+
+func (m *mongoStore) tandems() *mongo.Collection { return m.db.Collection("tandems") }
+func (m *mongoStore) slots() *mongo.Collection {
+	return m.db.Collection("tandem_slots")
+}
+
+// reserve takes one of capacity slots under key, atomically: the conditional
+// upsert fails with a duplicate key when every slot is taken.
+func (m *mongoStore) reserve(ctx context.Context, key string, capacity int) bool {
+	if capacity <= 0 {
+		capacity = 1
+	}
+	_, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$lt", Value: capacity}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "taken", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
+	return err == nil
+}
+
+func (m *mongoStore) release(ctx context.Context, key string) {
+	_, _ = m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$gt", Value: 0}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "taken", Value: -1}}}})
+}
+
+func (m *mongoStore) insertTandem(ctx context.Context, t *Tandem) error {
+	_, err := m.tandems().InsertOne(ctx, t)
+	return mapErr(err, "Tandem")
+}
+
+func (m *mongoStore) getTandem(ctx context.Context, id string) (*Tandem, error) {
+	var t Tandem
+	if err := m.tandems().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&t); err != nil {
+		return nil, mapErr(err, "Tandem")
+	}
+	return &t, nil
+}
+
+func (m *mongoStore) replaceTandem(ctx context.Context, t *Tandem, expected int64) error {
+	t.Version = expected + 1
+	res, err := m.tandems().ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}, {Key: "version", Value: expected}}, t)
+	if err != nil {
+		return mapErr(err, "Tandem")
+	}
+	if res.MatchedCount == 0 {
+		return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "The tandem changed meanwhile. Reload it and try again.")
+	}
+	return nil
+}
+
+func (m *mongoStore) tandemsOf(ctx context.Context, userID string) ([]Tandem, error) {
+	cur, err := m.tandems().Find(ctx, bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "mentorUserId", Value: userID}}, bson.D{{Key: "menteeUserId", Value: userID}}}}},
+		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}))
+	if err != nil {
+		return nil, mapErr(err, "Tandems")
+	}
+	out := []Tandem{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Tandems")
+	}
+	return out, nil
+}
+
+func (m *mongoStore) tandemsOfProgram(ctx context.Context, programID string) ([]Tandem, error) {
+	return findAll[Tandem](ctx, m.tandems(), "Tandems", bson.D{{Key: "programId", Value: programID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
+}
+
+func (m *mongoStore) requestsOf(ctx context.Context, ownerID string) ([]MenteeRequest, error) {
+	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "ownerId", Value: ownerID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+}
+
+func (m *mongoStore) deleteTandem(ctx context.Context, id string) error {
+	_, err := m.tandems().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	return mapErr(err, "Tandem")
+}
+
+// slotsTaken returns every reservation count (a small collection).
+func (m *mongoStore) slotsTaken(ctx context.Context) (map[string]int, error) {
+	return countsByID(ctx, m.slots(), "taken", "Slots")
+}
+
+func (m *mongoStore) meetings() *mongo.Collection {
+	return m.db.Collection("tandem_meetings")
+}
+
+// insertMeeting logs a meeting unless its tandem has max already; ok is
+// false when it has.
+func (m *mongoStore) insertMeeting(ctx context.Context, mt *Meeting, max int) (ok bool, err error) {
+	if ok, err := m.reserveMeeting(ctx, mt.TandemID, max); !ok || err != nil {
+		return false, err
+	}
+	if _, err := m.meetings().InsertOne(ctx, mt); err != nil {
+		m.unreserveMeeting(ctx, mt.TandemID)
+		return false, mapErr(err, "Meeting")
+	}
+	return true, nil
+}
+
+func (m *mongoStore) meetingsOf(ctx context.Context, tandemID string) ([]Meeting, error) {
+	cur, err := m.meetings().Find(ctx, bson.D{{Key: "tandemId", Value: tandemID}},
+		options.Find().SetSort(bson.D{{Key: "date", Value: -1}, {Key: "createdAt", Value: -1}}))
+	if err != nil {
+		return nil, mapErr(err, "Meetings")
+	}
+	out := []Meeting{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr(err, "Meetings")
+	}
+	return out, nil
+}
+
+// meetingCountsC holds one counter per tandem that logged meetings, so that
+// the cap holds under concurrent writes and dashboards need not scan the
+// meeting log (the embedded database scans every non-_id filter).
+func (m *mongoStore) meetingCountsC() *mongo.Collection {
+	return m.db.Collection("tandem_meeting_counts")
+}
+
+// reserveMeeting counts one more meeting for a tandem unless it has max
+// already (atomically: the conditional upsert fails with a duplicate key).
+func (m *mongoStore) reserveMeeting(ctx context.Context, tandemID string, max int) (bool, error) {
+	_, err := m.meetingCountsC().UpdateOne(ctx, bson.D{{Key: "_id", Value: tandemID}, {Key: "n", Value: bson.D{{Key: "$lt", Value: max}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
+	if mongostore.IsDuplicateKey(err) {
+		return false, nil
+	}
+	return err == nil, mapErr(err, "Meeting count")
+}
+
+func (m *mongoStore) unreserveMeeting(ctx context.Context, tandemID string) {
+	_, _ = m.meetingCountsC().UpdateOne(ctx, bson.D{{Key: "_id", Value: tandemID}, {Key: "n", Value: bson.D{{Key: "$gt", Value: 0}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: -1}}}})
+}
+
+func (m *mongoStore) countMeetings(ctx context.Context, tandemID string) (int64, error) {
+	var d struct {
+		N int64 `bson:"n"`
+	}
+	err := m.meetingCountsC().FindOne(ctx, bson.D{{Key: "_id", Value: tandemID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	return d.N, mapErr(err, "Meeting count")
+}
+
+// allMeetingCounts returns every tandem's meeting count (a small collection).
+func (m *mongoStore) allMeetingCounts(ctx context.Context) (map[string]int, error) {
+	return countsByID(ctx, m.meetingCountsC(), "n", "Meeting counts")
+}
+
+// backfillMeetingCounts writes the counters for meetings logged before they
+// existed, once per database.
+func (m *mongoStore) backfillMeetingCounts(ctx context.Context) error {
+	n, err := m.meta().CountDocuments(ctx, bson.D{{Key: "_id", Value: "meetingCounts"}})
+	if err != nil || n > 0 {
+		return mapErr(err, "Meeting counts")
+	}
+	cur, err := m.meetings().Aggregate(ctx, mongo.Pipeline{
+		{{Key: "$group", Value: bson.D{{Key: "_id", Value: "$tandemId"}, {Key: "n", Value: bson.D{{Key: "$sum", Value: 1}}}}}},
+	})
+	if err != nil {
+		return mapErr(err, "Meetings")
+	}
+	var rows []struct {
+		ID string `bson:"_id"`
+		N  int    `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return mapErr(err, "Meetings")
+	}
+	for _, r := range rows {
+		if _, err := m.meetingCountsC().ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}}, bson.D{{Key: "_id", Value: r.ID}, {Key: "n", Value: r.N}},
+			options.Replace().SetUpsert(true)); err != nil {
+			return mapErr(err, "Meeting counts")
+		}
+	}
+	_, err = m.meta().InsertOne(ctx, bson.D{{Key: "_id", Value: "meetingCounts"}, {Key: "at", Value: time.Now().UTC()}})
+	if mongostore.IsDuplicateKey(err) {
+		return nil
+	}
+	return mapErr(err, "Meeting counts")
+}
+
+func (m *mongoStore) deleteMeetings(ctx context.Context, tandemID string) error {
+	if _, err := m.meetings().DeleteMany(ctx, bson.D{{Key: "tandemId", Value: tandemID}}); err != nil {
+		return mapErr(err, "Meetings")
+	}
+	_, err := m.meetingCountsC().DeleteOne(ctx, bson.D{{Key: "_id", Value: tandemID}})
+	return mapErr(err, "Meeting count")
+}
+
+func (m *mongoStore) requestsOfProgram(ctx context.Context, programID string) ([]MenteeRequest, error) {
+	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "programId", Value: programID}})
+}

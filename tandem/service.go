@@ -1,0 +1,159 @@
+// Package tandem owns what happens between an executive and a mentor:
+// mentee requests (private to their owner and the program's curators),
+// suggestions and cohort assignment (package matching decides, this package
+// gathers), tandems with their slots (capacity, one mentor per mentee),
+// meetings and cadence, feedback, and line-management declarations. It reads
+// profiles and programs through small interfaces and never the other way
+// round.
+package tandem
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/search"
+)
+
+// Profiles is what the service needs of mentor applications.
+type Profiles interface {
+	Lookup(ctx context.Context, id string) (*profile.Profile, error)
+	Emails(ctx context.Context, ids []string) (map[string]string, error)
+	CheckTopics(fe *otm.Problems, topics []string, required bool) []string
+}
+
+// Programs is what the service needs of programs.
+type Programs interface {
+	Lookup(ctx context.Context, id string) (*program.Program, error)
+	Curated(ctx context.Context, p *otm.Principal, id string) (*program.Program, error)
+	All(ctx context.Context) ([]program.Program, error)
+	OnPhase(h program.PhaseHook)
+}
+
+// Organizations is what the hard rules need of organizations.
+type Organizations interface {
+	Organization(ctx context.Context, id string) (*identity.Organization, error)
+}
+
+// Config wires the service.
+type Config struct {
+	Profiles      Profiles
+	Programs      Programs
+	Organizations Organizations // may be nil: no organization rules beyond equal ids
+	Index         search.Index  // candidates for suggestions; may be nil (suggestions unavailable)
+	Audit         *audit.Log    // may be nil
+	Logger        *slog.Logger
+	Now           func() time.Time
+}
+
+// Service runs requests, tandems, meetings and feedback.
+type Service struct {
+	store    *mongoStore
+	profiles Profiles
+	programs Programs
+	cfg      Config
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// NewService returns the service over db and registers it for phase changes
+// of programs (entering wrap-up ends a program's tandems). Call Init before
+// use.
+func NewService(db *mongo.Database, cfg Config) *Service {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Service{store: newMongoStore(db), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	cfg.Programs.OnPhase(s.phaseChanged)
+	return s
+}
+
+// Init writes the meeting counters for meetings logged before counters
+// existed (once per database).
+func (s *Service) Init(ctx context.Context) error {
+	return s.store.backfillMeetingCounts(ctx)
+}
+
+// phaseChanged ends a program's proposed and running tandems once it enters
+// wrap-up (or evaluated).
+func (s *Service) phaseChanged(ctx context.Context, p *otm.Principal, pr *program.Program) error {
+	if pr.Phase != program.PhaseWrapUp && pr.Phase != program.PhaseEvaluated {
+		return nil
+	}
+	return s.endProgramTandems(ctx, p, pr.ID)
+}
+
+// SweepPrograms ends tandems left running in programs past their wrap-up
+// (after an interrupted phase change). Idempotent; safe to run at any time.
+func (s *Service) SweepPrograms(ctx context.Context) error {
+	ps, err := s.programs.All(ctx)
+	if err != nil {
+		return err
+	}
+	system := &otm.Principal{UserID: "system", Name: "OpenToMentor"}
+	for i := range ps {
+		if err := s.phaseChanged(ctx, system, &ps[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// requirePhase refuses action when the program's phase does not allow it.
+func (s *Service) requirePhase(ctx context.Context, programID, action string) error {
+	pr, err := s.programs.Lookup(ctx, programID)
+	if err != nil {
+		return err
+	}
+	return pr.Require(action)
+}
+
+// record writes an audit entry; a failure is logged, never lost silently.
+func (s *Service) record(ctx context.Context, e audit.Entry) {
+	if s.cfg.Audit == nil {
+		return
+	}
+	if err := s.cfg.Audit.Record(ctx, e); err != nil {
+		s.log.Error("audit record failed", "action", e.Action, "subject", e.SubjectID, "err", err)
+	}
+}
+
+// ProgramData is what an evaluation reads of one program: its requests (every
+// status), its tandems, how many meetings each logged, and the pair feedback.
+type ProgramData struct {
+	Requests      []MenteeRequest
+	Tandems       []Tandem
+	MeetingCounts map[string]int // tandem id → meetings logged
+	Feedback      []Feedback
+}
+
+// ProgramData reads a program's requests, tandems, meeting counts and
+// feedback for its evaluation (package report, which checks that the caller
+// curates the program; this method checks no access).
+func (s *Service) ProgramData(ctx context.Context, programID string) (*ProgramData, error) {
+	d := &ProgramData{}
+	var err error
+	if d.Tandems, err = s.store.tandemsOfProgram(ctx, programID); err != nil {
+		return nil, err
+	}
+	if d.Requests, err = s.store.requestsOfProgram(ctx, programID); err != nil {
+		return nil, err
+	}
+	if d.MeetingCounts, err = s.store.allMeetingCounts(ctx); err != nil {
+		return nil, err
+	}
+	if d.Feedback, err = s.store.feedbackOfProgram(ctx, programID); err != nil {
+		return nil, err
+	}
+	return d, nil
+}

@@ -1,0 +1,343 @@
+package tandem
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/matching"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/search"
+)
+
+// Candidate is a mentor as suggestions show them: the public card.
+type Candidate struct {
+	ProfileID    string   `json:"id"`
+	Name         string   `json:"name"`
+	Organization string   `json:"organization"`
+	Headline     string   `json:"headline"`
+	Topics       []string `json:"topics"`
+	Languages    []string `json:"languages"`
+	Country      string   `json:"country"`
+}
+
+// SuggestedMentor is one ranked suggestion with its explained score.
+type SuggestedMentor struct {
+	Mentor    Candidate         `json:"mentor"`
+	Score     float64           `json:"score"`
+	Factors   []matching.Factor `json:"factors"`
+	Preferred int               `json:"preferredRank,omitempty"` // the executive's rank, 1–5
+}
+
+// ExcludedMentor is a candidate a hard rule excludes, with the rule.
+type ExcludedMentor struct {
+	Mentor Candidate      `json:"mentor"`
+	Rule   string         `json:"rule"`
+	Args   map[string]any `json:"args,omitempty"`
+	Reason string         `json:"reason"` // English; pages translate Rule and Args
+}
+
+// Suggestions is the answer for one request.
+type Suggestions struct {
+	RequestID   string            `json:"requestId"`
+	Candidates  int               `json:"candidates"`
+	Suggestions []SuggestedMentor `json:"suggestions"`
+	Excluded    []ExcludedMentor  `json:"excluded"`
+}
+
+// maxCandidates bounds how many mentors the search engine proposes for scoring.
+const maxCandidates = 300
+
+// Suggest ranks mentors for a mentee request by an explainable score and lists
+// the ones a hard rule excludes. Candidates come from the search engine (the
+// request's topics and languages as filters), so it scales with the directory;
+// the executive's preferred mentors are always considered. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EUNAVAILABLE (search).
+func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID string, limit int) (*Suggestions, error) {
+	if err := program.RequireCurator(p); err != nil {
+		return nil, err
+	}
+	if s.cfg.Index == nil {
+		return nil, otm.Refuse(otm.EUNAVAILABLE, otm.RuleSearchUnavailable, nil, "Search is not available.")
+	}
+	r, err := s.Request(ctx, p, requestID)
+	if err != nil {
+		return nil, err
+	}
+	pr, err := s.programs.Lookup(ctx, r.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 20
+	}
+	docs := map[string]search.Document{}
+	var order []string
+	add := func(d search.Document) {
+		if _, ok := docs[d.ID]; !ok {
+			docs[d.ID] = d
+			order = append(order, d.ID)
+		}
+	}
+	if err := s.gatherCandidates(ctx, r, add); err != nil {
+		return nil, err
+	}
+	world := &matching.World{Orgs: map[string]matching.Org{}}
+	s.addOrg(ctx, world, r.OrgID)
+	candidates := make([]matching.Mentor, 0, len(order))
+	taken, err := s.store.slotsTaken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range order {
+		d := docs[id]
+		s.addOrg(ctx, world, d.OrgID)
+		candidates = append(candidates, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, r.ProgramID)]))
+	}
+	mentee := menteeOf(r)
+	one := []matching.Mentee{mentee}
+	if err := s.applyLineManagement(ctx, one, map[string]string{r.OwnerID: r.Email}, candidates); err != nil {
+		return nil, err
+	}
+	mentee = one[0]
+	prefRank := map[string]int{}
+	for i, pref := range r.Content.Preferences {
+		prefRank[pref.MentorProfileID] = i + 1
+	}
+	sug, exc := matching.Suggest(world, pr.Weights.Matching(), mentee, candidates, limit)
+	card := func(id string) Candidate {
+		d := docs[id]
+		return Candidate{ProfileID: d.ID, Name: d.Name, Organization: d.Organization, Headline: d.Headline,
+			Topics: d.Topics, Languages: d.Languages, Country: d.Country}
+	}
+	out := &Suggestions{RequestID: r.ID, Candidates: len(candidates), Suggestions: []SuggestedMentor{}, Excluded: []ExcludedMentor{}}
+	for _, sg := range sug {
+		out.Suggestions = append(out.Suggestions, SuggestedMentor{Mentor: card(sg.Mentor.ProfileID), Score: sg.Score.Total,
+			Factors: sg.Score.Factors, Preferred: prefRank[sg.Mentor.ProfileID]})
+	}
+	for _, ex := range exc {
+		out.Excluded = append(out.Excluded, ExcludedMentor{Mentor: card(ex.Mentor.ProfileID), Rule: ex.Rule, Args: ex.Why.Args, Reason: ex.Why.Text})
+	}
+	return out, nil
+}
+
+// addOrg puts an organization's group and competitors into the rules' world.
+func (s *Service) addOrg(ctx context.Context, w *matching.World, id string) {
+	if id == "" || s.cfg.Organizations == nil {
+		return
+	}
+	if _, ok := w.Orgs[id]; ok {
+		return
+	}
+	o, err := s.cfg.Organizations.Organization(ctx, id)
+	if err != nil {
+		w.Orgs[id] = matching.Org{ID: id}
+		return
+	}
+	w.Orgs[id] = matching.Org{ID: o.ID, Group: o.Group, Competitors: o.Competitors}
+}
+
+// gatherCandidates adds the request's preferred mentors and up to
+// maxCandidates mentors the search engine finds for its topics and languages.
+func (s *Service) gatherCandidates(ctx context.Context, r *MenteeRequest, add func(search.Document)) error {
+	for _, pref := range r.Content.Preferences {
+		if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
+			add(*d)
+		}
+	}
+	docs, err := s.searchCandidates(ctx, r.Content.Topics, r.Content.Languages)
+	for _, d := range docs {
+		add(d)
+	}
+	return err
+}
+
+// searchCandidates returns up to maxCandidates mentors teaching any of the
+// topics in any of the languages.
+func (s *Service) searchCandidates(ctx context.Context, topics, languages []string) ([]search.Document, error) {
+	var out []search.Document
+	for offset := 0; offset < maxCandidates; offset += search.MaxLimit {
+		res, err := s.cfg.Index.Search(ctx, search.Query{Topics: topics, Languages: languages, Limit: search.MaxLimit, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			out = append(out, h.Document)
+		}
+		if offset+len(res.Hits) >= res.Total || len(res.Hits) == 0 {
+			break
+		}
+	}
+	return out, nil
+}
+
+// gatherCohort adds the candidates of many requests: each distinct pair of
+// topics and languages is searched once, a few searches at a time.
+func (s *Service) gatherCohort(ctx context.Context, reqs []*MenteeRequest, add func(search.Document)) error {
+	type key struct{ topics, languages string }
+	keyOf := func(r *MenteeRequest) key {
+		t, l := slices.Sorted(slices.Values(r.Content.Topics)), slices.Sorted(slices.Values(r.Content.Languages))
+		return key{strings.Join(t, ","), strings.Join(l, ",")}
+	}
+	var keys []key
+	queries := map[key]*MenteeRequest{}
+	for _, r := range reqs {
+		for _, pref := range r.Content.Preferences {
+			if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
+				add(*d)
+			}
+		}
+		if k := keyOf(r); queries[k] == nil {
+			queries[k] = r
+			keys = append(keys, k)
+		}
+	}
+	results := make([][]search.Document, len(keys))
+	errs := make([]error, len(keys))
+	sem := make(chan struct{}, 4)
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r := queries[k]
+			results[i], errs[i] = s.searchCandidates(ctx, r.Content.Topics, r.Content.Languages)
+		}()
+	}
+	wg.Wait()
+	for i := range keys {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		for _, d := range results[i] {
+			add(d)
+		}
+	}
+	return nil
+}
+
+func mentorSlot(profileID, program string) string { return "mentor:" + profileID + ":" + program }
+
+// mentorOf is a public directory entry as matching sees it; active is how
+// many tandems the mentor already has in the program.
+func mentorOf(d search.Document, capacity, active int) matching.Mentor {
+	return matching.Mentor{
+		Person: matching.Person{UserID: "u_" + strings.TrimPrefix(d.ID, "mp_"), OrgID: d.OrgID,
+			Languages: d.Languages, Country: d.Country, Interests: d.Interests},
+		ProfileID: d.ID, Topics: d.Topics, HoursPerMonth: d.HoursPerMonth, Capacity: capacity, Active: active,
+	}
+}
+
+func menteeOf(r *MenteeRequest) matching.Mentee {
+	m := matching.Mentee{
+		Person:    matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
+		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term,
+	}
+	for _, pref := range r.Content.Preferences {
+		m.Preferred = append(m.Preferred, pref.MentorProfileID)
+	}
+	return m
+}
+
+// AssignedPair is one pair of a proposed cohort assignment.
+type AssignedPair struct {
+	RequestID  string            `json:"menteeRequestId"`
+	MenteeName string            `json:"menteeName"`
+	Mentor     Candidate         `json:"mentor"`
+	Score      float64           `json:"score"`
+	Factors    []matching.Factor `json:"factors"`
+}
+
+// Assignment is a proposed assignment of all open requests of a program.
+type Assignment struct {
+	ProgramID  string         `json:"programId"`
+	Requests   int            `json:"requests"`
+	Candidates int            `json:"candidates"`
+	Pairs      []AssignedPair `json:"pairs"`
+	Unassigned []string       `json:"unassigned"`
+	TotalScore float64        `json:"totalScore"`
+}
+
+// CohortAssignment proposes, for every submitted request of a program ("" is
+// the open program) that has no tandem yet, a mentor so that the total fit is maximal under the
+// hard rules and capacities (Hungarian algorithm). Nothing is stored: the
+// curator reviews it and proposes the tandems they keep. Deterministic for the
+// same data, with the program's weights and capacity. Errors: EUNAUTHORIZED,
+// EFORBIDDEN (not a curator of the program), ENOTFOUND, ECONFLICT (phase),
+// EUNAVAILABLE.
+func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, programID string) (*Assignment, error) {
+	pr, err := s.programs.Curated(ctx, p, programID)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.Require(program.CanPropose); err != nil {
+		return nil, err
+	}
+	if s.cfg.Index == nil {
+		return nil, otm.Refuse(otm.EUNAVAILABLE, otm.RuleSearchUnavailable, nil, "Search is not available.")
+	}
+	reqs, err := s.store.requestsByStatus(ctx, RequestSubmitted)
+	if err != nil {
+		return nil, err
+	}
+	taken, err := s.store.slotsTaken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	docs := map[string]search.Document{}
+	var order []string
+	add := func(d search.Document) {
+		if _, ok := docs[d.ID]; !ok {
+			docs[d.ID] = d
+			order = append(order, d.ID)
+		}
+	}
+	world := &matching.World{Orgs: map[string]matching.Org{}}
+	var mentees []matching.Mentee
+	names := map[string]string{}
+	emails := map[string]string{} // mentee user id → address, for the line-management rule
+	var open []*MenteeRequest
+	for i := range reqs {
+		r := &reqs[i]
+		if r.ProgramID != pr.ID || taken["request:"+r.ID] > 0 {
+			continue // already has a proposed or running tandem
+		}
+		open = append(open, r)
+	}
+	if err := s.gatherCohort(ctx, open, add); err != nil {
+		return nil, err
+	}
+	for _, r := range open {
+		s.addOrg(ctx, world, r.OrgID)
+		mentees = append(mentees, menteeOf(r))
+		names[r.ID] = r.Name
+		emails[r.OwnerID] = r.Email
+	}
+	slices.Sort(order) // the same candidates in the same order: a deterministic result
+	mentors := make([]matching.Mentor, 0, len(order))
+	for _, id := range order {
+		d := docs[id]
+		s.addOrg(ctx, world, d.OrgID)
+		mentors = append(mentors, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, pr.ID)]))
+	}
+	if err := s.applyLineManagement(ctx, mentees, emails, mentors); err != nil {
+		return nil, err
+	}
+	pairs, unassigned := matching.Assign(world, pr.Weights.Matching(), mentees, mentors)
+	out := &Assignment{ProgramID: pr.ID, Requests: len(mentees), Candidates: len(mentors), Pairs: []AssignedPair{}, Unassigned: unassigned}
+	if out.Unassigned == nil {
+		out.Unassigned = []string{}
+	}
+	for _, pr := range pairs {
+		d := docs[pr.ProfileID]
+		out.Pairs = append(out.Pairs, AssignedPair{RequestID: pr.RequestID, MenteeName: names[pr.RequestID],
+			Mentor: Candidate{ProfileID: d.ID, Name: d.Name, Organization: d.Organization, Headline: d.Headline,
+				Topics: d.Topics, Languages: d.Languages, Country: d.Country},
+			Score: pr.Score.Total, Factors: pr.Score.Factors})
+		out.TotalScore += pr.Score.Total
+	}
+	return out, nil
+}

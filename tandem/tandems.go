@@ -1,0 +1,382 @@
+package tandem
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/matching"
+	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
+)
+
+// Tandem statuses.
+const (
+	TandemProposed = "proposed"
+	TandemActive   = "active"
+	TandemDeclined = "declined"
+	TandemEnded    = "ended"
+)
+
+// ReasonMax is how long a decline or end reason may be.
+const ReasonMax = 1000
+
+// Tandem is a proposed or running pair: one mentor, one mentee.
+type Tandem struct {
+	ID              string     `bson:"_id" json:"id"`
+	ProgramID       string     `bson:"programId" json:"programId"`
+	RequestID       string     `bson:"requestId" json:"menteeRequestId"`
+	MentorProfileID string     `bson:"mentorProfileId" json:"mentorProfileId"`
+	MentorUserID    string     `bson:"mentorUserId" json:"-"`
+	MenteeUserID    string     `bson:"menteeUserId" json:"-"`
+	MentorName      string     `bson:"mentorName" json:"mentorName"`
+	MenteeName      string     `bson:"menteeName" json:"menteeName"`
+	MentorOrg       string     `bson:"mentorOrg" json:"mentorOrganization"`
+	MenteeOrg       string     `bson:"menteeOrg" json:"menteeOrganization"`
+	Topics          []string   `bson:"topics" json:"topics"`
+	Term            string     `bson:"term" json:"term"`
+	Status          string     `bson:"status" json:"status"`
+	MentorAccepted  bool       `bson:"mentorAccepted" json:"mentorAccepted"`
+	MenteeAccepted  bool       `bson:"menteeAccepted" json:"menteeAccepted"`
+	DeclinedBy      string     `bson:"declinedBy,omitempty" json:"declinedBy,omitempty"` // "mentor" | "mentee"
+	DeclineReason   string     `bson:"declineReason,omitempty" json:"-"`                 // curators only
+	ProposedBy      string     `bson:"proposedBy" json:"-"`
+	Score           float64    `bson:"score" json:"score"`
+	Cadence         *Cadence   `bson:"cadence,omitempty" json:"cadence,omitempty"` // set by the pair once active
+	ActivatedAt     *time.Time `bson:"activatedAt,omitempty" json:"activatedAt,omitempty"`
+	EndedAt         *time.Time `bson:"endedAt,omitempty" json:"endedAt,omitempty"`
+	EndedBy         string     `bson:"endedBy,omitempty" json:"endedBy,omitempty"` // mentor | mentee | curator | program
+	EndReason       string     `bson:"endReason,omitempty" json:"-"`               // curators only
+	CreatedAt       time.Time  `bson:"createdAt" json:"createdAt"`
+	UpdatedAt       time.Time  `bson:"updatedAt" json:"updatedAt"`
+	Version         int64      `bson:"version" json:"version"`
+}
+
+// Side returns "mentor" or "mentee" for a participant, "" for anyone else.
+func (t *Tandem) Side(userID string) string {
+	switch userID {
+	case t.MentorUserID:
+		return "mentor"
+	case t.MenteeUserID:
+		return "mentee"
+	}
+	return ""
+}
+
+// ruleConflict refuses a pairing that breaks a hard rule: ECONFLICT naming
+// the rule (also on the field mentorProfileId) with its arguments.
+func ruleConflict(rule string, args otm.Args, reason string) error {
+	return &otm.Error{Code: otm.ECONFLICT, Rule: rule, Args: args, Message: "This pairing breaks a hard rule: " + reason,
+		Fields: []otm.FieldError{otm.Field("mentorProfileId", rule, args, "%s", reason)}}
+}
+
+// ProposeTandem pairs a mentee request with a mentor (curators only). Every
+// hard rule is checked; the mentor's capacity and the one-mentor-per-mentee
+// rule hold under concurrent proposals (conditional slot reservations).
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT naming the rule.
+func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID, profileID string) (*Tandem, error) {
+	if err := program.RequireCurator(p); err != nil {
+		return nil, err
+	}
+	var fe []otm.FieldError
+	if requestID == "" {
+		fe = append(fe, otm.Field("menteeRequestId", otm.RuleRequired, nil, "required"))
+	}
+	if profileID == "" {
+		fe = append(fe, otm.Field("mentorProfileId", otm.RuleRequired, nil, "required"))
+	}
+	if len(fe) > 0 {
+		return nil, otm.Invalid("Name the request and the mentor.", fe...)
+	}
+	r, err := s.store.getRequest(ctx, requestID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return nil, otm.Invalid("Unknown request.", otm.Field("menteeRequestId", otm.RuleUnknown, nil, "no such mentee request"))
+	} else if err != nil {
+		return nil, err
+	}
+	if r.Status != RequestSubmitted {
+		return nil, otm.Invalid("The request is not with the curators.", otm.Field("menteeRequestId", otm.RuleStatus, otm.Args{"status": r.Status}, "is %s", r.Status))
+	}
+	mp, err := s.profiles.Lookup(ctx, profileID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND || (err == nil && profile.Document(mp) == nil) {
+		return nil, otm.Invalid("Unknown mentor.", otm.Field("mentorProfileId", otm.RuleNotMentor, nil, "not a mentor in the directory"))
+	} else if err != nil {
+		return nil, err
+	}
+	if p.UserID == r.OwnerID || p.UserID == mp.OwnerID {
+		return nil, otm.Refuse(otm.EFORBIDDEN, otm.RuleOwnTandem, nil, "You cannot propose a tandem you are part of.")
+	}
+	pr, err := s.programs.Curated(ctx, p, r.ProgramID)
+	if err != nil {
+		return nil, err
+	}
+	if err := pr.Require(program.CanPropose); err != nil {
+		return nil, err
+	}
+	world := &matching.World{Orgs: map[string]matching.Org{}}
+	s.addOrg(ctx, world, r.OrgID)
+	s.addOrg(ctx, world, mp.OrgID)
+	pub := mp.Published
+	mentor := matching.Mentor{Person: matching.Person{UserID: mp.OwnerID, OrgID: mp.OrgID, Languages: pub.Languages, Country: pub.Country, Interests: pub.Interests},
+		ProfileID: mp.ID, Topics: pub.Topics, HoursPerMonth: pub.Availability.HoursPerMonth, Capacity: 1}
+	mentee := matching.Mentee{Person: matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
+		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term}
+	mentor.Capacity = pr.Capacity
+	lc, err := s.lineChainsOf(ctx, mp.OwnerID, r.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	pair, mentors := []matching.Mentee{mentee}, []matching.Mentor{mentor}
+	mentorEmail := func(context.Context, []string) (map[string]string, error) {
+		return map[string]string{mp.ID: mp.Email}, nil
+	}
+	if err := lc.resolve(ctx, pair, map[string]string{r.OwnerID: r.Email}, mentors, mentorEmail); err != nil {
+		return nil, err
+	}
+	mentee, mentor = pair[0], mentors[0]
+	// Capacity is enforced by the reservation below; the other rules here.
+	if ok, rule, reason := matching.Allowed(world, mentor, mentee); !ok {
+		return nil, ruleConflict(rule, reason.Args, reason.Text)
+	}
+	program := r.ProgramID
+	if !s.store.reserve(ctx, mentorSlot(mp.ID, program), mentor.Capacity) {
+		return nil, ruleConflict(otm.RuleCapacityReached, otm.Args{"mentor": mp.Name, "capacity": mentor.Capacity}, fmt.Sprintf("%s has no capacity left in this program", mp.Name))
+	}
+	if !s.store.reserve(ctx, "request:"+r.ID, 1) {
+		s.store.release(ctx, mentorSlot(mp.ID, program))
+		return nil, ruleConflict(otm.RuleOneMentorPerMentee, nil, "this executive already has a proposed or running tandem in this program")
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	now := s.now().UTC()
+	t := &Tandem{ID: "t_" + hex.EncodeToString(b), ProgramID: program, RequestID: r.ID, MentorProfileID: mp.ID,
+		MentorUserID: mp.OwnerID, MenteeUserID: r.OwnerID, MentorName: mp.Name, MenteeName: r.Name,
+		MentorOrg: mp.OrgName, MenteeOrg: r.OrgName, Topics: r.Content.Topics, Term: r.Content.Term,
+		Status: TandemProposed, ProposedBy: p.UserID, Score: matching.Fit(pr.Weights.Matching(), mentor, mentee).Total,
+		CreatedAt: now, UpdatedAt: now, Version: 1}
+	if err := s.store.insertTandem(ctx, t); err != nil {
+		s.store.release(ctx, mentorSlot(mp.ID, program))
+		s.store.release(ctx, "request:"+r.ID)
+		return nil, err
+	}
+	s.recordTandem(ctx, p, "tandem.propose", t, "")
+	return t, nil
+}
+
+// MyTandems lists the tandems the caller is part of.
+func (s *Service) MyTandems(ctx context.Context, p *otm.Principal) ([]Tandem, error) {
+	if err := otm.RequireSignedIn(p); err != nil {
+		return nil, err
+	}
+	return s.store.tandemsOf(ctx, p.UserID)
+}
+
+// AnswerTandem records the caller's accept or decline. Only the pair may
+// answer (anyone else gets ENOTFOUND, revealing nothing); a decline's reason
+// is for curators only; a tandem becomes active once both accept. Errors:
+// EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID.
+func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string, accept bool, reason string) (*Tandem, error) {
+	if err := otm.RequireSignedIn(p); err != nil {
+		return nil, err
+	}
+	cur, err := s.store.getTandem(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	side := cur.Side(p.UserID)
+	if side == "" {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Tandem not found.")
+	}
+	if cur.Status != TandemProposed {
+		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleStatus, otm.Args{"status": cur.Status}, "This tandem is %s; it can no longer be accepted or declined.", cur.Status)
+	}
+	if err := s.requirePhase(ctx, cur.ProgramID, program.CanAnswer); err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > ReasonMax || check.HasControl(reason, true) {
+		return nil, otm.Invalid("The reason is not valid.", otm.Field("reason", otm.RuleMaxLength, otm.Args{"max": ReasonMax}, "at most 1000 characters"))
+	}
+	if accept {
+		reason = "" // only a decline carries a reason
+	}
+	upd := *cur
+	upd.UpdatedAt = s.now().UTC()
+	if accept {
+		if side == "mentor" {
+			upd.MentorAccepted = true
+		} else {
+			upd.MenteeAccepted = true
+		}
+		if upd.MentorAccepted && upd.MenteeAccepted {
+			upd.Status, upd.ActivatedAt = TandemActive, &upd.UpdatedAt
+		}
+	} else {
+		upd.Status, upd.DeclinedBy, upd.DeclineReason = TandemDeclined, side, reason
+	}
+	if err := s.store.replaceTandem(ctx, &upd, cur.Version); err != nil {
+		return nil, err
+	}
+	if !accept {
+		s.store.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
+		s.store.release(ctx, "request:"+upd.RequestID)
+	}
+	action := "tandem.accept"
+	if !accept {
+		action = "tandem.decline"
+	}
+	s.recordTandem(ctx, p, action, &upd, reason)
+	return &upd, nil
+}
+
+// Tandem returns a tandem for the curators of its program (with the decline
+// and end reasons). Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Service) Tandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, error) {
+	if err := program.RequireCurator(p); err != nil {
+		return nil, err
+	}
+	t, err := s.store.getTandem(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.programs.Curated(ctx, p, t.ProgramID); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// EndTandem ends a proposed or active tandem early: either side of the pair
+// (anyone else gets ENOTFOUND) or a curator of its program (curator true).
+// The reason is for curators only. The mentor's slot is freed. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (status, phase), EINVALID.
+func (s *Service) EndTandem(ctx context.Context, p *otm.Principal, id string, curator bool, reason string) (*Tandem, error) {
+	if err := otm.RequireSignedIn(p); err != nil {
+		return nil, err
+	}
+	cur, err := s.store.getTandem(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	by := cur.Side(p.UserID)
+	if curator {
+		if _, err := s.programs.Curated(ctx, p, cur.ProgramID); err != nil {
+			return nil, err
+		}
+		by = "curator"
+	} else if by == "" {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Tandem not found.")
+	}
+	if cur.Status != TandemActive && cur.Status != TandemProposed {
+		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleStatus, otm.Args{"status": cur.Status}, "This tandem is %s already.", cur.Status)
+	}
+	if err := s.requirePhase(ctx, cur.ProgramID, program.CanEnd); err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if utf8.RuneCountInString(reason) > ReasonMax || check.HasControl(reason, true) {
+		return nil, otm.Invalid("The reason is not valid.", otm.Field("reason", otm.RuleMaxLength, otm.Args{"max": ReasonMax}, "at most 1000 characters"))
+	}
+	upd, err := s.end(ctx, cur, by, reason)
+	if err != nil {
+		return nil, err
+	}
+	s.recordTandem(ctx, p, "tandem.end", upd, reason)
+	return upd, nil
+}
+
+// end marks t ended and frees its slots.
+func (s *Service) end(ctx context.Context, cur *Tandem, by, reason string) (*Tandem, error) {
+	upd := *cur
+	now := s.now().UTC()
+	upd.Status, upd.EndedAt, upd.EndedBy, upd.EndReason, upd.UpdatedAt = TandemEnded, &now, by, reason, now
+	if err := s.store.replaceTandem(ctx, &upd, cur.Version); err != nil {
+		return nil, err
+	}
+	s.store.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
+	s.store.release(ctx, "request:"+upd.RequestID)
+	return &upd, nil
+}
+
+// endProgramTandems ends every proposed or active tandem of a program (at
+// its wrap-up).
+func (s *Service) endProgramTandems(ctx context.Context, p *otm.Principal, programID string) error {
+	ts, err := s.store.tandemsOfProgram(ctx, programID)
+	if err != nil {
+		return err
+	}
+	for i := range ts {
+		t := &ts[i]
+		if t.Status != TandemActive && t.Status != TandemProposed {
+			continue
+		}
+		for attempt := 0; ; attempt++ {
+			upd, err := s.end(ctx, t, "program", "")
+			if otm.ErrorCode(err) == otm.ECONFLICT && attempt < 3 {
+				if t, err = s.store.getTandem(ctx, t.ID); err != nil {
+					return err
+				}
+				if t.Status != TandemActive && t.Status != TandemProposed {
+					break
+				}
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			s.recordTandem(ctx, p, "tandem.end", upd, "the program ended")
+			break
+		}
+	}
+	return nil
+}
+
+func (s *Service) recordTandem(ctx context.Context, p *otm.Principal, action string, t *Tandem, reason string) {
+	if s.cfg.Audit == nil {
+		return
+	}
+	for _, uid := range []string{t.MentorUserID, t.MenteeUserID} {
+		// A decline or end reason is for curators (who read the tandem) and
+		// its author: never in the other side's audit trail or export.
+		why := ""
+		if uid == p.UserID {
+			why = reason
+		}
+		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: action,
+			SubjectType: "tandem", SubjectID: t.ID, SubjectUserID: uid, Reason: why}); err != nil {
+			s.log.Error("audit record failed", "tandem", t.ID, "err", err)
+		}
+	}
+}
+
+// EraseTandems deletes the tandems a person took part in (account deletion),
+// with their meeting logs and both sides' feedback, and frees the slots they
+// held.
+func (s *Service) EraseTandems(ctx context.Context, userID string) error {
+	ts, err := s.store.tandemsOf(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.Status == TandemProposed || t.Status == TandemActive {
+			s.store.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
+			s.store.release(ctx, "request:"+t.RequestID)
+		}
+		if err := s.store.deleteMeetings(ctx, t.ID); err != nil {
+			return err
+		}
+		if err := s.store.deleteFeedback(ctx, t.ID); err != nil { // both sides': the tandem is gone
+			return err
+		}
+		if err := s.store.deleteTandem(ctx, t.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
