@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/profile"
 )
 
@@ -410,7 +411,7 @@ func (f *Frontend) renderApply(c *fiber.Ctx, status int, d *pageData, pr *profil
 // applyFailed re-renders the form after err from saving or submitting; saved
 // tells that the draft was stored before submitting failed.
 func (f *Frontend) applyFailed(c *fiber.Ctx, d *pageData, a applyForm, err error, hoursOK, saved bool) error {
-	status := http.StatusUnprocessableEntity
+	status := httperr.FormStatus(err)
 	var errs map[string]string
 	var summary []fieldErr
 	var message string
@@ -422,7 +423,6 @@ func (f *Frontend) applyFailed(c *fiber.Ctx, d *pageData, a applyForm, err error
 			message = f.translate(d.Lang, "apply.err.incomplete")
 		}
 	case code == otm.ECONFLICT:
-		status = http.StatusConflict
 		message = f.translate(d.Lang, "apply.err.conflict")
 	default:
 		return f.fail(c, err, "/apply", "")

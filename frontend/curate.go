@@ -12,6 +12,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/profile"
 )
 
@@ -415,7 +416,7 @@ func (f *Frontend) curateDecide(c *fiber.Ctx) error {
 	pr, err := f.cfg.Profiles.Decide(c.UserContext(), d.Principal, id, st.Decision, st.Reason, version)
 	if err != nil {
 		t := func(key string, args ...any) string { return f.translate(d.Lang, key, args...) }
-		status := http.StatusUnprocessableEntity
+		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
 			st.Errors = map[string]string{}
@@ -433,10 +434,8 @@ func (f *Frontend) curateDecide(c *fiber.Ctx) error {
 			}
 			st.Message = t("review.err.summary")
 		case otm.ECONFLICT:
-			status = http.StatusConflict
 			st.Message = t("review.err.conflict")
 		case otm.EFORBIDDEN:
-			status = http.StatusForbidden
 			st.Message = t("review.err.own")
 		default:
 			return f.fail(c, err, here, "")
@@ -458,12 +457,11 @@ func (f *Frontend) curateComment(c *fiber.Ctx) error {
 	text := readForm(c).get("text")
 	if _, err := f.cfg.Profiles.AddComment(c.UserContext(), d.Principal, id, text); err != nil {
 		st := reviewState{CommentText: text}
-		status := http.StatusUnprocessableEntity
+		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
 			st.CommentError = f.translate(d.Lang, "review.err.comment")
 		case otm.ECONFLICT:
-			status = http.StatusConflict
 			st.CommentError = f.translate(d.Lang, "review.err.commentConflict")
 		default:
 			return f.fail(c, err, here, "")

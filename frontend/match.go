@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/matching"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -391,16 +392,14 @@ func (f *Frontend) matchPropose(c *fiber.Ctx) error {
 	t, err := f.cfg.Tandems.ProposeTandem(c.UserContext(), d.Principal, id, strings.TrimSpace(fm.get("mentorProfileId")))
 	if err != nil {
 		var st matchState
-		status := http.StatusConflict
+		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.ECONFLICT:
 			rule, args := otm.ErrorRule(err)
 			st = matchState{rule: f.ruleLabel(d.Lang, rule), text: f.ruleText(c.UserContext(), d.Lang, rule, args, ""), phase: isPhaseConflict(err)}
 		case otm.EINVALID:
-			status = http.StatusUnprocessableEntity
 			st = matchState{text: f.translate(d.Lang, "match.err.invalid")}
 		case otm.EFORBIDDEN:
-			status = http.StatusForbidden
 			st = matchState{text: f.translate(d.Lang, "match.err.own")}
 		default:
 			return f.fail(c, err, back, "")

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/matching"
 	"github.com/opentomentor/opentomentor/program"
 )
@@ -621,11 +622,10 @@ func (f *Frontend) programUpdate(c *fiber.Ctx) error {
 		version = -1 // a form always names its version: a missing one is stale
 	}
 	if _, err := f.cfg.Programs.UpdateProgram(c.UserContext(), d.Principal, pr.ID, in, version); err != nil {
-		status := http.StatusUnprocessableEntity
+		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
 		case otm.ECONFLICT:
-			status = http.StatusConflict
 		default:
 			return f.fail(c, err, programURL(pr.ID), "")
 		}
@@ -642,11 +642,10 @@ func (f *Frontend) programPhase(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := f.cfg.Programs.AdvancePhase(c.UserContext(), d.Principal, pr.ID, strings.TrimSpace(readForm(c).get("phase"))); err != nil {
-		status := http.StatusUnprocessableEntity
+		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
 		case otm.ECONFLICT:
-			status = http.StatusConflict
 		default:
 			return f.fail(c, err, programURL(pr.ID), "")
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/search"
@@ -506,7 +507,7 @@ func (f *Frontend) renderRequest(c *fiber.Ctx, status int, d *pageData, pr *prog
 // requestFailed re-renders the form after err from saving or submitting;
 // saved tells that the request was stored before submitting failed.
 func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, pr *program.Program, r requestForm, err error, saved bool) error {
-	status := http.StatusUnprocessableEntity
+	status := httperr.FormStatus(err)
 	var errs map[string]string
 	var summary []fieldErr
 	var prefErrs map[int]string
@@ -519,7 +520,6 @@ func (f *Frontend) requestFailed(c *fiber.Ctx, d *pageData, pr *program.Program,
 			message = f.translate(d.Lang, "request.err.incomplete")
 		}
 	case otm.ECONFLICT:
-		status = http.StatusConflict
 		message = f.translate(d.Lang, "request.err.conflict")
 		if isPhaseConflict(err) {
 			// The phase moved on (or never took requests): show the request

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
 )
@@ -345,10 +346,9 @@ func (f *Frontend) tandemCadence(c *fiber.Ctx) error {
 		Timezone: cf.Timezone, StartDate: cf.StartDate}
 	if _, err := f.cfg.Tandems.SetCadence(c.UserContext(), d.Principal, id, in); err != nil {
 		st := tandemPageState{cadence: &cf}
-		status := http.StatusConflict
+		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
-			status = http.StatusUnprocessableEntity
 			cf.Errors = map[string]string{}
 			for _, fe := range otm.ErrorFields(err) {
 				cf.Errors[fe.Field] = f.cadenceMessage(d.Lang, fe)
@@ -417,10 +417,9 @@ func (f *Frontend) tandemMeeting(c *fiber.Ctx) error {
 	mf := meetingForm{Date: strings.TrimSpace(fm.get("date")), Notes: fm.get("notes")}
 	if _, err := f.cfg.Tandems.AddMeeting(c.UserContext(), d.Principal, id, mf.Date, mf.Notes); err != nil {
 		st := tandemPageState{meeting: &mf}
-		status := http.StatusConflict
+		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
-			status = http.StatusUnprocessableEntity
 			mf.Errors = map[string]string{}
 			for _, fe := range otm.ErrorFields(err) {
 				switch fe.Field {

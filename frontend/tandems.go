@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
 )
@@ -331,10 +332,9 @@ func (f *Frontend) tandemEnd(c *fiber.Ctx) error {
 // tandemRefused shows /tandems again after the service refused an answer or
 // an end: 422 for a bad reason, 409 with conflictKey's message otherwise.
 func (f *Frontend) tandemRefused(c *fiber.Ctx, d *pageData, st tandemState, err error, conflictKey string) error {
-	status := http.StatusConflict
+	status := httperr.FormStatus(err)
 	switch otm.ErrorCode(err) {
 	case otm.EINVALID:
-		status = http.StatusUnprocessableEntity
 		st.msg = f.translate(d.Lang, "tandems.err.reason")
 	case otm.ECONFLICT:
 		st.msg = f.translate(d.Lang, conflictKey)
@@ -375,10 +375,9 @@ func (f *Frontend) tandemFeedback(c *fiber.Ctx) error {
 	}
 	if _, err := f.cfg.Tandems.GiveFeedback(c.UserContext(), d.Principal, id, in); err != nil {
 		st := tandemState{id: id, kind: "feedback", feedback: &in, recommend: rec, fieldErrs: map[string]string{}}
-		status := http.StatusConflict
+		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
-			status = http.StatusUnprocessableEntity
 			st.msg = f.translate(d.Lang, "eval.err.feedback")
 			for _, fe := range otm.ErrorFields(err) {
 				if key, ok := feedbackMessages[fe.Field]; ok {

@@ -69,3 +69,14 @@ func Of(err error) (status int, code, message string, internal bool) {
 	}
 	return Status(code), code, otm.ErrorMessage(err), false
 }
+
+// FormStatus is the status of a page that shows its form again because of
+// err: 422 for invalid input (or nil: the page's own checks failed), else
+// the status of err's code.
+func FormStatus(err error) int {
+	if err == nil || otm.ErrorCode(err) == otm.EINVALID {
+		return http.StatusUnprocessableEntity
+	}
+	status, _, _, _ := Of(err)
+	return status
+}

@@ -50,3 +50,21 @@ func TestOf(t *testing.T) {
 		t.Errorf("Status(bogus): got %d, want 500", got)
 	}
 }
+
+func TestFormStatus(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{nil, 422},
+		{otm.Invalid("bad"), 422},
+		{otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "changed"), 409},
+		{otm.Errorf(otm.EFORBIDDEN, "no"), 403},
+		{errors.New("boom"), 500},
+	}
+	for _, tt := range tests {
+		if got := FormStatus(tt.err); got != tt.want {
+			t.Errorf("FormStatus(%v): got %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
