@@ -64,5 +64,5 @@ func RequireRole(p *Principal, message string, roles ...string) error {
 	if slices.ContainsFunc(roles, p.HasRole) {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "%s", message)
+	return Refuse(EFORBIDDEN, RuleRole, Args{"roles": roles}, "%s", message)
 }

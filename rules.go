@@ -28,6 +28,8 @@ const (
 	RuleDateOrder    = "date_order"         // not before the date above it
 	RuleAfterKickOff = "after_kickoff"      // after the kick-off
 	RuleRequiredOnce = "required_once_open" // required once registration has opened
+	RuleDomain       = "domain"             // {value}: not a domain name
+	RulePublicDomain = "public_domain"      // {value}: a public e-mail provider's domain
 	RuleEmail        = "email"              // an e-mail address
 	RuleTaken        = "taken"              // {value}: the id is in use
 	RuleDuplicate    = "duplicate"          // the entry is listed twice
@@ -59,6 +61,12 @@ const (
 	RuleMaxMeetings       = "max_meetings"    // {max}: the meeting log is full
 	RuleTandemEnded       = "tandem_ended"    // the tandem has ended
 	RuleSearchUnavailable = "search_unavailable"
+	RuleProviderDown      = "provider_unavailable" // {provider}: the identity provider cannot be reached
+	RuleRole              = "role"                 // {roles}: only people with one of these roles may
+	RuleProgramCurator    = "program_curator"      // only the program's curators may
+	RuleCSRF              = "csrf"                 // the form's token is missing or stale
+	RuleCrossSite         = "cross_site"           // a request from another site
+	RuleRateLimit         = "rate_limit"           // too many attempts; wait a minute
 
 	// Matching's hard rules (package matching uses the same keys).
 	RuleSameOrganization   = "same_organization"
@@ -76,11 +84,12 @@ var Rules = []string{
 	RuleRequired, RuleMinLength, RuleMaxLength, RuleLength, RuleInvalidUTF8, RuleControlChars,
 	RuleMaxItems, RuleItemLength, RuleUnknownTopic, RuleLanguageCode, RuleCountryCode, RuleRange,
 	RuleOneOf, RuleHTTPS, RuleLinkedInURL, RuleNoPort, RuleSlug, RuleReserved, RuleDate, RuleDateOrder,
-	RuleAfterKickOff, RuleRequiredOnce, RuleEmail, RuleTaken, RuleDuplicate, RuleSelf, RuleNotMentor,
+	RuleAfterKickOff, RuleRequiredOnce, RuleDomain, RulePublicDomain, RuleEmail, RuleTaken, RuleDuplicate, RuleSelf, RuleNotMentor,
 	RuleUnknown, RuleInteger, RuleType, RuleJSON, RuleUnknownField, RuleTooLarge, RuleNotAllZero,
 	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart,
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
 	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleTandemEnded, RuleSearchUnavailable,
+	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit,
 	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage,
 	RuleCapacityReached, RuleOneMentorPerMentee,
 }

@@ -79,9 +79,6 @@ func (s *Server) putTopic(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !p.HasRole(otm.RoleAdmin) {
-		return otm.Errorf(otm.EFORBIDDEN, "Only admins may change topics.")
-	}
 	var body topicBody
 	if err := decodeJSON(c, &body); err != nil {
 		return err

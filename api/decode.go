@@ -24,10 +24,10 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	body := c.Body()
 	if len(body) > maxJSONBody {
 		return &otm.Error{Code: otm.ETOOLARGE, Message: fmt.Sprintf("The request body is larger than %d KB.", maxJSONBody>>10),
-			Fields: []otm.FieldError{{Field: "body", Message: "too large"}}}
+			Rule: otm.RuleTooLarge, Args: otm.Args{"max": maxJSONBody}, Fields: []otm.FieldError{otm.Field("body", otm.RuleTooLarge, otm.Args{"max": maxJSONBody}, "too large")}}
 	}
 	if ct := strings.ToLower(c.Get(fiber.HeaderContentType)); !strings.HasPrefix(ct, "application/json") {
-		return otm.Invalid("Send JSON with Content-Type: application/json.", otm.FieldError{Field: "body", Message: "not JSON"})
+		return otm.Invalid("Send JSON with Content-Type: application/json.", otm.Field("body", otm.RuleJSON, nil, "not JSON"))
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -35,7 +35,7 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return otm.Invalid("The body must hold one JSON object.", otm.FieldError{Field: "body", Message: "trailing data after the JSON value"})
+		return otm.Invalid("The body must hold one JSON object.", otm.Field("body", otm.RuleJSON, nil, "trailing data after the JSON value"))
 	}
 	return nil
 }
@@ -45,20 +45,20 @@ func jsonError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return otm.Invalid("The body is not valid JSON.", otm.FieldError{Field: "body", Message: fmt.Sprintf("syntax error at byte %d", syn.Offset)})
+		return otm.Invalid("The body is not valid JSON.", otm.Field("body", otm.RuleJSON, otm.Args{"offset": syn.Offset}, "syntax error at byte %d", syn.Offset))
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "body"
 		}
-		return otm.Invalid("A field has the wrong type.", otm.FieldError{Field: field, Message: fmt.Sprintf("must be %s, not %s", jsonType(typ.Type.Kind().String()), typ.Value)})
+		return otm.Invalid("A field has the wrong type.", otm.Field(field, otm.RuleType, otm.Args{"want": jsonKind(typ.Type.Kind().String()), "got": typ.Value}, "must be %s, not %s", jsonType(typ.Type.Kind().String()), typ.Value))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return otm.Invalid("The body is empty or cut off.", otm.FieldError{Field: "body", Message: "incomplete JSON"})
+		return otm.Invalid("The body is empty or cut off.", otm.Field("body", otm.RuleJSON, nil, "incomplete JSON"))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return otm.Invalid("The body has a field this endpoint does not know.", otm.FieldError{Field: name, Message: "unknown field"})
+		return otm.Invalid("The body has a field this endpoint does not know.", otm.Field(name, otm.RuleUnknownField, nil, "unknown field"))
 	}
-	return otm.Invalid("The body could not be read.", otm.FieldError{Field: "body", Message: err.Error()})
+	return otm.Invalid("The body could not be read.", otm.Field("body", otm.RuleJSON, nil, "%s", err.Error()))
 }
 
 func jsonType(kind string) string {
@@ -83,7 +83,22 @@ func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, otm.Invalid("A query parameter is not valid.", otm.FieldError{Field: name, Message: "must be a whole number"})
+		return 0, otm.Invalid("A query parameter is not valid.", otm.Field(name, otm.RuleInteger, nil, "must be a whole number"))
 	}
 	return n, nil
+}
+
+// jsonKind names a JSON type for the rule's arguments.
+func jsonKind(kind string) string {
+	switch kind {
+	case "string":
+		return "string"
+	case "slice", "array":
+		return "array"
+	case "struct", "map":
+		return "object"
+	case "bool":
+		return "boolean"
+	}
+	return "number"
 }

@@ -312,7 +312,7 @@ func (s *Server) listMentors(c *fiber.Ctx) error {
 	}
 	q := search.Query{Q: c.Query("q"), Topics: multi("topic"), Languages: multi("language"), Countries: multi("country"), Limit: limit, Offset: offset}
 	if len(q.Q) > 500 {
-		return otm.Invalid("The query is too long.", otm.FieldError{Field: "q", Message: "at most 500 characters"})
+		return otm.Invalid("The query is too long.", otm.Field("q", otm.RuleMaxLength, otm.Args{"max": 500}, "at most 500 characters"))
 	}
 	res, err := s.cfg.Search.Search(c.UserContext(), q)
 	if err != nil {
@@ -484,7 +484,7 @@ func (s *Server) suggestRequest(c *fiber.Ctx) error {
 		return err
 	}
 	if limit < 1 || limit > 100 {
-		return otm.Invalid("A query parameter is not valid.", otm.FieldError{Field: "limit", Message: "must be between 1 and 100"})
+		return otm.Invalid("A query parameter is not valid.", otm.Field("limit", otm.RuleRange, otm.Args{"min": 1, "max": 100}, "must be between 1 and 100"))
 	}
 	out, err := s.cfg.Tandems.Suggest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), limit)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	otm "github.com/opentomentor/opentomentor"
 	"net/http"
 	"os"
 	"strings"
@@ -52,6 +53,14 @@ func (b *browser) jsonCall(method, u, csrf string, body any) (int, map[string]an
 	}
 	if resp.StatusCode >= 400 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 		b.t.Errorf("%s %s: status %d with Content-Type %q, want application/problem+json", method, u, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// Every offending field names its rule, so clients and pages never
+	// read the English message.
+	errs, _ := out["errors"].([]any)
+	for _, e := range errs {
+		if m, _ := e.(map[string]any); m["rule"] == nil || m["rule"] == "" {
+			b.t.Errorf("%s %s: field error %v names no rule", method, u, m)
+		}
 	}
 	return resp.StatusCode, out
 }
@@ -561,5 +570,28 @@ func TestIntegrationExportAndDelete(t *testing.T) {
 	again := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
 	if status, _ := again.call("GET", "/api/v1/me/mentor-profile", nil); status != http.StatusNotFound {
 		t.Errorf("profile after deletion and new sign-in: got %d, want 404", status)
+	}
+}
+
+// TestIntegrationRuleKeys: a field error carries its rule and arguments
+// beside the English message (the example: a 20-character bio).
+func TestIntegrationRuleKeys(t *testing.T) {
+	h, op := newAppHarness(t)
+	lena := h.signInAs(t, op, "lena", "lena@acme.example", "Lena")
+	body := validProfile(t)
+	body["bio"] = strings.Repeat("b", 20)
+	status, out := lena.call("PUT", "/api/v1/me/mentor-profile", body)
+	errs, _ := out["errors"].([]any)
+	if status != http.StatusBadRequest || len(errs) == 0 {
+		t.Fatalf("short bio: got %d %v, want 400 with errors", status, out)
+	}
+	e, _ := errs[0].(map[string]any)
+	args, _ := e["args"].(map[string]any)
+	if e["field"] != "bio" || e["rule"] != otm.RuleMinLength || args["min"] != float64(80) || e["message"] == "" {
+		t.Errorf("errors[0]: got %v, want field bio, rule min_length, args {min: 80} and a message", e)
+	}
+	status, out = lena.call("POST", "/api/v1/moderation/applications/mp_x/decision", map[string]any{"decision": "approve"})
+	if status != http.StatusForbidden || out["rule"] != otm.RuleRole {
+		t.Errorf("a mentor deciding: got %d %v, want 403 with rule role", status, out)
 	}
 }

@@ -90,6 +90,13 @@ func TestIntegrationProgramsAdmin(t *testing.T) {
 	if status, _ := cura.call("POST", "/api/v1/admin/programs", springProgram()); status != http.StatusForbidden {
 		t.Errorf("a curator creating a program: got %d, want 403", status)
 	}
+	// Without an id, the name gives one; umlauts become two letters between dashes.
+	umlaut := springProgram()
+	delete(umlaut, "id")
+	umlaut["name"] = "Kohorte Ö 2027"
+	if status, out := admin.call("POST", "/api/v1/admin/programs", umlaut); status != http.StatusCreated || out["id"] != "kohorte-oe-2027" {
+		t.Errorf("a program named %q: got %d %v, want id kohorte-oe-2027", umlaut["name"], status, out)
+	}
 	status, pr := admin.call("POST", "/api/v1/admin/programs", springProgram())
 	if status != http.StatusCreated || pr["phase"] != "planning" || pr["id"] != "spring-2027" {
 		t.Fatalf("create: got %d %v", status, pr)

@@ -253,7 +253,7 @@ func (s *Server) loginLimiter() fiber.Handler {
 		Max:        n,
 		Expiration: time.Minute,
 		LimitReached: func(c *fiber.Ctx) error {
-			return otm.Errorf(otm.ETOOMANY, "Too many sign-in attempts from your network. Please wait a minute and try again.")
+			return otm.Refuse(otm.ETOOMANY, otm.RuleRateLimit, nil, "Too many sign-in attempts from your network. Please wait a minute and try again.")
 		},
 	})
 }
@@ -343,7 +343,7 @@ func csrf(c *fiber.Ctx, baseURL string) error {
 		return c.Next()
 	}
 	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" && o != baseURL {
-		return otm.Errorf(otm.EFORBIDDEN, "Cross-site request refused.")
+		return otm.Refuse(otm.EFORBIDDEN, otm.RuleCrossSite, nil, "Cross-site request refused.")
 	}
 	p := otm.PrincipalFromContext(c.UserContext())
 	if p == nil {
@@ -354,7 +354,7 @@ func csrf(c *fiber.Ctx, baseURL string) error {
 		token = c.FormValue("csrf_token")
 	}
 	if !identity.CheckCSRF(p, token) {
-		return otm.Errorf(otm.EFORBIDDEN, "Missing or invalid CSRF token. Reload the page and try again.")
+		return otm.Refuse(otm.EFORBIDDEN, otm.RuleCSRF, nil, "Missing or invalid CSRF token. Reload the page and try again.")
 	}
 	return c.Next()
 }

@@ -266,6 +266,8 @@ func TestApplySaveInvalid(t *testing.T) {
 		{name: "too many topics", form: with(validForm(lena.CSRFToken)), lang: "en", want: []string{"Choose at most 5 topics."}},
 		{name: "skill too long", form: with(validForm(lena.CSRFToken), "skills", "Go, "+strings.Repeat("x", 41)), lang: "en", want: []string{
 			"“" + strings.Repeat("x", 41) + "”: each entry may have at most 40 characters."}},
+		{name: "short bio de", form: with(validForm(lena.CSRFToken), "bio", strings.Repeat("b", 20)), lang: "de", want: []string{
+			`id="err-bio"><span class="visually-hidden">Fehler: </span>Schreiben Sie mindestens 80 Zeichen.</p>`}, wantNot: []string{"must be at least"}},
 		{name: "bad visibility", form: with(validForm(lena.CSRFToken), "vis_linkedin", "public"), lang: "en", want: []string{
 			`id="err-vis_linkedin"><span class="visually-hidden">Error: </span>Choose one of the options.</p>`}},
 	}

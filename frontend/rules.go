@@ -56,6 +56,8 @@ func kindOf(key, name string) string {
 		return "status"
 	case "action":
 		return "action"
+	case "roles":
+		return "roles"
 	}
 	return "text"
 }
@@ -171,6 +173,8 @@ func (f *Frontend) formatArg(ctx context.Context, lang, kind string, v any) stri
 			return f.termLabel(lang, s)
 		}
 		return f.translate(lang, "value.noTerm")
+	case "roles":
+		return list(strs(v), func(r string) string { return f.translate(lang, "value.quoted", f.translate(lang, "role."+r)) }, f.translate(lang, "value.or"))
 	case "status", "action":
 		if s := str(v); f.hasKey(kind + "." + s) {
 			return f.translate(lang, kind+"."+s)

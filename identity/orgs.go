@@ -25,13 +25,7 @@ type OrgPatch struct {
 var domainRe = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 func requireAdmin(p *otm.Principal) error {
-	if p == nil {
-		return otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
-	}
-	if !p.HasRole(otm.RoleAdmin) {
-		return otm.Errorf(otm.EFORBIDDEN, "Only admins may manage organizations.")
-	}
-	return nil
+	return otm.RequireRole(p, "Only admins may manage organizations.", otm.RoleAdmin)
 }
 
 // Organizations lists every organization by name (admins only). Errors:
@@ -60,14 +54,11 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 	if err != nil {
 		return nil, err
 	}
-	var fe []otm.FieldError
-	bad := func(field, format string, args ...any) {
-		fe = append(fe, otm.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
-	}
+	var fe otm.Problems
 	text := func(field string, v *string, min, max int) string {
 		t := strings.TrimSpace(*v)
 		if n := utf8.RuneCountInString(t); n < min || n > max || hasControl(t) {
-			bad(field, "must be %d–%d characters without control characters", min, max)
+			fe.Add(field, otm.RuleLength, otm.Args{"min": min, "max": max}, "must be %d–%d characters without control characters", min, max)
 		}
 		return t
 	}
@@ -87,20 +78,20 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 	if patch.Domains != nil {
 		upd.Domains = []string{}
 		if len(*patch.Domains) > 20 {
-			bad("domains", "at most 20 domains")
+			fe.Add("domains", otm.RuleMaxItems, otm.Args{"max": 20}, "at most 20 domains")
 		}
 		for i, d := range *patch.Domains {
 			d = strings.ToLower(strings.TrimSpace(d))
 			if len(d) > 253 || !domainRe.MatchString(d) {
-				bad(fmt.Sprintf("domains[%d]", i), "%q is not a domain name", truncate(d, 60))
+				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RuleDomain, otm.Args{"value": truncate(d, 60)}, "%q is not a domain name", truncate(d, 60))
 				continue
 			}
 			if freemail[d] {
-				bad(fmt.Sprintf("domains[%d]", i), "%q is a public e-mail provider, not an organization's domain", d)
+				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RulePublicDomain, otm.Args{"value": d}, "%q is a public e-mail provider, not an organization's domain", d)
 				continue
 			}
 			if other, err := s.store.orgByDomain(ctx, d); err == nil && other.ID != id {
-				bad(fmt.Sprintf("domains[%d]", i), "%q already belongs to %s", d, other.Name)
+				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RuleTaken, otm.Args{"value": d, "organization": other.ID}, "%q already belongs to %s", d, other.Name)
 				continue
 			}
 			if !slices.Contains(upd.Domains, d) {
@@ -115,13 +106,13 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 			c = strings.TrimSpace(c)
 			switch {
 			case c == id:
-				bad(fmt.Sprintf("competitors[%d]", i), "an organization does not compete with itself")
+				fe.Add(fmt.Sprintf("competitors[%d]", i), otm.RuleSelf, nil, "an organization does not compete with itself")
 				continue
 			case slices.Contains(next, c):
 				continue
 			}
 			if _, err := s.store.getOrg(ctx, c); err != nil {
-				bad(fmt.Sprintf("competitors[%d]", i), "%q is not a known organization", truncate(c, 60))
+				fe.Add(fmt.Sprintf("competitors[%d]", i), otm.RuleUnknown, otm.Args{"value": truncate(c, 60)}, "%q is not a known organization", truncate(c, 60))
 				continue
 			}
 			next = append(next, c)

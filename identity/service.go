@@ -151,7 +151,7 @@ func (s *Service) BeginLogin(ctx context.Context, id, returnTo, binding string) 
 	d, err := p.discover(ctx)
 	if err != nil {
 		s.log.Warn("identity provider discovery failed", "provider", id, "err", err)
-		return "", "", otm.Errorf(otm.EUNAVAILABLE, "The identity provider %s cannot be reached right now. Please try again in a moment.", p.cfg.Name)
+		return "", "", otm.Refuse(otm.EUNAVAILABLE, otm.RuleProviderDown, otm.Args{"provider": p.cfg.Name}, "The identity provider %s cannot be reached right now. Please try again in a moment.", p.cfg.Name)
 	}
 	if len(binding) < 32 {
 		binding = randomToken(32)
@@ -233,7 +233,7 @@ func (s *Service) CompleteLogin(ctx context.Context, id string, cp CallbackParam
 	}
 	d, err := p.discover(ctx)
 	if err != nil {
-		return nil, otm.Errorf(otm.EUNAVAILABLE, "The identity provider %s cannot be reached right now.", p.cfg.Name)
+		return nil, otm.Refuse(otm.EUNAVAILABLE, otm.RuleProviderDown, otm.Args{"provider": p.cfg.Name}, "The identity provider %s cannot be reached right now.", p.cfg.Name)
 	}
 	// RFC 9207: where the provider sends iss, it must be this provider's.
 	if cp.Iss != "" {
@@ -575,7 +575,7 @@ func (s *Service) GrantRolesByEmail(ctx context.Context, email string, roles []s
 		switch r {
 		case otm.RoleMentor, otm.RoleMentee, otm.RoleCurator, otm.RoleAdmin:
 		default:
-			return otm.Invalid("Unknown role.", otm.FieldError{Field: "roles", Message: fmt.Sprintf("%q is not a role", r)})
+			return otm.Invalid("Unknown role.", otm.Field("roles", otm.RuleOneOf, otm.Args{"allowed": []string{otm.RoleMentor, otm.RoleMentee, otm.RoleCurator, otm.RoleAdmin}, "value": r}, "%q is not a role", r))
 		}
 	}
 	return s.store.putRoleGrant(ctx, strings.ToLower(strings.TrimSpace(email)), roles, s.now())

@@ -140,7 +140,7 @@ func MapErr(err error, pkg, what string) error {
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return otm.Errorf(otm.ENOTFOUND, "%s not found.", what)
 	case IsDuplicateKey(err):
-		return otm.Errorf(otm.ECONFLICT, "%s already exists.", what)
+		return otm.Refuse(otm.ECONFLICT, otm.RuleTaken, nil, "%s already exists.", what)
 	}
 	return fmt.Errorf("%s: %s: %w", pkg, what, err)
 }

@@ -183,7 +183,7 @@ func (m *mongoStore) replace(ctx context.Context, p *Profile, expected int64) er
 		if _, err := m.get(ctx, p.ID); err != nil {
 			return err
 		}
-		return otm.Errorf(otm.ECONFLICT, "The application was changed by someone else meanwhile. Reload it and try again.")
+		return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "The application was changed by someone else meanwhile. Reload it and try again.")
 	}
 	m.mu.Lock()
 	if c, ok := m.cache[p.ID]; ok {

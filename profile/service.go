@@ -99,10 +99,7 @@ func requireCurator(p *otm.Principal) error {
 	if err := requireSignedIn(p); err != nil {
 		return err
 	}
-	if !p.HasRole(otm.RoleCurator) && !p.HasRole(otm.RoleAdmin) {
-		return otm.Errorf(otm.EFORBIDDEN, "Only curators may review applications.")
-	}
-	return nil
+	return otm.RequireRole(p, "Only curators may review applications.", otm.RoleCurator, otm.RoleAdmin)
 }
 
 // MyProfile returns the caller's own application. Errors: EUNAUTHORIZED,

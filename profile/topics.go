@@ -81,8 +81,8 @@ func (s *Service) Topics() []Topic { return s.topics.all() }
 // PutTopic creates or changes a topic (admins only). Errors: EFORBIDDEN,
 // EINVALID naming the field.
 func (s *Service) PutTopic(ctx context.Context, actor *otm.Principal, t Topic) error {
-	if !actor.HasRole(otm.RoleAdmin) {
-		return otm.Errorf(otm.EFORBIDDEN, "Only admins may change topics.")
+	if err := otm.RequireRole(actor, "Only admins may change topics.", otm.RoleAdmin); err != nil {
+		return err
 	}
 	var fe otm.Problems
 	if len(t.ID) > 40 || !topicIDRe.MatchString(t.ID) {

@@ -388,7 +388,7 @@ func (s *Service) Curated(ctx context.Context, p *otm.Principal, id string) (*Pr
 		if !visible(p, pr) {
 			return nil, otm.Errorf(otm.ENOTFOUND, "Program not found.")
 		}
-		return nil, otm.Errorf(otm.EFORBIDDEN, "You are not a curator of this program.")
+		return nil, otm.Refuse(otm.EFORBIDDEN, otm.RuleProgramCurator, nil, "You are not a curator of this program.")
 	}
 	return pr, nil
 }

@@ -57,6 +57,7 @@ func TestSlug(t *testing.T) {
 		{"Frühjahrs-Kohorte / Süd", "fruehjahrs-kohorte-sued"},
 		{"  --Weißbier  ", "weissbier"},
 		{"ÄÖÜ", "aeoeue"},
+		{"Kohorte Ö 2027", "kohorte-oe-2027"},
 		{strings.Repeat("a", 60), strings.Repeat("a", 40)},
 	}
 	for _, tt := range tests {

@@ -67,14 +67,14 @@ func (d *Document) Validate() error {
 func ValidateID(id string) error {
 	switch {
 	case id == "":
-		return otm.Invalid("A search document needs an id.", otm.FieldError{Field: "id", Message: "must not be empty"})
+		return otm.Invalid("A search document needs an id.", otm.Field("id", otm.RuleRequired, nil, "must not be empty"))
 	case len(id) > 511:
-		return otm.Invalid("A search document id is too long.", otm.FieldError{Field: "id", Message: "at most 511 bytes"})
+		return otm.Invalid("A search document id is too long.", otm.Field("id", otm.RuleMaxLength, otm.Args{"max": 511}, "at most 511 bytes"))
 	}
 	for _, c := range []byte(id) {
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
 			return otm.Invalid("A search document id has an invalid character.",
-				otm.FieldError{Field: "id", Message: "only letters a-z, A-Z, digits, - and _"})
+				otm.Field("id", otm.RuleSlug, nil, "only letters a-z, A-Z, digits, - and _"))
 		}
 	}
 	return nil
@@ -102,10 +102,10 @@ func (q Query) Normalize() (Query, error) {
 	case q.Limit == 0:
 		q.Limit = DefaultLimit
 	case q.Limit < 0 || q.Limit > MaxLimit:
-		fields = append(fields, otm.FieldError{Field: "limit", Message: "must be between 1 and 100"})
+		fields = append(fields, otm.Field("limit", otm.RuleRange, otm.Args{"min": 1, "max": 100}, "must be between 1 and 100"))
 	}
 	if q.Offset < 0 || q.Offset > MaxOffset {
-		fields = append(fields, otm.FieldError{Field: "offset", Message: "must be between 0 and 10000"})
+		fields = append(fields, otm.Field("offset", otm.RuleRange, otm.Args{"min": 0, "max": 10000}, "must be between 0 and 10000"))
 	}
 	if len(fields) > 0 {
 		return q, otm.Invalid("Invalid search parameters.", fields...)

@@ -129,13 +129,7 @@ func (s *Service) checkPreferences(ctx context.Context, p *otm.Principal, c *Req
 }
 
 func requireMentee(p *otm.Principal) error {
-	if err := otm.RequireSignedIn(p); err != nil {
-		return err
-	}
-	if !p.HasRole(otm.RoleMentee) {
-		return otm.Errorf(otm.EFORBIDDEN, "Only executives (mentees) can ask for a reverse mentor.")
-	}
-	return nil
+	return otm.RequireRole(p, "Only executives (mentees) can ask for a reverse mentor.", otm.RoleMentee)
 }
 
 // requestProgram loads the program a request goes to ("" is the open

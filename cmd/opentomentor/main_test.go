@@ -283,3 +283,39 @@ func TestIntegrationDemoSeedsMentorsAndRequests(t *testing.T) {
 		t.Errorf("directory total: got %d, want 20–25 of 25 seeded", res.Total)
 	}
 }
+
+// TestIntegrationBusyAddress: a second instance on an address in use exits
+// with an error naming the address, at once.
+func TestIntegrationBusyAddress(t *testing.T) {
+	p := startProgram(t, false, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := run(ctx, []string{"serve", "--addr", p.Addr, "--data-dir", t.TempDir()}, func(string) string { return "" }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), p.Addr) {
+		t.Errorf("second instance on %s: got %v, want an error naming the address", p.Addr, err)
+	}
+	if ctx.Err() != nil {
+		t.Error("the second instance did not give up before the deadline")
+	}
+}
+
+// TestIntegrationServeFailureEnds: when serving stops on its own after
+// start (the listener fails), Done closes and Failed names the address, so
+// that the process ends instead of running on serving nothing.
+func TestIntegrationServeFailureEnds(t *testing.T) {
+	p := startProgram(t, false, nil)
+	if err := p.Failed(); err != nil {
+		t.Fatalf("Failed before any failure: got %v, want nil", err)
+	}
+	if err := p.ln.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-p.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("Done not closed within 10 s after the listener failed")
+	}
+	if err := p.Failed(); err == nil || !strings.Contains(err.Error(), p.Addr) {
+		t.Errorf("Failed: got %v, want an error naming %s", err, p.Addr)
+	}
+}

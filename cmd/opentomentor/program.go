@@ -267,8 +267,13 @@ func (p *Program) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if p.server != nil {
-		errs = append(errs, p.server.Shutdown(ctx))
-	} else if p.ln != nil {
+		if err := p.server.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err) // a listener that failed earlier is closed already
+		}
+	}
+	if p.ln != nil {
+		// Shutdown closes the listener only once Serve has taken it up; a
+		// Close right after Run must not leave Serve waiting in Accept.
 		_ = p.ln.Close()
 	}
 	if p.cancel != nil {

@@ -159,7 +159,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 	}
 	if !validUID(uid) {
 		return nil, otm.Invalid("Invalid Meilisearch index uid.",
-			otm.FieldError{Field: "IndexUID", Message: "1 to 400 letters a-z, A-Z, digits, - and _"})
+			otm.Field("IndexUID", otm.RuleSlug, nil, "1 to 400 letters a-z, A-Z, digits, - and _"))
 	}
 	timeout := cfg.TaskTimeout
 	if timeout <= 0 {
@@ -197,7 +197,7 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 // echoed: it may carry credentials.
 func checkURL(raw string) (string, error) {
 	bad := func(msg string) error {
-		return otm.Invalid("Invalid Meilisearch URL.", otm.FieldError{Field: "URL", Message: msg})
+		return otm.Invalid("Invalid Meilisearch URL.", otm.Field("URL", otm.RuleHTTPS, nil, "%s", msg))
 	}
 	if raw == "" {
 		return "", bad("must not be empty")
@@ -265,7 +265,7 @@ func (x *Index) setUp(ctx context.Context) error {
 		}
 	case info.PrimaryKey != primaryKey:
 		return otm.Invalid(fmt.Sprintf("The Meilisearch index %s has the primary key %q, not %q.", x.uid, info.PrimaryKey, primaryKey),
-			otm.FieldError{Field: "IndexUID", Message: "index has another primary key"})
+			otm.Field("IndexUID", otm.RuleTaken, nil, "index has another primary key"))
 	}
 
 	return x.applySettings(ctx, x.uid)
