@@ -46,7 +46,7 @@ func (s *Server) myAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	entries, err := s.cfg.Audit.ByUser(c.UserContext(), p.UserID)
+	entries, err := s.cfg.Audit.SeenBy(c.UserContext(), p.UserID)
 	if err != nil {
 		return err
 	}
@@ -57,9 +57,6 @@ func (s *Server) myAudit(c *fiber.Ctx) error {
 	}
 	out := make([]entryJSON, 0, len(entries))
 	for _, e := range entries {
-		if e.Action == "application.comment" {
-			continue // internal notes stay internal in the product view (the export has them)
-		}
 		out = append(out, entryJSON{At: e.At, Action: e.Action, Reason: e.Reason})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -341,21 +341,17 @@ func (s *Server) getMentor(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	m := mentorOf(d)
-	if p := otm.PrincipalFromContext(c.UserContext()); p != nil {
-		r, err := s.cfg.Profiles.RestrictedView(c.UserContext(), p, d.ID)
-		if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
-			return err
-		}
-		if r != nil {
-			if r.Interests != nil {
-				m.Interests = r.Interests
-			}
-			if r.HoursPerMonth > 0 || r.Paused {
-				m.Availability = &availabilityJSON{HoursPerMonth: r.HoursPerMonth, Paused: r.Paused}
-			}
-			m.LinkedInURL = r.LinkedInURL
-		}
+	p := otm.PrincipalFromContext(c.UserContext())
+	card, err := s.cfg.Profiles.CardFor(c.UserContext(), p, d)
+	if err != nil {
+		return err
+	}
+	m := mentorOf(&card.Document)
+	if card.Paused {
+		m.Availability = &availabilityJSON{HoursPerMonth: card.HoursPerMonth, Paused: true}
+	}
+	m.LinkedInURL = card.LinkedInURL
+	if p != nil {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
 	return c.JSON(m)

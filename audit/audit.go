@@ -96,3 +96,24 @@ func newID(t time.Time) string {
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("a_%016x%s", t.UnixNano(), hex.EncodeToString(b))
 }
+
+// SeenBySubject reports whether the person an entry is about sees it in the
+// product (account page, GET /api/v1/me/audit): everything but curators'
+// internal comments on their application. The data export holds those too.
+func SeenBySubject(e Entry) bool { return e.Action != ActionApplicationComment }
+
+// SeenBy returns the entries about userID that the person sees, oldest
+// first (see SeenBySubject).
+func (l *Log) SeenBy(ctx context.Context, userID string) ([]Entry, error) {
+	all, err := l.ByUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, e := range all {
+		if SeenBySubject(e) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}

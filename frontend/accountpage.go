@@ -41,15 +41,15 @@ func (f *Frontend) fillAccount(c *fiber.Ctx, d *pageData, av *accountView) error
 		return nil
 	}
 	av.HasDecisions = true
-	entries, err := f.cfg.Audit.ByUser(c.UserContext(), p.UserID)
+	entries, err := f.cfg.Audit.SeenBy(c.UserContext(), p.UserID)
 	if err != nil {
 		return err
 	}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
-		// Internal comments stay internal; other entries are not decisions
-		// about an application.
-		if !strings.HasPrefix(e.Action, "application.") || e.Action == "application.comment" {
+		// This section lists what happened to the application (the other
+		// entries the person sees concern tandems and their account).
+		if !strings.HasPrefix(e.Action, "application.") {
 			continue
 		}
 		// The applicant learns what was decided and why; which curator did it

@@ -234,20 +234,12 @@ func (f *Frontend) mentorPage(c *fiber.Ctx) error {
 		Interests: doc.Interests, PublishedAt: doc.PublishedAt}
 	v.Card.URL = ""
 	if d.Principal != nil && f.cfg.Profiles != nil {
-		r, err := f.cfg.Profiles.RestrictedView(c.UserContext(), d.Principal, doc.ID)
-		if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+		card, err := f.cfg.Profiles.CardFor(c.UserContext(), d.Principal, doc)
+		if err != nil {
 			return f.fail(c, err, d.Here, "")
 		}
-		if r != nil {
-			v.Restricted = true
-			if r.Interests != nil {
-				v.Interests = r.Interests
-			}
-			if r.HoursPerMonth > 0 {
-				v.Hours = r.HoursPerMonth
-			}
-			v.Paused, v.LinkedIn = r.Paused, r.LinkedInURL
-		}
+		v.Restricted, v.Interests, v.Hours = card.Restricted, card.Interests, card.HoursPerMonth
+		v.Paused, v.LinkedIn = card.Paused, card.LinkedInURL
 		if err := f.fillPrefer(c, d, v, doc.ID); err != nil {
 			return f.fail(c, err, d.Here, "")
 		}

@@ -208,15 +208,6 @@ func (f *Frontend) programSteps(lang string, pr *program.Program) []phaseStep {
 	return out
 }
 
-// nextPhase is the phase after pr's, "" when there is none.
-func nextPhase(pr *program.Program) string {
-	i := slices.Index(program.Phases, pr.Phase)
-	if i < 0 || i+1 >= len(program.Phases) {
-		return ""
-	}
-	return program.Phases[i+1]
-}
-
 // programsPage answers GET /programs: the programs the caller may see.
 func (f *Frontend) programsPage(c *fiber.Ctx) error {
 	d := f.newPage(c, "programs")
@@ -339,7 +330,7 @@ func (f *Frontend) renderProgram(c *fiber.Ctx, status int, d *pageData, pr *prog
 		m.Action, m.CSRF = programURL(pr.ID), p.CSRFToken
 		m.IsOpen = pr.ID == program.OpenProgram
 		m.CuratorList = pr.Curators
-		if next := nextPhase(pr); next != "" && !m.IsOpen {
+		if next := program.Next(pr.Phase); next != "" && !m.IsOpen {
 			m.Next, m.NextLabel, m.NextText = next, f.phaseLabel(lang, next), f.translate(lang, "programs.does."+next)
 			m.EndsTandems = next == program.PhaseWrapUp
 		}

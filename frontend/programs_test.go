@@ -59,7 +59,7 @@ func (e *pagesEnv) toPhase(tb testing.TB, id, phase string) {
 		if pr.Phase == phase {
 			return
 		}
-		next := nextPhase(pr)
+		next := program.Next(pr.Phase)
 		if next == "" {
 			tb.Fatalf("program %s: phase %s not reached", id, phase)
 		}

@@ -469,6 +469,43 @@ func (s *Service) RestrictedView(ctx context.Context, p *otm.Principal, id strin
 	return r, nil
 }
 
+// Card is a public mentor profile as one viewer sees it: the index's public
+// fields, with what the owner showed this viewer (signed-in executives,
+// curators) laid over them.
+type Card struct {
+	search.Document
+	Restricted  bool   // the viewer sees more than the public fields
+	Paused      bool   // the mentor takes no new tandems for now
+	LinkedInURL string // contact the owner showed this viewer; never public
+}
+
+// CardFor returns the card of d as p sees it; the one place that says which
+// restricted fields a viewer sees (API and pages both show it). Errors: none
+// for visitors; ENOTFOUND is not one (a profile that left the directory
+// meanwhile shows its public card).
+func (s *Service) CardFor(ctx context.Context, p *otm.Principal, d *search.Document) (*Card, error) {
+	card := &Card{Document: *d}
+	if p == nil {
+		return card, nil
+	}
+	r, err := s.RestrictedView(ctx, p, d.ID)
+	if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+		return nil, err
+	}
+	if r == nil {
+		return card, nil
+	}
+	card.Restricted = true
+	if r.Interests != nil {
+		card.Interests = r.Interests
+	}
+	if r.HoursPerMonth > 0 {
+		card.HoursPerMonth = r.HoursPerMonth
+	}
+	card.Paused, card.LinkedInURL = r.Paused, r.LinkedInURL
+	return card, nil
+}
+
 // record writes an audit entry; a failure is logged, never lost silently.
 func (s *Service) record(ctx context.Context, p *otm.Principal, action string, pr *Profile, reason, details string) {
 	if s.cfg.Audit == nil {
