@@ -23,6 +23,12 @@ type Candidate struct {
 	Country      string   `json:"country"`
 }
 
+// candidateOf is the card of a directory entry.
+func candidateOf(d search.Document) Candidate {
+	return Candidate{ProfileID: d.ID, Name: d.Name, Organization: d.Organization, Headline: d.Headline,
+		Topics: d.Topics, Languages: d.Languages, Country: d.Country}
+}
+
 // SuggestedMentor is one ranked suggestion with its explained score.
 type SuggestedMentor struct {
 	Mentor    Candidate         `json:"mentor"`
@@ -107,11 +113,7 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 		prefRank[pref.MentorProfileID] = i + 1
 	}
 	sug, exc := matching.Suggest(world, pr.Weights.Matching(), mentee, candidates, limit)
-	card := func(id string) Candidate {
-		d := docs[id]
-		return Candidate{ProfileID: d.ID, Name: d.Name, Organization: d.Organization, Headline: d.Headline,
-			Topics: d.Topics, Languages: d.Languages, Country: d.Country}
-	}
+	card := func(id string) Candidate { return candidateOf(docs[id]) }
 	out := &Suggestions{RequestID: r.ID, Candidates: len(candidates), Suggestions: []SuggestedMentor{}, Excluded: []ExcludedMentor{}}
 	for _, sg := range sug {
 		out.Suggestions = append(out.Suggestions, SuggestedMentor{Mentor: card(sg.Mentor.ProfileID), Score: sg.Score.Total,
@@ -334,8 +336,7 @@ func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, progra
 	for _, pr := range pairs {
 		d := docs[pr.ProfileID]
 		out.Pairs = append(out.Pairs, AssignedPair{RequestID: pr.RequestID, MenteeName: names[pr.RequestID],
-			Mentor: Candidate{ProfileID: d.ID, Name: d.Name, Organization: d.Organization, Headline: d.Headline,
-				Topics: d.Topics, Languages: d.Languages, Country: d.Country},
+			Mentor: candidateOf(d),
 			Score: pr.Score.Total, Factors: pr.Score.Factors})
 		out.TotalScore += pr.Score.Total
 	}
