@@ -112,6 +112,7 @@ func (f *Frontend) baseFuncs() template.FuncMap {
 		"field":   func(key string, errs map[string]string) fieldSlot { return fieldSlot{Key: key, Message: errs[key]} },
 		"slot":    func(key, msg string) fieldSlot { return fieldSlot{Key: key, Message: msg} },
 		"oob":     func(key, msg string) fieldSlot { return fieldSlot{Key: key, Message: msg, OOB: true} },
+		"choices": func(kind, name string, items any) choiceList { return choiceList{Kind: kind, Name: name, Items: items} },
 	}
 	for name, fn := range f.langFuncs(languages[0]) {
 		funcs[name] = fn
@@ -123,6 +124,14 @@ func (f *Frontend) baseFuncs() template.FuncMap {
 type fieldSlot struct {
 	Key, Message string
 	OOB          bool // an htmx out-of-band update of the slot's content
+}
+
+// choiceList is a group of checkboxes or radio buttons (templates/partials.html
+// "choices"): Kind "checkbox" or "radio", the inputs' Name, and Items with
+// ID, Value, Label and Checked.
+type choiceList struct {
+	Kind, Name string
+	Items      any
 }
 
 // initial returns the first letter of name, upper-cased, for avatars.
