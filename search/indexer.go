@@ -19,7 +19,7 @@ type Change struct {
 	Doc     *Document
 }
 
-// Source is the database side of the indexer, implemented by the moderation package.
+// Source is the database side of the indexer, implemented by package profile (IndexSource).
 // Each profile carries a version that grows with every change relevant to the index
 // and the version last written to the index; a profile whose indexed version lags
 // behind is pending.

@@ -27,7 +27,7 @@ type Swapper interface {
 // pending for the next sync instead of marking them indexed. Such writes made by
 // another process (another replica writing to a shared Meilisearch) cannot be
 // seen this way; they are repaired by the next sync as long as the writer leaves
-// its change pending in the outbox (moderation does: a withdrawal keeps its entry,
+// its change pending in the outbox (package profile does: a withdrawal keeps its entry,
 // an erasure leaves a tombstone), or found by Check.
 type Staged interface {
 	// Upsert adds or replaces documents in the staged index; EINVALID for a

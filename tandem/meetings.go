@@ -265,7 +265,7 @@ func renderICS(t *Tandem, pr *program.Program, now time.Time) ([]byte, error) {
 	c := t.Cadence
 	loc, fe := c.validate()
 	if len(fe) > 0 {
-		return nil, fmt.Errorf("moderation: stored cadence of %s is invalid: %v", t.ID, fe)
+		return nil, fmt.Errorf("tandem: stored cadence of %s is invalid: %v", t.ID, fe)
 	}
 	first := firstMeeting(c, loc)
 	const local = "20060102T150405"

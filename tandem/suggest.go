@@ -337,7 +337,7 @@ func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, progra
 		d := docs[pr.ProfileID]
 		out.Pairs = append(out.Pairs, AssignedPair{RequestID: pr.RequestID, MenteeName: names[pr.RequestID],
 			Mentor: candidateOf(d),
-			Score: pr.Score.Total, Factors: pr.Score.Factors})
+			Score:  pr.Score.Total, Factors: pr.Score.Factors})
 		out.TotalScore += pr.Score.Total
 	}
 	return out, nil

@@ -1,6 +1,8 @@
 // Package demo generates realistic synthetic data for demonstrations, local
-// development and load tests: fictitious organizations and young
-// professionals with approved #OpenToMentor applications.
+// development and load tests: fictitious organizations, young professionals
+// with approved #OpenToMentor applications and executives with requests. Seed
+// writes them, with the demo personas and cohorts, through the services'
+// public methods ("opentomentor demo").
 //
 // Everything is deterministic: the same arguments give the same output. All
 // organizations are invented; their e-mail domains end in .example.
