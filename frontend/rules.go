@@ -113,24 +113,24 @@ func (f *Frontend) hasKey(key string) bool {
 	return ok
 }
 
-// expand fills the "{name}" placeholders of msg with args of key.
-func (f *Frontend) expand(ctx context.Context, lang, key, msg string, args map[string]any) string {
-	if !strings.Contains(msg, "{") {
-		return msg
-	}
+// expand fills the "{name}" placeholders of a catalog text with args of key.
+func (f *Frontend) expand(ctx context.Context, lang, key, tmpl string, args map[string]any) string {
 	var b strings.Builder
 	for {
-		i := strings.IndexByte(msg, '{')
-		j := strings.IndexByte(msg[i+1:], '}')
-		if i < 0 || j < 0 {
-			b.WriteString(msg)
-			return b.String()
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			break
 		}
-		name := msg[i+1 : i+1+j]
-		b.WriteString(msg[:i])
-		b.WriteString(f.formatArg(ctx, lang, kindOf(key, name), args[name]))
-		msg = msg[i+j+2:]
+		j := strings.IndexByte(tmpl[i+1:], '}')
+		if j < 0 {
+			break
+		}
+		b.WriteString(tmpl[:i])
+		b.WriteString(f.formatArg(ctx, lang, kindOf(key, tmpl[i+1:i+1+j]), args[tmpl[i+1:i+1+j]]))
+		tmpl = tmpl[i+j+2:]
 	}
+	b.WriteString(tmpl)
+	return b.String()
 }
 
 // formatArg shows one argument in lang.

@@ -80,3 +80,20 @@ func TestRuleText(t *testing.T) {
 		}
 	}
 }
+
+func TestExpand(t *testing.T) {
+	f := mustFrontend(t, Config{})
+	tests := []struct{ tmpl, want string }{
+		{"plain", "plain"},
+		{"{n} of {of}", "3 of 5"},
+		{"open { brace", "open { brace"},
+		{"close } brace {n}", "close } brace 3"},
+		{"{missing}!", "!"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := f.expand(context.Background(), "en", "x", tt.tmpl, map[string]any{"n": 3, "of": 5}); got != tt.want {
+			t.Errorf("expand(%q): got %q, want %q", tt.tmpl, got, tt.want)
+		}
+	}
+}
