@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -125,14 +126,20 @@ func TestMatchWorkspace(t *testing.T) {
 
 func TestMatchGerman(t *testing.T) {
 	e := newPagesEnv(t)
+	if err := e.Identity.PutOrganization(context.Background(), &identity.Organization{ID: "org-acme", Name: "Acme AG", Competitors: []string{}}); err != nil {
+		t.Fatal(err)
+	}
 	reqID := e.matchSetup(t)
 	r := do(t, e.app(t, cora), "/match/"+reqID, langHeader("de"))
 	if r.status != http.StatusOK {
 		t.Fatalf("got %d; body: %.600s", r.status, r.body)
 	}
 	assertBody(t, r.body, []string{`<html lang="de"`, "Anfrage von Eva Vorstand", "Vorgeschlagene Mentor:innen", "Tandem vorschlagen",
-		"Ausgeschlossene Mentor:innen", "Gleiche Organisation", "Ein halbes Jahr", "Beitrag", `<th scope="row">Themen</th>`},
-		[]string{"Propose tandem", "Same organization", "Suggested mentors"})
+		"Ausgeschlossene Mentor:innen", "Gleiche Organisation", "Ein halbes Jahr", "Beitrag", `<th scope="row">Themen</th>`,
+		// Explanations and refusals in German, with topic and language names.
+		"gewünschten Themen (KI &amp; Daten, Digitale Kompetenzen)", "gemeinsame Sprachen: Deutsch, Englisch",
+		"Mentor:in und Führungskraft arbeiten für dieselbe Organisation (Acme AG)."},
+		[]string{"Propose tandem", "Same organization", "Suggested mentors", "teaches", "requested topics", "shared languages", "work for the same organization", "digital-skills)"})
 	r = do(t, e.app(t, cora), "/match", langHeader("de"))
 	assertBody(t, r.body, []string{"Matching-Arbeitsbereich", "Kohorten-Zuordnung", "Eva Vorstand"}, nil)
 }
