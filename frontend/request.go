@@ -274,19 +274,6 @@ func (f *Frontend) requestAnchor(key string) string {
 	return "f-" + key
 }
 
-// normCodes trims, normalizes and de-duplicates a list as the service does,
-// so that list indexes in its field names point at the right entries.
-func normCodes(in []string, norm func(string) string) []string {
-	var out []string
-	for _, v := range in {
-		v = norm(strings.TrimSpace(v))
-		if v != "" && !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 // requestView builds the page's view for the form r and the stored request
 // (nil before the first save) to program pr.
 func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *program.Program, req *tandem.MenteeRequest, r requestForm, prefErrs map[int]string) (*requestView, error) {

@@ -27,7 +27,7 @@ import (
 // With cache on (the embedded, single-process mode) profiles are also kept in
 // memory and written through on every change.
 type mongoStore struct {
-	profiles, queueC, outbox, topicsC, metaC *mongo.Collection
+	profiles, queueC, outbox, topicsC *mongo.Collection
 
 	cacheOn bool
 	mu      sync.RWMutex
@@ -43,7 +43,6 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 		queueC:   db.Collection("review_queue"),
 		outbox:   db.Collection("search_outbox"),
 		topicsC:  db.Collection("topics"),
-		metaC:    db.Collection("meta"),
 		cache:    map[string]*Profile{},
 		erased:   map[string]bool{},
 	}
@@ -343,8 +342,6 @@ func (m *mongoStore) putTopic(ctx context.Context, t *Topic) error {
 	_, err := m.topicsC.ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}}, t, options.Replace().SetUpsert(true))
 	return mapErr(err, "Topic")
 }
-
-func (m *mongoStore) meta() *mongo.Collection { return m.metaC }
 
 // addComment appends a comment without changing the version.
 func (m *mongoStore) addComment(ctx context.Context, id string, c Comment) (*Profile, error) {
