@@ -326,3 +326,47 @@ func (s *Service) EraseRequests(ctx context.Context, userID string) error {
 	}
 	return nil
 }
+
+// ImportedRequest is one executive's submitted request brought in from
+// elsewhere in bulk: a migration from another platform, or the demo's
+// synthetic executives.
+type ImportedRequest struct {
+	OwnerID, Name, Email, OrgID, OrgName string
+	ProgramID                            string // "" is the open program
+	Content                              RequestContent
+	At                                   time.Time // when it was submitted
+}
+
+// ImportRequests stores submitted requests in bulk, each validated like a
+// submission (preferred mentors included) and bound to a program that
+// exists and is past planning, whatever its phase now. It does not
+// overwrite: a request that exists already is an ECONFLICT. Errors:
+// EINVALID naming fields, ECONFLICT.
+func (s *Service) ImportRequests(ctx context.Context, in []ImportedRequest) error {
+	programs := map[string]*program.Program{}
+	for _, ir := range in {
+		pr, ok := programs[ir.ProgramID]
+		if !ok {
+			var err error
+			if pr, err = s.requestProgram(ctx, ir.ProgramID); err != nil {
+				return err
+			}
+			programs[ir.ProgramID] = pr
+		}
+		c := ir.Content
+		if err := s.cleanRequest(&c, true); err != nil {
+			return err
+		}
+		if err := s.checkPreferences(ctx, &otm.Principal{UserID: ir.OwnerID}, &c); err != nil {
+			return err
+		}
+		at := ir.At.UTC()
+		r := &MenteeRequest{ID: RequestIDFor(ir.OwnerID, pr.ID), OwnerID: ir.OwnerID, Name: ir.Name, Email: ir.Email,
+			OrgID: ir.OrgID, OrgName: ir.OrgName, ProgramID: pr.ID, Status: RequestSubmitted, Content: c,
+			Version: 1, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
+		if err := s.store.insertRequest(ctx, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -139,9 +139,8 @@ func Seed(ctx context.Context, svc *platform.Services, opts Options, log *slog.L
 func mentorID(i int) string { return fmt.Sprintf("u_demo%06d", i) }
 
 // seedPrograms creates the demo cohorts as an admin would, with dates around
-// now (the demo curator curates both), and has the synthetic executives ask
-// for a mentor: the odd ones in the matching cohort while it is open for
-// registration, the others in the open program.
+// now (the demo curator curates both), and imports the synthetic executives'
+// requests.
 func seedPrograms(ctx context.Context, svc *platform.Services, opts Options, topics []string, now time.Time) error {
 	admin := &otm.Principal{UserID: "u_demo_setup", Name: "Demo setup", Roles: []string{otm.RoleAdmin}}
 	day := func(d int) string { return now.AddDate(0, 0, d).Format(program.DateLayout) }
@@ -165,15 +164,7 @@ func seedPrograms(ctx context.Context, svc *platform.Services, opts Options, top
 			}
 			return fmt.Errorf("demo program %s: %w", c.in.ID, err)
 		}
-		if _, err := svc.Programs.AdvancePhase(ctx, admin, c.in.ID, program.PhaseRegistration); err != nil {
-			return fmt.Errorf("demo program %s: %w", c.in.ID, err)
-		}
-	}
-	if err := seedRequests(ctx, svc, opts, topics, now); err != nil {
-		return err
-	}
-	for _, c := range cohorts {
-		for ph := program.Next(program.PhaseRegistration); ph != "" && c.phase != program.PhaseRegistration; ph = program.Next(ph) {
+		for ph := program.Next(program.PhasePlanning); ph != ""; ph = program.Next(ph) {
 			if _, err := svc.Programs.AdvancePhase(ctx, admin, c.in.ID, ph); err != nil {
 				return fmt.Errorf("demo program %s: %w", c.in.ID, err)
 			}
@@ -182,26 +173,22 @@ func seedPrograms(ctx context.Context, svc *platform.Services, opts Options, top
 			}
 		}
 	}
-	return nil
+	return seedRequests(ctx, svc, opts, topics, now)
 }
 
-// seedRequests has each synthetic executive write and submit a request as
-// they would on the request page.
+// seedRequests imports the synthetic executives' submitted requests: the
+// odd ones to the cohort in matching, the others to the open program.
 func seedRequests(ctx context.Context, svc *platform.Services, opts Options, topics []string, now time.Time) error {
-	for i, e := range Executives(opts.Mentees, 1, now, topics) {
+	execs := Executives(opts.Mentees, 1, now, topics)
+	in := make([]tandem.ImportedRequest, len(execs))
+	for i, e := range execs {
 		programID := program.OpenProgram
 		if i%2 == 1 {
 			programID = CohortMatching
 		}
-		p := &otm.Principal{UserID: fmt.Sprintf("u_demoexec%05d", i), Name: e.Name, Email: e.Email,
-			Organization: e.Org.ID, OrgName: e.Org.Name, OrgVerified: true, Roles: []string{otm.RoleMentee}}
-		c := tandem.RequestContent{Goals: e.Goals, Topics: e.Topics, Languages: e.Languages, Term: e.Term, Format: e.Format, Interests: e.Interests}
-		if _, err := svc.Tandems.SaveRequest(ctx, p, programID, c); err != nil {
-			return fmt.Errorf("demo request of %s: %w", e.Name, err)
-		}
-		if _, err := svc.Tandems.SubmitRequest(ctx, p, programID); err != nil {
-			return fmt.Errorf("demo request of %s: %w", e.Name, err)
-		}
+		in[i] = tandem.ImportedRequest{OwnerID: fmt.Sprintf("u_demoexec%05d", i), Name: e.Name, Email: e.Email,
+			OrgID: e.Org.ID, OrgName: e.Org.Name, ProgramID: programID, At: e.SubmittedAt,
+			Content: tandem.RequestContent{Goals: e.Goals, Topics: e.Topics, Languages: e.Languages, Term: e.Term, Format: e.Format, Interests: e.Interests}}
 	}
-	return nil
+	return svc.Tandems.ImportRequests(ctx, in)
 }
