@@ -12,6 +12,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/internal/ics"
 	"github.com/opentomentor/opentomentor/program"
 )
 
@@ -269,14 +270,9 @@ func renderICS(t *Tandem, pr *program.Program, now time.Time) ([]byte, error) {
 	}
 	first := firstMeeting(c, loc)
 	const local = "20060102T150405"
-	var b strings.Builder
-	line := func(s string) { foldLine(&b, s) }
-	line("BEGIN:VCALENDAR")
-	line("VERSION:2.0")
-	line("PRODID:-//OpenToMentor//Tandem calendar//EN")
-	line("CALSCALE:GREGORIAN")
-	line("METHOD:PUBLISH")
-	writeVTimezone(&b, loc, first)
+	cal := ics.New("-//OpenToMentor//Tandem calendar//EN")
+	line := cal.Line
+	cal.TimeZone(loc, first)
 	line("BEGIN:VEVENT")
 	line("UID:" + t.ID + "@opentomentor")
 	line("DTSTAMP:" + now.UTC().Format("20060102T150405Z"))
@@ -287,7 +283,7 @@ func renderICS(t *Tandem, pr *program.Program, now time.Time) ([]byte, error) {
 		rule += ";UNTIL=" + u.UTC().Format("20060102T150405Z")
 	}
 	line("RRULE:" + rule)
-	line("SUMMARY:" + escapeText("OpenToMentor tandem: "+t.MentorName+" & "+t.MenteeName))
+	line("SUMMARY:" + ics.EscapeText("OpenToMentor tandem: "+t.MentorName+" & "+t.MenteeName))
 	line("END:VEVENT")
 	if pr != nil && pr.ID != program.OpenProgram {
 		for _, ev := range []struct{ kind, date string }{{"kick-off", pr.KickOff}, {"wrap-up", pr.WrapUp}} {
@@ -300,86 +296,11 @@ func renderICS(t *Tandem, pr *program.Program, now time.Time) ([]byte, error) {
 			line("DTSTAMP:" + now.UTC().Format("20060102T150405Z"))
 			line("DTSTART;VALUE=DATE:" + d.Format("20060102"))
 			line("DTEND;VALUE=DATE:" + d.AddDate(0, 0, 1).Format("20060102"))
-			line("SUMMARY:" + escapeText(pr.Name+": "+ev.kind))
+			line("SUMMARY:" + ics.EscapeText(pr.Name+": "+ev.kind))
 			line("END:VEVENT")
 		}
 	}
-	line("END:VCALENDAR")
-	return []byte(b.String()), nil
-}
-
-// writeVTimezone describes loc's offsets from the year of first for five
-// years, as RFC 5545 asks for every TZID used.
-func writeVTimezone(b *strings.Builder, loc *time.Location, first time.Time) {
-	foldLine(b, "BEGIN:VTIMEZONE")
-	foldLine(b, "TZID:"+loc.String())
-	from := time.Date(first.Year(), 1, 1, 0, 0, 0, 0, loc)
-	to := from.AddDate(5, 0, 0)
-	n := 0
-	for at := from; ; {
-		_, end := at.ZoneBounds()
-		if end.IsZero() || end.After(to) {
-			break
-		}
-		_, offFrom := end.Add(-time.Second).Zone()
-		name, offTo := end.Zone()
-		kind := "STANDARD"
-		if end.IsDST() {
-			kind = "DAYLIGHT"
-		}
-		writeTZComponent(b, kind, end.UTC().Add(time.Duration(offFrom)*time.Second).Format("20060102T150405"), offFrom, offTo, name)
-		n++
-		at = end
-	}
-	if n == 0 { // no transitions: one fixed offset
-		name, off := first.Zone()
-		writeTZComponent(b, "STANDARD", "19700101T000000", off, off, name)
-	}
-	foldLine(b, "END:VTIMEZONE")
-}
-
-func writeTZComponent(b *strings.Builder, kind, start string, from, to int, name string) {
-	foldLine(b, "BEGIN:"+kind)
-	foldLine(b, "DTSTART:"+start)
-	foldLine(b, "TZOFFSETFROM:"+utcOffset(from))
-	foldLine(b, "TZOFFSETTO:"+utcOffset(to))
-	foldLine(b, "TZNAME:"+escapeText(name))
-	foldLine(b, "END:"+kind)
-}
-
-func utcOffset(sec int) string {
-	sign := "+"
-	if sec < 0 {
-		sign, sec = "-", -sec
-	}
-	s := fmt.Sprintf("%s%02d%02d", sign, sec/3600, sec%3600/60)
-	if sec%60 != 0 {
-		s += fmt.Sprintf("%02d", sec%60)
-	}
-	return s
-}
-
-// escapeText escapes an RFC 5545 TEXT value.
-func escapeText(s string) string {
-	return strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\r\n", `\n`, "\n", `\n`, "\r", `\n`).Replace(s)
-}
-
-// foldLine writes one content line, CRLF-terminated and folded so that no
-// line exceeds 75 octets, never inside a UTF-8 sequence.
-func foldLine(b *strings.Builder, s string) {
-	limit := 75
-	for len(s) > limit {
-		cut := limit
-		for cut > 0 && !utf8.RuneStart(s[cut]) {
-			cut--
-		}
-		b.WriteString(s[:cut])
-		b.WriteString("\r\n ")
-		s = s[cut:]
-		limit = 74 // the leading space counts
-	}
-	b.WriteString(s)
-	b.WriteString("\r\n")
+	return cal.Bytes(), nil
 }
 
 // MyMeetings returns the meeting logs of every tandem the caller is part of,
