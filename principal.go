@@ -26,6 +26,9 @@ type Principal struct {
 	Roles        []string
 	CSRFToken    string
 	ProviderID   string
+	// EmailTrusted: the identity provider verified Email and is trusted for
+	// its domain, so a role named by e-mail (a program's curators) applies.
+	EmailTrusted bool
 }
 
 // HasRole reports whether the principal holds role.

@@ -142,7 +142,7 @@ func TestDashboardPage(t *testing.T) {
 
 	// Access: visitors sign in; executives, mentors and curators of other
 	// programs are refused; unknown programs are not found.
-	admin := &otm.Principal{UserID: "u_amira", Email: "amira@program.example", Name: "Amira", Roles: []string{otm.RoleAdmin}, CSRFToken: "csrf-amira"}
+	admin := &otm.Principal{UserID: "u_amira", Email: "amira@program.example", EmailTrusted: true, Name: "Amira", Roles: []string{otm.RoleAdmin}, CSRFToken: "csrf-amira"}
 	if _, err := e.Programs.CreateProgram(ctx, admin, program.ProgramInput{ID: "spring-2027", Name: "Spring cohort 2027", Curators: []string{"other@program.example"}}); err != nil {
 		t.Fatalf("CreateProgram: %v", err)
 	}

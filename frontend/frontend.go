@@ -531,9 +531,12 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 		NavApply:  p != nil && f.cfg.Profiles != nil,
 		NavReview: isCurator(p) && f.cfg.Profiles != nil,
 	}
-	d.NavRequest = p.HasRole(otm.RoleMentee) && f.cfg.Profiles != nil && f.cfg.Search != nil
+	// Anyone signed in may ask for a reverse mentor; submitting makes them an
+	// executive (mentee). The matching workspace is for everyone who curates
+	// a program, with or without the global curator role.
+	d.NavRequest = p != nil && f.cfg.Profiles != nil && f.cfg.Search != nil
 	d.NavPrograms = f.cfg.Profiles != nil
-	d.NavMatch = isCurator(p) && f.cfg.Profiles != nil && f.cfg.Search != nil
+	d.NavMatch = f.cfg.Profiles != nil && f.cfg.Search != nil && f.curatesAny(c, p)
 	d.NavTandems = (p.HasRole(otm.RoleMentor) || p.HasRole(otm.RoleMentee)) && f.cfg.Profiles != nil && f.cfg.Search != nil
 	return d
 }

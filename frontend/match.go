@@ -167,7 +167,7 @@ func (f *Frontend) requireMatchPage(c *fiber.Ctx, d *pageData, returnTo string) 
 	if d.Principal == nil {
 		return true, toSignIn(c, returnTo)
 	}
-	if !isCurator(d.Principal) {
+	if !f.curatesAny(c, d.Principal) {
 		return true, f.RenderError(c, http.StatusForbidden, f.translate(d.Lang, "match.forbidden"))
 	}
 	return false, nil

@@ -17,9 +17,9 @@ import (
 // People of the matching tests: an executive of Acme (lena's organization)
 // and a mentor of another organization.
 var (
-	eva = &otm.Principal{UserID: "u_eva", SessionID: "s_eva", Email: "eva@acme.example", Name: "Eva Vorstand",
+	eva = &otm.Principal{UserID: "u_eva", SessionID: "s_eva", Email: "eva@acme.example", EmailTrusted: true, Name: "Eva Vorstand",
 		Organization: "org-acme", OrgName: "Acme AG", OrgVerified: true, Roles: []string{otm.RoleMentee}, CSRFToken: "csrf-eva"}
-	maxB = &otm.Principal{UserID: "u_max", SessionID: "s_max", Email: "maxB@beta.example", Name: "Max Becker",
+	maxB = &otm.Principal{UserID: "u_max", SessionID: "s_max", Email: "maxB@beta.example", EmailTrusted: true, Name: "Max Becker",
 		Organization: "org-beta", OrgName: "Beta GmbH", OrgVerified: true, Roles: []string{otm.RoleMentor}, CSRFToken: "csrf-maxB"}
 )
 

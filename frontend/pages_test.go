@@ -28,11 +28,11 @@ import (
 
 // Signed-in people of the page tests.
 var (
-	lena = &otm.Principal{UserID: "u_lena", SessionID: "s_lena", Email: "lena@acme.example", Name: "Lena Hoffmann",
+	lena = &otm.Principal{UserID: "u_lena", SessionID: "s_lena", Email: "lena@acme.example", EmailTrusted: true, Name: "Lena Hoffmann",
 		Organization: "org-acme", OrgName: "Acme AG", OrgVerified: true, Roles: []string{otm.RoleMentor}, CSRFToken: "csrf-lena"}
-	cora = &otm.Principal{UserID: "u_cora", SessionID: "s_cora", Email: "cora@program.example", Name: "Cora Kurz",
+	cora = &otm.Principal{UserID: "u_cora", SessionID: "s_cora", Email: "cora@program.example", EmailTrusted: true, Name: "Cora Kurz",
 		Roles: []string{otm.RoleCurator, otm.RoleMentor}, CSRFToken: "csrf-cora"}
-	katrin = &otm.Principal{UserID: "u_katrin", SessionID: "s_katrin", Email: "kw@insure.example", Name: "Katrin Weber",
+	katrin = &otm.Principal{UserID: "u_katrin", SessionID: "s_katrin", Email: "kw@insure.example", EmailTrusted: true, Name: "Katrin Weber",
 		Roles: []string{otm.RoleMentee}, CSRFToken: "csrf-katrin"}
 )
 

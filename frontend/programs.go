@@ -317,7 +317,7 @@ func (f *Frontend) renderProgram(c *fiber.Ctx, status int, d *pageData, pr *prog
 		v.Steps = f.programSteps(lang, pr)
 	}
 	p := d.Principal
-	if pr.Allows(program.CanRequest) && (p == nil || p.HasRole(otm.RoleMentee)) {
+	if pr.Allows(program.CanRequest) {
 		v.CTAURL, v.CTASignIn = requestURLFor(pr.ID), p == nil
 	}
 	if program.Curates(p, pr) {

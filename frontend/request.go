@@ -435,14 +435,11 @@ var requestNotices = map[string]string{
 	"moved":     "request.done.moved",
 }
 
-// requestGate sends visitors to sign in and shows others than executives the
-// 403 page; ok tells that the caller may go on.
+// requestGate sends visitors to sign in; anyone signed in may ask for a
+// reverse mentor. ok tells that the caller may go on.
 func (f *Frontend) requestGate(c *fiber.Ctx, d *pageData, returnTo string) (ok bool, err error) {
 	if d.Principal == nil {
 		return false, toSignIn(c, returnTo)
-	}
-	if !d.Principal.HasRole(otm.RoleMentee) {
-		return false, f.RenderError(c, http.StatusForbidden, f.translate(d.Lang, "request.err.forbidden"))
 	}
 	return true, nil
 }
@@ -686,7 +683,7 @@ var preferNotices = map[string]struct {
 // a signed-in executive. It reads the programs (a small collection) and the
 // caller's request to each program that takes requests (by id).
 func (f *Frontend) fillPrefer(c *fiber.Ctx, d *pageData, v *mentorView, mentorID string) error {
-	if f.cfg.Profiles == nil || !d.Principal.HasRole(otm.RoleMentee) {
+	if f.cfg.Profiles == nil || d.Principal == nil {
 		return nil
 	}
 	ps, err := f.cfg.Programs.Programs(c.UserContext(), d.Principal)

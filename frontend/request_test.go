@@ -32,7 +32,7 @@ func (e *pagesEnv) approvedMentors(tb testing.TB, n int) []string {
 	tb.Helper()
 	var ids []string
 	for i := 1; i <= n; i++ {
-		p := &otm.Principal{UserID: fmt.Sprintf("u_m%d", i), SessionID: fmt.Sprintf("s_m%d", i), Email: fmt.Sprintf("m%d@beta.example", i),
+		p := &otm.Principal{UserID: fmt.Sprintf("u_m%d", i), SessionID: fmt.Sprintf("s_m%d", i), Email: fmt.Sprintf("m%d@beta.example", i), EmailTrusted: true,
 			Name: fmt.Sprintf("Mentor Number%d", i), Roles: []string{otm.RoleMentor}, CSRFToken: "csrf-m"}
 		form := with(validForm(p.CSRFToken), "headline", fmt.Sprintf("Headline of mentor %d about AI", i))
 		r := send(tb, e.app(tb, p), http.MethodPost, "/apply/submit", form, nil)
@@ -66,18 +66,12 @@ func TestRequestAccess(t *testing.T) {
 		r := send(t, e.app(t, nil), http.MethodPost, "/request/prefer", url.Values{"mentor": {"mp_x"}}, nil)
 		assertRedirect(t, r, "/signin?return_to=%2Fmentors%2Fmp_x")
 	})
-	t.Run("mentor gets 403", func(t *testing.T) {
+	t.Run("anyone signed in may ask, a mentor too", func(t *testing.T) {
 		r := do(t, e.app(t, lena), "/request", langHeader("en"))
-		if r.status != http.StatusForbidden {
-			t.Fatalf("status: got %d, want 403", r.status)
+		if r.status != http.StatusOK {
+			t.Fatalf("status: got %d, want 200", r.status)
 		}
-		assertBody(t, r.body, []string{"Access denied", "This page is for executives"}, []string{`href="/request"`})
-		for _, target := range []string{"/request", "/request/submit", "/request/prefer"} {
-			r := send(t, e.app(t, lena), http.MethodPost, target, url.Values{"csrf_token": {lena.CSRFToken}, "mentor": {"mp_x"}}, nil)
-			if r.status != http.StatusForbidden {
-				t.Errorf("POST %s: got %d, want 403", target, r.status)
-			}
-		}
+		assertBody(t, r.body, []string{`href="/request" aria-current="page">My request</a>`, `action="/request"`}, []string{"Access denied"})
 	})
 	tests := []struct {
 		lang    string
@@ -188,9 +182,9 @@ func TestRequestPrefer(t *testing.T) {
 		return send(t, app, http.MethodPost, "/request/prefer", url.Values{"csrf_token": {katrin.CSRFToken}, "mentor": {id}}, nil)
 	}
 
-	// Only executives see the button.
+	// Everyone signed in sees the button (anyone may ask); visitors do not.
 	assertBody(t, do(t, e.app(t, nil), "/mentors/"+ids[0], nil).body, nil, []string{"Add to my request", "/request/prefer"})
-	assertBody(t, do(t, e.app(t, lena), "/mentors/"+ids[0], nil).body, nil, []string{"Add to my request"})
+	assertBody(t, do(t, e.app(t, lena), "/mentors/"+ids[0], nil).body, []string{"Add to my request"}, nil)
 	r := do(t, app, "/mentors/"+ids[0], langHeader("en"))
 	assertBody(t, r.body, []string{`action="/request/prefer"`, `name="mentor" value="mp_m1"`, `name="csrf_token" value="csrf-katrin"`, "Add to my request"}, nil)
 	assertNoInlineCode(t, r.body)
@@ -263,7 +257,7 @@ func TestRequestPrefer(t *testing.T) {
 	}
 
 	// A mentor who leaves the directory is shown as gone and can be removed.
-	mp4 := &otm.Principal{UserID: "u_m4", SessionID: "s_m4", Email: "m4@beta.example", Name: "Mentor Number4", Roles: []string{otm.RoleMentor}, CSRFToken: "csrf-m"}
+	mp4 := &otm.Principal{UserID: "u_m4", SessionID: "s_m4", Email: "m4@beta.example", EmailTrusted: true, Name: "Mentor Number4", Roles: []string{otm.RoleMentor}, CSRFToken: "csrf-m"}
 	assertRedirect(t, send(t, e.app(t, mp4), http.MethodPost, "/apply/withdraw", url.Values{"csrf_token": {"csrf-m"}, "confirm": {"yes"}}, nil), "/apply?done=withdrawn")
 	assertBody(t, do(t, app, "/request", langHeader("en")).body, []string{"This mentor is no longer in the directory."}, []string{"Mentor Number4"})
 	r = send(t, app, http.MethodPost, "/request", form("", want...), langHeader("en"))

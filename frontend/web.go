@@ -16,6 +16,19 @@ import (
 	"github.com/opentomentor/opentomentor/internal/httperr"
 )
 
+// curatesAny reports whether p curates a program (global curators and admins
+// do; others when a program names them). A failed look-up counts as no.
+func (f *Frontend) curatesAny(c *fiber.Ctx, p *otm.Principal) bool {
+	if p == nil || f.cfg.Programs == nil {
+		return false
+	}
+	ok, err := f.cfg.Programs.CuratesAny(c.UserContext(), p)
+	if err != nil {
+		f.log.Warn("frontend: programs curated", "err", err)
+	}
+	return ok
+}
+
 // isCurator reports whether p may review applications.
 func isCurator(p *otm.Principal) bool {
 	return p.HasRole(otm.RoleCurator) || p.HasRole(otm.RoleAdmin)

@@ -61,6 +61,7 @@ type Session struct {
 	OrgName     string    `bson:"orgName,omitempty"`
 	OrgVerified bool      `bson:"orgVerified"`
 	Roles       []string  `bson:"roles"`
+	EmailTrust  bool      `bson:"emailTrusted"` // verified by a provider trusted for its domain
 	CSRFToken   string    `bson:"csrfToken"`
 	ProviderID  string    `bson:"providerId"`
 	IDToken     string    `bson:"idToken,omitempty"` // for RP-initiated logout's id_token_hint

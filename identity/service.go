@@ -608,7 +608,8 @@ func (s *Service) createSession(ctx context.Context, u *User, providerID, rawIDT
 	sess := &Session{
 		ID: hashToken(token), UserID: u.ID, Email: u.Email, Name: u.Name, OrgID: u.OrganizationID,
 		OrgVerified: u.OrgVerified, Roles: u.Roles, CSRFToken: randomToken(32), ProviderID: providerID,
-		IDToken: rawIDToken, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionAbsolute),
+		EmailTrust: u.EmailVerified && s.providers[providerID] != nil && s.providers[providerID].vouchesFor(u.Email),
+		IDToken:    rawIDToken, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionAbsolute),
 	}
 	if u.OrganizationID != "" {
 		if o, err := s.store.getOrg(ctx, u.OrganizationID); err == nil {
@@ -646,7 +647,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*otm.Principa
 	return &otm.Principal{
 		UserID: sess.UserID, SessionID: sess.ID, Email: sess.Email, Name: sess.Name,
 		Organization: sess.OrgID, OrgName: sess.OrgName, OrgVerified: sess.OrgVerified,
-		Roles: sess.Roles, CSRFToken: sess.CSRFToken, ProviderID: sess.ProviderID,
+		Roles: sess.Roles, CSRFToken: sess.CSRFToken, ProviderID: sess.ProviderID, EmailTrusted: sess.EmailTrust,
 	}, nil
 }
 

@@ -74,10 +74,10 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	s.Profiles = profile.NewService(db, profile.Config{Directory: s.Identity, Audit: s.Audit, Index: cfg.Search,
-		Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
+		Roles: s.Identity, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
 	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
 	s.Tandems = tandem.NewService(db, tandem.Config{Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity,
-		Index: cfg.Search, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
+		Index: cfg.Search, Roles: s.Identity, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
 	s.Accounts = account.New(s.Identity, s.Profiles, s.Tandems, s.Audit)
 	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.Init} {

@@ -32,12 +32,19 @@ type Directory interface {
 // Notifier is told when a profile changed, so the index catches up at once.
 type Notifier interface{ Notify() }
 
+// Roles is told when a person starts or stops being a mentor: holding an
+// approved, public application is what makes one.
+type Roles interface {
+	SetActivityRole(ctx context.Context, userID, role string, held bool, why string) error
+}
+
 // Config wires the service.
 type Config struct {
 	Directory Directory
 	Audit     *audit.Log
 	Index     search.Index // for removing withdrawn profiles at once; may be nil
 	Notifier  Notifier     // may be nil
+	Roles     Roles        // may be nil: nobody's roles follow their application
 	Logger    *slog.Logger
 	Now       func() time.Time
 	// CacheProfiles keeps profiles in memory, written through on every change.
@@ -219,6 +226,7 @@ func (s *Service) WithdrawProfile(ctx context.Context, p *otm.Principal) (*Profi
 		return nil, err
 	}
 	s.record(ctx, p, audit.ActionApplicationWithdraw, &upd, "", "")
+	s.followRole(ctx, cur, &upd, "application withdrawn")
 	s.afterChange(ctx, &upd)
 	return &upd, nil
 }
@@ -244,6 +252,18 @@ func (s *Service) SetPaused(ctx context.Context, p *otm.Principal, paused bool) 
 	}
 	s.afterChange(ctx, &upd)
 	return &upd, nil
+}
+
+// followRole gives the owner the mentor role when their application became
+// public, and takes it when it stopped being public. A failure is logged: the
+// change of the application stands, and the next change follows again.
+func (s *Service) followRole(ctx context.Context, before, after *Profile, why string) {
+	if s.cfg.Roles == nil || before.Public() == after.Public() {
+		return
+	}
+	if err := s.cfg.Roles.SetActivityRole(ctx, after.OwnerID, otm.RoleMentor, after.Public(), why); err != nil {
+		s.log.Error("mentor role not updated", "user", after.OwnerID, "public", after.Public(), "err", err)
+	}
 }
 
 // afterChange brings the search index up to date: a profile that is no longer
@@ -322,6 +342,7 @@ func (s *Service) Decide(ctx context.Context, p *otm.Principal, id, decision, re
 	}
 	s.recordDecision(ctx, &upd, cur) // application_decisions, for the program reports
 	s.record(ctx, p, "application."+decision, &upd, reason, "")
+	s.followRole(ctx, cur, &upd, "application "+decision)
 	s.afterChange(ctx, &upd)
 	return &upd, nil
 }

@@ -346,18 +346,55 @@ func normEmails(in []string) []string {
 }
 
 // Curates reports whether p may act as a curator within program pr: admins
-// everywhere, curators in the open program and in programs naming them.
+// everywhere; anyone the program names as a curator (by an e-mail their
+// identity provider vouches for), with or without the global curator role;
+// global curators also in the standing open program.
 func Curates(p *otm.Principal, pr *Program) bool {
-	if p == nil {
+	switch {
+	case p == nil:
 		return false
-	}
-	if p.HasRole(otm.RoleAdmin) {
+	case p.HasRole(otm.RoleAdmin):
+		return true
+	case p.EmailTrusted && slices.Contains(pr.Curators, strings.ToLower(p.Email)):
 		return true
 	}
-	if !p.HasRole(otm.RoleCurator) {
-		return false
+	return p.HasRole(otm.RoleCurator) && pr.ID == OpenProgram
+}
+
+// CuratesAny reports whether p curates at least one program (the matching
+// workspace is theirs). Errors: only the database's.
+func (s *Service) CuratesAny(ctx context.Context, p *otm.Principal) (bool, error) {
+	if p == nil {
+		return false, nil
 	}
-	return pr.ID == OpenProgram || slices.Contains(pr.Curators, strings.ToLower(p.Email))
+	if p.HasRole(otm.RoleAdmin) || p.HasRole(otm.RoleCurator) {
+		return true, nil // the open program at least
+	}
+	if !p.EmailTrusted {
+		return false, nil
+	}
+	all, err := s.store.programs(ctx)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(all, func(pr Program) bool { return Curates(p, &pr) }), nil
+}
+
+// RequireCuratorOfAny refuses anyone who curates no program, before anything
+// is looked up (so that nobody else learns whether an object exists).
+// Errors: EUNAUTHORIZED, EFORBIDDEN (rule role).
+func (s *Service) RequireCuratorOfAny(ctx context.Context, p *otm.Principal) error {
+	if err := otm.RequireSignedIn(p); err != nil {
+		return err
+	}
+	ok, err := s.CuratesAny(ctx, p)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return otm.Refuse(otm.EFORBIDDEN, otm.RuleRole, otm.Args{"roles": []string{otm.RoleCurator}}, "Only curators may do this.")
+	}
+	return nil
 }
 
 func requireAdmin(p *otm.Principal) error {
@@ -377,7 +414,7 @@ func (s *Service) Lookup(ctx context.Context, id string) (*Program, error) {
 // at all is ENOTFOUND. Errors: EUNAUTHORIZED, EFORBIDDEN (not a curator, or
 // not one of this program), ENOTFOUND.
 func (s *Service) Curated(ctx context.Context, p *otm.Principal, id string) (*Program, error) {
-	if err := RequireCurator(p); err != nil {
+	if err := s.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
 	pr, err := s.Lookup(ctx, id)
@@ -391,12 +428,6 @@ func (s *Service) Curated(ctx context.Context, p *otm.Principal, id string) (*Pr
 		return nil, otm.Refuse(otm.EFORBIDDEN, otm.RuleProgramCurator, nil, "You are not a curator of this program.")
 	}
 	return pr, nil
-}
-
-// RequireCurator refuses anyone who is no curator or admin anywhere.
-// Errors: EUNAUTHORIZED, EFORBIDDEN.
-func RequireCurator(p *otm.Principal) error {
-	return otm.RequireRole(p, "Only curators may do this.", otm.RoleCurator, otm.RoleAdmin)
 }
 
 // All returns every program without checking who asks: for features that

@@ -77,10 +77,13 @@ func TestCurates(t *testing.T) {
 		want bool
 	}{
 		{"nobody", nil, open, false},
-		{"executive", &otm.Principal{Email: "cura@x.example", Roles: []string{otm.RoleMentee}}, cohort, false},
-		{"curator, open program", &otm.Principal{Email: "other@x.example", Roles: []string{otm.RoleCurator}}, open, true},
-		{"curator not on the cohort", &otm.Principal{Email: "other@x.example", Roles: []string{otm.RoleCurator}}, cohort, false},
-		{"curator on the cohort (case-insensitive)", &otm.Principal{Email: "Cura@X.example", Roles: []string{otm.RoleCurator}}, cohort, true},
+		{"named on the cohort, no global role", &otm.Principal{Email: "cura@x.example", EmailTrusted: true}, cohort, true},
+		{"named on the cohort, an executive", &otm.Principal{Email: "cura@x.example", EmailTrusted: true, Roles: []string{otm.RoleMentee}}, cohort, true},
+		{"named, but the e-mail is not vouched for", &otm.Principal{Email: "cura@x.example", Roles: []string{otm.RoleCurator}}, cohort, false},
+		{"named on the cohort, not in the open program", &otm.Principal{Email: "cura@x.example", EmailTrusted: true}, open, false},
+		{"curator, open program", &otm.Principal{Email: "other@x.example", EmailTrusted: true, Roles: []string{otm.RoleCurator}}, open, true},
+		{"curator not on the cohort", &otm.Principal{Email: "other@x.example", EmailTrusted: true, Roles: []string{otm.RoleCurator}}, cohort, false},
+		{"curator on the cohort (case-insensitive)", &otm.Principal{Email: "Cura@X.example", EmailTrusted: true, Roles: []string{otm.RoleCurator}}, cohort, true},
 		{"admin", &otm.Principal{Email: "a@x.example", Roles: []string{otm.RoleAdmin}}, cohort, true},
 	}
 	for _, tt := range tests {

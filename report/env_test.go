@@ -120,5 +120,5 @@ func (e *evalEnv) decideAt(tb testing.TB, cura *otm.Principal, id, decision stri
 }
 
 func user(name string, roles ...string) *otm.Principal {
-	return &otm.Principal{UserID: "u_" + name, Name: name, Email: name + "@example.com", Roles: roles}
+	return &otm.Principal{UserID: "u_" + name, Name: name, Email: name + "@example.com", EmailTrusted: true, Roles: roles}
 }

@@ -23,7 +23,7 @@ import (
 func BenchmarkProgramReport(b *testing.B) {
 	e := newEvalEnv(b)
 	ctx := context.Background()
-	cura := &otm.Principal{UserID: "u_cura", Email: "cura@program.example", Roles: []string{otm.RoleCurator}}
+	cura := &otm.Principal{UserID: "u_cura", Email: "cura@program.example", EmailTrusted: true, Roles: []string{otm.RoleCurator}}
 	at := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
 	var tandems, meetings, feedback, requests, decisions []any
 	for _, prog := range []string{"spring", "autumn"} {

@@ -30,7 +30,7 @@ func reportScenario(t *testing.T) (*evalEnv, *otm.Principal) {
 	t.Helper()
 	e := newEvalEnv(t)
 	ctx := context.Background()
-	cura := &otm.Principal{UserID: "u_cura", Name: "Cura", Email: "cura@program.example", Roles: []string{otm.RoleCurator}}
+	cura := &otm.Principal{UserID: "u_cura", Name: "Cura", Email: "cura@program.example", EmailTrusted: true, Roles: []string{otm.RoleCurator}}
 	e.program(t, "spring", program.PhaseRunning, "cura@program.example")
 	e.program(t, "autumn", program.PhaseRunning)
 
@@ -181,8 +181,8 @@ func TestIntegrationProgramReportAccess(t *testing.T) {
 		{"visitor", "spring", nil, otm.EUNAUTHORIZED},
 		{"executive", "spring", user("kat", otm.RoleMentee), otm.EFORBIDDEN},
 		{"mentor", "spring", user("ada", otm.RoleMentor), otm.EFORBIDDEN},
-		{"curator of another program", "spring", &otm.Principal{UserID: "u_c2", Email: "cura2@program.example", Roles: []string{otm.RoleCurator}}, otm.EFORBIDDEN},
-		{"its curator", "spring", &otm.Principal{UserID: "u_c", Email: "Cura@Program.example", Roles: []string{otm.RoleCurator}}, ""},
+		{"curator of another program", "spring", &otm.Principal{UserID: "u_c2", Email: "cura2@program.example", EmailTrusted: true, Roles: []string{otm.RoleCurator}}, otm.EFORBIDDEN},
+		{"its curator", "spring", &otm.Principal{UserID: "u_c", Email: "Cura@Program.example", EmailTrusted: true, Roles: []string{otm.RoleCurator}}, ""},
 		{"admin", "spring", user("amira", otm.RoleAdmin), ""},
 		{"unknown program", "nope", user("amira", otm.RoleAdmin), otm.ENOTFOUND},
 	}

@@ -89,7 +89,7 @@ func (e *evalEnv) tandem(tb testing.TB, id, program, mentor, mentee, status stri
 }
 
 func user(name string, roles ...string) *otm.Principal {
-	return &otm.Principal{UserID: "u_" + name, Name: name, Email: name + "@example.com", Roles: roles}
+	return &otm.Principal{UserID: "u_" + name, Name: name, Email: name + "@example.com", EmailTrusted: true, Roles: roles}
 }
 
 func yes() *bool { b := true; return &b }

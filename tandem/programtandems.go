@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/program"
 )
 
 // ProgramTandems lists a program's tandems, oldest first, for its curators
@@ -23,7 +22,7 @@ func (s *Service) ProgramTandems(ctx context.Context, p *otm.Principal, programI
 // running tandem (curators only), so a workspace can tell them from the ones
 // still waiting.
 func (s *Service) PairedRequests(ctx context.Context, p *otm.Principal) (map[string]bool, error) {
-	if err := program.RequireCurator(p); err != nil {
+	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
 	taken, err := s.store.slotsTaken(ctx)

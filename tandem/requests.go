@@ -128,10 +128,6 @@ func (s *Service) checkPreferences(ctx context.Context, p *otm.Principal, c *Req
 	return fe.Err("A preferred mentor is not available.")
 }
 
-func requireMentee(p *otm.Principal) error {
-	return otm.RequireRole(p, "Only executives (mentees) can ask for a reverse mentor.", otm.RoleMentee)
-}
-
 // requestProgram loads the program a request goes to ("" is the open
 // program). Unknown programs, and ones in planning, are EINVALID naming
 // "program".
@@ -146,7 +142,7 @@ func (s *Service) requestProgram(ctx context.Context, programID string) (*progra
 // MyRequest returns the caller's request to a program ("" is the open
 // program). Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (program), ENOTFOUND.
 func (s *Service) MyRequest(ctx context.Context, p *otm.Principal, programID string) (*MenteeRequest, error) {
-	if err := requireMentee(p); err != nil {
+	if err := otm.RequireSignedIn(p); err != nil {
 		return nil, err
 	}
 	pr, err := s.requestProgram(ctx, programID)
@@ -158,7 +154,7 @@ func (s *Service) MyRequest(ctx context.Context, p *otm.Principal, programID str
 
 // MyRequests lists the caller's requests to every program.
 func (s *Service) MyRequests(ctx context.Context, p *otm.Principal) ([]MenteeRequest, error) {
-	if err := requireMentee(p); err != nil {
+	if err := otm.RequireSignedIn(p); err != nil {
 		return nil, err
 	}
 	return s.store.requestsOf(ctx, p.UserID)
@@ -169,7 +165,7 @@ func (s *Service) MyRequests(ctx context.Context, p *otm.Principal) ([]MenteeReq
 // open for registration. Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID naming
 // fields, ECONFLICT (version, phase).
 func (s *Service) SaveRequest(ctx context.Context, p *otm.Principal, programID string, c RequestContent) (*MenteeRequest, error) {
-	if err := requireMentee(p); err != nil {
+	if err := otm.RequireSignedIn(p); err != nil {
 		return nil, err
 	}
 	pr, err := s.requestProgram(ctx, programID)
@@ -239,6 +235,11 @@ func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal, programID
 	}
 	s.record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: "request.submit",
 		SubjectType: "mentee_request", SubjectID: upd.ID, SubjectUserID: p.UserID})
+	if s.cfg.Roles != nil {
+		if err := s.cfg.Roles.SetActivityRole(ctx, p.UserID, otm.RoleMentee, true, "request submitted"); err != nil {
+			s.log.Error("mentee role not granted", "user", p.UserID, "err", err) // the request stands; the next submission grants it
+		}
+	}
 	return &upd, nil
 }
 
@@ -246,7 +247,7 @@ func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal, programID
 // (programID non-empty; its curators only) or of every program the caller
 // curates. Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Service) Requests(ctx context.Context, p *otm.Principal, programID string) ([]MenteeRequest, error) {
-	if err := program.RequireCurator(p); err != nil {
+	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
 	if programID != "" {
@@ -278,7 +279,7 @@ func (s *Service) Requests(ctx context.Context, p *otm.Principal, programID stri
 // Request returns one mentee request for the curators of its program.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Service) Request(ctx context.Context, p *otm.Principal, id string) (*MenteeRequest, error) {
-	if err := program.RequireCurator(p); err != nil {
+	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
 	r, err := s.store.getRequest(ctx, id)

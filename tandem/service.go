@@ -34,7 +34,14 @@ type Programs interface {
 	Lookup(ctx context.Context, id string) (*program.Program, error)
 	Curated(ctx context.Context, p *otm.Principal, id string) (*program.Program, error)
 	All(ctx context.Context) ([]program.Program, error)
+	RequireCuratorOfAny(ctx context.Context, p *otm.Principal) error
 	OnPhase(h program.PhaseHook)
+}
+
+// Roles is told when a person becomes an executive (mentee): submitting a
+// request is what makes one.
+type Roles interface {
+	SetActivityRole(ctx context.Context, userID, role string, held bool, why string) error
 }
 
 // Organizations is what the hard rules need of organizations.
@@ -48,6 +55,7 @@ type Config struct {
 	Programs      Programs
 	Organizations Organizations // may be nil: no organization rules beyond equal ids
 	Index         search.Index  // candidates for suggestions; may be nil (suggestions unavailable)
+	Roles         Roles         // may be nil: nobody's roles follow their requests
 	Audit         *audit.Log    // may be nil
 	Logger        *slog.Logger
 	Now           func() time.Time

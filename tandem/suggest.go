@@ -62,7 +62,7 @@ const maxCandidates = 300
 // the executive's preferred mentors are always considered. Errors:
 // EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EUNAVAILABLE (search).
 func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID string, limit int) (*Suggestions, error) {
-	if err := program.RequireCurator(p); err != nil {
+	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
 	if s.cfg.Index == nil {

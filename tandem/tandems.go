@@ -82,7 +82,7 @@ func ruleConflict(rule string, args otm.Args, reason string) error {
 // rule hold under concurrent proposals (conditional slot reservations).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT naming the rule.
 func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID, profileID string) (*Tandem, error) {
-	if err := program.RequireCurator(p); err != nil {
+	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
 	var fe []otm.FieldError
@@ -239,7 +239,7 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 // Tandem returns a tandem for the curators of its program (with the decline
 // and end reasons). Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Service) Tandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, error) {
-	if err := program.RequireCurator(p); err != nil {
+	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
 	t, err := s.store.getTandem(ctx, id)

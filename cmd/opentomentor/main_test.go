@@ -242,7 +242,7 @@ func TestIntegrationReindexAndCheck(t *testing.T) {
 func TestIntegrationDemoSeedsMentorsAndRequests(t *testing.T) {
 	p := startProgramWith(t, &DemoOptions{Mentors: 25, Mentees: 5})
 	curator := &otm.Principal{UserID: "u_test_curator", Name: "Test Curator", Roles: []string{otm.RoleCurator}}
-	jonas := &otm.Principal{UserID: "u_test_jonas", Name: "Jonas Becker", Email: "jonas.becker@opentomentor.example", Roles: []string{otm.RoleCurator}}
+	jonas := &otm.Principal{UserID: "u_test_jonas", Name: "Jonas Becker", Email: "jonas.becker@opentomentor.example", EmailTrusted: true, Roles: []string{otm.RoleCurator}}
 	for _, tt := range []struct {
 		name    string
 		who     *otm.Principal

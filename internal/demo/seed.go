@@ -60,10 +60,10 @@ var demoOrgs = []identity.Organization{
 }
 
 var demoPeople = []persona{
-	{devidp.Persona{Email: "lena.hoffmann@nordlicht-digital.example", Name: "Lena Hoffmann", Description: "Young professional (mentor), Nordlicht Digital"}, []string{otm.RoleMentor}},
-	{devidp.Persona{Email: "yusuf.demir@rheinwerk-energie.example", Name: "Yusuf Demir", Description: "Young professional (mentor), Rheinwerk Energie"}, []string{otm.RoleMentor}},
-	{devidp.Persona{Email: "katharina.weber@hanse-logistik.example", Name: "Dr. Katharina Weber", Description: "Executive (mentee), CEO of Hanse Logistik"}, []string{otm.RoleMentee}},
-	{devidp.Persona{Email: "thomas.brandt@alpenbank.example", Name: "Thomas Brandt", Description: "Executive (mentee), Head of Retail at Alpenbank"}, []string{otm.RoleMentee}},
+	{devidp.Persona{Email: "lena.hoffmann@nordlicht-digital.example", Name: "Lena Hoffmann", Description: "Young professional (mentor), Nordlicht Digital"}, nil},
+	{devidp.Persona{Email: "yusuf.demir@rheinwerk-energie.example", Name: "Yusuf Demir", Description: "Young professional (mentor), Rheinwerk Energie"}, nil},
+	{devidp.Persona{Email: "katharina.weber@hanse-logistik.example", Name: "Dr. Katharina Weber", Description: "Executive (mentee), CEO of Hanse Logistik"}, nil},
+	{devidp.Persona{Email: "thomas.brandt@alpenbank.example", Name: "Thomas Brandt", Description: "Executive (mentee), Head of Retail at Alpenbank"}, nil},
 	{devidp.Persona{Email: "jonas.becker@opentomentor.example", Name: "Jonas Becker", Description: "Curator, OpenToMentor program team"}, []string{otm.RoleCurator}},
 	{devidp.Persona{Email: "amira.nassar@opentomentor.example", Name: "Amira Nassar", Description: "Admin, OpenToMentor program team"}, []string{otm.RoleAdmin, otm.RoleCurator}},
 }
@@ -98,7 +98,12 @@ func Seed(ctx context.Context, svc *platform.Services, opts Options, log *slog.L
 			return false, err
 		}
 	}
+	// Curator and admin are granted; mentor and mentee follow from what the
+	// personas do (an approved application, a submitted request).
 	for _, pp := range demoPeople {
+		if len(pp.Roles) == 0 {
+			continue
+		}
 		if err := svc.Identity.GrantRolesByEmail(ctx, pp.Email, pp.Roles); err != nil {
 			return false, err
 		}
