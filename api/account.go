@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -111,4 +112,66 @@ func (s *Server) patchOrganization(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(o)
+}
+
+// listPeople answers GET /api/v1/admin/people?q=&limit=&offset= (admins).
+func (s *Server) listPeople(c *fiber.Ctx) error {
+	limit, err := queryInt(c, "limit", 50)
+	if err != nil {
+		return err
+	}
+	offset, err := queryInt(c, "offset", 0)
+	if err != nil {
+		return err
+	}
+	people, total, err := s.cfg.Identity.People(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("q"), limit, offset)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": people, "total": total, "limit": limit, "offset": offset})
+}
+
+type rolesBody struct {
+	Roles []string `json:"roles"`
+}
+
+// putPersonRoles answers PUT /api/v1/admin/people/{id}/roles with
+// {"roles": [...]}: the person's staff roles (curator, admin), at once.
+func (s *Server) putPersonRoles(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body rolesBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	pe, err := s.cfg.Identity.SetStaffRoles(c.UserContext(), p, c.Params("id"), body.Roles)
+	if err != nil {
+		return err
+	}
+	return c.JSON(pe)
+}
+
+// putGrant answers PUT /api/v1/admin/grants/{email} with {"roles": [...]}:
+// staff roles for a person who has not signed in yet (at their first
+// sign-in, when their provider vouches for the e-mail).
+func (s *Server) putGrant(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body rolesBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	email, err := url.PathUnescape(c.Params("email"))
+	if err != nil {
+		return otm.Invalid("The e-mail address is not valid.", otm.Field("email", otm.RuleEmail, nil, "must be an e-mail address"))
+	}
+	if err := s.cfg.Identity.GrantStaffRoles(c.UserContext(), p, email, body.Roles); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

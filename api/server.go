@@ -196,6 +196,9 @@ func (s *Server) routes() {
 		adm.Delete("/programs/:id", s.deleteProgram)
 		adm.Get("/organizations", s.listOrganizations)
 		adm.Patch("/organizations/:id", s.patchOrganization)
+		adm.Get("/people", s.listPeople)
+		adm.Put("/people/:id/roles", s.putPersonRoles)
+		adm.Put("/grants/:email", s.putGrant)
 	}
 	app.Get("/api/openapi.json", s.openAPI)
 	app.All("/api/*", func(c *fiber.Ctx) error {

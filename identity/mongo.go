@@ -208,3 +208,7 @@ func (m *mongoStore) setSessionRoles(ctx context.Context, id string, roles []str
 	_, err := m.sessions.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "roles", Value: roles}}}})
 	return mapErr(err, "Session")
 }
+
+func (m *mongoStore) allUsers(ctx context.Context) ([]User, error) {
+	return findAll[User](ctx, m.users, "Users", bson.D{})
+}

@@ -1,0 +1,62 @@
+package identity
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	otm "github.com/opentomentor/opentomentor"
+)
+
+func TestIntegrationSetStaffRoles(t *testing.T) {
+	ctx := context.Background()
+	s := mustService(t, Config{AdminEmails: []string{"conf@platform.example"}})
+	ben := &User{ID: "u_ben", Email: "ben@platform.example", Name: "Ben", Roles: []string{otm.RoleAdmin, otm.RoleMentor}}
+	token := mustSession(t, s, ben)
+	p := &otm.Principal{UserID: ben.ID, Name: ben.Name, Roles: ben.Roles}
+
+	tests := []struct {
+		name  string
+		roles []string
+		code  string
+		rule  string
+		want  []string
+	}{
+		{"the last admin keeps the role", []string{otm.RoleCurator}, otm.ECONFLICT, otm.RuleLastAdmin, nil},
+		{"a curator too", []string{otm.RoleAdmin, otm.RoleCurator, otm.RoleCurator}, "", "", []string{otm.RoleAdmin, otm.RoleCurator, otm.RoleMentor}},
+		{"mentor is not given by admins", []string{otm.RoleMentor}, otm.EINVALID, "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pe, err := s.SetStaffRoles(ctx, p, ben.ID, tt.roles)
+			if got := otm.ErrorCode(err); got != tt.code {
+				t.Fatalf("got %q (%v), want %q", got, err, tt.code)
+			}
+			if rule, _ := otm.ErrorRule(err); rule != tt.rule {
+				t.Errorf("got rule %q, want %q", rule, tt.rule)
+			}
+			if tt.want == nil {
+				return
+			}
+			got := slices.Sorted(slices.Values(pe.Roles))
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("roles: got %v, want %v", got, tt.want)
+			}
+			sp, err := s.Authenticate(ctx, token)
+			if err != nil || !slices.Equal(slices.Sorted(slices.Values(sp.Roles)), tt.want) {
+				t.Errorf("session roles: got %v (%v), want %v", sp, err, tt.want)
+			}
+		})
+	}
+	// With another admin, Ben may give up his.
+	if err := s.store.putUser(ctx, &User{ID: "u_other", Email: "other@platform.example", Roles: []string{otm.RoleAdmin}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetStaffRoles(ctx, p, ben.ID, nil); err != nil {
+		t.Errorf("giving up admin with another admin left: got %v", err)
+	}
+	// Not an admin: refused.
+	if _, err := s.SetStaffRoles(ctx, &otm.Principal{UserID: "u_x", Roles: []string{otm.RoleCurator}}, ben.ID, nil); otm.ErrorCode(err) != otm.EFORBIDDEN {
+		t.Errorf("a curator setting roles: got %v, want EFORBIDDEN", err)
+	}
+}
