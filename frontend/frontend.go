@@ -67,7 +67,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -250,6 +250,11 @@ type pageData struct {
 	// Dashboard is a program's evaluation (GET /programs/:id/dashboard).
 	Dashboard *dashboardView
 
+	// People is the admins' GET /admin/people.
+	People *peopleView
+	// NavPeople shows the admins' "People" link.
+	NavPeople bool
+
 	// Programs is GET /programs; Program a program page or the new-program form.
 	Programs *programsView
 	Program  *programView
@@ -273,6 +278,12 @@ type providerLink struct {
 //	GET /signin         identity providers (?return_to= is passed on when safe)
 //	GET /account        my account; visitors are redirected to the sign-in page
 //	GET /lang/:lang     sets the language cookie and redirects to ?return_to=
+//
+// With Config.Identity (admins only):
+//
+//	GET  /admin/people             the people who signed in (?q=&page=), their staff roles
+//	POST /admin/people/:id/roles   set a person's staff roles (roles=curator, roles=admin)
+//	POST /admin/people/grant       staff roles for an e-mail not signed in yet (email=, roles=)
 //
 // With Config.Profiles:
 //
@@ -327,6 +338,11 @@ func (f *Frontend) Register(app fiber.Router) {
 	app.Get("/signin", f.signIn)
 	app.Get("/account", f.account)
 	app.Get("/lang/:lang", f.setLang)
+	if f.cfg.Identity != nil {
+		app.Get("/admin/people", f.peoplePage)
+		app.Post("/admin/people/grant", f.peopleGrant)
+		app.Post("/admin/people/:id/roles", f.peopleRoles)
+	}
 	if f.cfg.Profiles != nil {
 		app.Get("/apply", f.applyPage)
 		app.Post("/apply", f.applySave)
@@ -536,6 +552,7 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 	// a program, with or without the global curator role.
 	d.NavRequest = p != nil && f.cfg.Profiles != nil && f.cfg.Search != nil
 	d.NavPrograms = f.cfg.Profiles != nil
+	d.NavPeople = p.HasRole(otm.RoleAdmin) && f.cfg.Identity != nil
 	d.NavMatch = f.cfg.Profiles != nil && f.cfg.Search != nil && f.curatesAny(c, p)
 	d.NavTandems = (p.HasRole(otm.RoleMentor) || p.HasRole(otm.RoleMentee)) && f.cfg.Profiles != nil && f.cfg.Search != nil
 	return d

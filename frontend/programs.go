@@ -229,12 +229,12 @@ func (f *Frontend) programsPage(c *fiber.Ctx) error {
 
 // requireAdminPage sends visitors to sign in and shows others than admins
 // the 403 page; ok tells that the caller may go on.
-func (f *Frontend) requireAdminPage(c *fiber.Ctx, d *pageData, returnTo string) (ok bool, err error) {
+func (f *Frontend) requireAdminPage(c *fiber.Ctx, d *pageData, returnTo, refusalKey string) (ok bool, err error) {
 	if d.Principal == nil {
 		return false, toSignIn(c, returnTo)
 	}
 	if !d.Principal.HasRole(otm.RoleAdmin) {
-		return false, f.RenderError(c, http.StatusForbidden, f.translate(d.Lang, "programs.err.adminOnly"))
+		return false, f.RenderError(c, http.StatusForbidden, f.translate(d.Lang, refusalKey))
 	}
 	return true, nil
 }
@@ -242,7 +242,7 @@ func (f *Frontend) requireAdminPage(c *fiber.Ctx, d *pageData, returnTo string) 
 // programNew answers GET /programs/new (admins).
 func (f *Frontend) programNew(c *fiber.Ctx) error {
 	d := f.newPage(c, "programs")
-	if ok, err := f.requireAdminPage(c, d, "/programs/new"); !ok {
+	if ok, err := f.requireAdminPage(c, d, "/programs/new", "programs.err.adminOnly"); !ok {
 		return err
 	}
 	w := program.DefaultProgramWeights()
@@ -264,7 +264,7 @@ func (f *Frontend) renderProgramNew(c *fiber.Ctx, status int, d *pageData, fm pr
 // programCreate answers POST /programs (admins).
 func (f *Frontend) programCreate(c *fiber.Ctx) error {
 	d := f.newPage(c, "programs")
-	if ok, err := f.requireAdminPage(c, d, "/programs/new"); !ok {
+	if ok, err := f.requireAdminPage(c, d, "/programs/new", "programs.err.adminOnly"); !ok {
 		return err
 	}
 	fm := readProgramForm(readForm(c))
@@ -664,7 +664,7 @@ func withPhaseNote(err error) error {
 func (f *Frontend) programDelete(c *fiber.Ctx) error {
 	d := f.newPage(c, "programs")
 	id := c.Params("id")
-	if ok, err := f.requireAdminPage(c, d, programURL(id)); !ok {
+	if ok, err := f.requireAdminPage(c, d, programURL(id), "programs.err.adminOnly"); !ok {
 		return err
 	}
 	if err := f.cfg.Programs.DeleteProgram(c.UserContext(), d.Principal, id); err != nil {
