@@ -175,3 +175,24 @@ func (s *Server) putGrant(c *fiber.Ctx) error {
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
+
+// createOrganization answers POST /api/v1/admin/organizations with
+// {id?, name, domains, industry, group, competitors, verified?}.
+func (s *Server) createOrganization(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		ID string `json:"id"`
+		identity.OrgPatch
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	o, err := s.cfg.Identity.CreateOrganization(c.UserContext(), p, body.ID, body.OrgPatch)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(o)
+}

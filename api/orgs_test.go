@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"context"
+	otm "github.com/opentomentor/opentomentor"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -72,8 +74,12 @@ func TestIntegrationAdminOrganizations(t *testing.T) {
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
 			status, out := admin.call("PATCH", "/api/v1/admin/organizations/alpenbank", tt.body)
-			if status != http.StatusBadRequest || !contains(fieldsOf(out), tt.field) {
-				t.Errorf("got %d fields %v, want 400 naming %q", status, fieldsOf(out), tt.field)
+			want := http.StatusBadRequest
+			if tt.name == "another org's domain" {
+				want = http.StatusConflict
+			}
+			if status != want || !contains(fieldsOf(out), tt.field) {
+				t.Errorf("got %d fields %v, want %d naming %q", status, fieldsOf(out), want, tt.field)
 			}
 			o, _ := h.IDs.Organization(ctx, "alpenbank")
 			if o.Name != "Alpenbank AG" || len(o.Competitors) != 0 || strings.Join(o.Domains, ",") != "alpenbank.example" {
@@ -101,5 +107,52 @@ func TestIntegrationAdminOrganizations(t *testing.T) {
 	entries, err := h.Log.BySubject(ctx, "alpenbank")
 	if err != nil || len(entries) != 2 || entries[0].ActorName != "Amira Nassar" {
 		t.Errorf("audit of organization changes: got %d entries (%v)", len(entries), err)
+	}
+}
+
+func TestIntegrationCreateOrganization(t *testing.T) {
+	op := oidctest.New(t)
+	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} },
+		func(ic *identity.Config, _ *apiConfig) { ic.AdminEmails = []string{"amira@program.example"} })
+	ctx := context.Background()
+	if err := h.IDs.PutOrganization(ctx, &identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Competitors: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	admin := h.signInAs(t, op, "amira", "amira@program.example", "Amira Nassar")
+	mentor := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+
+	status, o := admin.call("POST", "/api/v1/admin/organizations", map[string]any{"name": "Südstern Mobility GmbH",
+		"domains": []string{"Suedstern.example"}, "industry": "mobility", "group": "Südstern", "competitors": []string{"hanse"}})
+	if status != http.StatusCreated || o["id"] != "suedstern-mobility-gmbh" || o["verified"] != true {
+		t.Fatalf("create: got %d %v, want 201 suedstern-mobility-gmbh, verified", status, o)
+	}
+	if hanse, _ := h.IDs.Organization(ctx, "hanse"); !slices.Contains(hanse.Competitors, "suedstern-mobility-gmbh") {
+		t.Errorf("competition is symmetric: Hanse lists %v", hanse.Competitors)
+	}
+	before, _ := h.IDs.Organizations(ctx, &otm.Principal{Roles: []string{otm.RoleAdmin}})
+	bad := []struct {
+		name  string
+		who   *person
+		body  map[string]any
+		want  int
+		field string
+		rule  string
+	}{
+		{"no name", admin, map[string]any{"domains": []string{"x.example"}}, 400, "name", otm.RuleRequired},
+		{"the id exists", admin, map[string]any{"id": "hanse", "name": "Hanse again"}, 409, "id", otm.RuleTaken},
+		{"another organization's domain", admin, map[string]any{"name": "Hanse Kopie", "domains": []string{"hanse.example"}}, 409, "domains[0]", otm.RuleTaken},
+		{"a public e-mail domain", admin, map[string]any{"name": "Freemail AG", "domains": []string{"gmail.com"}}, 400, "domains[0]", otm.RulePublicDomain},
+		{"a mentor", mentor, map[string]any{"name": "Mine AG"}, 403, "", otm.RuleRole},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			status, out := tt.who.call("POST", "/api/v1/admin/organizations", tt.body)
+			if status != tt.want || ruleOf(out, tt.field) != tt.rule {
+				t.Errorf("got %d %v, want %d with %s %s", status, out, tt.want, tt.field, tt.rule)
+			}
+		})
+	}
+	if after, _ := h.IDs.Organizations(ctx, &otm.Principal{Roles: []string{otm.RoleAdmin}}); len(after) != len(before) {
+		t.Errorf("organizations after refusals: got %d, want %d (nothing half-written)", len(after), len(before))
 	}
 }

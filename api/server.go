@@ -195,6 +195,7 @@ func (s *Server) routes() {
 		adm.Post("/programs", s.createProgram)
 		adm.Delete("/programs/:id", s.deleteProgram)
 		adm.Get("/organizations", s.listOrganizations)
+		adm.Post("/organizations", s.createOrganization)
 		adm.Patch("/organizations/:id", s.patchOrganization)
 		adm.Get("/people", s.listPeople)
 		adm.Put("/people/:id/roles", s.putPersonRoles)

@@ -45,7 +45,8 @@ func (s *Service) Organizations(ctx context.Context, p *otm.Principal) ([]Organi
 // UpdateOrganization applies an admin's patch. Competition is symmetric: listing
 // B as A's competitor lists A as B's, and removing it removes both. A domain
 // can belong to one organization only. Every change is audited. Errors:
-// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID naming fields, ECONFLICT.
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID naming fields, ECONFLICT
+// naming a domain another organization has.
 func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id string, patch OrgPatch) (*Organization, error) {
 	if err := requireAdmin(p); err != nil {
 		return nil, err
@@ -54,6 +55,49 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 	if err != nil {
 		return nil, err
 	}
+	return s.saveOrganization(ctx, p, o, patch, "organization.update")
+}
+
+// CreateOrganization adds a verified organization (admins): name required,
+// its id derived from the name unless patch.ID says; domains, industry,
+// group and competitors as in UpdateOrganization. Errors: EUNAUTHORIZED,
+// EFORBIDDEN, EINVALID naming fields, ECONFLICT naming the id or a domain
+// another organization has.
+func (s *Service) CreateOrganization(ctx context.Context, p *otm.Principal, id string, patch OrgPatch) (*Organization, error) {
+	if err := requireAdmin(p); err != nil {
+		return nil, err
+	}
+	if patch.Name == nil {
+		return nil, otm.Invalid("The organization is not valid.", otm.Field("name", otm.RuleRequired, nil, "required"))
+	}
+	id = strings.TrimSpace(id)
+	if id == "" {
+		id = otm.Slug(*patch.Name, 60)
+	}
+	if !orgIDRe.MatchString(id) {
+		return nil, otm.Invalid("The organization is not valid.", otm.Field("id", otm.RuleSlug, otm.Args{"min": 2, "max": 60}, "must be 2–60 lowercase letters, digits or dashes"))
+	}
+	if _, err := s.store.getOrg(ctx, id); err == nil {
+		return nil, &otm.Error{Code: otm.ECONFLICT, Rule: otm.RuleTaken, Args: otm.Args{"value": id}, Message: "An organization with this id exists already.",
+			Fields: []otm.FieldError{otm.Field("id", otm.RuleTaken, otm.Args{"value": id}, "taken: %s", id)}}
+	} else if otm.ErrorCode(err) != otm.ENOTFOUND {
+		return nil, err
+	}
+	verified := true
+	if patch.Verified == nil {
+		patch.Verified = &verified
+	}
+	now := s.now()
+	o := &Organization{ID: id, Domains: []string{}, Competitors: []string{}, Source: "admin", CreatedAt: now}
+	return s.saveOrganization(ctx, p, o, patch, "organization.create")
+}
+
+var orgIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$`)
+
+// saveOrganization applies patch to o, checks it and stores it, keeping
+// competition symmetric, and audits action.
+func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *Organization, patch OrgPatch, action string) (*Organization, error) {
+	id := o.ID
 	var fe otm.Problems
 	text := func(field string, v *string, min, max int) string {
 		t := strings.TrimSpace(*v)
@@ -75,6 +119,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 	if patch.Verified != nil {
 		upd.Verified = *patch.Verified
 	}
+	taken := false
 	if patch.Domains != nil {
 		upd.Domains = []string{}
 		if len(*patch.Domains) > 20 {
@@ -92,6 +137,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 			}
 			if other, err := s.store.orgByDomain(ctx, d); err == nil && other.ID != id {
 				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RuleTaken, otm.Args{"value": d, "organization": other.ID}, "%q already belongs to %s", d, other.Name)
+				taken = true
 				continue
 			}
 			if !slices.Contains(upd.Domains, d) {
@@ -130,7 +176,11 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 		upd.Competitors = next
 	}
 	if len(fe) > 0 {
-		return nil, otm.Invalid("The organization is not valid.", fe...)
+		err := otm.Invalid("The organization is not valid.", fe...)
+		if taken && len(fe) == 1 {
+			err.Code = otm.ECONFLICT // the one problem: another organization has the domain
+		}
+		return nil, err
 	}
 	upd.UpdatedAt = s.now()
 	if err := s.store.putOrg(ctx, &upd); err != nil {
@@ -149,7 +199,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 	}
 	if s.cfg.Audit != nil {
 		details := fmt.Sprintf("name=%q domains=%v industry=%q group=%q competitors=%v verified=%v", upd.Name, upd.Domains, upd.Industry, upd.Group, upd.Competitors, upd.Verified)
-		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: "organization.update",
+		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: action,
 			SubjectType: "organization", SubjectID: id, Details: details}); err != nil {
 			s.log.Error("audit record failed", "organization", id, "err", err)
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -266,6 +267,12 @@ func TestIntegrationDemoSeedsMentorsAndRequests(t *testing.T) {
 		want := map[string]string{program.OpenProgram: program.PhaseOpen, demoCohortMatching: program.PhaseMatching, demoCohortRegistration: program.PhaseRegistration}[pr.ID]
 		if pr.Phase != want {
 			t.Errorf("demo program %s: got phase %s, want %s", pr.ID, pr.Phase, want)
+		}
+	}
+	// The personas' organizations keep their competitor pairs.
+	for id, rival := range map[string]string{"hanse-logistik": "suedstern-mobility", "alpenbank": "bergmann-versicherung"} {
+		if o, err := p.Identity.Organization(context.Background(), id); err != nil || !slices.Contains(o.Competitors, rival) {
+			t.Errorf("organization %s: got %+v (%v), want %s among its competitors", id, o, err, rival)
 		}
 	}
 	if _, err := p.Tandems.CohortAssignment(context.Background(), jonas, demoCohortMatching); err != nil {

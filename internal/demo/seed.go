@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
@@ -85,8 +86,11 @@ func Personas() []devidp.Persona {
 // mentor exists it seeds nothing more. seeded reports whether it filled the
 // database and the index in this call (no index rebuild needed).
 func Seed(ctx context.Context, svc *platform.Services, opts Options, log *slog.Logger) (seeded bool, err error) {
-	orgs := demoOrgs
+	orgs := slices.Clone(demoOrgs)
 	for _, o := range Orgs() {
+		if slices.ContainsFunc(demoOrgs, func(d identity.Organization) bool { return d.ID == o.ID }) {
+			continue // the personas' organization, with its competitors
+		}
 		orgs = append(orgs, identity.Organization{ID: o.ID, Name: o.Name, Domains: []string{o.Domain}, Industry: o.Industry, Group: o.Group})
 	}
 	for _, o := range orgs {
