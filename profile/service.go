@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -151,6 +152,17 @@ func (s *Service) SaveProfile(ctx context.Context, p *otm.Principal, c Content) 
 		return nil, err
 	}
 	upd := *cur
+	// Privacy first: what the owner hides from the published version is
+	// hidden at once; only what they show more of waits for review. An edit
+	// that only hides is no revision at all.
+	if cur.Published != nil {
+		if pub, narrowed := narrow(*cur.Published, c); narrowed {
+			upd.Published = &pub
+			if cur.Status == StatusApproved && sameContent(c, pub) {
+				next = StatusApproved
+			}
+		}
+	}
 	upd.Draft, upd.Status, upd.UpdatedAt = c, next, now
 	s.fillOwner(ctx, &upd, p)
 	if next == StatusSubmitted && cur.Status != StatusSubmitted {
@@ -164,6 +176,38 @@ func (s *Service) SaveProfile(ctx context.Context, p *otm.Principal, c Content) 
 	}
 	s.afterChange(ctx, &upd)
 	return &upd, nil
+}
+
+// visibilityRank orders visibilities from the widest audience down.
+var visibilityRank = map[string]int{VisPublic: 3, VisExecutives: 2, VisCurators: 1}
+
+// narrow returns pub with what next shows to fewer people than pub does
+// (field visibilities, the picture), and whether that changed anything.
+func narrow(pub, next Content) (Content, bool) {
+	out, changed := copyContent(pub), false
+	for _, f := range []struct {
+		cur  *string
+		want string
+	}{
+		{&out.Visibility.Interests, next.Visibility.Interests},
+		{&out.Visibility.Availability, next.Visibility.Availability},
+		{&out.Visibility.LinkedInURL, next.Visibility.LinkedInURL},
+	} {
+		if visibilityRank[f.want] < visibilityRank[*f.cur] {
+			*f.cur, changed = f.want, true
+		}
+	}
+	if out.ShowPicture && !next.ShowPicture {
+		out.ShowPicture, changed = false, true
+	}
+	return out, changed
+}
+
+// sameContent reports whether a and b say the same.
+func sameContent(a, b Content) bool {
+	return a.Headline == b.Headline && a.Bio == b.Bio && slices.Equal(a.Topics, b.Topics) && slices.Equal(a.Skills, b.Skills) &&
+		slices.Equal(a.Languages, b.Languages) && a.Country == b.Country && a.Availability == b.Availability &&
+		slices.Equal(a.Interests, b.Interests) && a.LinkedInURL == b.LinkedInURL && a.ShowPicture == b.ShowPicture && a.Visibility == b.Visibility
 }
 
 // fillOwner copies the owner's public identity onto the profile: name and
