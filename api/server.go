@@ -200,6 +200,8 @@ func (s *Server) routes() {
 		adm.Get("/people", s.listPeople)
 		adm.Put("/people/:id/roles", s.putPersonRoles)
 		adm.Put("/grants/:email", s.putGrant)
+		adm.Get("/audit", s.listAudit)
+		adm.Get("/audit.csv", s.auditCSV)
 	}
 	app.Get("/api/openapi.json", s.openAPI)
 	app.All("/api/*", func(c *fiber.Ctx) error {

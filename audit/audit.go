@@ -117,3 +117,18 @@ func (l *Log) SeenBy(ctx context.Context, userID string) ([]Entry, error) {
 	}
 	return out, nil
 }
+
+// Filter selects audit entries; empty fields select everything.
+type Filter struct {
+	Actor   string    // actor id
+	Subject string    // subject id or the id of the person it is about
+	Action  string    // an action, or a prefix ending in "." (e.g. "tandem.")
+	From    time.Time // inclusive
+	To      time.Time // exclusive
+}
+
+// Find returns the entries that f selects, newest first, and how many there
+// are in all (admins' audit view; callers check who may read it).
+func (l *Log) Find(ctx context.Context, f Filter, limit, offset int) ([]Entry, int, error) {
+	return l.store.search(ctx, f, limit, offset)
+}

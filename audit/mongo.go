@@ -3,6 +3,8 @@ package audit
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -57,4 +59,43 @@ func (m *mongoStore) replaceUser(ctx context.Context, userID, pseudo string, sub
 		return fmt.Errorf("audit: pseudonymize: %w", err)
 	}
 	return nil
+}
+
+func (m *mongoStore) search(ctx context.Context, f Filter, limit, offset int) ([]Entry, int, error) {
+	and := bson.A{}
+	if f.Actor != "" {
+		and = append(and, bson.D{{Key: "actorId", Value: f.Actor}})
+	}
+	if f.Subject != "" {
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{bson.D{{Key: "subjectId", Value: f.Subject}}, bson.D{{Key: "subjectUserId", Value: f.Subject}}}}})
+	}
+	switch {
+	case strings.HasSuffix(f.Action, "."):
+		and = append(and, bson.D{{Key: "action", Value: bson.D{{Key: "$regex", Value: "^" + regexp.QuoteMeta(f.Action)}}}})
+	case f.Action != "":
+		and = append(and, bson.D{{Key: "action", Value: f.Action}})
+	}
+	if !f.From.IsZero() {
+		and = append(and, bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: f.From}}}})
+	}
+	if !f.To.IsZero() {
+		and = append(and, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: f.To}}}})
+	}
+	filter := bson.D{}
+	if len(and) > 0 {
+		filter = bson.D{{Key: "$and", Value: and}}
+	}
+	total, err := m.c.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, fmt.Errorf("audit: count: %w", err)
+	}
+	cur, err := m.c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetSkip(int64(offset)).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, 0, fmt.Errorf("audit: search: %w", err)
+	}
+	out := []Entry{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, 0, fmt.Errorf("audit: search: %w", err)
+	}
+	return out, int(total), nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -426,7 +427,7 @@ func (r *Report) CSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	row := func(section, metric, value string) {
-		_ = cw.Write([]string{csvSafe(section), csvSafe(metric), csvSafe(value)})
+		_ = cw.Write([]string{check.SpreadsheetCell(section), check.SpreadsheetCell(metric), check.SpreadsheetCell(value)})
 	}
 	num := func(section, metric string, n int) { row(section, metric, strconv.Itoa(n)) }
 	dec := func(section, metric string, x *float64) {
@@ -499,13 +500,4 @@ func (r *Report) CSV(w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvSafe neutralises a cell that a spreadsheet would run as a formula (it
-// starts with = + - @, a tab or a carriage return) with a leading '.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
 }

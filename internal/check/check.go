@@ -168,3 +168,13 @@ func CountryName(code, lang string) string {
 	}
 	return code
 }
+
+// SpreadsheetCell neutralises a CSV cell that a spreadsheet would run as a
+// formula (it starts with = + - @, a tab or a carriage return) with a
+// leading '.
+func SpreadsheetCell(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}
