@@ -67,7 +67,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -250,8 +250,9 @@ type pageData struct {
 	// Dashboard is a program's evaluation (GET /programs/:id/dashboard).
 	Dashboard *dashboardView
 
-	// People is the admins' GET /admin/people.
+	// People is the admins' GET /admin/people; Audit their GET /admin/audit.
 	People *peopleView
+	Audit  *auditPageView
 	// NavPeople shows the admins' "People" link.
 	NavPeople bool
 
@@ -284,6 +285,7 @@ type providerLink struct {
 //	GET  /admin/people             the people who signed in (?q=&page=), their staff roles
 //	POST /admin/people/:id/roles   set a person's staff roles (roles=curator, roles=admin)
 //	POST /admin/people/grant       staff roles for an e-mail not signed in yet (email=, roles=)
+//	GET  /admin/audit              the audit log (?actor=&subject=&action=&from=&to=&page=), CSV link (with Config.Audit)
 //
 // With Config.Profiles:
 //
@@ -342,6 +344,9 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/admin/people", f.peoplePage)
 		app.Post("/admin/people/grant", f.peopleGrant)
 		app.Post("/admin/people/:id/roles", f.peopleRoles)
+	}
+	if f.cfg.Audit != nil {
+		app.Get("/admin/audit", f.auditPage)
 	}
 	if f.cfg.Profiles != nil {
 		app.Get("/apply", f.applyPage)

@@ -1,0 +1,108 @@
+package frontend
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
+)
+
+// auditPageSize is how many entries one page of /admin/audit lists.
+const auditPageSize = 50
+
+// auditPageView is GET /admin/audit: the audit log for admins.
+type auditPageView struct {
+	Actor, Subject, Action, From, To string
+	Errors                           map[string]string
+	Total                            int
+	Rows                             []auditRow
+	CSVURL, PrevURL, NextURL         string
+}
+
+type auditRow struct {
+	At, Actor, Action, Subject, Reason, Details string
+}
+
+// auditPage answers GET /admin/audit (?actor=&subject=&action=&from=&to=&page=).
+func (f *Frontend) auditPage(c *fiber.Ctx) error {
+	d := f.newPage(c, "people")
+	if ok, err := f.requireAdminPage(c, d, d.Here, "audit.err.adminOnly"); !ok {
+		return err
+	}
+	page, ok := queryPage(c, 2000)
+	if !ok {
+		return f.RenderError(c, http.StatusBadRequest, f.translate(d.Lang, "error.badPage"))
+	}
+	v := &auditPageView{Actor: strings.TrimSpace(c.Query("actor")), Subject: strings.TrimSpace(c.Query("subject")),
+		Action: strings.TrimSpace(c.Query("action")), From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")), Errors: map[string]string{}}
+	filter := audit.Filter{Actor: v.Actor, Subject: v.Subject, Action: v.Action}
+	day := func(key, s string) time.Time {
+		if s == "" {
+			return time.Time{}
+		}
+		t, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			v.Errors[key] = f.ruleText(c.UserContext(), d.Lang, otm.RuleDate, nil, "")
+		}
+		return t
+	}
+	filter.From = day("from", v.From)
+	if to := day("to", v.To); !to.IsZero() {
+		filter.To = to.AddDate(0, 0, 1)
+	}
+	q := url.Values{}
+	for k, val := range map[string]string{"actor": v.Actor, "subject": v.Subject, "action": v.Action, "from": v.From, "to": v.To} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+	d.Title = f.translate(d.Lang, "audit.title")
+	d.Audit = v
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if len(v.Errors) > 0 {
+		return f.render(c, http.StatusUnprocessableEntity, "audit", d)
+	}
+	entries, total, err := f.cfg.Audit.Find(c.UserContext(), filter, auditPageSize, (page-1)*auditPageSize)
+	if err != nil {
+		return f.fail(c, err, d.Here, "")
+	}
+	v.Total = total
+	for _, e := range entries {
+		actor := e.ActorName
+		if actor == "" {
+			actor = e.ActorID
+		}
+		v.Rows = append(v.Rows, auditRow{At: formatTime(d.Lang, e.At), Actor: actor, Action: f.auditAction(d.Lang, e.Action),
+			Subject: strings.TrimSpace(e.SubjectType + " " + e.SubjectID), Reason: e.Reason, Details: e.Details})
+	}
+	v.CSVURL = "/api/v1/admin/audit.csv"
+	if len(q) > 0 {
+		v.CSVURL += "?" + q.Encode()
+	}
+	link := func(p int) string {
+		l := url.Values{}
+		for k := range q {
+			l.Set(k, q.Get(k))
+		}
+		if p > 1 {
+			l.Set("page", strconv.Itoa(p))
+		}
+		if len(l) == 0 {
+			return "/admin/audit"
+		}
+		return "/admin/audit?" + l.Encode()
+	}
+	if page > 1 {
+		v.PrevURL = link(page - 1)
+	}
+	if page*auditPageSize < total {
+		v.NextURL = link(page + 1)
+	}
+	return f.render(c, http.StatusOK, "audit", d)
+}

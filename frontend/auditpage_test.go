@@ -1,0 +1,42 @@
+package frontend
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/opentomentor/opentomentor/audit"
+)
+
+func TestAuditPage(t *testing.T) {
+	e := newPagesEnv(t)
+	ctx := context.Background()
+	for _, en := range []audit.Entry{
+		{ActorID: "u_cora", ActorName: "Cora Kurz", Action: audit.ActionApplicationApprove, SubjectType: "mentor_profile", SubjectID: "mp_lena", SubjectUserID: "u_lena"},
+		{ActorID: "u_ada", ActorName: "Ada Admin", Action: audit.ActionRoleGrant, SubjectType: "user", SubjectID: "u_cora", SubjectUserID: "u_cora", Reason: "set by an admin", Details: "curator"},
+	} {
+		if err := e.Audit.Record(ctx, en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := do(t, e.app(t, ada), "/admin/audit?action=application.", langHeader("de"))
+	if r.status != http.StatusOK {
+		t.Fatalf("status: got %d", r.status)
+	}
+	assertBody(t, r.body, []string{"<h1>Protokoll</h1>", "1 Einträge", "Cora Kurz", "mentor_profile mp_lena",
+		`href="/api/v1/admin/audit.csv?action=application."`}, []string{"set by an admin"})
+	assertNoInlineCode(t, r.body)
+
+	r = do(t, e.app(t, ada), "/admin/audit?from=gestern", langHeader("de"))
+	if r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a bad date: got %d, want 422", r.status)
+	}
+	assertBody(t, r.body, []string{`id="err-from"`, "Geben Sie ein Datum ein."}, []string{"Einträge"})
+
+	if r := do(t, e.app(t, cora), "/admin/audit", langHeader("en")); r.status != http.StatusForbidden {
+		t.Errorf("a curator: got %d, want 403", r.status)
+	} else {
+		assertBody(t, r.body, []string{"Only admins read the audit log."}, nil)
+	}
+	assertRedirect(t, do(t, e.app(t, nil), "/admin/audit", nil), "/signin?return_to=%2Fadmin%2Faudit")
+}
