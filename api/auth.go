@@ -61,6 +61,10 @@ func (s *Server) callback(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, sessionCookie, res.Token, time.Until(res.Session.ExpiresAt))
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if res.FirstSignIn && res.ReturnTo == "/" && s.cfg.Pages != nil {
+		// A newcomer who was not heading anywhere: ask what they came for.
+		return c.Redirect("/welcome", fiber.StatusSeeOther)
+	}
 	return c.Redirect(res.ReturnTo, fiber.StatusSeeOther)
 }
 

@@ -67,7 +67,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -250,6 +250,8 @@ type pageData struct {
 	// Dashboard is a program's evaluation (GET /programs/:id/dashboard).
 	Dashboard *dashboardView
 
+	// Welcome is GET /welcome, after a first sign-in.
+	Welcome *welcomeView
 	// People is the admins' GET /admin/people; Audit their GET /admin/audit.
 	People *peopleView
 	Audit  *auditPageView
@@ -279,6 +281,7 @@ type providerLink struct {
 //	GET /signin         identity providers (?return_to= is passed on when safe)
 //	GET /account        my account; visitors are redirected to the sign-in page
 //	GET /lang/:lang     sets the language cookie and redirects to ?return_to=
+//	GET /welcome        after a first sign-in: what the person came for, and the next step
 //
 // With Config.Identity (admins only):
 //
@@ -340,6 +343,7 @@ func (f *Frontend) Register(app fiber.Router) {
 	app.Get("/signin", f.signIn)
 	app.Get("/account", f.account)
 	app.Get("/lang/:lang", f.setLang)
+	app.Get("/welcome", f.welcome)
 	if f.cfg.Identity != nil {
 		app.Get("/admin/people", f.peoplePage)
 		app.Post("/admin/people/grant", f.peopleGrant)

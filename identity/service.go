@@ -189,6 +189,8 @@ type LoginResult struct {
 	Session  *Session
 	User     *User
 	ReturnTo string
+	// FirstSignIn: the person signed in for the first time (a new user).
+	FirstSignIn bool
 }
 
 // failLogin is the error every refused callback returns: the user learns that
@@ -280,7 +282,8 @@ func (s *Service) CompleteLogin(ctx context.Context, id string, cp CallbackParam
 		return nil, err
 	}
 	s.log.Info("signed in", "provider", id, "user", user.ID, "session", sess.ID[:8])
-	return &LoginResult{Token: token, Session: sess, User: user, ReturnTo: la.ReturnTo}, nil
+	return &LoginResult{Token: token, Session: sess, User: user, ReturnTo: la.ReturnTo,
+		FirstSignIn: user.CreatedAt.Equal(user.LastLoginAt)}, nil
 }
 
 func truncate(s string, n int) string {

@@ -361,7 +361,9 @@ func TestBrowserSignIn(t *testing.T) {
 			t.Fatalf("after the provider link: got %q, want the development provider's page under /devidp/", loc)
 		}
 		follow(b, "click the persona Lena Hoffmann", personaButton("Lena Hoffmann"))
-		b.assertLocation("/")
+		// A first sign-in that was not heading anywhere asks what she came for.
+		b.assertLocation("/welcome")
+		b.assertPageShows("Welcome, Lena Hoffmann!", "Write my application", "Ask for a reverse mentor")
 		if got := b.text(navUserName); got != "Lena Hoffmann" {
 			t.Errorf("nav user: got %q, want %q", got, "Lena Hoffmann")
 		}
