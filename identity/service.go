@@ -32,6 +32,10 @@ type Config struct {
 	Now             func() time.Time
 	Logger          *slog.Logger
 	Audit           *audit.Log // role changes are recorded here; may be nil in tests
+	// VerifiedOrganizationsOnly admits only people whose verified e-mail
+	// belongs to a verified organization (or whose issuer vouches for one),
+	// and those the configuration or a role grant names.
+	VerifiedOrganizationsOnly bool
 }
 
 // Service signs people in and keeps their sessions.
@@ -420,6 +424,15 @@ func (s *Service) upsertUser(ctx context.Context, p *provider, c *idClaims) (*Us
 		name, _, _ = strings.Cut(email, "@")
 	}
 	verified := c.emailVerified()
+	if s.cfg.VerifiedOrganizationsOnly {
+		if ok, err := s.admitted(ctx, p, email, verified); err != nil {
+			return nil, err
+		} else if !ok {
+			s.log.Info("sign-in refused by the policy: no verified organization", "provider", p.cfg.ID)
+			return nil, otm.Refuse(otm.EFORBIDDEN, otm.RuleSignInPolicy, nil,
+				"Only people of the organizations on this platform can sign in. Ask your organization's HR or program team to have it added.")
+		}
+	}
 	org, orgVerified, err := s.resolveOrganization(ctx, p, email, verified)
 	if err != nil {
 		return nil, err
@@ -559,6 +572,43 @@ func (s *Service) resolveOrganization(ctx context.Context, p *provider, email st
 	}
 	o, err = s.ensureOrganization(ctx, domain, domain, "domain", false)
 	return o, false, err
+}
+
+// admitted reports whether the sign-in policy lets this person in: their
+// issuer vouches for an organization, or their verified e-mail's domain
+// belongs to a verified one, or the configuration or a role grant names them.
+// Nothing is created for people it refuses.
+func (s *Service) admitted(ctx context.Context, p *provider, email string, verified bool) (bool, error) {
+	if p.cfg.Organization != "" {
+		return true, nil
+	}
+	if !verified {
+		return false, nil
+	}
+	if p.vouchesFor(email) {
+		if len(s.configuredRoles(email)) > 0 {
+			return true, nil
+		}
+		if grant, err := s.store.getRoleGrant(ctx, email); err == nil && len(grant) > 0 {
+			return true, nil
+		} else if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+			return false, err
+		}
+	}
+	_, domain, ok := strings.Cut(email, "@")
+	if !ok || freemail[domain] {
+		return false, nil
+	}
+	if _, ok := p.cfg.EmailDomains[domain]; ok {
+		return true, nil
+	}
+	o, err := s.store.orgByDomain(ctx, domain)
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return o.Verified, nil
 }
 
 func (s *Service) ensureOrganization(ctx context.Context, name, domain, source string, verified bool) (*Organization, error) {

@@ -29,6 +29,7 @@ type Config struct {
 	LogFormat      string   // OTM_LOG_FORMAT: text | json
 	LogLevel       string   // OTM_LOG_LEVEL: debug | info | warn | error
 	TrustedProxies []string // OTM_TRUSTED_PROXIES: IPs/CIDRs whose X-Forwarded-* is trusted
+	SignInPolicy   string   // OTM_SIGNIN_POLICY: open | verified-organizations
 
 	SessionIdle     time.Duration // OTM_SESSION_IDLE_TIMEOUT
 	SessionAbsolute time.Duration // OTM_SESSION_ABSOLUTE_TIMEOUT
@@ -54,6 +55,7 @@ var settings = []setting{
 	{"OTM_LOG_FORMAT", "log-format", "text | json", "text"},
 	{"OTM_LOG_LEVEL", "log-level", "debug | info | warn | error", "info"},
 	{"OTM_TRUSTED_PROXIES", "trusted-proxies", "comma-separated proxy IPs/CIDRs whose X-Forwarded-* headers are trusted", ""},
+	{"OTM_SIGNIN_POLICY", "signin-policy", "open | verified-organizations (only people of verified organizations, and those the configuration or a grant names)", "open"},
 	{"OTM_SESSION_IDLE_TIMEOUT", "session-idle-timeout", "session idle timeout", "2h"},
 	{"OTM_SESSION_ABSOLUTE_TIMEOUT", "session-absolute-timeout", "session absolute timeout", "12h"},
 }
@@ -83,6 +85,7 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 			ProvidersFile: get("OTM_OIDC_PROVIDERS_FILE"),
 			LogFormat:     get("OTM_LOG_FORMAT"),
 			LogLevel:      get("OTM_LOG_LEVEL"),
+			SignInPolicy:  get("OTM_SIGNIN_POLICY"),
 		}
 		var err error
 		if cfg.AdminEmails, err = parseEmails("OTM_ADMIN_EMAILS", get("OTM_ADMIN_EMAILS")); err != nil {
@@ -134,6 +137,11 @@ func (c Config) validate() error {
 	case "development", "production":
 	default:
 		errs = append(errs, fmt.Errorf("OTM_ENV: %q is not one of development, production", c.Env))
+	}
+	switch c.SignInPolicy {
+	case "open", "verified-organizations":
+	default:
+		errs = append(errs, fmt.Errorf("OTM_SIGNIN_POLICY: %q is not one of open, verified-organizations", c.SignInPolicy))
 	}
 	host, port, err := net.SplitHostPort(c.Addr)
 	if err != nil {

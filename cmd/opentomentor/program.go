@@ -121,7 +121,8 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	}
 	p.Services, err = platform.New(ctx, p.store.DB, platform.Config{
 		Identity: identity.Config{BaseURL: p.BaseURL, Providers: providers, AdminEmails: cfg.AdminEmails, CuratorEmails: cfg.CuratorEmails,
-			SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute},
+			SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
+			VerifiedOrganizationsOnly: cfg.SignInPolicy == "verified-organizations"},
 		Search: idx, CacheProfiles: p.store.Embedded, Logger: p.Logger,
 	})
 	if err != nil {
