@@ -43,7 +43,9 @@ func TestIntegrationSignInPolicy(t *testing.T) {
 	} {
 		t.Run(tt.email, func(t *testing.T) {
 			b := newBrowser(t)
-			op.Set(func(p *oidctest.Provider) { p.User = oidctest.User{Subject: tt.sub, Email: tt.email, Name: tt.sub, EmailVerified: true} })
+			op.Set(func(p *oidctest.Provider) {
+				p.User = oidctest.User{Subject: tt.sub, Email: tt.email, Name: tt.sub, EmailVerified: true}
+			})
 			resp, body := b.get(h.toCallback(b, "op", "/", "", ""))
 			var out map[string]any
 			_ = json.Unmarshal([]byte(body), &out)
