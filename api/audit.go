@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/csv"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,15 +16,23 @@ import (
 // auditCSVMax bounds the rows of one CSV download.
 const auditCSVMax = 10000
 
-// auditQuery reads the audit view's filters (admins only). Errors:
-// EUNAUTHORIZED, EFORBIDDEN, EINVALID naming the parameter.
+// auditQuery reads the audit view's filters: admins read everything,
+// curators the entries of the programs they curate. Errors: EUNAUTHORIZED,
+// EFORBIDDEN, EINVALID naming the parameter.
 func (s *Server) auditQuery(c *fiber.Ctx) (audit.Filter, error) {
 	p, err := requireUser(c)
 	if err != nil {
 		return audit.Filter{}, err
 	}
-	if err := otm.RequireRole(p, "Only admins read the audit log.", otm.RoleAdmin); err != nil {
-		return audit.Filter{}, err
+	var programs []string
+	if !p.HasRole(otm.RoleAdmin) {
+		if programs, err = s.cfg.Programs.CuratedIDs(c.UserContext(), p); err != nil {
+			return audit.Filter{}, err
+		}
+		if len(programs) == 0 {
+			return audit.Filter{}, otm.Refuse(otm.EFORBIDDEN, otm.RuleRole, otm.Args{"roles": []string{otm.RoleAdmin, otm.RoleCurator}},
+				"Only admins and the curators of a program read the audit log.")
+		}
 	}
 	var fe otm.Problems
 	f := audit.Filter{Actor: strings.TrimSpace(c.Query("actor")), Subject: strings.TrimSpace(c.Query("subject")), Action: strings.TrimSpace(c.Query("action"))}
@@ -52,6 +61,13 @@ func (s *Server) auditQuery(c *fiber.Ctx) (audit.Filter, error) {
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		fe.Add("to", otm.RuleDateOrder, nil, "must not be before from")
+	}
+	f.Programs = programs
+	if id := strings.TrimSpace(c.Query("program")); id != "" {
+		if programs != nil && !slices.Contains(programs, id) {
+			return audit.Filter{}, otm.Refuse(otm.EFORBIDDEN, otm.RuleProgramCurator, nil, "You are not a curator of this program.")
+		}
+		f.Programs = []string{id}
 	}
 	return f, fe.Err("A filter is not valid.")
 }

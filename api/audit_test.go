@@ -45,6 +45,16 @@ func TestIntegrationAdminAudit(t *testing.T) {
 		t.Errorf("CSV: got %q, want a header, two rows and the formula neutralised", body)
 	}
 
+	// A curator reads the entries of the programs they curate (here the
+	// open program: Ada's application decisions belong to no program).
+	if status, out := cura.call("GET", "/api/v1/admin/audit", nil); status != http.StatusOK || out["total"] != float64(0) {
+		t.Errorf("the curator's view: got %d %v, want only program entries (none yet)", status, out)
+	}
+	ada.call("PUT", "/api/v1/me/mentee-request", validRequest())
+	ada.call("POST", "/api/v1/me/mentee-request/submit", nil)
+	if status, out := cura.call("GET", "/api/v1/admin/audit?program=open", nil); status != http.StatusOK || out["total"] != float64(1) {
+		t.Errorf("the curator's view of the open program: got %d %v, want the request's submission", status, out)
+	}
 	for _, tt := range []struct {
 		name string
 		who  *person
@@ -54,7 +64,7 @@ func TestIntegrationAdminAudit(t *testing.T) {
 	}{
 		{"a bad date", admin, "/api/v1/admin/audit?from=yesterday", 400, otm.RuleDate},
 		{"to before from", admin, "/api/v1/admin/audit?from=2027-02-01&to=2027-01-01", 400, otm.RuleDateOrder},
-		{"a curator", cura, "/api/v1/admin/audit", 403, ""},
+		{"a curator, a program they do not curate", cura, "/api/v1/admin/audit?program=elsewhere", 403, ""},
 		{"a mentor's CSV", ada, "/api/v1/admin/audit.csv", 403, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

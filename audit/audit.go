@@ -36,6 +36,7 @@ type Entry struct {
 	SubjectType   string    `bson:"subjectType" json:"subjectType"` // "mentor_profile", "user"
 	SubjectID     string    `bson:"subjectId" json:"subjectId"`
 	SubjectUserID string    `bson:"subjectUserId" json:"subjectUserId"` // whom it is about
+	ProgramID     string    `bson:"programId,omitempty" json:"programId,omitempty"` // the program it happened in, if any
 	Reason        string    `bson:"reason,omitempty" json:"reason,omitempty"`
 	Details       string    `bson:"details,omitempty" json:"details,omitempty"`
 }
@@ -125,6 +126,9 @@ type Filter struct {
 	Action  string    // an action, or a prefix ending in "." (e.g. "tandem.")
 	From    time.Time // inclusive
 	To      time.Time // exclusive
+	// Programs, when not nil, limits the entries to those of these programs
+	// (a program curator's view; empty selects nothing).
+	Programs []string
 }
 
 // Find returns the entries that f selects, newest first, and how many there

@@ -75,6 +75,9 @@ func (m *mongoStore) search(ctx context.Context, f Filter, limit, offset int) ([
 	case f.Action != "":
 		and = append(and, bson.D{{Key: "action", Value: f.Action}})
 	}
+	if f.Programs != nil {
+		and = append(and, bson.D{{Key: "programId", Value: bson.D{{Key: "$in", Value: f.Programs}}}})
+	}
 	if !f.From.IsZero() {
 		and = append(and, bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: f.From}}}})
 	}

@@ -29,11 +29,24 @@ type auditRow struct {
 	At, Actor, Action, Subject, Reason, Details string
 }
 
-// auditPage answers GET /admin/audit (?actor=&subject=&action=&from=&to=&page=).
+// auditPage answers GET /admin/audit (?actor=&subject=&action=&from=&to=&page=):
+// admins see every entry, curators those of the programs they curate.
 func (f *Frontend) auditPage(c *fiber.Ctx) error {
 	d := f.newPage(c, "people")
-	if ok, err := f.requireAdminPage(c, d, d.Here, "audit.err.adminOnly"); !ok {
-		return err
+	if d.Principal == nil {
+		return toSignIn(c, d.Here)
+	}
+	// Admins read everything; curators the entries of their programs.
+	var programs []string
+	if !d.Principal.HasRole(otm.RoleAdmin) {
+		ids, err := f.cfg.Programs.CuratedIDs(c.UserContext(), d.Principal)
+		if err != nil {
+			return f.fail(c, err, d.Here, "")
+		}
+		if len(ids) == 0 {
+			return f.RenderError(c, http.StatusForbidden, f.translate(d.Lang, "audit.err.adminOnly"))
+		}
+		programs = ids
 	}
 	page, ok := queryPage(c, 2000)
 	if !ok {
@@ -41,7 +54,7 @@ func (f *Frontend) auditPage(c *fiber.Ctx) error {
 	}
 	v := &auditPageView{Actor: strings.TrimSpace(c.Query("actor")), Subject: strings.TrimSpace(c.Query("subject")),
 		Action: strings.TrimSpace(c.Query("action")), From: strings.TrimSpace(c.Query("from")), To: strings.TrimSpace(c.Query("to")), Errors: map[string]string{}}
-	filter := audit.Filter{Actor: v.Actor, Subject: v.Subject, Action: v.Action}
+	filter := audit.Filter{Actor: v.Actor, Subject: v.Subject, Action: v.Action, Programs: programs}
 	day := func(key, s string) time.Time {
 		if s == "" {
 			return time.Time{}

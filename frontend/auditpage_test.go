@@ -33,10 +33,19 @@ func TestAuditPage(t *testing.T) {
 	}
 	assertBody(t, r.body, []string{`id="err-from"`, "Geben Sie ein Datum ein."}, []string{"Einträge"})
 
-	if r := do(t, e.app(t, cora), "/admin/audit", langHeader("en")); r.status != http.StatusForbidden {
-		t.Errorf("a curator: got %d, want 403", r.status)
+	// A curator sees the entries of the programs they curate only.
+	if err := e.Audit.Record(ctx, audit.Entry{ActorID: "u_cora", ActorName: "Cora Kurz", Action: "tandem.propose", SubjectType: "tandem", SubjectID: "t_1", ProgramID: "open"}); err != nil {
+		t.Fatal(err)
+	}
+	r = do(t, e.app(t, cora), "/admin/audit", langHeader("en"))
+	if r.status != http.StatusOK {
+		t.Fatalf("a curator: got %d, want 200", r.status)
+	}
+	assertBody(t, r.body, []string{"1 entries", "tandem t_1"}, []string{"mp_lena", "set by an admin"})
+	if r := do(t, e.app(t, katrin), "/admin/audit", langHeader("en")); r.status != http.StatusForbidden {
+		t.Errorf("an executive: got %d, want 403", r.status)
 	} else {
-		assertBody(t, r.body, []string{"Only admins read the audit log."}, nil)
+		assertBody(t, r.body, []string{"Only admins and the curators of a program read the audit log."}, nil)
 	}
 	assertRedirect(t, do(t, e.app(t, nil), "/admin/audit", nil), "/signin?return_to=%2Fadmin%2Faudit")
 }

@@ -380,6 +380,21 @@ func (s *Service) CuratesAny(ctx context.Context, p *otm.Principal) (bool, error
 	return slices.ContainsFunc(all, func(pr Program) bool { return Curates(p, &pr) }), nil
 }
 
+// CuratedIDs lists the ids of the programs p curates.
+func (s *Service) CuratedIDs(ctx context.Context, p *otm.Principal) ([]string, error) {
+	all, err := s.store.programs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := []string{}
+	for i := range all {
+		if Curates(p, &all[i]) {
+			ids = append(ids, all[i].ID)
+		}
+	}
+	return ids, nil
+}
+
 // RequireCuratorOfAny refuses anyone who curates no program, before anything
 // is looked up (so that nobody else learns whether an object exists).
 // Errors: EUNAUTHORIZED, EFORBIDDEN (rule role).
@@ -638,7 +653,7 @@ func (s *Service) recordProgram(ctx context.Context, p *otm.Principal, action st
 		return
 	}
 	if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: action,
-		SubjectType: "program", SubjectID: pr.ID, Reason: reason}); err != nil {
+		SubjectType: "program", SubjectID: pr.ID, ProgramID: pr.ID, Reason: reason}); err != nil {
 		s.log.Error("audit record failed", "program", pr.ID, "err", err)
 	}
 }

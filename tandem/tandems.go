@@ -349,7 +349,7 @@ func (s *Service) recordTandem(ctx context.Context, p *otm.Principal, action str
 			why = reason
 		}
 		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: action,
-			SubjectType: "tandem", SubjectID: t.ID, SubjectUserID: uid, Reason: why}); err != nil {
+			SubjectType: "tandem", SubjectID: t.ID, SubjectUserID: uid, ProgramID: t.ProgramID, Reason: why}); err != nil {
 			s.log.Error("audit record failed", "tandem", t.ID, "err", err)
 		}
 	}
