@@ -35,7 +35,7 @@ type Entry struct {
 	Action        string    `bson:"action" json:"action"`
 	SubjectType   string    `bson:"subjectType" json:"subjectType"` // "mentor_profile", "user"
 	SubjectID     string    `bson:"subjectId" json:"subjectId"`
-	SubjectUserID string    `bson:"subjectUserId" json:"subjectUserId"` // whom it is about
+	SubjectUserID string    `bson:"subjectUserId" json:"subjectUserId"`             // whom it is about
 	ProgramID     string    `bson:"programId,omitempty" json:"programId,omitempty"` // the program it happened in, if any
 	Reason        string    `bson:"reason,omitempty" json:"reason,omitempty"`
 	Details       string    `bson:"details,omitempty" json:"details,omitempty"`
