@@ -116,11 +116,7 @@ func (s *Server) patchOrganization(c *fiber.Ctx) error {
 
 // listPeople answers GET /api/v1/admin/people?q=&limit=&offset= (admins).
 func (s *Server) listPeople(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 50)
-	if err != nil {
-		return err
-	}
-	offset, err := queryInt(c, "offset", 0)
+	limit, offset, err := queryPaging(c)
 	if err != nil {
 		return err
 	}

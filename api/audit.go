@@ -79,16 +79,14 @@ func (s *Server) listAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(c, "limit", 50)
+	limit, offset, err := queryPaging(c)
 	if err != nil {
 		return err
 	}
-	offset, err := queryInt(c, "offset", 0)
-	if err != nil {
+	var fe otm.Problems
+	check.Paging(&fe, &limit, offset, 50, 200)
+	if err := fe.Err("A query parameter is not valid."); err != nil {
 		return err
-	}
-	if limit < 1 || limit > 200 || offset < 0 || offset > 100000 {
-		return otm.Invalid("A query parameter is not valid.", otm.Field("limit", otm.RuleRange, otm.Args{"min": 1, "max": 200}, "limit 1–200, offset 0–100000"))
 	}
 	items, total, err := s.cfg.Audit.Find(c.UserContext(), f, limit, offset)
 	if err != nil {

@@ -102,3 +102,13 @@ func jsonKind(kind string) string {
 	}
 	return "number"
 }
+
+// queryPaging reads ?limit= (default 50) and ?offset= (default 0) as whole
+// numbers; the service checks their ranges.
+func queryPaging(c *fiber.Ctx) (limit, offset int, err error) {
+	if limit, err = queryInt(c, "limit", 50); err != nil {
+		return 0, 0, err
+	}
+	offset, err = queryInt(c, "offset", 0)
+	return limit, offset, err
+}

@@ -2,11 +2,12 @@ package api_test
 
 import (
 	"context"
-	otm "github.com/opentomentor/opentomentor"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+
+	otm "github.com/opentomentor/opentomentor"
 
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"

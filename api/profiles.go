@@ -161,11 +161,7 @@ func (s *Server) pauseMyProfile(c *fiber.Ctx) error {
 
 // listApplications answers GET /api/v1/moderation/applications?status=&limit=&offset=.
 func (s *Server) listApplications(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 50)
-	if err != nil {
-		return err
-	}
-	offset, err := queryInt(c, "offset", 0)
+	limit, offset, err := queryPaging(c)
 	if err != nil {
 		return err
 	}

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	otm "github.com/opentomentor/opentomentor"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
+
+	otm "github.com/opentomentor/opentomentor"
 
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"

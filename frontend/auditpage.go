@@ -3,7 +3,6 @@ package frontend
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -98,24 +97,6 @@ func (f *Frontend) auditPage(c *fiber.Ctx) error {
 	if len(q) > 0 {
 		v.CSVURL += "?" + q.Encode()
 	}
-	link := func(p int) string {
-		l := url.Values{}
-		for k := range q {
-			l.Set(k, q.Get(k))
-		}
-		if p > 1 {
-			l.Set("page", strconv.Itoa(p))
-		}
-		if len(l) == 0 {
-			return "/admin/audit"
-		}
-		return "/admin/audit?" + l.Encode()
-	}
-	if page > 1 {
-		v.PrevURL = link(page - 1)
-	}
-	if page*auditPageSize < total {
-		v.NextURL = link(page + 1)
-	}
+	v.PrevURL, v.NextURL = pagerLinks("/admin/audit", q, page, auditPageSize, total)
 	return f.render(c, http.StatusOK, "audit", d)
 }

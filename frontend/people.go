@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -73,25 +72,11 @@ func (f *Frontend) renderPeople(c *fiber.Ctx, status int, d *pageData, v *people
 	for _, pe := range people {
 		v.Rows = append(v.Rows, f.personRow(d, pe))
 	}
-	link := func(p int) string {
-		q := url.Values{}
-		if v.Query != "" {
-			q.Set("q", v.Query)
-		}
-		if p > 1 {
-			q.Set("page", strconv.Itoa(p))
-		}
-		if len(q) == 0 {
-			return "/admin/people"
-		}
-		return "/admin/people?" + q.Encode()
+	q := url.Values{}
+	if v.Query != "" {
+		q.Set("q", v.Query)
 	}
-	if page > 1 {
-		v.PrevURL = link(page - 1)
-	}
-	if page*peoplePageSize < total {
-		v.NextURL = link(page + 1)
-	}
+	v.PrevURL, v.NextURL = pagerLinks("/admin/people", q, page, peoplePageSize, total)
 	d.Title = f.translate(d.Lang, "people.title")
 	d.People = v
 	c.Set(fiber.HeaderCacheControl, "no-store")

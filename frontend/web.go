@@ -211,3 +211,28 @@ func splitList(s string) []string {
 
 // pathID escapes an id for a URL path segment.
 func pathID(id string) string { return url.PathEscape(id) }
+
+// pagerLinks returns the previous and next page links of a list at base with
+// the query q ("" where there is none).
+func pagerLinks(base string, q url.Values, page, size, total int) (prev, next string) {
+	link := func(p int) string {
+		l := url.Values{}
+		for k := range q {
+			l.Set(k, q.Get(k))
+		}
+		if p > 1 {
+			l.Set("page", strconv.Itoa(p))
+		}
+		if len(l) == 0 {
+			return base
+		}
+		return base + "?" + l.Encode()
+	}
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if page*size < total {
+		next = link(page + 1)
+	}
+	return prev, next
+}

@@ -42,15 +42,7 @@ func (s *Service) People(ctx context.Context, p *otm.Principal, q string, limit,
 	if n := len([]rune(q)); n > 100 {
 		fe.Add("q", otm.RuleMaxLength, otm.Args{"max": 100, "length": n}, "at most 100 characters")
 	}
-	if limit == 0 {
-		limit = 50
-	}
-	if limit < 1 || limit > 200 {
-		fe.Add("limit", otm.RuleRange, otm.Args{"min": 1, "max": 200}, "must be between 1 and 200")
-	}
-	if offset < 0 || offset > 100000 {
-		fe.Add("offset", otm.RuleRange, otm.Args{"min": 0, "max": 100000}, "must be between 0 and 100000")
-	}
+	check.Paging(&fe, &limit, offset, 50, 200)
 	if err := fe.Err("The query is not valid."); err != nil {
 		return nil, 0, err
 	}

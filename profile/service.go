@@ -454,15 +454,7 @@ func (s *Service) Queue(ctx context.Context, p *otm.Principal, status string, li
 	}
 	var fe otm.Problems
 	check.OneOf(&fe, "status", status, Statuses...)
-	if limit == 0 {
-		limit = 50
-	}
-	if limit < 1 || limit > 200 {
-		fe.Add("limit", otm.RuleRange, otm.Args{"min": 1, "max": 200}, "must be between 1 and 200")
-	}
-	if offset < 0 || offset > 100000 {
-		fe.Add("offset", otm.RuleRange, otm.Args{"min": 0, "max": 100000}, "must be between 0 and 100000")
-	}
+	check.Paging(&fe, &limit, offset, 50, 200)
 	if err := fe.Err("The query is not valid."); err != nil {
 		return nil, 0, err
 	}

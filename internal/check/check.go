@@ -178,3 +178,17 @@ func SpreadsheetCell(s string) string {
 	}
 	return s
 }
+
+// Paging checks a list's limit (0 means def) and offset: limit 1–max,
+// offset 0–100000.
+func Paging(p *otm.Problems, limit *int, offset, def, max int) {
+	if *limit == 0 {
+		*limit = def
+	}
+	if *limit < 1 || *limit > max {
+		p.Add("limit", otm.RuleRange, otm.Args{"min": 1, "max": max}, "must be between 1 and %d", max)
+	}
+	if offset < 0 || offset > 100000 {
+		p.Add("offset", otm.RuleRange, otm.Args{"min": 0, "max": 100000}, "must be between 0 and 100000")
+	}
+}
