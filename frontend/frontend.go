@@ -67,7 +67,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome", "orgs"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -255,6 +255,8 @@ type pageData struct {
 	// People is the admins' GET /admin/people; Audit their GET /admin/audit.
 	People *peopleView
 	Audit  *auditPageView
+	// Orgs is the admins' GET /admin/organizations[/:id].
+	Orgs *orgsView
 	// NavPeople shows the admins' "People" link.
 	NavPeople bool
 
@@ -288,6 +290,10 @@ type providerLink struct {
 //	GET  /admin/people             the people who signed in (?q=&page=), their staff roles
 //	POST /admin/people/:id/roles   set a person's staff roles (roles=curator, roles=admin)
 //	POST /admin/people/grant       staff roles for an e-mail not signed in yet (email=, roles=)
+//	GET  /admin/organizations      the organizations, with a form for a new one
+//	POST /admin/organizations      create one (name, domains, industry, group, competitors, verified)
+//	GET  /admin/organizations/:id  one organization's form
+//	POST /admin/organizations/:id  save it
 //	GET  /admin/audit              the audit log (?actor=&subject=&action=&from=&to=&page=), CSV link (with Config.Audit)
 //
 // With Config.Profiles:
@@ -348,6 +354,10 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/admin/people", f.peoplePage)
 		app.Post("/admin/people/grant", f.peopleGrant)
 		app.Post("/admin/people/:id/roles", f.peopleRoles)
+		app.Get("/admin/organizations", f.orgsPage)
+		app.Post("/admin/organizations", f.orgSave)
+		app.Get("/admin/organizations/:id", f.orgPage)
+		app.Post("/admin/organizations/:id", f.orgSave)
 	}
 	if f.cfg.Audit != nil {
 		app.Get("/admin/audit", f.auditPage)
