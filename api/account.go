@@ -192,3 +192,23 @@ func (s *Server) createOrganization(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusCreated).JSON(o)
 }
+
+// mergeOrganization answers POST /api/v1/admin/organizations/{id}/merge with
+// {"into": id}: the unverified organization is folded into the verified one.
+func (s *Server) mergeOrganization(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Into string `json:"into"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	o, err := s.cfg.MergeOrganization(c.UserContext(), p, c.Params("id"), body.Into)
+	if err != nil {
+		return err
+	}
+	return c.JSON(o)
+}

@@ -197,6 +197,7 @@ func (s *Server) routes() {
 		adm.Get("/organizations", s.listOrganizations)
 		adm.Post("/organizations", s.createOrganization)
 		adm.Patch("/organizations/:id", s.patchOrganization)
+		adm.Post("/organizations/:id/merge", s.mergeOrganization)
 		adm.Get("/people", s.listPeople)
 		adm.Put("/people/:id/roles", s.putPersonRoles)
 		adm.Put("/grants/:email", s.putGrant)

@@ -294,6 +294,7 @@ type providerLink struct {
 //	POST /admin/organizations      create one (name, domains, industry, group, competitors, verified)
 //	GET  /admin/organizations/:id  one organization's form
 //	POST /admin/organizations/:id  save it
+//	POST /admin/organizations/:id/merge  fold an unverified one into a verified one (into=)
 //	GET  /admin/audit              the audit log (?actor=&subject=&action=&from=&to=&page=), CSV link (with Config.Audit)
 //
 // With Config.Profiles:
@@ -358,6 +359,7 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Post("/admin/organizations", f.orgSave)
 		app.Get("/admin/organizations/:id", f.orgPage)
 		app.Post("/admin/organizations/:id", f.orgSave)
+		app.Post("/admin/organizations/:id/merge", f.orgMerge)
 	}
 	if f.cfg.Audit != nil {
 		app.Get("/admin/audit", f.auditPage)

@@ -20,6 +20,10 @@ type orgsView struct {
 	Editing bool // the form edits Form.ID; else it creates
 	Errors  map[string]string
 	Message string
+	// MergeInto lists the verified organizations an unverified one (being
+	// edited) can be merged into; MergeError says why a merge was refused.
+	MergeInto  []named
+	MergeError string
 }
 
 type orgRow struct {
@@ -39,8 +43,11 @@ func (f *Frontend) orgsPage(c *fiber.Ctx) error {
 	if ok, err := f.requireAdminPage(c, d, d.Here, "orgs.err.adminOnly"); !ok {
 		return err
 	}
-	if c.Query("done") == "saved" {
+	switch c.Query("done") {
+	case "saved":
 		d.Notice = f.translate(d.Lang, "orgs.done")
+	case "merged":
+		d.Notice = f.translate(d.Lang, "orgs.merged")
 	}
 	return f.renderOrgs(c, http.StatusOK, d, "", orgForm{Verified: true}, nil)
 }
@@ -82,6 +89,9 @@ func (f *Frontend) renderOrgs(c *fiber.Ctx, status int, d *pageData, editing str
 		}
 		if o.ID != editing {
 			v.Form.Competitors = append(v.Form.Competitors, roleChoice{ID: "rival-" + o.ID, Value: o.ID, Label: o.Name, Checked: slices.Contains(competitors, o.ID)})
+			if editing != "" && !form.Verified && o.Verified {
+				v.MergeInto = append(v.MergeInto, named{Code: o.ID, Name: o.Name})
+			}
 		}
 	}
 	for _, e := range errs {
@@ -132,4 +142,27 @@ func (f *Frontend) orgSave(c *fiber.Ctx) error {
 		return f.renderOrgs(c, httperr.FormStatus(err), d, form.ID, form, competitors, err)
 	}
 	return c.Redirect("/admin/organizations?done=saved", http.StatusSeeOther)
+}
+
+// orgMerge answers POST /admin/organizations/:id/merge (into=): the
+// unverified organization is folded into the verified one.
+func (f *Frontend) orgMerge(c *fiber.Ctx) error {
+	d := f.newPage(c, "people")
+	if ok, err := f.requireAdminPage(c, d, "/admin/organizations", "orgs.err.adminOnly"); !ok {
+		return err
+	}
+	id := c.Params("id")
+	if _, err := f.cfg.MergeOrganization(c.UserContext(), d.Principal, id, readForm(c).get("into")); err != nil {
+		if code := otm.ErrorCode(err); code != otm.EINVALID && code != otm.ECONFLICT {
+			return f.fail(c, err, "/admin/organizations", "")
+		}
+		o, lerr := f.cfg.Identity.Organization(c.UserContext(), id)
+		if lerr != nil {
+			return f.fail(c, lerr, "/admin/organizations", "")
+		}
+		form := orgForm{ID: o.ID, Name: o.Name, Domains: strings.Join(o.Domains, ", "), Industry: o.Industry, Group: o.Group, Verified: o.Verified}
+		d.Notice, d.NoticeWarn = f.errorText(c.UserContext(), d.Lang, err), true
+		return f.renderOrgs(c, httperr.FormStatus(err), d, o.ID, form, o.Competitors)
+	}
+	return c.Redirect("/admin/organizations?done=merged", http.StatusSeeOther)
 }

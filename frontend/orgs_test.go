@@ -52,6 +52,23 @@ func TestOrganizationsPages(t *testing.T) {
 		t.Errorf("edited: got %+v, want the group and no competitors", hanse)
 	}
 
+	// An organization created at a sign-in is merged into Hanse.
+	if err := e.Identity.PutOrganization(ctx, &identity.Organization{ID: "hanse-mail-example", Name: "hanse-mail.example", Domains: []string{"hanse-mail.example"}, Competitors: []string{}}); err != nil {
+		t.Fatal(err)
+	}
+	r = do(t, e.app(t, ada), "/admin/organizations/hanse-mail-example", langHeader("de"))
+	assertBody(t, r.body, []string{"In eine bestätigte Organisation überführen", `<option value="hanse">Hanse Logistik AG</option>`}, []string{`<option value="hanse-mail-example"`})
+	assertRedirect(t, send(t, e.app(t, ada), http.MethodPost, "/admin/organizations/hanse-mail-example/merge",
+		url.Values{"csrf_token": {ada.CSRFToken}, "into": {"hanse"}}, nil), "/admin/organizations?done=merged")
+	if hanse, _ := e.Identity.Organization(ctx, "hanse"); !slices.Contains(hanse.Domains, "hanse-mail.example") {
+		t.Errorf("after the merge: Hanse has %v, want the merged domain", hanse.Domains)
+	}
+	// A verified organization is not merged.
+	r = send(t, e.app(t, ada), http.MethodPost, "/admin/organizations/hanse/merge", url.Values{"csrf_token": {ada.CSRFToken}, "into": {"suedstern-mobility-gmbh"}}, langHeader("en"))
+	if r.status != http.StatusConflict {
+		t.Errorf("merging a verified organization: got %d, want 409", r.status)
+	}
+
 	if r := do(t, e.app(t, cora), "/admin/organizations", langHeader("en")); r.status != http.StatusForbidden {
 		t.Errorf("a curator: got %d, want 403", r.status)
 	}

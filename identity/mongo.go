@@ -212,3 +212,14 @@ func (m *mongoStore) setSessionRoles(ctx context.Context, id string, roles []str
 func (m *mongoStore) allUsers(ctx context.Context) ([]User, error) {
 	return findAll[User](ctx, m.users, "Users", bson.D{})
 }
+
+func (m *mongoStore) deleteOrg(ctx context.Context, id string) error {
+	_, err := m.orgs.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+	return mapErr(err, "Organization")
+}
+
+func (m *mongoStore) setSessionOrg(ctx context.Context, id, orgID, orgName string, verified bool) error {
+	_, err := m.sessions.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "orgId", Value: orgID}, {Key: "orgName", Value: orgName}, {Key: "orgVerified", Value: verified}}}})
+	return mapErr(err, "Session")
+}

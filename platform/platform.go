@@ -7,6 +7,7 @@ package platform
 import (
 	"context"
 	"fmt"
+	otm "github.com/opentomentor/opentomentor"
 	"log/slog"
 	"time"
 
@@ -102,4 +103,22 @@ func (s *Services) Sweep(ctx context.Context) error {
 		return fmt.Errorf("programs: %w", err)
 	}
 	return nil
+}
+
+// MergeOrganization folds an unverified organization into a verified one
+// (admins): applications and requests first, so that a failure half-way
+// can be repeated, then the organization, its people and their sessions.
+// Errors: those of identity.Service.MergeTargets, and the database's.
+func (s *Services) MergeOrganization(ctx context.Context, p *otm.Principal, fromID, intoID string) (*identity.Organization, error) {
+	_, into, err := s.Identity.MergeTargets(ctx, p, fromID, intoID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Profiles.ReassignOrganization(ctx, fromID, into.ID, into.Name, into.Industry); err != nil {
+		return nil, err
+	}
+	if _, err := s.Tandems.ReassignOrganization(ctx, fromID, into.ID, into.Name); err != nil {
+		return nil, err
+	}
+	return s.Identity.MergeOrganization(ctx, p, fromID, intoID)
 }

@@ -620,3 +620,31 @@ func (s *Service) Lookup(ctx context.Context, id string) (*Profile, error) {
 func (s *Service) Emails(ctx context.Context, ids []string) (map[string]string, error) {
 	return s.store.emailsOf(ctx, ids)
 }
+
+// ReassignOrganization moves every application whose owner belonged to the
+// organization fromID to the organization into (an admin merged them): the
+// snapshot of id, name, verification and industry, for the directory and the
+// conflict rules. The index follows through the outbox. It reads every
+// application once (a rare admin action). Errors: the database's.
+func (s *Service) ReassignOrganization(ctx context.Context, fromID, intoID, intoName, industry string) (int, error) {
+	var matches []*Profile
+	if err := s.store.all(ctx, func(p *Profile) error {
+		if p.OrgID == fromID {
+			matches = append(matches, p)
+		}
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	for _, cur := range matches {
+		upd := *cur
+		upd.OrgID, upd.OrgName, upd.OrgVerified, upd.Industry = intoID, intoName, true, industry
+		if err := s.store.replace(ctx, &upd, cur.Version); err != nil {
+			return 0, err
+		}
+	}
+	if len(matches) > 0 {
+		s.notify()
+	}
+	return len(matches), nil
+}

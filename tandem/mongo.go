@@ -263,3 +263,7 @@ func (m *mongoStore) deleteMeetings(ctx context.Context, tandemID string) error 
 func (m *mongoStore) requestsOfProgram(ctx context.Context, programID string) ([]MenteeRequest, error) {
 	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "programId", Value: programID}})
 }
+
+func (m *mongoStore) requestsOfOrg(ctx context.Context, orgID string) ([]MenteeRequest, error) {
+	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "orgId", Value: orgID}})
+}

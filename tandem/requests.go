@@ -371,3 +371,21 @@ func (s *Service) ImportRequests(ctx context.Context, in []ImportedRequest) erro
 	}
 	return nil
 }
+
+// ReassignOrganization moves the requests of people of the organization
+// fromID to the organization into (an admin merged them), for the conflict
+// rules. Errors: the database's.
+func (s *Service) ReassignOrganization(ctx context.Context, fromID, intoID, intoName string) (int, error) {
+	rs, err := s.store.requestsOfOrg(ctx, fromID)
+	if err != nil {
+		return 0, err
+	}
+	for i := range rs {
+		upd := rs[i]
+		upd.OrgID, upd.OrgName = intoID, intoName
+		if err := s.store.replaceRequest(ctx, &upd, rs[i].Version); err != nil {
+			return 0, err
+		}
+	}
+	return len(rs), nil
+}
