@@ -11,6 +11,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/tandem"
 )
@@ -21,11 +22,12 @@ type Service struct {
 	profiles *profile.Service
 	tandems  *tandem.Service
 	audit    *audit.Log
+	inbox    *notify.Service
 }
 
 // New returns the account service.
-func New(ids *identity.Service, profiles *profile.Service, tandems *tandem.Service, log *audit.Log) *Service {
-	return &Service{ids: ids, profiles: profiles, tandems: tandems, audit: log}
+func New(ids *identity.Service, profiles *profile.Service, tandems *tandem.Service, log *audit.Log, inbox *notify.Service) *Service {
+	return &Service{ids: ids, profiles: profiles, tandems: tandems, audit: log, inbox: inbox}
 }
 
 // programTeam stands for the curators in what applicants see.
@@ -42,8 +44,9 @@ type Export struct {
 	MenteeRequests []tandem.MenteeRequest      `json:"menteeRequests,omitempty"`
 	LineManagers   *tandem.LineManagers        `json:"lineManagers"` // masked hints: only fingerprints are stored
 	Tandems        []tandem.Tandem             `json:"tandems"`
-	Meetings       map[string][]tandem.Meeting `json:"meetings"` // by tandem id
-	Feedback       []tandem.Feedback           `json:"feedback"` // what I answered at wrap-up
+	Meetings       map[string][]tandem.Meeting `json:"meetings"`      // by tandem id
+	Feedback       []tandem.Feedback           `json:"feedback"`      // what I answered at wrap-up
+	Notifications  []notify.Message            `json:"notifications"` // my inbox
 	AuditAboutMe   []audit.Entry               `json:"auditAboutMe"`
 	AuditByMe      []audit.Entry               `json:"auditByMe"`
 }
@@ -102,6 +105,9 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	if ex.Feedback, err = s.tandems.MyFeedbacks(ctx, p); err != nil {
 		return nil, err
 	}
+	if ex.Notifications, _, err = s.inbox.Inbox(ctx, p); err != nil {
+		return nil, err
+	}
 	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {
 		return nil, err
 	}
@@ -149,6 +155,9 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 		return err
 	}
 	if err := s.tandems.EraseLineManagers(ctx, p.UserID); err != nil {
+		return err
+	}
+	if err := s.inbox.Erase(ctx, p.UserID); err != nil {
 		return err
 	}
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {

@@ -22,6 +22,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/httperr"
+	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/platform"
 )
 
@@ -31,6 +32,9 @@ type Pages interface {
 	// RenderFailure renders the error page for err with status, in the
 	// visitor's language (from err's rule, never its English message).
 	RenderFailure(c *fiber.Ctx, status int, err error) error
+	// Describe returns a notification's title and text in the request's
+	// language.
+	Describe(c *fiber.Ctx, m notify.Message) (title, body string)
 }
 
 // Check is a named readiness check.
@@ -190,6 +194,8 @@ func (s *Server) routes() {
 		mod.Get("/applications/:id/audit", s.applicationAudit)
 		mod.Post("/applications/:id/decision", s.decideApplication)
 		mod.Post("/applications/:id/comments", s.commentApplication)
+		v1.Get("/me/notifications", s.myNotifications)
+		v1.Post("/me/notifications/read", s.readNotifications)
 		adm := v1.Group("/admin")
 		adm.Put("/topics/:id", s.putTopic)
 		adm.Post("/programs", s.createProgram)

@@ -67,7 +67,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome", "orgs"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome", "orgs", "notifications"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -250,6 +250,11 @@ type pageData struct {
 	// Dashboard is a program's evaluation (GET /programs/:id/dashboard).
 	Dashboard *dashboardView
 
+	// Inbox is GET /notifications; Unread the count the header's inbox link shows.
+	Inbox  *inboxView
+	Unread int
+	// NavInbox shows the inbox link.
+	NavInbox bool
 	// Welcome is GET /welcome, after a first sign-in.
 	Welcome *welcomeView
 	// People is the admins' GET /admin/people; Audit their GET /admin/audit.
@@ -284,6 +289,13 @@ type providerLink struct {
 //	GET /account        my account; visitors are redirected to the sign-in page
 //	GET /lang/:lang     sets the language cookie and redirects to ?return_to=
 //	GET /welcome        after a first sign-in: what the person came for, and the next step
+//
+// With Config.Notify:
+//
+//	GET  /notifications            my inbox, newest first
+//	GET  /notifications/bell       the header's inbox link with the unread count (htmx, every 30 s)
+//	GET  /notifications/open?id=   mark one read and go to its link
+//	POST /notifications/read       mark all read
 //
 // With Config.Identity (admins only):
 //
@@ -351,6 +363,12 @@ func (f *Frontend) Register(app fiber.Router) {
 	app.Get("/account", f.account)
 	app.Get("/lang/:lang", f.setLang)
 	app.Get("/welcome", f.welcome)
+	if f.cfg.Notify != nil {
+		app.Get("/notifications", f.notificationsPage)
+		app.Get("/notifications/bell", f.notificationsBell)
+		app.Get("/notifications/open", f.notificationOpen)
+		app.Post("/notifications/read", f.notificationsRead)
+	}
 	if f.cfg.Identity != nil {
 		app.Get("/admin/people", f.peoplePage)
 		app.Post("/admin/people/grant", f.peopleGrant)
@@ -574,6 +592,14 @@ func (f *Frontend) newPage(c *fiber.Ctx, current string) *pageData {
 	d.NavRequest = p != nil && f.cfg.Profiles != nil && f.cfg.Search != nil
 	d.NavPrograms = f.cfg.Profiles != nil
 	d.NavPeople = p.HasRole(otm.RoleAdmin) && f.cfg.Identity != nil
+	if p != nil && f.cfg.Notify != nil {
+		d.NavInbox = true
+		if n, err := f.cfg.Notify.Unread(c.UserContext(), p.UserID); err == nil {
+			d.Unread = n
+		} else {
+			f.log.Warn("frontend: unread count", "err", err)
+		}
+	}
 	d.NavMatch = f.cfg.Profiles != nil && f.cfg.Search != nil && f.curatesAny(c, p)
 	d.NavTandems = (p.HasRole(otm.RoleMentor) || p.HasRole(otm.RoleMentee)) && f.cfg.Profiles != nil && f.cfg.Search != nil
 	return d

@@ -58,6 +58,8 @@ func kindOf(key, name string) string {
 		return "action"
 	case "roles":
 		return "roles"
+	case "role":
+		return "role"
 	}
 	return "text"
 }
@@ -175,6 +177,8 @@ func (f *Frontend) formatArg(ctx context.Context, lang, kind string, v any) stri
 		return f.translate(lang, "value.noTerm")
 	case "roles":
 		return list(strs(v), func(r string) string { return f.translate(lang, "value.quoted", f.translate(lang, "role."+r)) }, f.translate(lang, "value.or"))
+	case "role":
+		return f.translate(lang, "role."+str(v))
 	case "status", "action":
 		if s := str(v); f.hasKey(kind + "." + s) {
 			return f.translate(lang, kind+"."+s)

@@ -6,6 +6,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/notify"
 )
 
 // SetActivityRole gives a person the mentor or mentee role, or takes it,
@@ -45,6 +46,9 @@ func (s *Service) SetActivityRole(ctx context.Context, userID, role string, held
 			}
 		}
 	}
+	if changed && held {
+		s.tellRole(ctx, userID, role)
+	}
 	if changed && s.cfg.Audit != nil {
 		action := audit.ActionRoleGrant
 		if !held {
@@ -56,6 +60,18 @@ func (s *Service) SetActivityRole(ctx context.Context, userID, role string, held
 		}
 	}
 	return nil
+}
+
+// tellRole tells a person they were given role.
+func (s *Service) tellRole(ctx context.Context, userID, role string) {
+	if s.cfg.Inbox == nil {
+		return
+	}
+	m := notify.Message{ID: "role.granted:" + role + ":" + s.now().UTC().Format("20060102T150405.000"), Type: notify.TypeRoleGranted,
+		Args: map[string]any{"role": role}, Link: "/account"}
+	if err := s.cfg.Inbox.Send(ctx, userID, m); err != nil {
+		s.log.Error("notification not stored", "type", m.Type, "user", userID, "err", err)
+	}
 }
 
 // withRole returns roles with role added (held) or removed, and whether that

@@ -174,6 +174,11 @@ func (s *Service) SetStaffRoles(ctx context.Context, p *otm.Principal, userID st
 		}
 	}
 	s.auditStaff(ctx, p, u.ID, u.Email, before, u.Roles)
+	for _, r := range StaffRoles {
+		if slices.Contains(u.Roles, r) && !slices.Contains(before, r) {
+			s.tellRole(ctx, u.ID, r)
+		}
+	}
 	pe := s.personOf(ctx, u, map[string]string{})
 	return &pe, nil
 }

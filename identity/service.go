@@ -18,6 +18,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/notify"
 )
 
 // Config configures the identity service.
@@ -32,6 +33,10 @@ type Config struct {
 	Now             func() time.Time
 	Logger          *slog.Logger
 	Audit           *audit.Log // role changes are recorded here; may be nil in tests
+	// Inbox is told when someone is given a role; may be nil.
+	Inbox interface {
+		Send(ctx context.Context, userID string, m notify.Message) error
+	}
 	// VerifiedOrganizationsOnly admits only people whose verified e-mail
 	// belongs to a verified organization (or whose issuer vouches for one),
 	// and those the configuration or a role grant names.

@@ -7,15 +7,17 @@ package platform
 import (
 	"context"
 	"fmt"
-	otm "github.com/opentomentor/opentomentor"
 	"log/slog"
 	"time"
+
+	otm "github.com/opentomentor/opentomentor"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/opentomentor/opentomentor/account"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/report"
@@ -49,6 +51,7 @@ type Services struct {
 	Tandems  *tandem.Service
 	Reports  *report.Service
 	Accounts *account.Service
+	Notify   *notify.Service
 }
 
 // New builds every service over db, creates their indexes and seeds what
@@ -58,12 +61,12 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Services{Search: cfg.Search, Audit: audit.New(db)}
+	s := &Services{Search: cfg.Search, Audit: audit.New(db), Notify: notify.New(db, cfg.Now, log.With("component", "notify"))}
 	if err := s.Audit.EnsureIndexes(ctx); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	icfg := cfg.Identity
-	icfg.Audit = s.Audit
+	icfg.Audit, icfg.Inbox = s.Audit, s.Notify
 	if icfg.Logger == nil {
 		icfg.Logger = log.With("component", "identity")
 	}
@@ -75,12 +78,12 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	s.Profiles = profile.NewService(db, profile.Config{Directory: s.Identity, Audit: s.Audit, Index: cfg.Search,
-		Roles: s.Identity, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
+		Roles: s.Identity, Inbox: s.Notify, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
 	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
 	s.Tandems = tandem.NewService(db, tandem.Config{Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity,
-		Index: cfg.Search, Roles: s.Identity, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
+		Index: cfg.Search, Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
-	s.Accounts = account.New(s.Identity, s.Profiles, s.Tandems, s.Audit)
+	s.Accounts = account.New(s.Identity, s.Profiles, s.Tandems, s.Audit, s.Notify)
 	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.Init} {
 		if err := init(ctx); err != nil {
 			return nil, fmt.Errorf("database: %w", err)

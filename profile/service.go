@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/notify"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
@@ -33,6 +35,11 @@ type Directory interface {
 // Notifier is told when a profile changed, so the index catches up at once.
 type Notifier interface{ Notify() }
 
+// Inbox is where the applicant is told of decisions.
+type Inbox interface {
+	Send(ctx context.Context, userID string, m notify.Message) error
+}
+
 // Roles is told when a person starts or stops being a mentor: holding an
 // approved, public application is what makes one.
 type Roles interface {
@@ -46,6 +53,7 @@ type Config struct {
 	Index     search.Index // for removing withdrawn profiles at once; may be nil
 	Notifier  Notifier     // may be nil
 	Roles     Roles        // may be nil: nobody's roles follow their application
+	Inbox     Inbox        // may be nil: applicants are not told
 	Logger    *slog.Logger
 	Now       func() time.Time
 	// CacheProfiles keeps profiles in memory, written through on every change.
@@ -387,6 +395,13 @@ func (s *Service) Decide(ctx context.Context, p *otm.Principal, id, decision, re
 	s.recordDecision(ctx, &upd, cur) // application_decisions, for the program reports
 	s.record(ctx, p, "application."+decision, &upd, reason, "")
 	s.followRole(ctx, cur, &upd, "application "+decision)
+	if s.cfg.Inbox != nil {
+		m := notify.Message{ID: fmt.Sprintf("application.decided:%s:%d", upd.ID, upd.Version), Type: notify.TypeApplicationDecided,
+			Args: map[string]any{"decision": decision, "reason": reason}, Link: "/apply"}
+		if err := s.cfg.Inbox.Send(ctx, upd.OwnerID, m); err != nil {
+			s.log.Error("notification not stored", "type", m.Type, "user", upd.OwnerID, "err", err)
+		}
+	}
 	s.afterChange(ctx, &upd)
 	return &upd, nil
 }

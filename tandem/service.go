@@ -17,6 +17,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/search"
@@ -44,6 +45,11 @@ type Roles interface {
 	SetActivityRole(ctx context.Context, userID, role string, held bool, why string) error
 }
 
+// Inbox is where people are told what happened that concerns them.
+type Inbox interface {
+	Send(ctx context.Context, userID string, m notify.Message) error
+}
+
 // Organizations is what the hard rules need of organizations.
 type Organizations interface {
 	Organization(ctx context.Context, id string) (*identity.Organization, error)
@@ -56,6 +62,7 @@ type Config struct {
 	Organizations Organizations // may be nil: no organization rules beyond equal ids
 	Index         search.Index  // candidates for suggestions; may be nil (suggestions unavailable)
 	Roles         Roles         // may be nil: nobody's roles follow their requests
+	Inbox         Inbox         // may be nil: nobody is told
 	Audit         *audit.Log    // may be nil
 	Logger        *slog.Logger
 	Now           func() time.Time
@@ -124,6 +131,28 @@ func (s *Service) requirePhase(ctx context.Context, programID, action string) er
 		return err
 	}
 	return pr.Require(action)
+}
+
+// tell puts m into userID's inbox; a failure is logged (the action stands).
+func (s *Service) tell(ctx context.Context, userID string, m notify.Message) {
+	if s.cfg.Inbox == nil || userID == "" {
+		return
+	}
+	if err := s.cfg.Inbox.Send(ctx, userID, m); err != nil {
+		s.log.Error("notification not stored", "type", m.Type, "user", userID, "err", err)
+	}
+}
+
+// tellPair tells each side of t about the other (partner is the other side's
+// name), with the id key+":"+side.
+func (s *Service) tellPair(ctx context.Context, t *Tandem, typ, key, link string, args map[string]any) {
+	for _, side := range []struct{ user, name, partner string }{{t.MentorUserID, SideMentor, t.MenteeName}, {t.MenteeUserID, SideMentee, t.MentorName}} {
+		a := map[string]any{"partner": side.partner}
+		for k, v := range args {
+			a[k] = v
+		}
+		s.tell(ctx, side.user, notify.Message{ID: key + ":" + side.name, Type: typ, Args: a, Link: link})
+	}
 }
 
 // record writes an audit entry; a failure is logged, never lost silently.

@@ -13,6 +13,7 @@ import (
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/matching"
+	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 )
@@ -167,6 +168,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		return nil, err
 	}
 	s.recordTandem(ctx, p, "tandem.propose", t, "")
+	s.tellPair(ctx, t, notify.TypeTandemProposed, "tandem.proposed:"+t.ID, "/tandems", map[string]any{"program": pr.Name})
 	return t, nil
 }
 
@@ -233,6 +235,20 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 		action = "tandem.decline"
 	}
 	s.recordTandem(ctx, p, action, &upd, reason)
+	// The other side learns the answer, never a decline's reason.
+	other, name := upd.MenteeUserID, upd.MentorName
+	if side == SideMentee {
+		other, name = upd.MentorUserID, upd.MenteeName
+	}
+	answer := "declined"
+	if accept {
+		answer = "accepted"
+	}
+	s.tell(ctx, other, notify.Message{ID: "tandem.answered:" + upd.ID + ":" + side, Type: notify.TypeTandemAnswered,
+		Args: map[string]any{"partner": name, "answer": answer}, Link: "/tandems"})
+	if upd.Status == TandemActive {
+		s.tellPair(ctx, &upd, notify.TypeTandemRunning, "tandem.running:"+upd.ID, "/tandems/"+upd.ID, nil)
+	}
 	return &upd, nil
 }
 
@@ -288,6 +304,18 @@ func (s *Service) EndTandem(ctx context.Context, p *otm.Principal, id string, cu
 		return nil, err
 	}
 	s.recordTandem(ctx, p, "tandem.end", upd, reason)
+	// Whoever did not end it learns that it ended (never why).
+	for _, side := range []struct{ user, name, partner string }{{upd.MentorUserID, SideMentor, upd.MenteeName}, {upd.MenteeUserID, SideMentee, upd.MentorName}} {
+		if side.name == by {
+			continue
+		}
+		endedBy := "partner"
+		if by == "curator" {
+			endedBy = "curator"
+		}
+		s.tell(ctx, side.user, notify.Message{ID: "tandem.ended:" + upd.ID + ":" + side.name, Type: notify.TypeTandemEnded,
+			Args: map[string]any{"partner": side.partner, "by": endedBy}, Link: "/tandems"})
+	}
 	return upd, nil
 }
 
@@ -311,6 +339,10 @@ func (s *Service) endProgramTandems(ctx context.Context, p *otm.Principal, progr
 	if err != nil {
 		return err
 	}
+	programName := programID
+	if pr, err := s.programs.Lookup(ctx, programID); err == nil {
+		programName = pr.Name
+	}
 	for i := range ts {
 		t := &ts[i]
 		if t.Status != TandemActive && t.Status != TandemProposed {
@@ -331,6 +363,9 @@ func (s *Service) endProgramTandems(ctx context.Context, p *otm.Principal, progr
 				return err
 			}
 			s.recordTandem(ctx, p, "tandem.end", upd, "the program ended")
+			if upd.ActivatedAt != nil { // it ran: both sides are asked for feedback
+				s.tellPair(ctx, upd, notify.TypeFeedbackRequested, "feedback.requested:"+upd.ID, "/tandems", map[string]any{"program": programName})
+			}
 			break
 		}
 	}

@@ -1,0 +1,62 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+type notificationJSON struct {
+	ID        string         `json:"id"`
+	Type      string         `json:"type"`
+	Args      map[string]any `json:"args,omitempty"`
+	Title     string         `json:"title"`
+	Body      string         `json:"body"`
+	Link      string         `json:"link"`
+	CreatedAt time.Time      `json:"createdAt"`
+	ReadAt    *time.Time     `json:"readAt"`
+}
+
+// myNotifications answers GET /api/v1/me/notifications: my inbox, newest
+// first, with title and text in my language, and how many are unread.
+func (s *Server) myNotifications(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	items, unread, err := s.cfg.Notify.Inbox(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	out := make([]notificationJSON, 0, len(items))
+	for _, m := range items {
+		n := notificationJSON{ID: m.ID, Type: m.Type, Args: m.Args, Title: m.Type, Link: m.Link, CreatedAt: m.CreatedAt, ReadAt: m.ReadAt}
+		if s.cfg.Pages != nil {
+			n.Title, n.Body = s.cfg.Pages.Describe(c, m)
+		}
+		out = append(out, n)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"items": out, "unread": unread})
+}
+
+// readNotifications answers POST /api/v1/me/notifications/read with
+// {"ids": [...]} or {"all": true}.
+func (s *Server) readNotifications(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		IDs []string `json:"ids"`
+		All bool     `json:"all"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	unread, err := s.cfg.Notify.MarkRead(c.UserContext(), p, body.IDs, body.All)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"unread": unread})
+}

@@ -1,0 +1,213 @@
+// Package notify keeps each person's in-app inbox: what happened that
+// concerns them (an application decided, a tandem proposed, answered,
+// running or ended, a role granted), as a type with arguments that pages
+// translate, and a link. A person's inbox is one document (found by _id), so
+// that showing the unread count on every page costs one look-up and adding
+// a message is atomic. E-mail delivery builds on it (issue #12).
+package notify
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/mongostore"
+)
+
+// Message types.
+const (
+	TypeApplicationDecided = "application.decided" // {decision, reason}
+	TypeTandemProposed     = "tandem.proposed"     // {partner, program, side}
+	TypeTandemAnswered     = "tandem.answered"     // {partner, answer: accepted|declined}
+	TypeTandemRunning      = "tandem.running"      // {partner}
+	TypeTandemEnded        = "tandem.ended"        // {partner, by: partner|curator|program}
+	TypeFeedbackRequested  = "feedback.requested"  // {partner, program}
+	TypeRoleGranted        = "role.granted"        // {role}
+)
+
+// Types lists every message type (pages translate "notify.<type>.title"
+// and ".body").
+var Types = []string{TypeApplicationDecided, TypeTandemProposed, TypeTandemAnswered, TypeTandemRunning, TypeTandemEnded, TypeFeedbackRequested, TypeRoleGranted}
+
+// MaxKept is how many messages an inbox keeps; older ones drop off.
+const MaxKept = 200
+
+// Message is one notification.
+type Message struct {
+	ID        string         `bson:"id" json:"id"` // the idempotency key: the same event never gives two messages
+	Type      string         `bson:"type" json:"type"`
+	Args      map[string]any `bson:"args,omitempty" json:"args,omitempty"`
+	Link      string         `bson:"link" json:"link"`
+	CreatedAt time.Time      `bson:"createdAt" json:"createdAt"`
+	ReadAt    *time.Time     `bson:"readAt,omitempty" json:"readAt"`
+}
+
+type inboxDoc struct {
+	UserID  string    `bson:"_id"`
+	Items   []Message `bson:"items"` // newest first
+	Unread  int       `bson:"unread"`
+	Version int64     `bson:"version"`
+}
+
+// Service keeps the inboxes.
+type Service struct {
+	c   *mongo.Collection
+	now func() time.Time
+	log *slog.Logger
+}
+
+// New returns the inboxes over db; now and log may be nil.
+func New(db *mongo.Database, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{c: db.Collection("inboxes"), now: now, log: log}
+}
+
+func mapErr(err error) error { return mongostore.MapErr(err, "notify", "Inbox") }
+
+// Send puts m into userID's inbox unless a message with m.ID is there
+// already (so a repeated event gives one message). Errors: the database's.
+func (s *Service) Send(ctx context.Context, userID string, m Message) error {
+	if userID == "" || m.ID == "" || m.Type == "" {
+		return errors.New("notify: a message needs a recipient, an id and a type")
+	}
+	m.CreatedAt, m.ReadAt = s.now().UTC(), nil
+	return s.update(ctx, userID, func(d *inboxDoc) bool {
+		if slices.ContainsFunc(d.Items, func(x Message) bool { return x.ID == m.ID }) {
+			return false
+		}
+		d.Items = append([]Message{m}, d.Items...)
+		if len(d.Items) > MaxKept {
+			d.Items = d.Items[:MaxKept]
+		}
+		d.Unread = unread(d.Items)
+		return true
+	})
+}
+
+// Inbox returns p's messages, newest first, and how many are unread.
+// Errors: EUNAUTHORIZED.
+func (s *Service) Inbox(ctx context.Context, p *otm.Principal) ([]Message, int, error) {
+	if err := otm.RequireSignedIn(p); err != nil {
+		return nil, 0, err
+	}
+	d, err := s.get(ctx, p.UserID)
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.Items, d.Unread, nil
+}
+
+// Unread returns how many of userID's messages are unread (one look-up by
+// _id: cheap enough for every page).
+func (s *Service) Unread(ctx context.Context, userID string) (int, error) {
+	d, err := s.get(ctx, userID)
+	if err != nil {
+		return 0, err
+	}
+	return d.Unread, nil
+}
+
+// MarkRead marks p's messages ids (or all of them) read and returns how
+// many stay unread. Unknown ids are ignored. Errors: EUNAUTHORIZED, EINVALID
+// (neither ids nor all).
+func (s *Service) MarkRead(ctx context.Context, p *otm.Principal, ids []string, all bool) (int, error) {
+	if err := otm.RequireSignedIn(p); err != nil {
+		return 0, err
+	}
+	if !all && len(ids) == 0 {
+		return 0, otm.Invalid("Name the messages, or all.", otm.Field("ids", otm.RuleRequired, nil, "name the messages to mark read, or send all: true"))
+	}
+	if len(ids) > MaxKept {
+		return 0, otm.Invalid("Too many messages.", otm.Field("ids", otm.RuleMaxItems, otm.Args{"max": MaxKept}, "at most %d", MaxKept))
+	}
+	now := s.now().UTC()
+	left := 0
+	err := s.update(ctx, p.UserID, func(d *inboxDoc) bool {
+		changed := false
+		for i := range d.Items {
+			if d.Items[i].ReadAt == nil && (all || slices.Contains(ids, d.Items[i].ID)) {
+				d.Items[i].ReadAt, changed = &now, true
+			}
+		}
+		d.Unread = unread(d.Items)
+		left = d.Unread
+		return changed
+	})
+	return left, err
+}
+
+// Erase deletes userID's inbox (account deletion).
+func (s *Service) Erase(ctx context.Context, userID string) error {
+	_, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}})
+	return mapErr(err)
+}
+
+func unread(items []Message) int {
+	n := 0
+	for _, m := range items {
+		if m.ReadAt == nil {
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Service) get(ctx context.Context, userID string) (*inboxDoc, error) {
+	var d inboxDoc
+	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return &inboxDoc{UserID: userID, Items: []Message{}}, nil
+	}
+	if d.Items == nil {
+		d.Items = []Message{}
+	}
+	return &d, mapErr(err)
+}
+
+// update applies change to userID's inbox and writes it if change reports a
+// change, conditional on the version it read (retried, with a short growing
+// pause, while other writers come first: each round one of them wins).
+func (s *Service) update(ctx context.Context, userID string, change func(*inboxDoc) bool) error {
+	for attempt := 0; attempt < 32; attempt++ {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * time.Millisecond)
+		}
+		d, err := s.get(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if !change(d) {
+			return nil
+		}
+		expected := d.Version
+		d.Version++
+		var res *mongo.UpdateResult
+		if expected == 0 {
+			_, err = s.c.InsertOne(ctx, d)
+			if mongostore.IsDuplicateKey(err) {
+				continue // created meanwhile: read again
+			}
+			return mapErr(err)
+		}
+		res, err = s.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: userID}, {Key: "version", Value: expected}}, d, options.Replace())
+		if err != nil {
+			return mapErr(err)
+		}
+		if res.MatchedCount == 1 {
+			return nil
+		}
+	}
+	return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "The inbox changed meanwhile. Please try again.")
+}
