@@ -117,6 +117,19 @@ func TestBrowserCohortWithoutDemo(t *testing.T) {
 	pia.assertPageShows("Zugriff verweigert")
 	pia.takeProblems() // the 403 just asked for
 
+	// Katharina's inbox link counts the proposal (and her new role); the
+	// inbox lists it; marking all read clears the count.
+	kat.navigate("/")
+	if got := kat.textOrEmpty(".site-nav .nav-inbox .badge"); got != "2" {
+		t.Errorf("Katharina's unread count after the proposal: got %q, want 2", got)
+	}
+	follow(kat, "open the inbox", chromedp.CSS(".site-nav a.nav-inbox"))
+	kat.assertPageShows("A tandem with Lena Hoffmann is proposed", "You are now Mentee")
+	follow(kat, "mark all read", chromedp.CSS(`form[action="/notifications/read"] button[type="submit"]`))
+	if n := eval[int](kat, `document.querySelectorAll('.site-nav .nav-inbox .badge').length`); n != 0 {
+		t.Errorf("Katharina's unread count after reading: got %d badges, want none", n)
+	}
+
 	// Both accept: the tandem runs.
 	for _, b := range []*tab{lena, kat} {
 		b.navigate("/tandems")
