@@ -70,6 +70,7 @@ const (
 	RuleLastAdmin         = "last_admin"           // the last admin cannot give up the role
 	RuleConfigured        = "configured"           // {role}: the configuration gives this role
 	RuleSignInPolicy      = "signin_policy"        // only people of the platform's verified organizations
+	RuleUntrustedEmail    = "untrusted_email"      // {email}: the provider does not vouch for the address
 
 	// Matching's hard rules (package matching uses the same keys).
 	RuleSameOrganization   = "same_organization"
@@ -92,7 +93,7 @@ var Rules = []string{
 	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart,
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
 	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleTandemEnded, RuleSearchUnavailable,
-	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy,
+	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail,
 	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage,
 	RuleCapacityReached, RuleOneMentorPerMentee,
 }

@@ -74,6 +74,7 @@ func TestIntegrationPeopleAdmin(t *testing.T) {
 		{"unknown person", admin, "PUT", "/api/v1/admin/people/u_nobody/roles", map[string]any{"roles": []string{}}, 404, "", ""},
 		{"the configured admin keeps the role", admin, "PUT", "/api/v1/admin/people/" + admin.me.ID + "/roles", map[string]any{"roles": []string{}}, 409, "", otm.RuleConfigured},
 		{"a bad e-mail", admin, "PUT", "/api/v1/admin/grants/not-an-address", map[string]any{"roles": []string{"curator"}}, 400, "email", otm.RuleEmail},
+		{"a grant for someone who signed in already", admin, "PUT", "/api/v1/admin/grants/ada@nordlicht.example", map[string]any{"roles": []string{}}, 409, "", otm.RuleTaken},
 		{"a query too long", admin, "GET", "/api/v1/admin/people?q=" + strings.Repeat("y", 120), nil, 400, "q", otm.RuleMaxLength},
 		{"a mentor lists people", ada, "GET", "/api/v1/admin/people", nil, 403, "", otm.RuleRole},
 		{"a mentor gives roles", ada, "PUT", "/api/v1/admin/people/" + ada.me.ID + "/roles", map[string]any{"roles": []string{"admin"}}, 403, "", otm.RuleRole},

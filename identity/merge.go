@@ -38,11 +38,11 @@ func (s *Service) MergeTargets(ctx context.Context, p *otm.Principal, fromID, in
 // MergeOrganization folds the unverified organization fromID into the
 // verified intoID (see MergeTargets): its domains and competitors go to
 // intoID, organizations that listed it as a competitor list intoID, its
-// people (their accounts and live sessions) belong to intoID, and it is
-// deleted. Safe to run again after a failure. The organization snapshot on
-// applications and requests is the caller's (platform.Services.MergeOrganization).
-// Errors: those of MergeTargets.
-func (s *Service) MergeOrganization(ctx context.Context, p *otm.Principal, fromID, intoID string) (*Organization, error) {
+// people (their accounts and live sessions) belong to intoID; then reassign
+// moves what other features keep of it (applications, requests), and only
+// then is it deleted, so that a failure at any step can be repeated.
+// Errors: those of MergeTargets and reassign.
+func (s *Service) MergeOrganization(ctx context.Context, p *otm.Principal, fromID, intoID string, reassign func(ctx context.Context, into *Organization) error) (*Organization, error) {
 	from, into, err := s.MergeTargets(ctx, p, fromID, intoID)
 	if err != nil {
 		return nil, err
@@ -58,11 +58,7 @@ func (s *Service) MergeOrganization(ctx context.Context, p *otm.Principal, fromI
 		}
 	}
 	into.UpdatedAt = s.now()
-	from.Domains = []string{}
-	if err := s.store.putOrg(ctx, from); err != nil { // the domains first: a domain belongs to one organization
-		return nil, err
-	}
-	if err := s.store.putOrg(ctx, into); err != nil {
+	if err := s.store.putOrg(ctx, into); err != nil { // the target first: no domain is ever without an organization
 		return nil, err
 	}
 	orgs, err := s.store.allOrgs(ctx)
@@ -105,6 +101,11 @@ func (s *Service) MergeOrganization(ctx context.Context, p *otm.Principal, fromI
 			}
 		}
 		moved++
+	}
+	if reassign != nil {
+		if err := reassign(ctx, into); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.store.deleteOrg(ctx, from.ID); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	otm "github.com/opentomentor/opentomentor"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -222,4 +223,36 @@ func (m *mongoStore) setSessionOrg(ctx context.Context, id, orgID, orgName strin
 	_, err := m.sessions.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "orgId", Value: orgID}, {Key: "orgName", Value: orgName}, {Key: "orgVerified", Value: verified}}}})
 	return mapErr(err, "Session")
+}
+
+// setUserRole adds role to or removes it from the user's roles in one atomic
+// update (no read-modify-write: concurrent role changes and sign-ins keep
+// each other's work); changed tells whether it did anything.
+func (m *mongoStore) setUserRole(ctx context.Context, id, role string, held bool) (changed bool, err error) {
+	res, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, roleUpdate(role, held))
+	if err != nil {
+		return false, mapErr(err, "User")
+	}
+	if res.MatchedCount == 0 {
+		return false, otm.Errorf(otm.ENOTFOUND, "User not found.")
+	}
+	return res.ModifiedCount > 0, nil
+}
+
+// setSessionRole does the same for one session.
+func (m *mongoStore) setSessionRole(ctx context.Context, id, role string, held bool) error {
+	_, err := m.sessions.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, roleUpdate(role, held))
+	return mapErr(err, "Session")
+}
+
+func roleUpdate(role string, held bool) bson.D {
+	if held {
+		return bson.D{{Key: "$addToSet", Value: bson.D{{Key: "roles", Value: role}}}}
+	}
+	return bson.D{{Key: "$pullAll", Value: bson.D{{Key: "roles", Value: bson.A{role}}}}}
+}
+
+func (m *mongoStore) insertOrg(ctx context.Context, o *Organization) error {
+	_, err := m.orgs.InsertOne(ctx, o)
+	return mapErr(err, "Organization")
 }

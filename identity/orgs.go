@@ -70,9 +70,15 @@ func (s *Service) CreateOrganization(ctx context.Context, p *otm.Principal, id s
 	if patch.Name == nil {
 		return nil, otm.Invalid("The organization is not valid.", otm.Field("name", otm.RuleRequired, nil, "required"))
 	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(*patch.Name)); n < 2 || n > 100 {
+		return nil, otm.Invalid("The organization is not valid.", otm.Field("name", otm.RuleLength, otm.Args{"min": 2, "max": 100}, "must be 2–100 characters"))
+	}
 	id = strings.TrimSpace(id)
 	if id == "" {
-		id = otm.Slug(*patch.Name, 60)
+		if id = otm.Slug(*patch.Name, 60); len(id) < 2 {
+			return nil, otm.Invalid("The organization is not valid.", otm.Field("id", otm.RuleSlug, otm.Args{"min": 2, "max": 60},
+				"the name gives no id; send one: 2–60 lowercase letters, digits or dashes"))
+		}
 	}
 	if !orgIDRe.MatchString(id) {
 		return nil, otm.Invalid("The organization is not valid.", otm.Field("id", otm.RuleSlug, otm.Args{"min": 2, "max": 60}, "must be 2–60 lowercase letters, digits or dashes"))
@@ -183,7 +189,16 @@ func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *Org
 		return nil, err
 	}
 	upd.UpdatedAt = s.now()
-	if err := s.store.putOrg(ctx, &upd); err != nil {
+	if action == "organization.create" {
+		// Inserted, never upserted: one created meanwhile is not replaced.
+		if err := s.store.insertOrg(ctx, &upd); err != nil {
+			if otm.ErrorCode(err) == otm.ECONFLICT {
+				return nil, &otm.Error{Code: otm.ECONFLICT, Rule: otm.RuleTaken, Args: otm.Args{"value": id}, Message: "An organization with this id exists already.",
+					Fields: []otm.FieldError{otm.Field("id", otm.RuleTaken, otm.Args{"value": id}, "taken: %s", id)}}
+			}
+			return nil, err
+		}
+	} else if err := s.store.putOrg(ctx, &upd); err != nil {
 		return nil, err
 	}
 	// Keep competition symmetric on the other side.

@@ -28,6 +28,9 @@ type Person struct {
 	// Configured lists the roles that OTM_ADMIN_EMAILS or OTM_CURATOR_EMAILS
 	// give this person: only the configuration changes them.
 	Configured []string `json:"configuredRoles,omitempty"`
+	// EmailTrusted: their provider verified the e-mail and vouches for its
+	// domain, so roles by e-mail (staff roles, program curation) hold.
+	EmailTrusted bool `json:"emailTrusted"`
 }
 
 // People lists the people who signed in, by name, those whose name or
@@ -70,7 +73,8 @@ func (s *Service) People(ctx context.Context, p *otm.Principal, q string, limit,
 }
 
 func (s *Service) personOf(ctx context.Context, u *User, orgs map[string]string) Person {
-	pe := Person{ID: u.ID, Name: u.Name, Email: u.Email, Roles: slices.Clone(u.Roles), LastSignIn: u.LastLoginAt, Configured: s.configuredRoles(u.Email)}
+	pe := Person{ID: u.ID, Name: u.Name, Email: u.Email, Roles: slices.Clone(u.Roles), LastSignIn: u.LastLoginAt,
+		Configured: s.configuredRoles(u.Email), EmailTrusted: s.emailTrusted(u)}
 	if pe.Roles == nil {
 		pe.Roles = []string{}
 	}
@@ -85,6 +89,24 @@ func (s *Service) personOf(ctx context.Context, u *User, orgs map[string]string)
 		pe.Organization = name
 	}
 	return pe
+}
+
+// emailTrusted reports whether u's provider verified the e-mail and vouches
+// for its domain (as at sign-in).
+func (s *Service) emailTrusted(u *User) bool {
+	p, ok := s.providers[u.ProviderID]
+	return ok && u.EmailVerified && p.vouchesFor(u.Email)
+}
+
+// grantWith returns email's grant with its staff roles replaced by staff
+// (other roles in it stay).
+func (s *Service) grantWith(ctx context.Context, email string, staff []string) ([]string, error) {
+	grant, err := s.store.getRoleGrant(ctx, email)
+	if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+		return nil, err
+	}
+	out := slices.DeleteFunc(slices.Clone(grant), func(r string) bool { return slices.Contains(StaffRoles, r) })
+	return append(out, staff...), nil
 }
 
 // configuredRoles are the roles the configuration gives email.
@@ -138,6 +160,10 @@ func (s *Service) SetStaffRoles(ctx context.Context, p *otm.Principal, userID st
 	if err != nil {
 		return nil, err
 	}
+	if !s.emailTrusted(u) {
+		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleUntrustedEmail, otm.Args{"email": u.Email},
+			"The identity provider of this account does not vouch for its e-mail address, so roles given by e-mail would not hold.")
+	}
 	for _, r := range s.configuredRoles(u.Email) {
 		if !slices.Contains(staff, r) {
 			return nil, otm.Refuse(otm.ECONFLICT, otm.RuleConfigured, otm.Args{"role": r},
@@ -153,27 +179,36 @@ func (s *Service) SetStaffRoles(ctx context.Context, p *otm.Principal, userID st
 			return nil, otm.Refuse(otm.ECONFLICT, otm.RuleLastAdmin, nil, "You are the last admin; make someone else an admin first.")
 		}
 	}
-	if err := s.store.putRoleGrant(ctx, strings.ToLower(u.Email), staff, s.now()); err != nil {
+	grant, err := s.grantWith(ctx, strings.ToLower(u.Email), staff)
+	if err != nil {
 		return nil, err
 	}
+	if err := s.store.putRoleGrant(ctx, strings.ToLower(u.Email), grant, s.now()); err != nil {
+		return nil, err
+	}
+	// One atomic update a role, on the account and then its sessions: a
+	// sign-in or another change at the same time keeps its own work.
 	before := slices.Clone(u.Roles)
-	next := slices.DeleteFunc(slices.Clone(u.Roles), func(r string) bool { return slices.Contains(StaffRoles, r) })
-	next = append(next, staff...)
-	u.Roles = next
-	if err := s.store.putUser(ctx, u); err != nil {
+	for _, r := range StaffRoles {
+		if _, err := s.store.setUserRole(ctx, u.ID, r, slices.Contains(staff, r)); err != nil {
+			return nil, err
+		}
+	}
+	if u, err = s.store.getUser(ctx, u.ID); err != nil {
 		return nil, err
 	}
+	s.auditStaff(ctx, p, u.ID, u.Email, before, u.Roles)
 	sessions, err := s.store.userSessions(ctx, u.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, sess := range sessions {
-		roles := slices.DeleteFunc(slices.Clone(sess.Roles), func(r string) bool { return slices.Contains(StaffRoles, r) })
-		if err := s.store.setSessionRoles(ctx, sess.ID, append(roles, staff...)); err != nil {
-			return nil, err
+		for _, r := range StaffRoles {
+			if err := s.store.setSessionRole(ctx, sess.ID, r, slices.Contains(staff, r)); err != nil {
+				return nil, err
+			}
 		}
 	}
-	s.auditStaff(ctx, p, u.ID, u.Email, before, u.Roles)
 	for _, r := range StaffRoles {
 		if slices.Contains(u.Roles, r) && !slices.Contains(before, r) {
 			s.tellRole(ctx, u.ID, r)
@@ -199,7 +234,19 @@ func (s *Service) GrantStaffRoles(ctx context.Context, p *otm.Principal, email s
 	if err != nil {
 		return err
 	}
-	if err := s.store.putRoleGrant(ctx, email, staff, s.now()); err != nil {
+	users, err := s.store.allUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(users, func(u User) bool { return strings.EqualFold(u.Email, email) }) {
+		return otm.Refuse(otm.ECONFLICT, otm.RuleTaken, otm.Args{"value": email},
+			"Someone with this e-mail address has signed in already: change their roles on the people page.")
+	}
+	grant, err := s.grantWith(ctx, email, staff)
+	if err != nil {
+		return err
+	}
+	if err := s.store.putRoleGrant(ctx, email, grant, s.now()); err != nil {
 		return err
 	}
 	if s.cfg.Audit != nil {

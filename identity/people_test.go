@@ -10,8 +10,8 @@ import (
 
 func TestIntegrationSetStaffRoles(t *testing.T) {
 	ctx := context.Background()
-	s := mustService(t, Config{AdminEmails: []string{"conf@platform.example"}})
-	ben := &User{ID: "u_ben", Email: "ben@platform.example", Name: "Ben", Roles: []string{otm.RoleAdmin, otm.RoleMentor}}
+	s := mustService(t, Config{AdminEmails: []string{"conf@platform.example"}, Providers: []ProviderConfig{{ID: "op", TrustEmails: true}}})
+	ben := &User{ID: "u_ben", ProviderID: "op", Email: "ben@platform.example", EmailVerified: true, Name: "Ben", Roles: []string{otm.RoleAdmin, otm.RoleMentor}}
 	token := mustSession(t, s, ben)
 	p := &otm.Principal{UserID: ben.ID, Name: ben.Name, Roles: ben.Roles}
 
@@ -54,6 +54,15 @@ func TestIntegrationSetStaffRoles(t *testing.T) {
 	}
 	if _, err := s.SetStaffRoles(ctx, p, ben.ID, nil); err != nil {
 		t.Errorf("giving up admin with another admin left: got %v", err)
+	}
+	// An account whose e-mail nobody vouches for gets no role by e-mail.
+	if err := s.store.putUser(ctx, &User{ID: "u_typed", ProviderID: "op", Email: "typed@x.example", EmailVerified: false}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SetStaffRoles(ctx, p, "u_typed", []string{otm.RoleCurator}); otm.ErrorCode(err) != otm.ECONFLICT {
+		t.Errorf("an unverified e-mail: got %v, want ECONFLICT", err)
+	} else if rule, _ := otm.ErrorRule(err); rule != otm.RuleUntrustedEmail {
+		t.Errorf("an unverified e-mail: got rule %q, want untrusted_email", rule)
 	}
 	// Not an admin: refused.
 	if _, err := s.SetStaffRoles(ctx, &otm.Principal{UserID: "u_x", Roles: []string{otm.RoleCurator}}, ben.ID, nil); otm.ErrorCode(err) != otm.EFORBIDDEN {

@@ -601,8 +601,8 @@ func (s *Service) admitted(ctx context.Context, p *provider, email string, verif
 		}
 	}
 	_, domain, ok := strings.Cut(email, "@")
-	if !ok || freemail[domain] {
-		return false, nil
+	if !ok || freemail[domain] || !p.vouchesFor(email) {
+		return false, nil // another provider's word on a domain it does not vouch for does not count
 	}
 	if _, ok := p.cfg.EmailDomains[domain]; ok {
 		return true, nil
@@ -831,9 +831,11 @@ func (s *Service) ReconcileSessionRoles(ctx context.Context) (int, error) {
 	}
 	changed := 0
 	for _, sess := range sessions {
+		// Trust as at sign-in: verified by a provider trusted for the domain
+		// (and that provider is still configured so).
 		trusted := false
 		if p, ok := s.providers[sess.ProviderID]; ok {
-			trusted = p.vouchesFor(sess.Email)
+			trusted = sess.EmailTrust && p.vouchesFor(sess.Email)
 		}
 		// mentor/mentee are kept as they are; curator/admin are recomputed.
 		roles := s.grantedRoles(sess.Roles, sess.Email, trusted)

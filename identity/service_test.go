@@ -365,7 +365,7 @@ func TestIntegrationReconcileSessionRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	u := &User{ID: "u_boss", Email: "boss@acme.example", Name: "Boss", Roles: []string{otm.RoleMentee, otm.RoleAdmin}}
+	u := &User{ID: "u_boss", Email: "boss@acme.example", EmailVerified: true, Name: "Boss", Roles: []string{otm.RoleMentee, otm.RoleAdmin}}
 	if err := s.store.putUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
@@ -390,5 +390,31 @@ func TestIntegrationReconcileSessionRoles(t *testing.T) {
 	}
 	if p.HasRole(otm.RoleAdmin) || !p.HasRole(otm.RoleMentee) {
 		t.Errorf("session roles: got %v, want mentee without admin", p.Roles)
+	}
+}
+
+// TestIntegrationReconcileNeedsVerifiedEmail: a restart does not give a
+// configured role to a session whose e-mail was not verified at sign-in.
+func TestIntegrationReconcileNeedsVerifiedEmail(t *testing.T) {
+	db := testenv.DB(t)
+	s, err := NewService(db, Config{BaseURL: "http://127.0.0.1:1", AdminEmails: []string{"boss@acme.example"},
+		Providers: []ProviderConfig{{ID: "op", TrustEmails: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	u := &User{ID: "u_fake", Email: "boss@acme.example", EmailVerified: false, Roles: []string{}}
+	if err := s.store.putUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := s.createSession(ctx, u, "op", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ReconcileSessionRoles(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Authenticate(ctx, token); err != nil || p.HasRole(otm.RoleAdmin) {
+		t.Errorf("unverified e-mail after a restart: got %v (%v), want no admin role", p, err)
 	}
 }

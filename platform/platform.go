@@ -109,19 +109,15 @@ func (s *Services) Sweep(ctx context.Context) error {
 }
 
 // MergeOrganization folds an unverified organization into a verified one
-// (admins): applications and requests first, so that a failure half-way
-// can be repeated, then the organization, its people and their sessions.
+// (admins): its people and their sessions first, then applications and
+// requests, then it is deleted — each step repeatable after a failure.
 // Errors: those of identity.Service.MergeTargets, and the database's.
 func (s *Services) MergeOrganization(ctx context.Context, p *otm.Principal, fromID, intoID string) (*identity.Organization, error) {
-	_, into, err := s.Identity.MergeTargets(ctx, p, fromID, intoID)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.Profiles.ReassignOrganization(ctx, fromID, into.ID, into.Name, into.Industry); err != nil {
-		return nil, err
-	}
-	if _, err := s.Tandems.ReassignOrganization(ctx, fromID, into.ID, into.Name); err != nil {
-		return nil, err
-	}
-	return s.Identity.MergeOrganization(ctx, p, fromID, intoID)
+	return s.Identity.MergeOrganization(ctx, p, fromID, intoID, func(ctx context.Context, into *identity.Organization) error {
+		if _, err := s.Profiles.ReassignOrganization(ctx, fromID, into.ID, into.Name, into.Industry); err != nil {
+			return err
+		}
+		_, err := s.Tandems.ReassignOrganization(ctx, fromID, into.ID, into.Name)
+		return err
+	})
 }
