@@ -2,8 +2,10 @@
 // concerns them (an application decided, a tandem proposed, answered,
 // running or ended, a role granted), as a type with arguments that pages
 // translate, and a link. A person's inbox is one document (found by _id), so
-// that showing the unread count on every page costs one look-up and adding
-// a message is atomic. E-mail delivery builds on it (issue #12).
+// that adding a message is atomic; its unread count is copied into a tiny
+// document of its own, so that the count every page shows costs one small
+// look-up (decoding a full inbox took ~4 ms at 50 messages on the embedded
+// database). E-mail delivery builds on it (issue #12).
 package notify
 
 import (
@@ -58,7 +60,8 @@ type inboxDoc struct {
 
 // Service keeps the inboxes.
 type Service struct {
-	c   *mongo.Collection
+	c      *mongo.Collection
+	counts *mongo.Collection // {_id: user id, unread: n}, rewritten after every inbox write
 	now func() time.Time
 	log *slog.Logger
 }
@@ -71,7 +74,7 @@ func New(db *mongo.Database, now func() time.Time, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{c: db.Collection("inboxes"), now: now, log: log}
+	return &Service{c: db.Collection("inboxes"), counts: db.Collection("inbox_counts"), now: now, log: log}
 }
 
 func mapErr(err error) error { return mongostore.MapErr(err, "notify", "Inbox") }
@@ -109,14 +112,25 @@ func (s *Service) Inbox(ctx context.Context, p *otm.Principal) ([]Message, int, 
 	return d.Items, d.Unread, nil
 }
 
-// Unread returns how many of userID's messages are unread (one look-up by
-// _id: cheap enough for every page).
+// Unread returns how many of userID's messages are unread (one small
+// look-up by _id: cheap enough for every page).
 func (s *Service) Unread(ctx context.Context, userID string) (int, error) {
-	d, err := s.get(ctx, userID)
-	if err != nil {
-		return 0, err
+	var d struct {
+		Unread int `bson:"unread"`
 	}
-	return d.Unread, nil
+	err := s.counts.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	return d.Unread, mapErr(err)
+}
+
+// putCount copies an inbox's unread count (idempotent: the next write of
+// the inbox corrects a count a crash left behind).
+func (s *Service) putCount(ctx context.Context, userID string, n int) error {
+	_, err := s.counts.ReplaceOne(ctx, bson.D{{Key: "_id", Value: userID}}, bson.D{{Key: "_id", Value: userID}, {Key: "unread", Value: n}},
+		options.Replace().SetUpsert(true))
+	return mapErr(err)
 }
 
 // MarkRead marks p's messages ids (or all of them) read and returns how
@@ -150,7 +164,10 @@ func (s *Service) MarkRead(ctx context.Context, p *otm.Principal, ids []string, 
 
 // Erase deletes userID's inbox (account deletion).
 func (s *Service) Erase(ctx context.Context, userID string) error {
-	_, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}})
+	if _, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
+		return mapErr(err)
+	}
+	_, err := s.counts.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}})
 	return mapErr(err)
 }
 
@@ -199,14 +216,17 @@ func (s *Service) update(ctx context.Context, userID string, change func(*inboxD
 			if mongostore.IsDuplicateKey(err) {
 				continue // created meanwhile: read again
 			}
-			return mapErr(err)
+			if err != nil {
+				return mapErr(err)
+			}
+			return s.putCount(ctx, userID, d.Unread)
 		}
 		res, err = s.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: userID}, {Key: "version", Value: expected}}, d, options.Replace())
 		if err != nil {
 			return mapErr(err)
 		}
 		if res.MatchedCount == 1 {
-			return nil
+			return s.putCount(ctx, userID, d.Unread)
 		}
 	}
 	return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "The inbox changed meanwhile. Please try again.")
