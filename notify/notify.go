@@ -62,8 +62,8 @@ type inboxDoc struct {
 type Service struct {
 	c      *mongo.Collection
 	counts *mongo.Collection // {_id: user id, unread: n}, rewritten after every inbox write
-	now func() time.Time
-	log *slog.Logger
+	now    func() time.Time
+	log    *slog.Logger
 }
 
 // New returns the inboxes over db; now and log may be nil.
