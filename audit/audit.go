@@ -26,6 +26,21 @@ const (
 	ActionAccountDelete             = "account.delete"
 )
 
+// Reasons the platform writes itself (a person's own words are stored as
+// typed). They are keys: pages show them as "audit.<key>" in the reader's
+// language, the CSV and the API keep the key.
+const (
+	WhyEnvAdmin              = "why.env_admin"   // listed in OTM_ADMIN_EMAILS
+	WhyEnvCurator            = "why.env_curator" // listed in OTM_CURATOR_EMAILS
+	WhyEnvRemoved            = "why.env_removed" // no longer listed in either
+	WhyStoredGrant           = "why.stored_grant"
+	WhyGrantedAhead          = "why.granted_ahead"
+	WhySetByAdmin            = "why.set_by_admin"
+	WhyApplicationWithdrawn  = "why.application_withdrawn"
+	WhyApplicationDecidedPfx = "why.application_" // + approve, reject, request_changes
+	WhyRequestSubmitted      = "why.request_submitted"
+)
+
 // Entry is one audit record.
 type Entry struct {
 	ID            string    `bson:"_id" json:"id"`

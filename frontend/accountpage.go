@@ -58,7 +58,7 @@ func (f *Frontend) fillAccount(c *fiber.Ctx, d *pageData, av *accountView) error
 		if e.ActorID == p.UserID {
 			actor = f.translate(d.Lang, "account.decisions.byYou")
 		}
-		av.Decisions = append(av.Decisions, auditView{At: e.At, Actor: actor, Action: f.auditAction(d.Lang, e.Action), Reason: e.Reason})
+		av.Decisions = append(av.Decisions, auditView{At: e.At, Actor: actor, Action: f.auditAction(d.Lang, e.Action), Reason: f.auditReason(d.Lang, e.Reason)})
 	}
 	return nil
 }

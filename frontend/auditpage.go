@@ -86,12 +86,9 @@ func (f *Frontend) auditPage(c *fiber.Ctx) error {
 	}
 	v.Total = total
 	for _, e := range entries {
-		actor := e.ActorName
-		if actor == "" {
-			actor = e.ActorID
-		}
-		v.Rows = append(v.Rows, auditRow{At: formatTime(d.Lang, e.At), Actor: actor, Action: f.auditAction(d.Lang, e.Action),
-			Subject: strings.TrimSpace(e.SubjectType + " " + e.SubjectID), Reason: e.Reason, Details: e.Details})
+		reason, details := f.auditDetails(d.Lang, e)
+		v.Rows = append(v.Rows, auditRow{At: formatTime(d.Lang, e.At), Actor: f.auditActor(d.Lang, e), Action: f.auditAction(d.Lang, e.Action),
+			Subject: strings.TrimSpace(e.SubjectType + " " + e.SubjectID), Reason: reason, Details: details})
 	}
 	v.CSVURL = "/api/v1/admin/audit.csv"
 	if len(q) > 0 {

@@ -13,7 +13,7 @@ func TestAuditPage(t *testing.T) {
 	ctx := context.Background()
 	for _, en := range []audit.Entry{
 		{ActorID: "u_cora", ActorName: "Cora Kurz", Action: audit.ActionApplicationApprove, SubjectType: "mentor_profile", SubjectID: "mp_lena", SubjectUserID: "u_lena"},
-		{ActorID: "u_ada", ActorName: "Ada Admin", Action: audit.ActionRoleGrant, SubjectType: "user", SubjectID: "u_cora", SubjectUserID: "u_cora", Reason: "set by an admin", Details: "curator"},
+		{ActorID: "u_ada", ActorName: "Ada Admin", Action: audit.ActionRoleGrant, SubjectType: "user", SubjectID: "u_cora", SubjectUserID: "u_cora", Reason: audit.WhySetByAdmin, Details: "curator"},
 	} {
 		if err := e.Audit.Record(ctx, en); err != nil {
 			t.Fatal(err)
@@ -23,9 +23,23 @@ func TestAuditPage(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("status: got %d", r.status)
 	}
-	assertBody(t, r.body, []string{"<h1>Protokoll</h1>", "1 Einträge", "Cora Kurz", "mentor_profile mp_lena",
+	assertBody(t, r.body, []string{"<h1>Protokoll</h1>", "1 Eintrag ·", "Cora Kurz", "mentor_profile mp_lena",
 		`href="/api/v1/admin/audit.csv?action=application."`}, []string{"set by an admin"})
 	assertNoInlineCode(t, r.body)
+
+	// The platform's own reasons, roles, phases and actions read in German.
+	for _, en := range []audit.Entry{
+		{ActorID: "system", ActorName: "sign-in", Action: audit.ActionRoleGrant, SubjectType: "user", SubjectID: "u_jo", SubjectUserID: "u_jo", Reason: audit.WhyStoredGrant, Details: "curator"},
+		{ActorID: "u_ada", ActorName: "Ada Admin", Action: "program.phase", SubjectType: "program", SubjectID: "p_1", ProgramID: "p_1", Reason: "planning → registration"},
+	} {
+		if err := e.Audit.Record(ctx, en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = do(t, e.app(t, ada), "/admin/audit", langHeader("de"))
+	assertBody(t, r.body, []string{"von einem Admin festgelegt", "vor der ersten Anmeldung von einem Admin vergeben", "Kurator",
+		"OpenToMentor (automatisch)", "Programmphase geändert", "Planung → "},
+		[]string{"why.", "sign-in", "program.phase", "planning →"})
 
 	r = do(t, e.app(t, ada), "/admin/audit?from=gestern", langHeader("de"))
 	if r.status != http.StatusUnprocessableEntity {
@@ -41,7 +55,7 @@ func TestAuditPage(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("a curator: got %d, want 200", r.status)
 	}
-	assertBody(t, r.body, []string{"1 entries", "tandem t_1"}, []string{"mp_lena", "set by an admin"})
+	assertBody(t, r.body, []string{"1 entry ·", "tandem t_1", "Tandem proposed"}, []string{"mp_lena", "set by an admin"})
 	if r := do(t, e.app(t, katrin), "/admin/audit", langHeader("en")); r.status != http.StatusForbidden {
 		t.Errorf("an executive: got %d, want 403", r.status)
 	} else {

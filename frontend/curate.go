@@ -212,7 +212,53 @@ func (f *Frontend) auditAction(lang, action string) string {
 	if key, ok := auditActions[action]; ok {
 		return f.translate(lang, key)
 	}
+	// Program, tandem, request and organization actions: "audit.a.<action>".
+	if key := "audit.a." + action; f.hasKey(key) {
+		return f.translate(lang, key)
+	}
 	return action
+}
+
+// auditReason shows a reason the platform wrote (a key, see audit.Why*) in
+// lang and a person's own words as typed.
+func (f *Frontend) auditReason(lang, reason string) string {
+	if key := "audit." + reason; strings.HasPrefix(reason, "why.") && f.hasKey(key) {
+		return f.translate(lang, key)
+	}
+	return reason
+}
+
+// auditDetails translates the roles of a role change and the phases of a
+// phase change; other details are data (names, ids) and stay as they are.
+func (f *Frontend) auditDetails(lang string, e audit.Entry) (reason, details string) {
+	reason, details = f.auditReason(lang, e.Reason), e.Details
+	switch {
+	case strings.HasPrefix(e.Action, "role."):
+		var roles []string
+		for _, r := range strings.Split(details, ",") {
+			if key := "role." + r; f.hasKey(key) {
+				r = f.translate(lang, key)
+			}
+			roles = append(roles, r)
+		}
+		details = strings.Join(roles, ", ")
+	case e.Action == "program.phase":
+		if from, to, ok := strings.Cut(e.Reason, " → "); ok {
+			reason = f.translate(lang, "programs.phase."+from) + " → " + f.translate(lang, "programs.phase."+to)
+		}
+	}
+	return reason, details
+}
+
+// auditActor names who acted: a person by name, the platform as itself.
+func (f *Frontend) auditActor(lang string, e audit.Entry) string {
+	switch {
+	case e.ActorID == "system":
+		return f.translate(lang, "audit.actor.system")
+	case e.ActorName != "":
+		return e.ActorName
+	}
+	return f.translate(lang, "audit.unknownActor")
 }
 
 // diffRows compares the published version (nil: none) with the draft.
@@ -367,11 +413,7 @@ func (f *Frontend) renderReview(c *fiber.Ctx, status int, d *pageData, id string
 		}
 		for i := len(entries) - 1; i >= 0; i-- {
 			e := entries[i]
-			actor := e.ActorName
-			if actor == "" {
-				actor = f.translate(lang, "audit.unknownActor")
-			}
-			v.Audit = append(v.Audit, auditView{At: e.At, Actor: actor, Action: f.auditAction(lang, e.Action), Reason: e.Reason})
+			v.Audit = append(v.Audit, auditView{At: e.At, Actor: f.auditActor(lang, e), Action: f.auditAction(lang, e.Action), Reason: f.auditReason(lang, e.Reason)})
 		}
 	}
 	// Neighbours in the queue of its status, for j/k.

@@ -190,6 +190,13 @@ func (f *Frontend) parseTemplates() error {
 func (f *Frontend) langFuncs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t": func(key string, args ...any) string { return f.translate(lang, key, args...) },
+		// tn counts: "<key>.one" for exactly one, "<key>" with the number else.
+		"tn": func(key string, n int) string {
+			if n == 1 {
+				return f.translate(lang, key+".one")
+			}
+			return f.translate(lang, key, n)
+		},
 		"roleName": func(role string) string {
 			if msg, ok := f.catalogs[lang]["role."+role]; ok {
 				return msg

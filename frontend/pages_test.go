@@ -401,7 +401,7 @@ func TestCurateQueue(t *testing.T) {
 		{name: "curator sees the submitted application", p: cora, target: "/curate", lang: "en", wantStatus: 200,
 			want: []string{"Review applications", `href="/curate/mp_lena" data-queue-link>Lena Hoffmann</a>`, "Acme AG",
 				"Data analyst who loves AI tools and TikTok", `<a href="/curate" aria-current="page">Under review <span class="count">1</span></a>`,
-				`href="/curate?status=changes_requested"`, `href="/curate" aria-current="page">Review<`, "data-shortcuts-hint"}},
+				`href="/curate?status=changes_requested"`, `href="/curate" aria-current="page">Review<`, "data-shortcuts-hint", `<a href="/admin/audit">Audit log</a>`}},
 		{name: "curator de", p: cora, target: "/curate", lang: "de", wantStatus: 200,
 			want: []string{"Bewerbungen prüfen", "In Prüfung", "Älteste zuerst."}},
 		{name: "other tab is empty", p: cora, target: "/curate?status=draft", lang: "en", wantStatus: 200,

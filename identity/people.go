@@ -251,7 +251,7 @@ func (s *Service) GrantStaffRoles(ctx context.Context, p *otm.Principal, email s
 	}
 	if s.cfg.Audit != nil {
 		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: audit.ActionRoleGrant,
-			SubjectType: "email", SubjectID: email, Reason: "granted ahead of sign-in", Details: strings.Join(staff, ",")}); err != nil {
+			SubjectType: "email", SubjectID: email, Reason: audit.WhyGrantedAhead, Details: strings.Join(staff, ",")}); err != nil {
 			s.log.Error("audit record failed", "action", "role.grant", "err", err)
 		}
 	}
@@ -280,7 +280,7 @@ func (s *Service) auditStaff(ctx context.Context, p *otm.Principal, userID, emai
 	}
 	record := func(action, role string) {
 		if err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: action,
-			SubjectType: "user", SubjectID: userID, SubjectUserID: userID, Reason: "set by an admin", Details: role}); err != nil {
+			SubjectType: "user", SubjectID: userID, SubjectUserID: userID, Reason: audit.WhySetByAdmin, Details: role}); err != nil {
 			s.log.Error("audit record failed", "action", action, "user", userID, "err", err)
 		}
 	}

@@ -486,20 +486,20 @@ func (s *Service) auditRoles(ctx context.Context, u *User, before []string, emai
 	if s.cfg.Audit == nil {
 		return
 	}
-	why := func(role string) string {
+	why := func(action, role string) string {
 		switch {
+		case action == audit.ActionRoleRevoke:
+			return audit.WhyEnvRemoved
 		case role == otm.RoleAdmin && slices.Contains(s.cfg.AdminEmails, email):
-			return "OTM_ADMIN_EMAILS"
+			return audit.WhyEnvAdmin
 		case role == otm.RoleCurator && slices.Contains(s.cfg.CuratorEmails, email):
-			return "OTM_CURATOR_EMAILS"
-		case role == otm.RoleAdmin || role == otm.RoleCurator:
-			return "no longer listed in OTM_ADMIN_EMAILS/OTM_CURATOR_EMAILS"
+			return audit.WhyEnvCurator
 		}
-		return "role grant for this e-mail"
+		return audit.WhyStoredGrant
 	}
 	record := func(action, role string) {
 		err := s.cfg.Audit.Record(ctx, audit.Entry{ActorID: "system", ActorName: "sign-in", Action: action,
-			SubjectType: "user", SubjectID: u.ID, SubjectUserID: u.ID, Reason: why(role), Details: role})
+			SubjectType: "user", SubjectID: u.ID, SubjectUserID: u.ID, Reason: why(action, role), Details: role})
 		if err != nil {
 			s.log.Error("audit record failed", "action", action, "user", u.ID, "err", err)
 		}

@@ -237,7 +237,7 @@ func TestIntegrationOrganizationAndRoles(t *testing.T) {
 	for _, e := range entries {
 		got = append(got, e.Action+":"+e.Details+":"+e.Reason)
 	}
-	want := "role.grant:curator:OTM_CURATOR_EMAILS,role.grant:admin:OTM_ADMIN_EMAILS,role.revoke:admin:no longer listed in OTM_ADMIN_EMAILS/OTM_CURATOR_EMAILS"
+	want := "role.grant:curator:why.env_curator,role.grant:admin:why.env_admin,role.revoke:admin:why.env_removed"
 	if strings.Join(got, ",") != want {
 		t.Errorf("audit: got %v, want %s", got, want)
 	}

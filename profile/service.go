@@ -278,7 +278,7 @@ func (s *Service) WithdrawProfile(ctx context.Context, p *otm.Principal) (*Profi
 		return nil, err
 	}
 	s.record(ctx, p, audit.ActionApplicationWithdraw, &upd, "", "")
-	s.followRole(ctx, cur, &upd, "application withdrawn")
+	s.followRole(ctx, cur, &upd, audit.WhyApplicationWithdrawn)
 	s.afterChange(ctx, &upd)
 	return &upd, nil
 }
@@ -394,7 +394,7 @@ func (s *Service) Decide(ctx context.Context, p *otm.Principal, id, decision, re
 	}
 	s.recordDecision(ctx, &upd, cur) // application_decisions, for the program reports
 	s.record(ctx, p, "application."+decision, &upd, reason, "")
-	s.followRole(ctx, cur, &upd, "application "+decision)
+	s.followRole(ctx, cur, &upd, audit.WhyApplicationDecidedPfx+decision)
 	if s.cfg.Inbox != nil {
 		m := notify.Message{ID: fmt.Sprintf("application.decided:%s:%d", upd.ID, upd.Version), Type: notify.TypeApplicationDecided,
 			Args: map[string]any{"decision": decision, "reason": reason}, Link: "/apply"}

@@ -236,7 +236,7 @@ func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal, programID
 	s.record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: "request.submit",
 		SubjectType: "mentee_request", SubjectID: upd.ID, SubjectUserID: p.UserID, ProgramID: upd.ProgramID})
 	if s.cfg.Roles != nil {
-		if err := s.cfg.Roles.SetActivityRole(ctx, p.UserID, otm.RoleMentee, true, "request submitted"); err != nil {
+		if err := s.cfg.Roles.SetActivityRole(ctx, p.UserID, otm.RoleMentee, true, audit.WhyRequestSubmitted); err != nil {
 			s.log.Error("mentee role not granted", "user", p.UserID, "err", err) // the request stands; the next submission grants it
 		}
 	}
