@@ -28,7 +28,7 @@ func TestBrowserPeopleAdmin(t *testing.T) {
 
 	amira.typeInto("#people-q", "hoffm")
 	follow(amira, "search for Lena", chromedp.CSS(`form[role="search"] button[type="submit"]`))
-	amira.assertPageShows("1 Personen", "Lena Hoffmann")
+	amira.assertPageShows("1 Person\n", "Lena Hoffmann")
 	if n := eval[int](amira, `document.querySelectorAll('.people-table tbody tr').length`); n != 1 {
 		t.Errorf("search results: got %d rows, want 1", n)
 	}
