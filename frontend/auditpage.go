@@ -26,6 +26,9 @@ type auditPageView struct {
 
 type auditRow struct {
 	At, Actor, Action, Subject, Reason, Details string
+	// ActorURL and SubjectURL filter the log by this actor or subject, so
+	// nobody has to copy an id into the filters.
+	ActorURL, SubjectURL string
 }
 
 // auditPage answers GET /admin/audit (?actor=&subject=&action=&from=&to=&page=):
@@ -87,8 +90,15 @@ func (f *Frontend) auditPage(c *fiber.Ctx) error {
 	v.Total = total
 	for _, e := range entries {
 		reason, details := f.auditDetails(d.Lang, e)
-		v.Rows = append(v.Rows, auditRow{At: formatTime(d.Lang, e.At), Actor: f.auditActor(d.Lang, e), Action: f.auditAction(d.Lang, e.Action),
-			Subject: strings.TrimSpace(e.SubjectType + " " + e.SubjectID), Reason: reason, Details: details})
+		row := auditRow{At: formatTime(d.Lang, e.At), Actor: f.auditActor(d.Lang, e), Action: f.auditAction(d.Lang, e.Action),
+			Subject: strings.TrimSpace(e.SubjectType + " " + e.SubjectID), Reason: reason, Details: details}
+		if e.ActorID != "" && e.ActorID != "system" {
+			row.ActorURL = "/admin/audit?" + url.Values{"actor": {e.ActorID}}.Encode()
+		}
+		if e.SubjectID != "" {
+			row.SubjectURL = "/admin/audit?" + url.Values{"subject": {e.SubjectID}}.Encode()
+		}
+		v.Rows = append(v.Rows, row)
 	}
 	v.CSVURL = "/api/v1/admin/audit.csv"
 	if len(q) > 0 {

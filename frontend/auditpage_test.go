@@ -24,7 +24,7 @@ func TestAuditPage(t *testing.T) {
 		t.Fatalf("status: got %d", r.status)
 	}
 	assertBody(t, r.body, []string{"<h1>Protokoll</h1>", "1 Eintrag ·", "Cora Kurz", "mentor_profile mp_lena",
-		`href="/api/v1/admin/audit.csv?action=application."`}, []string{"set by an admin"})
+		`href="/api/v1/admin/audit.csv?action=application."`, `href="/admin/audit?actor=u_cora"`, `href="/admin/audit?subject=mp_lena"`}, []string{"set by an admin"})
 	assertNoInlineCode(t, r.body)
 
 	// The platform's own reasons, roles, phases and actions read in German.

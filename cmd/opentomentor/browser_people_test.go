@@ -37,6 +37,10 @@ func TestBrowserPeopleAdmin(t *testing.T) {
 	amira.assertPageShows("Die Rollen wurden gespeichert; sie gelten sofort.", "Kurator:in")
 	amira.assertNoConsoleErrors()
 
+	// The change is in the audit log, reached from Lena's row without typing an id.
+	follow(amira, "open Lena's audit log", chromedp.Search(`//tr[th[contains(., 'Lena Hoffmann')]]//a[contains(@href, '/admin/audit?subject=')]`))
+	amira.assertPageShows("Rolle vergeben", "Amira Nassar", "von einem Admin festgelegt", "Kurator:in")
+
 	lena.navigate("/")
 	if n := eval[int](lena, `document.querySelectorAll('.site-nav a[href="/curate"]').length`); n != 1 {
 		t.Errorf("Lena after the change: got %d review links, want 1 (no new sign-in)", n)
