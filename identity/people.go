@@ -170,18 +170,38 @@ func (s *Service) SetStaffRoles(ctx context.Context, p *otm.Principal, userID st
 				"The %s role of this person comes from the configuration (OTM_ADMIN_EMAILS, OTM_CURATOR_EMAILS); change it there.", r)
 		}
 	}
-	if u.ID == p.UserID && slices.Contains(u.Roles, otm.RoleAdmin) && !slices.Contains(staff, otm.RoleAdmin) {
-		others, err := s.otherAdmins(ctx, u.ID)
-		if err != nil {
+	lastAdmin := func() error {
+		return otm.Refuse(otm.ECONFLICT, otm.RuleLastAdmin, nil, "You are the last admin; make someone else an admin first.")
+	}
+	dropsOwnAdmin := u.ID == p.UserID && slices.Contains(u.Roles, otm.RoleAdmin) && !slices.Contains(staff, otm.RoleAdmin)
+	if dropsOwnAdmin {
+		if others, err := s.otherAdmins(ctx, u.ID); err != nil {
 			return nil, err
-		}
-		if others == 0 {
-			return nil, otm.Refuse(otm.ECONFLICT, otm.RuleLastAdmin, nil, "You are the last admin; make someone else an admin first.")
+		} else if others == 0 {
+			return nil, lastAdmin()
 		}
 	}
 	grant, err := s.grantWith(ctx, strings.ToLower(u.Email), staff)
 	if err != nil {
 		return nil, err
+	}
+	if dropsOwnAdmin {
+		// Take the role first, then count again: of admins leaving at the
+		// same moment, the last to count sees the others gone and keeps its
+		// role, so there is always one admin (on any replica).
+		if _, err := s.store.setUserRole(ctx, u.ID, otm.RoleAdmin, false); err != nil {
+			return nil, err
+		}
+		others, err := s.otherAdmins(ctx, u.ID)
+		if err != nil || others == 0 {
+			if _, rerr := s.store.setUserRole(ctx, u.ID, otm.RoleAdmin, true); rerr != nil {
+				s.log.Error("admin role not restored", "user", u.ID, "err", rerr)
+			}
+			if err != nil {
+				return nil, err
+			}
+			return nil, lastAdmin()
+		}
 	}
 	if err := s.store.putRoleGrant(ctx, strings.ToLower(u.Email), grant, s.now()); err != nil {
 		return nil, err

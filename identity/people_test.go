@@ -2,7 +2,9 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
@@ -67,5 +69,54 @@ func TestIntegrationSetStaffRoles(t *testing.T) {
 	// Not an admin: refused.
 	if _, err := s.SetStaffRoles(ctx, &otm.Principal{UserID: "u_x", Roles: []string{otm.RoleCurator}}, ben.ID, nil); otm.ErrorCode(err) != otm.EFORBIDDEN {
 		t.Errorf("a curator setting roles: got %v, want EFORBIDDEN", err)
+	}
+}
+
+// Admins who give up their admin roles at the same moment never leave the
+// platform without one: the last to count keeps theirs.
+func TestIntegrationLastAdminConcurrent(t *testing.T) {
+	ctx := context.Background()
+	s := mustService(t, Config{Providers: []ProviderConfig{{ID: "op", TrustEmails: true}}})
+	const n = 4
+	var ps []*otm.Principal
+	for i := range n {
+		u := &User{ID: fmt.Sprintf("u_admin%d", i), ProviderID: "op", Email: fmt.Sprintf("admin%d@platform.example", i), EmailVerified: true,
+			Name: fmt.Sprintf("Admin %d", i), Roles: []string{otm.RoleAdmin}}
+		if err := s.store.putUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, &otm.Principal{UserID: u.ID, Name: u.Name, Roles: u.Roles})
+	}
+	for round := range 5 {
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		for i, p := range ps {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, errs[i] = s.SetStaffRoles(ctx, p, p.UserID, nil)
+			}()
+		}
+		wg.Wait()
+		admins, err := s.otherAdmins(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if admins < 1 {
+			t.Fatalf("round %d: got %d admins left (errors %v), want at least 1", round, admins, errs)
+		}
+		for i, err := range errs {
+			if err != nil {
+				if rule, _ := otm.ErrorRule(err); rule != otm.RuleLastAdmin {
+					t.Errorf("round %d, admin %d: got %v, want nil or last_admin", round, i, err)
+				}
+			}
+		}
+		// Everyone an admin again for the next round.
+		for _, p := range ps {
+			if _, err := s.store.setUserRole(ctx, p.UserID, otm.RoleAdmin, true); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }
