@@ -571,7 +571,10 @@ func (s *Service) resolveOrganization(ctx context.Context, p *provider, email st
 	}
 	o, err := s.store.orgByDomain(ctx, domain)
 	if err == nil {
-		return o, o.Verified, nil
+		// A verified organization's member only when the provider may be
+		// believed about the domain: any provider's email_verified is not
+		// enough to wear a verified organization's badge.
+		return o, o.Verified && p.vouchesFor(email), nil
 	} else if otm.ErrorCode(err) != otm.ENOTFOUND {
 		return nil, false, err
 	}

@@ -193,7 +193,7 @@ func TestIntegrationOrganizationAndRoles(t *testing.T) {
 		{"curator list ignores unverified e-mail", plain, "cura@acme.example", false, "", false, nil},
 		{"admin and curator", plain, "boss@acme.example", true, "acme-example", false, []string{otm.RoleCurator, otm.RoleAdmin}},
 		{"a partner's provider cannot claim the admin's address", partner, "boss@acme.example", true, "acme-example", false, nil},
-		{"nor a role grant for another domain", partner, "yp@mapped.example", true, "mapped", true, nil},
+		{"nor a role grant or a verified membership for another domain", partner, "yp@mapped.example", true, "mapped", false, nil},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
