@@ -107,7 +107,7 @@ func (s *Server) patchOrganization(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &patch); err != nil {
 		return err
 	}
-	o, err := s.cfg.Identity.UpdateOrganization(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), patch)
+	o, err := s.cfg.UpdateOrganization(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), patch)
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func (f *Frontend) orgSave(c *fiber.Ctx) error {
 	if form.ID == "" {
 		_, err = f.cfg.Identity.CreateOrganization(c.UserContext(), d.Principal, "", patch)
 	} else {
-		_, err = f.cfg.Identity.UpdateOrganization(c.UserContext(), d.Principal, form.ID, patch)
+		_, err = f.cfg.UpdateOrganization(c.UserContext(), d.Principal, form.ID, patch)
 	}
 	if err != nil {
 		if code := otm.ErrorCode(err); code != otm.EINVALID && code != otm.ECONFLICT {

@@ -225,6 +225,13 @@ func (m *mongoStore) setSessionOrg(ctx context.Context, id, orgID, orgName strin
 	return mapErr(err, "Session")
 }
 
+// setUserOrgVerified sets whether the user counts as a member of their
+// organization as verified (one atomic update of that field).
+func (m *mongoStore) setUserOrgVerified(ctx context.Context, id string, verified bool) error {
+	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "orgVerified", Value: verified}}}})
+	return mapErr(err, "User")
+}
+
 // setUserRole adds role to or removes it from the user's roles in one atomic
 // update (no read-modify-write: concurrent role changes and sign-ins keep
 // each other's work); changed tells whether it did anything.

@@ -200,6 +200,8 @@ func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *Org
 		}
 	} else if err := s.store.putOrg(ctx, &upd); err != nil {
 		return nil, err
+	} else if err := s.followOrganization(ctx, &upd); err != nil {
+		return nil, err
 	}
 	// Keep competition symmetric on the other side.
 	for _, c := range added {
@@ -224,4 +226,37 @@ func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *Org
 
 func hasControl(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })
+}
+
+// followOrganization brings the organization's members and their live
+// sessions in line with it: its name, and no verified membership once it is
+// no longer verified (verification itself is given at the next sign-in,
+// where the provider vouches for it). Repeatable: saving again finishes a
+// failed run.
+func (s *Service) followOrganization(ctx context.Context, o *Organization) error {
+	users, err := s.store.allUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if u.OrganizationID != o.ID {
+			continue
+		}
+		verified := u.OrgVerified && o.Verified
+		if verified != u.OrgVerified {
+			if err := s.store.setUserOrgVerified(ctx, u.ID, verified); err != nil {
+				return err
+			}
+		}
+		sessions, err := s.store.userSessions(ctx, u.ID)
+		if err != nil {
+			return err
+		}
+		for _, sess := range sessions {
+			if err := s.store.setSessionOrg(ctx, sess.ID, o.ID, o.Name, verified); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -108,6 +108,24 @@ func (s *Services) Sweep(ctx context.Context) error {
 	return nil
 }
 
+// UpdateOrganization applies an admin's edit of an organization
+// (identity.Service.UpdateOrganization) and brings what carries its name and
+// verification along: members and their sessions, applications (and the
+// index), requests. Saving again finishes a failed run.
+func (s *Services) UpdateOrganization(ctx context.Context, p *otm.Principal, id string, patch identity.OrgPatch) (*identity.Organization, error) {
+	o, err := s.Identity.UpdateOrganization(ctx, p, id, patch)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Profiles.FollowOrganization(ctx, o.ID, o.Name, o.Industry, o.Verified); err != nil {
+		return nil, err
+	}
+	if _, err := s.Tandems.ReassignOrganization(ctx, o.ID, o.ID, o.Name); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
 // MergeOrganization folds an unverified organization into a verified one
 // (admins): its people and their sessions first, then applications and
 // requests, then it is deleted — each step repeatable after a failure.

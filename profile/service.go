@@ -636,30 +636,53 @@ func (s *Service) Emails(ctx context.Context, ids []string) (map[string]string, 
 	return s.store.emailsOf(ctx, ids)
 }
 
+// FollowOrganization brings the organization snapshot of every application
+// of the organization id in line with an admin's edit: name and industry,
+// and no verified badge once the organization is no longer verified. Only
+// changed applications are written (and re-indexed). Errors: the database's.
+func (s *Service) FollowOrganization(ctx context.Context, id, name, industry string, verified bool) (int, error) {
+	return s.rewriteOrganization(ctx, id, func(p *Profile) {
+		p.OrgName, p.Industry, p.OrgVerified = name, industry, p.OrgVerified && verified
+	})
+}
+
 // ReassignOrganization moves every application whose owner belonged to the
 // organization fromID to the organization into (an admin merged them): the
 // snapshot of id, name, verification and industry, for the directory and the
 // conflict rules. The index follows through the outbox. It reads every
 // application once (a rare admin action). Errors: the database's.
 func (s *Service) ReassignOrganization(ctx context.Context, fromID, intoID, intoName, industry string) (int, error) {
+	return s.rewriteOrganization(ctx, fromID, func(p *Profile) {
+		p.OrgID, p.OrgName, p.OrgVerified, p.Industry = intoID, intoName, true, industry
+	})
+}
+
+// rewriteOrganization applies change to every application of the
+// organization orgID and writes those it changed.
+func (s *Service) rewriteOrganization(ctx context.Context, orgID string, change func(*Profile)) (int, error) {
 	var matches []*Profile
 	if err := s.store.all(ctx, func(p *Profile) error {
-		if p.OrgID == fromID {
+		if p.OrgID == orgID {
 			matches = append(matches, p)
 		}
 		return nil
 	}); err != nil {
 		return 0, err
 	}
+	n := 0
 	for _, cur := range matches {
 		upd := *cur
-		upd.OrgID, upd.OrgName, upd.OrgVerified, upd.Industry = intoID, intoName, true, industry
-		if err := s.store.replace(ctx, &upd, cur.Version); err != nil {
-			return 0, err
+		change(&upd)
+		if upd.OrgID == cur.OrgID && upd.OrgName == cur.OrgName && upd.OrgVerified == cur.OrgVerified && upd.Industry == cur.Industry {
+			continue
 		}
+		if err := s.store.replace(ctx, &upd, cur.Version); err != nil {
+			return n, err
+		}
+		n++
 	}
-	if len(matches) > 0 {
+	if n > 0 {
 		s.notify()
 	}
-	return len(matches), nil
+	return n, nil
 }

@@ -380,12 +380,17 @@ func (s *Service) ReassignOrganization(ctx context.Context, fromID, intoID, into
 	if err != nil {
 		return 0, err
 	}
+	n := 0
 	for i := range rs {
 		upd := rs[i]
+		if upd.OrgID == intoID && upd.OrgName == intoName {
+			continue // a rename that changed nothing here
+		}
 		upd.OrgID, upd.OrgName = intoID, intoName
 		if err := s.store.replaceRequest(ctx, &upd, rs[i].Version); err != nil {
-			return 0, err
+			return n, err
 		}
+		n++
 	}
-	return len(rs), nil
+	return n, nil
 }
