@@ -109,6 +109,31 @@ func TestIntegrationAdminOrganizations(t *testing.T) {
 	if err != nil || len(entries) != 2 || entries[0].ActorName != "Amira Nassar" {
 		t.Errorf("audit of organization changes: got %d entries (%v)", len(entries), err)
 	}
+
+	// A member's live session follows an edit at once: the new name, and no
+	// verified membership once the organization is no longer verified.
+	if status, _ := admin.call("PATCH", "/api/v1/admin/organizations/hanse", map[string]any{"verified": true}); status != 200 {
+		t.Fatalf("verify hanse: got %d", status)
+	}
+	member := h.signInAs(t, op, "hm", "hm@hanse.example", "Hanna Meyer")
+	orgOf := func() map[string]any {
+		t.Helper()
+		status, me := member.call("GET", "/api/v1/me", nil)
+		if status != 200 {
+			t.Fatalf("me: got %d", status)
+		}
+		o, _ := me["organization"].(map[string]any)
+		return o
+	}
+	if o := orgOf(); o["id"] != "hanse" || o["verified"] != true {
+		t.Fatalf("member before: got %v, want hanse verified", o)
+	}
+	if status, out := admin.call("PATCH", "/api/v1/admin/organizations/hanse", map[string]any{"name": "Hanse Logistik SE", "verified": false}); status != 200 {
+		t.Fatalf("un-verify hanse: got %d %v", status, out)
+	}
+	if o := orgOf(); o["name"] != "Hanse Logistik SE" || o["verified"] != false {
+		t.Errorf("member after: got %v, want the new name, not verified", o)
+	}
 }
 
 func TestIntegrationCreateOrganization(t *testing.T) {
