@@ -11,6 +11,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/linemanager"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -21,13 +22,14 @@ type Service struct {
 	ids      *identity.Service
 	profiles *profile.Service
 	tandems  *tandem.Service
+	lines    *linemanager.Service
 	audit    *audit.Log
 	inbox    *notify.Service
 }
 
 // New returns the account service.
-func New(ids *identity.Service, profiles *profile.Service, tandems *tandem.Service, log *audit.Log, inbox *notify.Service) *Service {
-	return &Service{ids: ids, profiles: profiles, tandems: tandems, audit: log, inbox: inbox}
+func New(ids *identity.Service, profiles *profile.Service, tandems *tandem.Service, lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
+	return &Service{ids: ids, profiles: profiles, tandems: tandems, lines: lines, audit: log, inbox: inbox}
 }
 
 // programTeam stands for the curators in what applicants see.
@@ -42,7 +44,7 @@ type Export struct {
 	RoleGrant      []string                    `json:"roleGrant,omitempty"`
 	MentorProfile  *profile.Profile            `json:"mentorProfile,omitempty"`
 	MenteeRequests []tandem.MenteeRequest      `json:"menteeRequests,omitempty"`
-	LineManagers   *tandem.LineManagers        `json:"lineManagers"` // masked hints: only fingerprints are stored
+	LineManagers   *linemanager.LineManagers   `json:"lineManagers"` // masked hints: only fingerprints are stored
 	Tandems        []tandem.Tandem             `json:"tandems"`
 	Meetings       map[string][]tandem.Meeting `json:"meetings"`      // by tandem id
 	Feedback       []tandem.Feedback           `json:"feedback"`      // what I answered at wrap-up
@@ -93,7 +95,7 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	if ex.MenteeRequests, err = s.tandems.RequestsOf(ctx, p.UserID); err != nil {
 		return nil, err
 	}
-	if ex.LineManagers, err = s.tandems.MyLineManagers(ctx, p); err != nil {
+	if ex.LineManagers, err = s.lines.Mine(ctx, p); err != nil {
 		return nil, err
 	}
 	if ex.Tandems, err = s.tandems.MyTandems(ctx, p); err != nil {
@@ -154,7 +156,7 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if err := s.tandems.EraseTandems(ctx, p.UserID); err != nil {
 		return err
 	}
-	if err := s.tandems.EraseLineManagers(ctx, p.UserID); err != nil {
+	if err := s.lines.Erase(ctx, p.UserID); err != nil {
 		return err
 	}
 	if err := s.inbox.Erase(ctx, p.UserID); err != nil {

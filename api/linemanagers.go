@@ -13,7 +13,7 @@ type lineManagersBody struct {
 // getMyLineManagers answers GET /api/v1/me/line-managers: my declared
 // line-management chain, as masked hints.
 func (s *Server) getMyLineManagers(c *fiber.Ctx) error {
-	lm, err := s.cfg.Tandems.MyLineManagers(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	lm, err := s.cfg.LineManagers.Mine(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (s *Server) putMyLineManagers(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	lm, err := s.cfg.Tandems.SetLineManagers(c.UserContext(), p, body.Emails)
+	lm, err := s.cfg.LineManagers.Set(c.UserContext(), p, body.Emails)
 	if err != nil {
 		return err
 	}

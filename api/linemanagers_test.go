@@ -102,7 +102,7 @@ func TestIntegrationLineManagersAPI(t *testing.T) {
 	if status, _ := ada.call("DELETE", "/api/v1/me", nil); status != http.StatusNoContent {
 		t.Fatalf("DELETE /me: got %d", status)
 	}
-	left, err := h.Tandems.MyLineManagers(context.Background(), &otm.Principal{UserID: ada.me.ID})
+	left, err := h.LineManagers.Mine(context.Background(), &otm.Principal{UserID: ada.me.ID})
 	if err != nil || len(left.Managers) != 0 {
 		t.Errorf("after account deletion: got %+v, %v; want no declaration", left, err)
 	}

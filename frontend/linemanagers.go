@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/tandem"
+	"github.com/opentomentor/opentomentor/linemanager"
 )
 
 // lineManagersView is the account page's "Line managers" section: the
@@ -54,8 +54,8 @@ func (f *Frontend) fillLineManagers(c *fiber.Ctx, d *pageData, av *accountView) 
 		av.LineManagers = &lineManagersView{}
 	}
 	lv := av.LineManagers
-	lv.Max = tandem.MaxLineManagers
-	lm, err := f.cfg.Tandems.MyLineManagers(c.UserContext(), d.Principal)
+	lv.Max = linemanager.Max
+	lm, err := f.cfg.LineManagers.Mine(c.UserContext(), d.Principal)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (f *Frontend) accountLineManagers(c *fiber.Ctx) error {
 	for i, e := range entries {
 		emails[i] = e.Email
 	}
-	_, err := f.cfg.Tandems.SetLineManagers(c.UserContext(), p, emails)
+	_, err := f.cfg.LineManagers.Set(c.UserContext(), p, emails)
 	if err == nil {
 		return c.Redirect("/account?done=line-managers#line-managers", http.StatusSeeOther)
 	}
@@ -97,7 +97,7 @@ func (f *Frontend) accountLineManagers(c *fiber.Ctx) error {
 	for _, fe := range otm.ErrorFields(err) {
 		m := emailsIndex.FindStringSubmatch(fe.Field)
 		if m == nil {
-			lv.Errors = append(lv.Errors, f.translate(d.Lang, "lineManagers.err.tooMany", tandem.MaxLineManagers))
+			lv.Errors = append(lv.Errors, f.translate(d.Lang, "lineManagers.err.tooMany", linemanager.Max))
 			continue
 		}
 		i, _ := strconv.Atoi(m[1])

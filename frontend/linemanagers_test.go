@@ -63,7 +63,7 @@ func TestAccountLineManagersSave(t *testing.T) {
 				t.Fatalf("status: got %d, want 422; body %.300s", r.status, r.body)
 			}
 			assertBody(t, r.body, append(tt.want, `aria-invalid="true"`, `aria-describedby="hint-line-managers err-line-managers"`), []string{"<b>y</b>"})
-			if lm, err := e.Tandems.MyLineManagers(ctx, lena); err != nil || len(lm.Managers) != 0 {
+			if lm, err := e.LineManagers.Mine(ctx, lena); err != nil || len(lm.Managers) != 0 {
 				t.Errorf("after a refused save: got %+v, %v; want nothing stored", lm, err)
 			}
 		})
@@ -85,7 +85,7 @@ func TestAccountLineManagersSave(t *testing.T) {
 	// An empty field removes the list.
 	r = send(t, app, http.MethodPost, "/account/line-managers", url.Values{"csrf_token": {lena.CSRFToken}, "emails": {"\n  \n"}}, nil)
 	assertRedirect(t, r, "/account?done=line-managers#line-managers")
-	if lm, _ := e.Tandems.MyLineManagers(ctx, lena); len(lm.Managers) != 0 {
+	if lm, _ := e.LineManagers.Mine(ctx, lena); len(lm.Managers) != 0 {
 		t.Errorf("after saving an empty field: got %+v, want no managers", lm)
 	}
 	// Visitors are sent to sign in.

@@ -17,6 +17,7 @@ import (
 	"github.com/opentomentor/opentomentor/account"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/linemanager"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
@@ -42,16 +43,17 @@ type Config struct {
 // Services are the platform's services, built over one database. A zero
 // field means the feature is off (tests that need only part of it).
 type Services struct {
-	Identity *identity.Service
-	Audit    *audit.Log
-	Search   search.Index
-	Indexer  *search.Indexer
-	Profiles *profile.Service
-	Programs *program.Service
-	Tandems  *tandem.Service
-	Reports  *report.Service
-	Accounts *account.Service
-	Notify   *notify.Service
+	Identity     *identity.Service
+	Audit        *audit.Log
+	Search       search.Index
+	Indexer      *search.Indexer
+	Profiles     *profile.Service
+	Programs     *program.Service
+	Tandems      *tandem.Service
+	LineManagers *linemanager.Service
+	Reports      *report.Service
+	Accounts     *account.Service
+	Notify       *notify.Service
 }
 
 // New builds every service over db, creates their indexes and seeds what
@@ -80,10 +82,11 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Profiles = profile.NewService(db, profile.Config{Directory: s.Identity, Audit: s.Audit, Index: cfg.Search,
 		Roles: s.Identity, Inbox: s.Notify, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
 	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
-	s.Tandems = tandem.NewService(db, tandem.Config{Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity,
+	s.LineManagers = linemanager.NewService(db, cfg.Now)
+	s.Tandems = tandem.NewService(db, tandem.Config{Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity, LineManagers: s.LineManagers,
 		Index: cfg.Search, Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
-	s.Accounts = account.New(s.Identity, s.Profiles, s.Tandems, s.Audit, s.Notify)
+	s.Accounts = account.New(s.Identity, s.Profiles, s.Tandems, s.LineManagers, s.Audit, s.Notify)
 	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.Init} {
 		if err := init(ctx); err != nil {
 			return nil, fmt.Errorf("database: %w", err)

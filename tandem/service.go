@@ -2,8 +2,8 @@
 // mentee requests (private to their owner and the program's curators),
 // suggestions and cohort assignment (package matching decides, this package
 // gathers), tandems with their slots (capacity, one mentor per mentee),
-// meetings and cadence, feedback, and line-management declarations. It reads
-// profiles and programs through small interfaces and never the other way
+// meetings and cadence, and feedback. It reads profiles, programs and
+// line-management chains through small interfaces and never the other way
 // round.
 package tandem
 
@@ -62,6 +62,7 @@ type Config struct {
 	Organizations Organizations // may be nil: no organization rules beyond equal ids
 	Index         search.Index  // candidates for suggestions; may be nil (suggestions unavailable)
 	Roles         Roles         // may be nil: nobody's roles follow their requests
+	LineManagers  LineChains    // may be nil: no line-management rule
 	Inbox         Inbox         // may be nil: nobody is told
 	Audit         *audit.Log    // may be nil
 	Logger        *slog.Logger

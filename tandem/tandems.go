@@ -138,7 +138,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	mentorEmail := func(context.Context, []string) (map[string]string, error) {
 		return map[string]string{mp.ID: mp.Email}, nil
 	}
-	if err := lc.resolve(ctx, pair, map[string]string{r.OwnerID: r.Email}, mentors, mentorEmail); err != nil {
+	if err := lc.Resolve(ctx, pair, map[string]string{r.OwnerID: r.Email}, mentors, mentorEmail); err != nil {
 		return nil, err
 	}
 	mentee, mentor = pair[0], mentors[0]

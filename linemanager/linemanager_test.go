@@ -1,4 +1,4 @@
-package tandem
+package linemanager
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/testenv"
 	"github.com/opentomentor/opentomentor/matching"
 )
 
@@ -74,30 +75,30 @@ func TestMaskEmail(t *testing.T) {
 }
 
 func TestIntegrationLineManagersStoreFingerprintsOnly(t *testing.T) {
-	e := newEvalEnv(t)
-	e.now = time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
-	db, s := e.db, e.s
+	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	db := testenv.DB(t)
+	s := NewService(db, func() time.Time { return now })
 	ctx := context.Background()
 	p := &otm.Principal{UserID: "u_tom", Email: "tom@acme.example", Name: "Tom"}
 
-	if _, err := s.MyLineManagers(ctx, nil); otm.ErrorCode(err) != otm.EUNAUTHORIZED {
+	if _, err := s.Mine(ctx, nil); otm.ErrorCode(err) != otm.EUNAUTHORIZED {
 		t.Errorf("visitor: got %v, want EUNAUTHORIZED", err)
 	}
-	if _, err := s.SetLineManagers(ctx, nil, []string{"k@acme.example"}); otm.ErrorCode(err) != otm.EUNAUTHORIZED {
+	if _, err := s.Set(ctx, nil, []string{"k@acme.example"}); otm.ErrorCode(err) != otm.EUNAUTHORIZED {
 		t.Errorf("visitor saving: got %v, want EUNAUTHORIZED", err)
 	}
-	got, err := s.MyLineManagers(ctx, p)
+	got, err := s.Mine(ctx, p)
 	if err != nil || len(got.Managers) != 0 || got.UpdatedAt != nil {
 		t.Fatalf("nothing declared: got %+v, %v; want no managers", got, err)
 	}
 	addrs := []string{"Klara.Boss@Acme.example", "ceo.hans@acme.example", "klara.boss@acme.example"}
-	got, err = s.SetLineManagers(ctx, p, addrs)
+	got, err = s.Set(ctx, p, addrs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantHints := []ManagerHint{{"k…@acme.example"}, {"c…@acme.example"}}
-	if !slices.Equal(got.Managers, wantHints) || got.UpdatedAt == nil || !got.UpdatedAt.Equal(e.now) {
-		t.Errorf("saved: got %+v, want hints %v at %v", got, wantHints, e.now)
+	if !slices.Equal(got.Managers, wantHints) || got.UpdatedAt == nil || !got.UpdatedAt.Equal(now) {
+		t.Errorf("saved: got %+v, want hints %v at %v", got, wantHints, now)
 	}
 	var raw bson.M
 	if err := db.Collection("line_managers").FindOne(ctx, bson.D{{Key: "_id", Value: "u_tom"}}).Decode(&raw); err != nil {
@@ -112,30 +113,30 @@ func TestIntegrationLineManagersStoreFingerprintsOnly(t *testing.T) {
 	if ms, _ := raw["managers"].(bson.A); len(ms) != 2 || ms[0] != Fingerprint("klara.boss@acme.example") {
 		t.Errorf("stored fingerprints: got %v, want 2, the first of klara.boss@acme.example", raw["managers"])
 	}
-	if again, err := s.MyLineManagers(ctx, p); err != nil || !slices.Equal(again.Managers, wantHints) {
+	if again, err := s.Mine(ctx, p); err != nil || !slices.Equal(again.Managers, wantHints) {
 		t.Errorf("read back: got %+v, %v", again, err)
 	}
 	// Refused input leaves the declaration as it was.
-	if _, err := s.SetLineManagers(ctx, p, []string{"nobody"}); otm.ErrorCode(err) != otm.EINVALID {
+	if _, err := s.Set(ctx, p, []string{"nobody"}); otm.ErrorCode(err) != otm.EINVALID {
 		t.Errorf("invalid: got %v, want EINVALID", err)
 	}
-	if again, _ := s.MyLineManagers(ctx, p); len(again.Managers) != 2 {
+	if again, _ := s.Mine(ctx, p); len(again.Managers) != 2 {
 		t.Errorf("after a refused save: got %+v, want the 2 managers kept", again)
 	}
 	// An empty list removes it; so does the account's erasure.
-	if got, err := s.SetLineManagers(ctx, p, nil); err != nil || len(got.Managers) != 0 {
+	if got, err := s.Set(ctx, p, nil); err != nil || len(got.Managers) != 0 {
 		t.Errorf("clear: got %+v, %v", got, err)
 	}
 	if n, _ := db.Collection("line_managers").CountDocuments(ctx, bson.D{}); n != 0 {
 		t.Errorf("after clearing: %d documents, want 0", n)
 	}
-	if _, err := s.SetLineManagers(ctx, p, []string{"k@acme.example"}); err != nil {
+	if _, err := s.Set(ctx, p, []string{"k@acme.example"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.EraseLineManagers(ctx, p.UserID); err != nil {
+	if err := s.Erase(ctx, p.UserID); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.MyLineManagers(ctx, p); len(got.Managers) != 0 {
+	if got, _ := s.Mine(ctx, p); len(got.Managers) != 0 {
 		t.Errorf("after erasure: got %+v", got)
 	}
 }
@@ -150,16 +151,16 @@ func TestLineChainsResolve(t *testing.T) {
 	other := matching.Mentor{Person: matching.Person{UserID: "u_other", OrgID: "elsewhere", Languages: []string{"de"}}, ProfileID: "mp_other"}
 	tests := []struct {
 		name      string
-		chains    lineChains
+		chains    Chains
 		wantRule  string // on mentor; "" when allowed
 		wantReads int    // calls for mentors' addresses
 	}{
-		{"nobody declared", lineChains{}, "", 0},
-		{"someone else declared", lineChains{"u_x": {Fingerprint(menteeMail)}}, "", 0},
-		{"mentee above mentor (mentor declared)", lineChains{"u_junior": {Fingerprint("other@x.example"), Fingerprint(" CEO@BigCo.example ")}}, matching.RuleLineManagement, 0},
-		{"mentor declared someone else", lineChains{"u_junior": {Fingerprint("boss@bigco.example")}}, "", 0},
-		{"mentor above mentee (mentee declared)", lineChains{"u_ceo": {Fingerprint(mentorMail)}}, matching.RuleLineManagement, 1},
-		{"mentee declared someone else", lineChains{"u_ceo": {Fingerprint("board@bigco.example")}}, "", 1},
+		{"nobody declared", Chains{}, "", 0},
+		{"someone else declared", Chains{"u_x": {Fingerprint(menteeMail)}}, "", 0},
+		{"mentee above mentor (mentor declared)", Chains{"u_junior": {Fingerprint("other@x.example"), Fingerprint(" CEO@BigCo.example ")}}, matching.RuleLineManagement, 0},
+		{"mentor declared someone else", Chains{"u_junior": {Fingerprint("boss@bigco.example")}}, "", 0},
+		{"mentor above mentee (mentee declared)", Chains{"u_ceo": {Fingerprint(mentorMail)}}, matching.RuleLineManagement, 1},
+		{"mentee declared someone else", Chains{"u_ceo": {Fingerprint("board@bigco.example")}}, "", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -173,7 +174,7 @@ func TestLineChainsResolve(t *testing.T) {
 				}
 				return map[string]string{"mp_junior": mentorMail, "mp_other": "other@elsewhere.example"}, nil
 			}
-			if err := tt.chains.resolve(context.Background(), mentees, map[string]string{"u_ceo": menteeMail}, mentors, emails); err != nil {
+			if err := tt.chains.Resolve(context.Background(), mentees, map[string]string{"u_ceo": menteeMail}, mentors, emails); err != nil {
 				t.Fatal(err)
 			}
 			if reads != tt.wantReads {

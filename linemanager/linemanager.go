@@ -1,4 +1,9 @@
-package tandem
+// Package linemanager keeps people's declared line-management chains: who
+// they report to, up to Max levels. Only SHA-256 fingerprints of
+// the addresses and masked hints are stored, so the platform can recognise a
+// declared manager but never name one. The matching rules get user ids only
+// (Chains.Resolve).
+package linemanager
 
 import (
 	"context"
@@ -19,11 +24,29 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/matching"
+	"github.com/opentomentor/opentomentor/mongostore"
 )
 
-// MaxLineManagers bounds a declared line-management chain: the direct
+// Service stores and reads the declarations.
+type Service struct {
+	c   *mongo.Collection
+	now func() time.Time
+}
+
+// NewService returns the service on db's line_managers collection; now may be
+// nil (time.Now).
+func NewService(db *mongo.Database, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{c: db.Collection("line_managers"), now: now}
+}
+
+func mapErr(err error) error { return mongostore.MapErr(err, "linemanager", "Line managers") }
+
+// Max bounds a declared line-management chain: the direct
 // manager and everyone above.
-const MaxLineManagers = 10
+const Max = 10
 
 // LineManagers is a person's declared line-management chain as they see it.
 // Only fingerprints of the addresses are stored, so all that can be shown is
@@ -98,7 +121,7 @@ func normEmail(s string) (string, bool) {
 }
 
 // cleanLineManagers checks a declaration: every entry a plain e-mail address
-// (not the person's own), at most MaxLineManagers distinct ones; duplicates
+// (not the person's own), at most Max distinct ones; duplicates
 // collapse. It returns the normalized addresses in the given order.
 func cleanLineManagers(own string, emails []string) ([]string, error) {
 	var fe []otm.FieldError
@@ -115,8 +138,8 @@ func cleanLineManagers(own string, emails []string) ([]string, error) {
 			out = append(out, n)
 		}
 	}
-	if len(out) > MaxLineManagers {
-		fe = append(fe, otm.Field("emails", otm.RuleMaxItems, otm.Args{"max": MaxLineManagers}, "at most %d managers (got %d)", MaxLineManagers, len(out)))
+	if len(out) > Max {
+		fe = append(fe, otm.Field("emails", otm.RuleMaxItems, otm.Args{"max": Max}, "at most %d managers (got %d)", Max, len(out)))
 	}
 	if len(fe) > 0 {
 		return nil, otm.Invalid("The line managers are not valid.", fe...)
@@ -124,25 +147,25 @@ func cleanLineManagers(own string, emails []string) ([]string, error) {
 	return out, nil
 }
 
-// MyLineManagers returns the caller's declared line-management chain (hints
+// Mine returns the caller's declared line-management chain (hints
 // only). Errors: EUNAUTHORIZED.
-func (s *Service) MyLineManagers(ctx context.Context, p *otm.Principal) (*LineManagers, error) {
+func (s *Service) Mine(ctx context.Context, p *otm.Principal) (*LineManagers, error) {
 	if err := otm.RequireSignedIn(p); err != nil {
 		return nil, err
 	}
-	d, err := s.store.lineManagersOf(ctx, p.UserID)
+	d, err := s.lineManagersOf(ctx, p.UserID)
 	if err != nil {
 		return nil, err
 	}
 	return d.view(), nil
 }
 
-// SetLineManagers replaces the caller's declared line-management chain with
+// Set replaces the caller's declared line-management chain with
 // the given e-mail addresses (an empty list removes it). Only the addresses'
 // fingerprints and masked hints are stored: the platform can recognise a
 // declared manager but not name one. Errors: EUNAUTHORIZED, EINVALID naming
 // emails[i] or emails.
-func (s *Service) SetLineManagers(ctx context.Context, p *otm.Principal, emails []string) (*LineManagers, error) {
+func (s *Service) Set(ctx context.Context, p *otm.Principal, emails []string) (*LineManagers, error) {
 	if err := otm.RequireSignedIn(p); err != nil {
 		return nil, err
 	}
@@ -151,7 +174,7 @@ func (s *Service) SetLineManagers(ctx context.Context, p *otm.Principal, emails 
 		return nil, err
 	}
 	if len(clean) == 0 {
-		if err := s.store.deleteLineManagers(ctx, p.UserID); err != nil {
+		if err := s.deleteLineManagers(ctx, p.UserID); err != nil {
 			return nil, err
 		}
 		return (*lineManagersDoc)(nil).view(), nil
@@ -162,40 +185,40 @@ func (s *Service) SetLineManagers(ctx context.Context, p *otm.Principal, emails 
 		d.Managers = append(d.Managers, Fingerprint(e))
 		d.Hints = append(d.Hints, maskEmail(e))
 	}
-	if err := s.store.putLineManagers(ctx, d); err != nil {
+	if err := s.putLineManagers(ctx, d); err != nil {
 		return nil, err
 	}
 	return d.view(), nil
 }
 
-// EraseLineManagers deletes a person's declaration (account deletion).
-func (s *Service) EraseLineManagers(ctx context.Context, userID string) error {
-	return s.store.deleteLineManagers(ctx, userID)
+// Erase deletes a person's declaration (account deletion).
+func (s *Service) Erase(ctx context.Context, userID string) error {
+	return s.deleteLineManagers(ctx, userID)
 }
 
-// lineChains is what the rules need of the declarations: the declaring user's
+// Chains is what the rules need of the declarations: the declaring user's
 // id → the fingerprints of their chain.
-type lineChains map[string][]string
+type Chains map[string][]string
 
-// allLineChains loads every declaration (a small collection: one entry per
+// All loads every declaration (a small collection: one entry per
 // person who declared a chain).
-func (s *Service) allLineChains(ctx context.Context) (lineChains, error) {
-	docs, err := s.store.allLineManagers(ctx)
+func (s *Service) All(ctx context.Context) (Chains, error) {
+	docs, err := s.allLineManagers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make(lineChains, len(docs))
+	out := make(Chains, len(docs))
 	for _, d := range docs {
 		out[d.ID] = d.Managers
 	}
 	return out, nil
 }
 
-// lineChainsOf loads the declarations of the given people only.
-func (s *Service) lineChainsOf(ctx context.Context, userIDs ...string) (lineChains, error) {
-	out := lineChains{}
+// Of loads the declarations of the given people only.
+func (s *Service) Of(ctx context.Context, userIDs ...string) (Chains, error) {
+	out := Chains{}
 	for _, id := range userIDs {
-		d, err := s.store.lineManagersOf(ctx, id)
+		d, err := s.lineManagersOf(ctx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -206,13 +229,13 @@ func (s *Service) lineChainsOf(ctx context.Context, userIDs ...string) (lineChai
 	return out, nil
 }
 
-// resolve turns the declarations into the Managers user ids the matching
+// Resolve turns the declarations into the Managers user ids the matching
 // rules compare: a mentor whose chain holds a mentee's address gets the
 // mentee's user id, and a mentee whose chain holds a mentor's address gets
 // the mentor's. menteeEmails maps mentee user ids to their addresses.
 // Mentors' addresses are only asked for (mentorEmails, by profile id) when a
 // mentee declared a chain. The rules see user ids only, never addresses.
-func (lc lineChains) resolve(ctx context.Context, mentees []matching.Mentee, menteeEmails map[string]string, mentors []matching.Mentor,
+func (lc Chains) Resolve(ctx context.Context, mentees []matching.Mentee, menteeEmails map[string]string, mentors []matching.Mentor,
 	mentorEmails func(ctx context.Context, profileIDs []string) (map[string]string, error)) error {
 	if len(lc) == 0 {
 		return nil
@@ -270,49 +293,29 @@ func (lc lineChains) resolve(ctx context.Context, mentees []matching.Mentee, men
 	return nil
 }
 
-// applyLineManagement resolves every declaration (loaded once) for these
-// mentees (menteeEmails: user id → address) and mentors, in place.
-func (s *Service) applyLineManagement(ctx context.Context, mentees []matching.Mentee, menteeEmails map[string]string, mentors []matching.Mentor) error {
-	lc, err := s.allLineChains(ctx)
-	if err != nil {
-		return err
-	}
-	return lc.resolve(ctx, mentees, menteeEmails, mentors, s.mentorEmails)
-}
-
-// mentorEmails returns the contact addresses of mentor profiles by id
-// (profiles that no longer exist are left out).
-func (s *Service) mentorEmails(ctx context.Context, ids []string) (map[string]string, error) {
-	return s.profiles.Emails(ctx, ids)
-}
-
-func (m *mongoStore) lineManagersC() *mongo.Collection {
-	return m.db.Collection("line_managers")
-}
-
 // lineManagersOf returns a person's declaration, nil when there is none.
-func (m *mongoStore) lineManagersOf(ctx context.Context, userID string) (*lineManagersDoc, error) {
+func (s *Service) lineManagersOf(ctx context.Context, userID string) (*lineManagersDoc, error) {
 	var d lineManagersDoc
-	err := m.lineManagersC().FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&d)
+	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, mapErr(err, "Line managers")
+		return nil, mapErr(err)
 	}
 	return &d, nil
 }
 
-func (m *mongoStore) putLineManagers(ctx context.Context, d *lineManagersDoc) error {
-	_, err := m.lineManagersC().ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
-	return mapErr(err, "Line managers")
+func (s *Service) putLineManagers(ctx context.Context, d *lineManagersDoc) error {
+	_, err := s.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true))
+	return mapErr(err)
 }
 
-func (m *mongoStore) deleteLineManagers(ctx context.Context, userID string) error {
-	_, err := m.lineManagersC().DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}})
-	return mapErr(err, "Line managers")
+func (s *Service) deleteLineManagers(ctx context.Context, userID string) error {
+	_, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}})
+	return mapErr(err)
 }
 
-func (m *mongoStore) allLineManagers(ctx context.Context) ([]lineManagersDoc, error) {
-	return findAll[lineManagersDoc](ctx, m.lineManagersC(), "Line managers", bson.D{})
+func (s *Service) allLineManagers(ctx context.Context) ([]lineManagersDoc, error) {
+	return mongostore.FindAll[lineManagersDoc](ctx, s.c, "linemanager", "Line managers", bson.D{})
 }
