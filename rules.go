@@ -71,6 +71,9 @@ const (
 	RuleConfigured        = "configured"           // {role}: the configuration gives this role
 	RuleSignInPolicy      = "signin_policy"        // only people of the platform's verified organizations
 	RuleUntrustedEmail    = "untrusted_email"      // {email}: the provider does not vouch for the address
+	RuleRequiredMail      = "required_mail"        // this message type cannot be switched off
+	RuleMailOff           = "mail_off"             // e-mail is switched off on this platform
+	RuleBadLink           = "bad_link"             // a link (e.g. to unsubscribe) that is not valid or has expired
 
 	// Matching's hard rules (package matching uses the same keys).
 	RuleSameOrganization   = "same_organization"
@@ -93,7 +96,7 @@ var Rules = []string{
 	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart,
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
 	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleTandemEnded, RuleSearchUnavailable,
-	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail,
+	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail, RuleRequiredMail, RuleMailOff, RuleBadLink,
 	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage,
 	RuleCapacityReached, RuleOneMentorPerMentee,
 }

@@ -49,6 +49,8 @@ type Export struct {
 	Meetings       map[string][]tandem.Meeting `json:"meetings"`      // by tandem id
 	Feedback       []tandem.Feedback           `json:"feedback"`      // what I answered at wrap-up
 	Notifications  []notify.Message            `json:"notifications"` // my inbox
+	Emails         []notify.Delivery           `json:"emails"`        // e-mails queued, sent or given up (kept 30 days)
+	EmailSettings  *notify.Preferences         `json:"emailSettings"`
 	AuditAboutMe   []audit.Entry               `json:"auditAboutMe"`
 	AuditByMe      []audit.Entry               `json:"auditByMe"`
 }
@@ -108,6 +110,12 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 		return nil, err
 	}
 	if ex.Notifications, _, err = s.inbox.Inbox(ctx, p); err != nil {
+		return nil, err
+	}
+	if ex.Emails, err = s.inbox.Deliveries(ctx, p.UserID); err != nil {
+		return nil, err
+	}
+	if ex.EmailSettings, err = s.inbox.MyPreferences(ctx, p); err != nil {
 		return nil, err
 	}
 	if ex.AuditAboutMe, err = s.audit.ByUser(ctx, u.ID); err != nil {

@@ -61,6 +61,12 @@ func (s *Server) callback(c *fiber.Ctx) error {
 	}
 	s.setCookie(c, sessionCookie, res.Token, time.Until(res.Session.ExpiresAt))
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if s.cfg.Pages != nil {
+		// E-mails are written in the language the person last used.
+		if err := s.cfg.Identity.SetLanguage(c.UserContext(), res.User.ID, s.cfg.Pages.Lang(c)); err != nil {
+			s.log.Warn("language not kept", "user", res.User.ID, "err", err)
+		}
+	}
 	if res.FirstSignIn && res.ReturnTo == "/" && s.cfg.Pages != nil {
 		// A newcomer who was not heading anywhere: ask what they came for.
 		return c.Redirect("/welcome", fiber.StatusSeeOther)

@@ -4,6 +4,9 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/notify"
 )
 
 type notificationJSON struct {
@@ -59,4 +62,46 @@ func (s *Server) readNotifications(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"unread": unread})
+}
+
+// myMailPreferences answers GET /api/v1/me/notification-preferences:
+// {modes: {type: immediate|daily|off}, required: [types], enabled}.
+func (s *Server) myMailPreferences(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	prefs, err := s.cfg.Notify.MyPreferences(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	return s.mailPreferences(c, prefs)
+}
+
+// putMailPreferences answers PUT /api/v1/me/notification-preferences
+// {modes: {type: mode}}: the types named change, the others stay.
+func (s *Server) putMailPreferences(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Modes map[string]string `json:"modes"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Modes == nil {
+		return otm.Invalid("Name the modes to change.", otm.Field("modes", otm.RuleRequired, nil, "an object of type: mode"))
+	}
+	prefs, err := s.cfg.Notify.SetPreferences(c.UserContext(), p, body.Modes)
+	if err != nil {
+		return err
+	}
+	return s.mailPreferences(c, prefs)
+}
+
+func (s *Server) mailPreferences(c *fiber.Ctx, prefs *notify.Preferences) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"modes": prefs.Modes, "required": notify.Required, "enabled": s.cfg.Notify.MailEnabled()})
 }

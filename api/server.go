@@ -35,6 +35,8 @@ type Pages interface {
 	// Describe returns a notification's title and text in the request's
 	// language.
 	Describe(c *fiber.Ctx, m notify.Message) (title, body string)
+	// Lang returns the request's language (kept at sign-in for e-mails).
+	Lang(c *fiber.Ctx) string
 }
 
 // Check is a named readiness check.
@@ -196,6 +198,8 @@ func (s *Server) routes() {
 		mod.Post("/applications/:id/comments", s.commentApplication)
 		v1.Get("/me/notifications", s.myNotifications)
 		v1.Post("/me/notifications/read", s.readNotifications)
+		v1.Get("/me/notification-preferences", s.myMailPreferences)
+		v1.Put("/me/notification-preferences", s.putMailPreferences)
 		adm := v1.Group("/admin")
 		adm.Put("/topics/:id", s.putTopic)
 		adm.Post("/programs", s.createProgram)
@@ -353,6 +357,11 @@ func CSRF(baseURL string) fiber.Handler {
 func csrf(c *fiber.Ctx, baseURL string) error {
 	switch c.Method() {
 	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if strings.HasPrefix(c.Path(), "/unsubscribe/") {
+		// RFC 8058 one-click: posted by mail programs, without cookies or a
+		// token; the signed link is the authority and only switches off.
 		return c.Next()
 	}
 	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" && o != baseURL {

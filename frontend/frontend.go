@@ -24,6 +24,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/platform"
 )
 
@@ -63,11 +64,14 @@ type Frontend struct {
 	pages map[string]map[string]*template.Template
 	// names holds the localized, sorted country and language lists.
 	names nameLists
+	mail  *mailTemplates
+	// devMail is the development mailbox (/dev/mail); nil otherwise.
+	devMail *notify.DevMailbox
 }
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome", "orgs", "notifications"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome", "orgs", "notifications", "mail"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -93,6 +97,9 @@ func New(cfg Config) (*Frontend, error) {
 		return nil, err
 	}
 	if f.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if f.mail, err = parseMailTemplates(); err != nil {
 		return nil, err
 	}
 	if err := f.parseTemplates(); err != nil {
@@ -262,6 +269,8 @@ type pageData struct {
 	Unread int
 	// NavInbox shows the inbox link.
 	NavInbox bool
+	// Mail is the e-mail settings, an unsubscribe link or /dev/mail.
+	Mail *mailPageView
 	// Welcome is GET /welcome, after a first sign-in.
 	Welcome *welcomeView
 	// People is the admins' GET /admin/people; Audit their GET /admin/audit.
@@ -375,6 +384,14 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/notifications/bell", f.notificationsBell)
 		app.Get("/notifications/open", f.notificationOpen)
 		app.Post("/notifications/read", f.notificationsRead)
+		app.Get("/account/notifications", f.mailPrefsPage)
+		app.Post("/account/notifications", f.mailPrefsSave)
+		app.Get("/unsubscribe/:token", f.unsubscribePage)
+		app.Post("/unsubscribe/:token", f.unsubscribe)
+	}
+	if f.devMail != nil && f.cfg.DevMode {
+		app.Get("/dev/mail", f.devMailPage)
+		app.Get("/dev/mail/html", f.devMailHTML)
 	}
 	if f.cfg.Identity != nil {
 		app.Get("/admin/people", f.peoplePage)
@@ -509,6 +526,12 @@ func (f *Frontend) setLang(c *fiber.Ctx) error {
 		HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode,
 	})
+	if p := otm.PrincipalFromContext(c.UserContext()); p != nil {
+		// E-mails are written in the language the person last chose.
+		if err := f.cfg.Identity.SetLanguage(c.UserContext(), p.UserID, lang); err != nil {
+			f.log.Warn("frontend: language not kept", "user", p.UserID, "err", err)
+		}
+	}
 	to := safeReturnTo(c.Query("return_to"))
 	if to == "" {
 		to = "/"

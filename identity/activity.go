@@ -65,3 +65,26 @@ func (s *Service) tellRole(ctx context.Context, userID, role string) {
 		s.log.Error("notification not stored", "type", m.Type, "user", userID, "err", err)
 	}
 }
+
+// SetLanguage records the language a person last used (pages switch it,
+// sign-in takes the browser's): their e-mails are written in it. A person
+// without a user record is left alone.
+func (s *Service) SetLanguage(ctx context.Context, userID, lang string) error {
+	if lang != "en" && lang != "de" {
+		return otm.Invalid("Unknown language.", otm.Field("lang", otm.RuleOneOf, otm.Args{"allowed": []string{"en", "de"}, "value": lang}, "must be en or de"))
+	}
+	return s.store.setUserLang(ctx, userID, lang)
+}
+
+// Contact returns what an e-mail needs of a person: address, name and
+// language; nil when the person is gone.
+func (s *Service) Contact(ctx context.Context, userID string) (*notify.Contact, error) {
+	u, err := s.store.getUser(ctx, userID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &notify.Contact{Email: u.Email, Name: u.Name, Lang: u.Lang}, nil
+}

@@ -29,6 +29,7 @@ type User struct {
 	OrganizationID string    `bson:"organizationId,omitempty" json:"organizationId,omitempty"`
 	OrgVerified    bool      `bson:"orgVerified" json:"orgVerified"`
 	Roles          []string  `bson:"roles" json:"roles"`
+	Lang           string    `bson:"lang,omitempty" json:"lang,omitempty"` // last used language: e-mails are written in it
 	CreatedAt      time.Time `bson:"createdAt" json:"createdAt"`
 	UpdatedAt      time.Time `bson:"updatedAt" json:"updatedAt"`
 	LastLoginAt    time.Time `bson:"lastLoginAt" json:"lastLoginAt"`

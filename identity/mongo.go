@@ -246,6 +246,13 @@ func (m *mongoStore) setUserRole(ctx context.Context, id, role string, held bool
 	return res.ModifiedCount > 0, nil
 }
 
+// setUserLang sets a user's language (no write when it is the same).
+func (m *mongoStore) setUserLang(ctx context.Context, id, lang string) error {
+	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "lang", Value: bson.D{{Key: "$ne", Value: lang}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "lang", Value: lang}}}})
+	return mapErr(err, "User")
+}
+
 // setSessionRole does the same for one session.
 func (m *mongoStore) setSessionRole(ctx context.Context, id, role string, held bool) error {
 	_, err := m.sessions.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, roleUpdate(role, held))

@@ -5,7 +5,8 @@
 // that adding a message is atomic; its unread count is copied into a tiny
 // document of its own, so that the count every page shows costs one small
 // look-up (decoding a full inbox took ~4 ms at 50 messages on the embedded
-// database). E-mail delivery builds on it (issue #12).
+// database). With mail on, every message is also queued as an e-mail in
+// the outbox (outbox.go) that a Mailer sends under a database lease.
 package notify
 
 import (
@@ -62,6 +63,10 @@ type inboxDoc struct {
 type Service struct {
 	c      *mongo.Collection
 	counts *mongo.Collection // {_id: user id, unread: n}, rewritten after every inbox write
+	outbox *mongo.Collection // e-mails to send (nil: no e-mail); see outbox.go
+	prefs  *mongo.Collection // e-mail modes per person
+	secret []byte            // signs unsubscribe links (kept in the database: the same on every replica)
+	wake   chan struct{}     // tells this process's Mailer that something was queued
 	now    func() time.Time
 	log    *slog.Logger
 }
@@ -86,6 +91,17 @@ func (s *Service) Send(ctx context.Context, userID string, m Message) error {
 		return errors.New("notify: a message needs a recipient, an id and a type")
 	}
 	m.CreatedAt, m.ReadAt = s.now().UTC(), nil
+	if s.mailOn() {
+		// Queued first: both writes are idempotent by m.ID, so a failure
+		// between them is repaired by the event's retry, never doubled.
+		if err := s.queue(ctx, userID, m); err != nil {
+			return err
+		}
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
+	}
 	return s.update(ctx, userID, func(d *inboxDoc) bool {
 		if slices.ContainsFunc(d.Items, func(x Message) bool { return x.ID == m.ID }) {
 			return false
@@ -162,13 +178,16 @@ func (s *Service) MarkRead(ctx context.Context, p *otm.Principal, ids []string, 
 	return left, err
 }
 
-// Erase deletes userID's inbox (account deletion).
+// Erase deletes userID's inbox, queued and sent e-mails and e-mail
+// preferences (account deletion).
 func (s *Service) Erase(ctx context.Context, userID string) error {
 	if _, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
 		return mapErr(err)
 	}
-	_, err := s.counts.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}})
-	return mapErr(err)
+	if _, err := s.counts.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
+		return mapErr(err)
+	}
+	return s.eraseMail(ctx, userID)
 }
 
 func unread(items []Message) int {

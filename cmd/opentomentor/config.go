@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/opentomentor/opentomentor/notify"
 )
 
 // Config is read once from the environment and flags (a flag wins over its
@@ -30,6 +32,10 @@ type Config struct {
 	LogLevel       string   // OTM_LOG_LEVEL: debug | info | warn | error
 	TrustedProxies []string // OTM_TRUSTED_PROXIES: IPs/CIDRs whose X-Forwarded-* is trusted
 	SignInPolicy   string   // OTM_SIGNIN_POLICY: open | verified-organizations
+	SMTPURL        string   // OTM_SMTP_URL: smtp://user:pass@host:587 | smtps://…
+	SMTP           *notify.SMTPConfig
+	MailFrom       string // OTM_MAIL_FROM
+	MailDisabled   bool   // OTM_MAIL_DISABLED
 
 	SessionIdle     time.Duration // OTM_SESSION_IDLE_TIMEOUT
 	SessionAbsolute time.Duration // OTM_SESSION_ABSOLUTE_TIMEOUT
@@ -58,6 +64,9 @@ var settings = []setting{
 	{"OTM_SIGNIN_POLICY", "signin-policy", "open | verified-organizations (only people of verified organizations, and those the configuration or a grant names)", "open"},
 	{"OTM_SESSION_IDLE_TIMEOUT", "session-idle-timeout", "session idle timeout", "2h"},
 	{"OTM_SESSION_ABSOLUTE_TIMEOUT", "session-absolute-timeout", "session absolute timeout", "12h"},
+	{"OTM_SMTP_URL", "smtp-url", "where e-mail goes: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (default in development: the /dev/mail mailbox)", ""},
+	{"OTM_MAIL_FROM", "mail-from", "the sender of e-mails, e.g. \"OpenToMentor <noreply@opentomentor.example>\"", ""},
+	{"OTM_MAIL_DISABLED", "mail-disabled", "send no e-mail at all (the inbox only)", "false"},
 }
 
 // registerConfigFlags adds every setting to fs and returns a function that builds
@@ -86,6 +95,8 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 			LogFormat:     get("OTM_LOG_FORMAT"),
 			LogLevel:      get("OTM_LOG_LEVEL"),
 			SignInPolicy:  get("OTM_SIGNIN_POLICY"),
+			SMTPURL:       get("OTM_SMTP_URL"),
+			MailFrom:      get("OTM_MAIL_FROM"),
 		}
 		var err error
 		if cfg.AdminEmails, err = parseEmails("OTM_ADMIN_EMAILS", get("OTM_ADMIN_EMAILS")); err != nil {
@@ -100,6 +111,13 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 		case "false", "0", "no", "":
 		default:
 			errs = append(errs, fmt.Errorf("OTM_DEV_IDP_PUBLIC: %q is not a boolean (use true or false)", get("OTM_DEV_IDP_PUBLIC")))
+		}
+		switch strings.ToLower(get("OTM_MAIL_DISABLED")) {
+		case "true", "1", "yes":
+			cfg.MailDisabled = true
+		case "false", "0", "no", "":
+		default:
+			errs = append(errs, fmt.Errorf("OTM_MAIL_DISABLED: %q is not a boolean (use true or false)", get("OTM_MAIL_DISABLED")))
 		}
 		for _, p := range splitList(get("OTM_TRUSTED_PROXIES")) {
 			if net.ParseIP(p) == nil {
@@ -131,7 +149,7 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 // DevIDP reports whether the built-in development identity provider is on.
 func (c Config) DevIDP() bool { return c.ProvidersFile == "" }
 
-func (c Config) validate() error {
+func (c *Config) validate() error {
 	var errs []error
 	switch c.Env {
 	case "development", "production":
@@ -187,6 +205,7 @@ func (c Config) validate() error {
 			errs = append(errs, fmt.Errorf("OTM_ADDR: %q is not a loopback address while the development identity provider (anyone can sign in as anyone) is on; configure OTM_OIDC_PROVIDERS_FILE, listen on 127.0.0.1, or set OTM_DEV_IDP_PUBLIC=true if you really mean it", c.Addr))
 		}
 	}
+	errs = append(errs, c.validateMail()...)
 	switch c.LogFormat {
 	case "text", "json":
 	default:
@@ -230,4 +249,39 @@ func parseEmails(name, s string) ([]string, error) {
 		out = append(out, strings.ToLower(e))
 	}
 	return out, errors.Join(errs...)
+}
+
+// validateMail checks the e-mail settings: production sends through SMTP
+// (or says it sends nothing); development keeps mail in /dev/mail unless
+// an SMTP server is named. It fills c.SMTP.
+func (c *Config) validateMail() []error {
+	var errs []error
+	if c.SMTPURL != "" {
+		sc, err := notify.ParseSMTPURL(c.SMTPURL)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("OTM_SMTP_URL: %v", err))
+		}
+		c.SMTP = sc // plain smtp:// needs STARTTLS unless the server is on loopback
+		if c.MailDisabled {
+			errs = append(errs, errors.New("OTM_MAIL_DISABLED: true while OTM_SMTP_URL names a server; choose one"))
+		}
+	} else if c.Env == "production" && !c.MailDisabled {
+		errs = append(errs, errors.New("OTM_SMTP_URL: required when OTM_ENV=production (or set OTM_MAIL_DISABLED=true to send no e-mail)"))
+	}
+	if c.MailFrom != "" {
+		if a, err := mail.ParseAddress(c.MailFrom); err != nil || !strings.Contains(a.Address[strings.LastIndex(a.Address, "@")+1:], ".") {
+			errs = append(errs, fmt.Errorf("OTM_MAIL_FROM: %q is not an e-mail address (e.g. OpenToMentor <noreply@opentomentor.example>)", c.MailFrom))
+		}
+	} else if c.SMTPURL != "" {
+		errs = append(errs, errors.New("OTM_MAIL_FROM: required with OTM_SMTP_URL (e.g. OpenToMentor <noreply@opentomentor.example>)"))
+	}
+	return errs
+}
+
+// MailFromOrDefault is the sender: OTM_MAIL_FROM, or a development address.
+func (c Config) MailFromOrDefault() string {
+	if c.MailFrom != "" {
+		return c.MailFrom
+	}
+	return "OpenToMentor <noreply@opentomentor.invalid>"
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/opentomentor/opentomentor/identity/devidp"
 	"github.com/opentomentor/opentomentor/internal/demo"
 	"github.com/opentomentor/opentomentor/mongostore"
+	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/platform"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/search/bleve"
@@ -46,11 +47,14 @@ type Program struct {
 	store     *mongostore.Store
 	server    *api.Server
 	devIDP    *devidp.Provider
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
-	closing   atomic.Bool
-	done      chan struct{} // closed when serving stopped on its own (Failed says why)
-	failed    error
+	mailer    *notify.Mailer
+	// DevMail keeps e-mails in development without OTM_SMTP_URL (/dev/mail).
+	DevMail *notify.DevMailbox
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	closing atomic.Bool
+	done    chan struct{} // closed when serving stopped on its own (Failed says why)
+	failed  error
 }
 
 // Run starts the platform and returns once it serves requests.
@@ -139,6 +143,13 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		host, _ := os.Hostname()
 		p.Indexer.Lease = mongostore.NewLease(p.store.DB, "search-indexer", host+"-"+randomSecret()[:8], 3*p.Indexer.Interval)
 	}
+	if !cfg.MailDisabled {
+		// Before anything happens (the demo's cohort steps too): every
+		// notification is queued as an e-mail from now on.
+		if err := p.Notify.EnableMail(ctx); err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
+	}
 	if p.Demo != nil {
 		start := time.Now()
 		if p.seededNow, err = demo.Seed(ctx, p.Services, *p.Demo, p.Logger.With("component", "demo")); err != nil {
@@ -162,6 +173,9 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
+	if err := p.startMail(ctx, pages); err != nil {
+		return err
+	}
 	srvCfg := api.Config{
 		BaseURL:  p.BaseURL,
 		Services: *p.Services,
@@ -181,6 +195,13 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	bg, cancel := context.WithCancel(context.Background())
 	p.cancel = cancel
 	p.done = make(chan struct{})
+	if p.mailer != nil {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.mailer.Run(bg)
+		}()
+	}
 	p.wg.Add(3)
 	fresh := idxFresh(p.Search) && !p.seededNow
 	go func() {
@@ -215,6 +236,32 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		defer p.wg.Done()
 		p.sweep(bg)
 	}()
+	return nil
+}
+
+// startMail queues every notification as an e-mail and prepares the worker
+// that sends them (under a database lease: one replica sends at a time):
+// through OTM_SMTP_URL, or into the development mailbox. Nothing with
+// OTM_MAIL_DISABLED.
+func (p *Program) startMail(ctx context.Context, pages *frontend.Frontend) error {
+	cfg := p.Config
+	if cfg.MailDisabled {
+		p.Logger.Info("e-mail is off (OTM_MAIL_DISABLED): notifications stay in the inbox")
+		return nil
+	}
+	var transport notify.Transport
+	if cfg.SMTP != nil {
+		transport = notify.NewSMTP(*cfg.SMTP)
+	} else {
+		p.DevMail = notify.NewDevMailbox(p.store.DB)
+		pages.SetDevMailbox(p.DevMail)
+		transport = p.DevMail
+		p.Logger.Info("e-mail is kept in the development mailbox", "url", p.BaseURL+"/dev/mail")
+	}
+	host, _ := os.Hostname()
+	p.mailer = p.Notify.NewMailer(notify.MailerConfig{Transport: transport, Renderer: pages, Contacts: p.Identity,
+		From: cfg.MailFromOrDefault(), BaseURL: p.BaseURL, Logger: p.Logger.With("component", "mailer"),
+		Lease: mongostore.NewLease(p.store.DB, "mailer", host+"-"+randomSecret()[:8], time.Minute)})
 	return nil
 }
 
