@@ -105,3 +105,19 @@ func (s *Server) mailPreferences(c *fiber.Ctx, prefs *notify.Preferences) error 
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{"modes": prefs.Modes, "required": notify.Required, "enabled": s.cfg.Notify.MailEnabled()})
 }
+
+// oneClickUnsubscribe answers POST /unsubscribe/:token with the body
+// List-Unsubscribe=One-Click (RFC 8058), posted by mail programs without a
+// session: the signed token switches off the types it names. Other posts
+// (the pages' button) go on to the pages. 400 for a token this platform did
+// not sign.
+func (s *Server) oneClickUnsubscribe(c *fiber.Ctx) error {
+	if c.FormValue("List-Unsubscribe") != "One-Click" && s.cfg.Pages != nil {
+		return c.Next()
+	}
+	if _, _, err := s.cfg.Notify.Unsubscribe(c.UserContext(), c.Params("token")); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendStatus(fiber.StatusOK)
+}

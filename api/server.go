@@ -131,6 +131,7 @@ func (s *Server) routes() {
 	app.Use(s.securityHeaders)
 
 	app.Get("/healthz", s.healthz)
+	app.Post("/unsubscribe/:token", s.oneClickUnsubscribe)
 	app.Get("/readyz", s.readyz)
 	if s.cfg.DevIDP != nil {
 		h := adaptor.HTTPHandler(detachRequest(s.cfg.DevIDP))

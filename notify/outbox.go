@@ -75,9 +75,15 @@ type Preferences struct {
 	Modes map[string]string `json:"modes"`
 }
 
+// prefsDoc keeps the modes as a list: the types' dots cannot be field names.
 type prefsDoc struct {
-	ID    string            `bson:"_id"`
-	Modes map[string]string `bson:"modes"`
+	ID    string     `bson:"_id"`
+	Modes []typeMode `bson:"modes"`
+}
+
+type typeMode struct {
+	Type string `bson:"type"`
+	Mode string `bson:"mode"`
 }
 
 func outboxKey(userID, msgID string) string { return userID + "/" + msgID }
@@ -138,9 +144,9 @@ func (s *Service) preferences(ctx context.Context, userID string) (*Preferences,
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	for t, m := range d.Modes {
-		if _, known := out.Modes[t]; known && slices.Contains(Modes, m) {
-			out.Modes[t] = m
+	for _, tm := range d.Modes {
+		if _, known := out.Modes[tm.Type]; known && slices.Contains(Modes, tm.Mode) {
+			out.Modes[tm.Type] = tm.Mode
 		}
 	}
 	return out, nil
@@ -190,15 +196,12 @@ func (s *Service) setModes(ctx context.Context, userID string, modes map[string]
 	for t, m := range modes {
 		cur.Modes[t] = m
 	}
-	set := bson.D{}
-	for t, m := range modes {
-		set = append(set, bson.E{Key: "modes." + t, Value: m})
+	d := prefsDoc{ID: userID}
+	for _, t := range Types {
+		d.Modes = append(d.Modes, typeMode{Type: t, Mode: cur.Modes[t]})
 	}
-	if len(set) > 0 {
-		_, err = s.prefs.UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}}, bson.D{{Key: "$set", Value: set}}, options.UpdateOne().SetUpsert(true))
-		if err != nil {
-			return nil, mapErr(err)
-		}
+	if _, err := s.prefs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: userID}}, d, options.Replace().SetUpsert(true)); err != nil {
+		return nil, mapErr(err)
 	}
 	return cur, nil
 }

@@ -117,9 +117,12 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (*Unsubscriptio
 
 // ensureIndexes creates the outbox's indexes (idempotent).
 func (s *Service) ensureIndexes(ctx context.Context) error {
-	_, err := s.outbox.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "state", Value: 1}, {Key: "nextAt", Value: 1}}},
-		{Keys: bson.D{{Key: "userId", Value: 1}}},
-	})
-	return mapErr(err)
+	// One by one: the embedded FerretDB fails on CreateMany when some of
+	// the indexes exist already.
+	for _, keys := range []bson.D{{{Key: "state", Value: 1}, {Key: "nextAt", Value: 1}}, {{Key: "userId", Value: 1}}} {
+		if _, err := s.outbox.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys}); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
 }
