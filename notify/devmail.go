@@ -20,9 +20,10 @@ type DevMailbox struct {
 	c *mongo.Collection
 }
 
-// NewDevMailbox returns the development mailbox in db.
-func NewDevMailbox(db *mongo.Database) *DevMailbox {
-	return &DevMailbox{c: db.Collection(devMailCollection)}
+// DevMailbox returns the development mailbox in s's database (erasing a
+// person erases their kept e-mails too).
+func (s *Service) DevMailbox() *DevMailbox {
+	return &DevMailbox{c: s.c.Database().Collection(devMailCollection)}
 }
 
 // DevMail is one kept e-mail.

@@ -347,7 +347,7 @@ func TestIntegrationMailUnsubscribe(t *testing.T) {
 func TestIntegrationMailErase(t *testing.T) {
 	e := newMailEnv(t)
 	ctx := context.Background()
-	box := NewDevMailbox(e.db)
+	box := e.s.DevMailbox()
 	e.m.cfg.Transport = box
 	if _, err := e.s.SetPreferences(ctx, &otm.Principal{UserID: "u_ada"}, map[string]string{TypeTandemAnswered: ModeDaily}); err != nil {
 		t.Fatal(err)

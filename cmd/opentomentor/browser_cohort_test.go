@@ -129,6 +129,11 @@ func TestBrowserCohortWithoutDemo(t *testing.T) {
 	if n := eval[int](kat, `document.querySelectorAll('.site-nav .nav-inbox .badge').length`); n != 0 {
 		t.Errorf("Katharina's unread count after reading: got %d badges, want none", n)
 	}
+	// The same messages reached her by e-mail: in development, the
+	// development mailbox keeps them (/dev/mail).
+	waitForDevMail(t, p, "kat@hanse.example", "A tandem with Lena Hoffmann is proposed")
+	amira.navigate("/dev/mail?to=kat%40hanse.example")
+	amira.assertPageShows("Entwicklungs-Postfach", "A tandem with Lena Hoffmann is proposed", "You are now Mentee")
 
 	// Both accept: the tandem runs.
 	for _, b := range []*tab{lena, kat} {
@@ -144,5 +149,31 @@ func TestBrowserCohortWithoutDemo(t *testing.T) {
 	}
 	for _, b := range []*tab{amira, lena, kat} {
 		b.assertNoConsoleErrors()
+	}
+}
+
+// waitForDevMail waits until the development mailbox holds an e-mail to
+// with subject (the mailer sends in the background).
+func waitForDevMail(t *testing.T, p *Program, to, subject string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		list, err := p.DevMail.List(t.Context(), to, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range list {
+			if m.Subject == subject {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			var got []string
+			for _, m := range list {
+				got = append(got, m.Subject)
+			}
+			t.Fatalf("e-mails to %s: got %q, want %q", to, got, subject)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

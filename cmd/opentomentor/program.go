@@ -253,7 +253,7 @@ func (p *Program) startMail(ctx context.Context, pages *frontend.Frontend) error
 	if cfg.SMTP != nil {
 		transport = notify.NewSMTP(*cfg.SMTP)
 	} else {
-		p.DevMail = notify.NewDevMailbox(p.store.DB)
+		p.DevMail = p.Notify.DevMailbox()
 		pages.SetDevMailbox(p.DevMail)
 		transport = p.DevMail
 		p.Logger.Info("e-mail is kept in the development mailbox", "url", p.BaseURL+"/dev/mail")
