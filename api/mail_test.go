@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -69,7 +70,8 @@ func TestIntegrationMailForEveryEvent(t *testing.T) {
 	_, tk := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": adaProfile})
 	id, _ := tk["id"].(string)
 	drain()
-	ada.call("POST", "/api/v1/me/tandems/"+id+"/accept", nil)
+	// Ada shares her address for the introduction, Katharina does not.
+	ada.call("POST", "/api/v1/me/tandems/"+id+"/accept", map[string]any{"shareContact": true})
 	kat.call("POST", "/api/v1/me/tandems/"+id+"/accept", nil)
 	ada.call("POST", "/api/v1/me/tandems/"+id+"/end", map[string]any{"reason": "Secret: I change jobs next month."})
 	drain()
@@ -87,9 +89,11 @@ func TestIntegrationMailForEveryEvent(t *testing.T) {
 				t.Errorf("the e-mail to %s (%q) carries %q", to, m.Subject, leak)
 			}
 		}
+		introduction := strings.Contains(m.Subject, "läuft")
 		for _, other := range []string{"ada@nordlicht.example", "kat@hanse.example", "cura@program.example"} {
-			if other != to && (strings.Contains(m.Text, other) || strings.Contains(m.HTML, other)) {
-				t.Errorf("the e-mail to %s shows %s", to, other)
+			shared := introduction && to == "kat@hanse.example" && other == "ada@nordlicht.example"
+			if other != to && (strings.Contains(m.Text, other) || strings.Contains(m.HTML, other)) != shared {
+				t.Errorf("the e-mail to %s (%q): shows %s = %v, want %v", to, m.Subject, other, !shared, shared)
 			}
 		}
 		if !strings.Contains(m.Text, h.URL+"/") || !strings.Contains(m.Text, h.URL+"/account/notifications") {
@@ -193,5 +197,66 @@ func TestIntegrationMailPreferencesAPI(t *testing.T) {
 	}
 	if status, _ := anon.call("PUT", "/api/v1/me/notification-preferences", map[string]any{"modes": map[string]string{"role.granted": "off"}}); status != http.StatusUnauthorized {
 		t.Errorf("anonymous PUT: got %d, want 401", status)
+	}
+}
+
+// TestIntegrationIntroductionConsent: an address reaches the partner only
+// when its owner shared it at accepting; curators never see it; erasing the
+// account takes it out of the partner's inbox again.
+func TestIntegrationIntroductionConsent(t *testing.T) {
+	h, op := newAppHarness(t)
+	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	kat := h.signInAs(t, op, "kat", "kat@hanse.example", "Katharina Weber")
+	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
+	ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
+	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
+	adaProfile := "mp_" + ada.me.ID[len("u_"):]
+	cura.call("POST", "/api/v1/moderation/applications/"+adaProfile+"/decision", map[string]any{"decision": "approve"})
+	h.sync(t)
+	kat.call("PUT", "/api/v1/me/mentee-request", validRequest())
+	_, req := kat.call("POST", "/api/v1/me/mentee-request/submit", nil)
+	_, tk := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": adaProfile})
+	id, _ := tk["id"].(string)
+	if status, out := ada.call("POST", "/api/v1/me/tandems/"+id+"/accept", map[string]any{"shareContact": "yes"}); status != http.StatusBadRequest || ruleOf(out, "shareContact") == "" {
+		t.Errorf("shareContact not a boolean: got %d %v, want 400 naming it", status, out)
+	}
+	if status, out := ada.call("POST", "/api/v1/me/tandems/"+id+"/accept", map[string]any{"shareContact": true}); status != http.StatusOK || out["contactShared"] != true {
+		t.Fatalf("Ada accepts, sharing: got %d %v", status, out)
+	}
+	kat.call("POST", "/api/v1/me/tandems/"+id+"/accept", nil)
+
+	mine := func(p *person) map[string]any {
+		t.Helper()
+		_, out := p.call("GET", "/api/v1/me/tandems", nil)
+		items, _ := out["items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("tandems: got %v", out)
+		}
+		return items[0].(map[string]any)
+	}
+	if k := mine(kat); k["partnerContact"] != "ada@nordlicht.example" || k["contactShared"] != false {
+		t.Errorf("Katharina's view: got contact %v, shared %v; want Ada's address and false", k["partnerContact"], k["contactShared"])
+	}
+	if a := mine(ada); a["partnerContact"] != nil || a["contactShared"] != true {
+		t.Errorf("Ada's view: got contact %v, shared %v; want none and true", a["partnerContact"], a["contactShared"])
+	}
+	_, ct := cura.call("GET", "/api/v1/moderation/tandems/"+id, nil)
+	if raw := fmt.Sprint(ct); strings.Contains(raw, "@") {
+		t.Errorf("the curator's view shows an address: %s", raw)
+	}
+	inboxHas := func(p *person, s string) bool {
+		t.Helper()
+		_, out := p.call("GET", "/api/v1/me/notifications", nil)
+		return strings.Contains(fmt.Sprint(out), s)
+	}
+	if !inboxHas(kat, "ada@nordlicht.example") || inboxHas(ada, "kat@hanse.example") {
+		t.Errorf("introductions: Katharina's has Ada's address = %v (want true); Ada's has Katharina's = %v (want false)",
+			inboxHas(kat, "ada@nordlicht.example"), inboxHas(ada, "kat@hanse.example"))
+	}
+	if status, out := ada.call("DELETE", "/api/v1/me", nil); status != http.StatusNoContent {
+		t.Fatalf("Ada deletes her account: got %d %v", status, out)
+	}
+	if inboxHas(kat, "ada@nordlicht.example") {
+		t.Error("after Ada's erasure, Katharina's inbox still has her address")
 	}
 }

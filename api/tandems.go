@@ -76,13 +76,25 @@ func userAndReason(c *fiber.Ctx) (*otm.Principal, string, error) {
 	return p, body.Reason, nil
 }
 
+// answerTandem answers POST …/accept ({"shareContact": true} shares my
+// e-mail address with my partner) and POST …/decline ({"reason"}, for the
+// curators); what does not apply to the answer is ignored.
 func (s *Server) answerTandem(accept bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		p, reason, err := userAndReason(c)
+		p, err := requireUser(c)
 		if err != nil {
 			return err
 		}
-		t, err := s.cfg.Tandems.AnswerTandem(c.UserContext(), p, c.Params("id"), accept, reason)
+		var body struct {
+			Reason       string `json:"reason"`
+			ShareContact bool   `json:"shareContact"`
+		}
+		if len(c.Body()) > 0 {
+			if err := decodeJSON(c, &body); err != nil {
+				return err
+			}
+		}
+		t, err := s.cfg.Tandems.AnswerTandem(c.UserContext(), p, c.Params("id"), tandem.Answer{Accept: accept, Reason: body.Reason, ShareContact: body.ShareContact})
 		if err != nil {
 			return err
 		}

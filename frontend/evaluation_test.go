@@ -24,7 +24,7 @@ func (e *pagesEnv) runningTandem(tb testing.TB) string {
 		tb.Fatalf("ProposeTandem: %v", err)
 	}
 	for _, p := range []*otm.Principal{maxB, eva} {
-		if _, err := e.Tandems.AnswerTandem(ctx, p, tn.ID, true, ""); err != nil {
+		if _, err := e.Tandems.AnswerTandem(ctx, p, tn.ID, tandem.Answer{Accept: true}); err != nil {
 			tb.Fatalf("accept: %v", err)
 		}
 	}

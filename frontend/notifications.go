@@ -16,6 +16,7 @@ var notifyVariants = map[string]string{
 	notify.TypeApplicationDecided: "decision",
 	notify.TypeTandemAnswered:     "answer",
 	notify.TypeTandemEnded:        "by",
+	notify.TypeTandemRunning:      "intro",
 }
 
 // Describe returns a notification's title and text in the request's

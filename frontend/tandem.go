@@ -42,6 +42,7 @@ var commonZones = []string{
 type tandemView struct {
 	ID                                         string
 	OtherName, OtherFirst, OtherOrg, OtherRole string
+	OtherContact                               string // the partner's address, when they shared it
 	ProgramName, ProgramURL                    string
 	Topics                                     []string
 	Term, Status, StatusLabel, StateNote       string
@@ -159,7 +160,7 @@ func (f *Frontend) renderTandem(c *fiber.Ctx, status int, d *pageData, id string
 	} else {
 		v.OtherName, v.OtherOrg, v.OtherRole = t.MentorName, t.MentorOrg, f.translate(lang, "tandems.role.mentor")
 	}
-	v.OtherFirst = firstName(v.OtherName)
+	v.OtherFirst, v.OtherContact = firstName(v.OtherName), t.PartnerContact
 	pr, err := f.cfg.Programs.Program(ctx, d.Principal, t.ProgramID)
 	if err != nil {
 		pr = nil // shown without the program; the forms need its phase

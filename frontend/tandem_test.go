@@ -254,3 +254,29 @@ func TestTandemMeetings(t *testing.T) {
 		t.Errorf("meetings after the end: got %d, %v, want 2", len(ms), err)
 	}
 }
+
+// TestTandemShareContact: accepting offers to share my address (unticked);
+// the partner sees it on the list and the tandem's page once shared, and
+// only then.
+func TestTandemShareContact(t *testing.T) {
+	e := newPagesEnv(t)
+	reqID := e.matchSetup(t)
+	tn, err := e.Tandems.ProposeTandem(context.Background(), cora, reqID, profile.ProfileIDFor(maxB.UserID))
+	if err != nil {
+		t.Fatalf("ProposeTandem: %v", err)
+	}
+	r := do(t, e.app(t, maxB), "/tandems", langHeader("de"))
+	assertBody(t, r.body, []string{`<input type="checkbox" id="share-` + tn.ID + `" name="share_contact" value="yes">`,
+		"Meine E-Mail-Adresse (" + maxB.Email + ") mit Eva Vorstand teilen"}, nil)
+	form := url.Values{"csrf_token": {maxB.CSRFToken}, "share_contact": {"yes"}}
+	assertRedirect(t, send(t, e.app(t, maxB), http.MethodPost, "/tandems/"+tn.ID+"/accept", form, nil), "/tandems?done=accepted")
+	assertRedirect(t, send(t, e.app(t, eva), http.MethodPost, "/tandems/"+tn.ID+"/accept", url.Values{"csrf_token": {eva.CSRFToken}}, nil), "/tandems?done=accepted")
+
+	assertBody(t, do(t, e.app(t, eva), "/tandems/"+tn.ID, langHeader("en")).body, []string{`<a href="mailto:` + maxB.Email + `" id="partner-contact">`}, nil)
+	assertBody(t, do(t, e.app(t, eva), "/tandems", langHeader("en")).body, []string{`href="mailto:` + maxB.Email + `"`}, nil)
+	assertBody(t, do(t, e.app(t, maxB), "/tandems/"+tn.ID, langHeader("en")).body, nil, []string{`id="partner-contact"`, eva.Email})
+	items, _, _ := e.Notify.Inbox(context.Background(), eva)
+	if len(items) == 0 || items[0].Type != "tandem.running" || items[0].Args["contact"] != maxB.Email {
+		t.Errorf("Eva's introduction: got %+v, want Max's address", items)
+	}
+}

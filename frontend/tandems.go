@@ -17,6 +17,7 @@ import (
 
 type tandemItem struct {
 	ID, OtherName, OtherOrg, OtherRole   string
+	OtherContact, MyEmail                string // the partner's shared address; mine, offered at accepting
 	Topics                               []string
 	Term, Status, StatusLabel            string
 	ProgramName, StateNote               string // the program; who ended or declined it, and when
@@ -176,6 +177,7 @@ func (f *Frontend) renderTandems(c *fiber.Ctx, status int, d *pageData, st tande
 			it.MyAccepted, it.OtherAccepted = t.MenteeAccepted, t.MentorAccepted
 		}
 		it.CanAnswer = t.Status == tandem.TandemProposed && !it.MyAccepted
+		it.OtherContact, it.MyEmail = t.PartnerContact, d.Principal.Email
 		if t.Status == tandem.TandemActive || (t.Status == tandem.TandemEnded && t.ActivatedAt != nil) {
 			it.PageURL = tandemURL(t.ID)
 		}
@@ -288,7 +290,8 @@ func (f *Frontend) fillFeedback(c *fiber.Ctx, d *pageData, t *tandem.Tandem, sid
 func (f *Frontend) tandemAccept(c *fiber.Ctx) error  { return f.tandemAnswer(c, true) }
 func (f *Frontend) tandemDecline(c *fiber.Ctx) error { return f.tandemAnswer(c, false) }
 
-// tandemAnswer answers POST /tandems/:id/accept and /tandems/:id/decline (reason=).
+// tandemAnswer answers POST /tandems/:id/accept (share_contact=yes shares
+// my e-mail address with my partner) and /tandems/:id/decline (reason=).
 func (f *Frontend) tandemAnswer(c *fiber.Ctx, accept bool) error {
 	d := f.newPage(c, "tandems")
 	if d.Principal == nil {
@@ -299,7 +302,8 @@ func (f *Frontend) tandemAnswer(c *fiber.Ctx, accept bool) error {
 	if !accept {
 		reason = readForm(c).get("reason")
 	}
-	if _, err := f.cfg.Tandems.AnswerTandem(c.UserContext(), d.Principal, id, accept, reason); err != nil {
+	share := accept && readForm(c).get("share_contact") == "yes"
+	if _, err := f.cfg.Tandems.AnswerTandem(c.UserContext(), d.Principal, id, tandem.Answer{Accept: accept, Reason: reason, ShareContact: share}); err != nil {
 		return f.tandemRefused(c, d, tandemState{id: id, kind: "answer", reason: reason}, err, "tandems.err.conflict")
 	}
 	done := "accepted"

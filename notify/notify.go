@@ -115,6 +115,28 @@ func (s *Service) Send(ctx context.Context, userID string, m Message) error {
 	})
 }
 
+// Retract removes the message msgID from userID's inbox and its e-mail
+// from the queue (an e-mail already sent cannot be called back). Used when
+// a message carries what its subject erased. Idempotent.
+func (s *Service) Retract(ctx context.Context, userID, msgID string) error {
+	if err := s.update(ctx, userID, func(d *inboxDoc) bool {
+		i := slices.IndexFunc(d.Items, func(x Message) bool { return x.ID == msgID })
+		if i < 0 {
+			return false
+		}
+		d.Items = slices.Delete(d.Items, i, i+1)
+		d.Unread = unread(d.Items)
+		return true
+	}); err != nil {
+		return err
+	}
+	if !s.mailOn() {
+		return nil
+	}
+	_, err := s.outbox.DeleteOne(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, msgID)}})
+	return mapErr(err)
+}
+
 // Inbox returns p's messages, newest first, and how many are unread.
 // Errors: EUNAUTHORIZED.
 func (s *Service) Inbox(ctx context.Context, p *otm.Principal) ([]Message, int, error) {

@@ -48,6 +48,8 @@ type Roles interface {
 // Inbox is where people are told what happened that concerns them.
 type Inbox interface {
 	Send(ctx context.Context, userID string, m notify.Message) error
+	// Retract takes a message back (from the inbox and the e-mail queue).
+	Retract(ctx context.Context, userID, msgID string) error
 }
 
 // Organizations is what the hard rules need of organizations.

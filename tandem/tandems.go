@@ -55,6 +55,15 @@ type Tandem struct {
 	EndedAt         *time.Time `bson:"endedAt,omitempty" json:"endedAt,omitempty"`
 	EndedBy         string     `bson:"endedBy,omitempty" json:"endedBy,omitempty"` // mentor | mentee | curator | program
 	EndReason       string     `bson:"endReason,omitempty" json:"-"`               // curators only
+	// MentorContact and MenteeContact are the e-mail addresses each side
+	// chose to share with the other when accepting (empty: not shared).
+	// Only the partner sees one (PartnerContact); curators do not.
+	MentorContact string `bson:"mentorContact,omitempty" json:"-"`
+	MenteeContact string `bson:"menteeContact,omitempty" json:"-"`
+	// PartnerContact and ContactShared are filled for one side's view
+	// (MyTandems): the partner's shared address, and whether I shared mine.
+	PartnerContact string `bson:"-" json:"partnerContact,omitempty"`
+	ContactShared  bool   `bson:"-" json:"contactShared"`
 	CreatedAt       time.Time  `bson:"createdAt" json:"createdAt"`
 	UpdatedAt       time.Time  `bson:"updatedAt" json:"updatedAt"`
 	Version         int64      `bson:"version" json:"version"`
@@ -172,19 +181,44 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	return t, nil
 }
 
-// MyTandems lists the tandems the caller is part of.
+// MyTandems lists the tandems the caller is part of, each with the partner's
+// shared contact.
 func (s *Service) MyTandems(ctx context.Context, p *otm.Principal) ([]Tandem, error) {
 	if err := otm.RequireSignedIn(p); err != nil {
 		return nil, err
 	}
-	return s.store.tandemsOf(ctx, p.UserID)
+	ts, err := s.store.tandemsOf(ctx, p.UserID)
+	for i := range ts {
+		ts[i].viewFor(p.UserID)
+	}
+	return ts, err
+}
+
+// viewFor fills the fields one side sees.
+func (t *Tandem) viewFor(userID string) {
+	switch t.Side(userID) {
+	case SideMentor:
+		t.PartnerContact, t.ContactShared = t.MenteeContact, t.MentorContact != ""
+	case SideMentee:
+		t.PartnerContact, t.ContactShared = t.MentorContact, t.MenteeContact != ""
+	}
+}
+
+// Answer is one side's answer to a proposal.
+type Answer struct {
+	Accept bool
+	Reason string // a decline's reason, for curators only
+	// ShareContact: on accepting, my e-mail address goes to my partner in
+	// the introduction and on the tandem's page.
+	ShareContact bool
 }
 
 // AnswerTandem records the caller's accept or decline. Only the pair may
 // answer (anyone else gets ENOTFOUND, revealing nothing); a decline's reason
 // is for curators only; a tandem becomes active once both accept. Errors:
 // EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID.
-func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string, accept bool, reason string) (*Tandem, error) {
+func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string, a Answer) (*Tandem, error) {
+	accept, reason := a.Accept, a.Reason
 	if err := otm.RequireSignedIn(p); err != nil {
 		return nil, err
 	}
@@ -212,10 +246,14 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 	upd := *cur
 	upd.UpdatedAt = s.now().UTC()
 	if accept {
+		contact := ""
+		if a.ShareContact {
+			contact = p.Email
+		}
 		if side == "mentor" {
-			upd.MentorAccepted = true
+			upd.MentorAccepted, upd.MentorContact = true, contact
 		} else {
-			upd.MenteeAccepted = true
+			upd.MenteeAccepted, upd.MenteeContact = true, contact
 		}
 		if upd.MentorAccepted && upd.MenteeAccepted {
 			upd.Status, upd.ActivatedAt = TandemActive, &upd.UpdatedAt
@@ -247,8 +285,9 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 	s.tell(ctx, other, notify.Message{ID: "tandem.answered:" + upd.ID + ":" + side, Type: notify.TypeTandemAnswered,
 		Args: map[string]any{"partner": name, "answer": answer}, Link: "/tandems"})
 	if upd.Status == TandemActive {
-		s.tellPair(ctx, &upd, notify.TypeTandemRunning, "tandem.running:"+upd.ID, "/tandems/"+upd.ID, nil)
+		s.introduce(ctx, &upd)
 	}
+	upd.viewFor(p.UserID)
 	return &upd, nil
 }
 
@@ -412,6 +451,33 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 		if err := s.store.deleteTandem(ctx, t.ID); err != nil {
 			return err
 		}
+		// The partner's introduction may carry this person's address.
+		if partner, side := t.MentorUserID, SideMentor; s.cfg.Inbox != nil {
+			if t.Side(userID) == SideMentor {
+				partner, side = t.MenteeUserID, SideMentee
+			}
+			if err := s.cfg.Inbox.Retract(ctx, partner, introductionID(t.ID, side)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
+
+// introduce tells both sides that t runs: the partner's name and
+// organization, and the partner's address when they chose to share it.
+func (s *Service) introduce(ctx context.Context, t *Tandem) {
+	for _, side := range []struct{ user, name, partner, org, contact string }{
+		{t.MentorUserID, SideMentor, t.MenteeName, t.MenteeOrg, t.MenteeContact},
+		{t.MenteeUserID, SideMentee, t.MentorName, t.MentorOrg, t.MentorContact},
+	} {
+		args := map[string]any{"partner": side.partner, "partnerOrg": side.org, "intro": "private"}
+		if side.contact != "" {
+			args["intro"], args["contact"] = "shared", side.contact
+		}
+		s.tell(ctx, side.user, notify.Message{ID: introductionID(t.ID, side.name), Type: notify.TypeTandemRunning, Args: args, Link: "/tandems/" + t.ID})
+	}
+}
+
+// introductionID is the id of the introduction sent to side.
+func introductionID(tandemID, side string) string { return "tandem.running:" + tandemID + ":" + side }
