@@ -62,11 +62,11 @@ type Tandem struct {
 	MenteeContact string `bson:"menteeContact,omitempty" json:"-"`
 	// PartnerContact and ContactShared are filled for one side's view
 	// (MyTandems): the partner's shared address, and whether I shared mine.
-	PartnerContact string `bson:"-" json:"partnerContact,omitempty"`
-	ContactShared  bool   `bson:"-" json:"contactShared"`
-	CreatedAt       time.Time  `bson:"createdAt" json:"createdAt"`
-	UpdatedAt       time.Time  `bson:"updatedAt" json:"updatedAt"`
-	Version         int64      `bson:"version" json:"version"`
+	PartnerContact string    `bson:"-" json:"partnerContact,omitempty"`
+	ContactShared  bool      `bson:"-" json:"contactShared"`
+	CreatedAt      time.Time `bson:"createdAt" json:"createdAt"`
+	UpdatedAt      time.Time `bson:"updatedAt" json:"updatedAt"`
+	Version        int64     `bson:"version" json:"version"`
 }
 
 // Side returns "mentor" or "mentee" for a participant, "" for anyone else.
