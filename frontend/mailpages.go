@@ -103,6 +103,9 @@ func (f *Frontend) mailPrefsSave(c *fiber.Ctx) error {
 func (f *Frontend) renderMailPrefs(c *fiber.Ctx, status int, d *pageData, modes map[string]string, failure error) error {
 	v := &mailPrefsView{Enabled: f.cfg.Notify.MailEnabled()}
 	for _, t := range notify.Types {
+		if t == notify.TypeApplicationSubmitted && !d.Principal.HasRole(otm.RoleCurator) {
+			continue // for curators only
+		}
 		row := mailPrefRow{Type: t, Label: f.translate(d.Lang, "mailprefs.type."+t), Mode: modes[t], Required: slices.Contains(notify.Required, t)}
 		for _, m := range notify.Modes {
 			if m == notify.ModeOff && row.Required {

@@ -76,6 +76,12 @@ func (s *Service) SetLanguage(ctx context.Context, userID, lang string) error {
 	return s.store.setUserLang(ctx, userID, lang)
 }
 
+// RoleHolders returns the ids of the people who hold role (e.g. the
+// curators to tell of a new application).
+func (s *Service) RoleHolders(ctx context.Context, role string) ([]string, error) {
+	return s.store.usersWithRole(ctx, role)
+}
+
 // Contact returns what an e-mail needs of a person: address, name and
 // language; nil when the person is gone.
 func (s *Service) Contact(ctx context.Context, userID string) (*notify.Contact, error) {

@@ -246,6 +246,19 @@ func (m *mongoStore) setUserRole(ctx context.Context, id, role string, held bool
 	return res.ModifiedCount > 0, nil
 }
 
+// usersWithRole returns the ids of the users holding role.
+func (m *mongoStore) usersWithRole(ctx context.Context, role string) ([]string, error) {
+	users, err := findAll[User](ctx, m.users, "User", bson.D{{Key: "roles", Value: role}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(users))
+	for _, u := range users {
+		ids = append(ids, u.ID)
+	}
+	return ids, nil
+}
+
 // setUserLang sets a user's language (no write when it is the same).
 func (m *mongoStore) setUserLang(ctx context.Context, id, lang string) error {
 	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "lang", Value: bson.D{{Key: "$ne", Value: lang}}}},

@@ -33,11 +33,15 @@ const (
 	TypeTandemEnded        = "tandem.ended"        // {partner, by: partner|curator|program}
 	TypeFeedbackRequested  = "feedback.requested"  // {partner, program}
 	TypeRoleGranted        = "role.granted"        // {role}
+	// TypeApplicationSubmitted tells curators of an application to review
+	// (in the daily digest unless they choose otherwise).
+	TypeApplicationSubmitted = "application.submitted" // {name}
 )
 
 // Types lists every message type (pages translate "notify.<type>.title"
 // and ".body").
-var Types = []string{TypeApplicationDecided, TypeTandemProposed, TypeTandemAnswered, TypeTandemRunning, TypeTandemEnded, TypeFeedbackRequested, TypeRoleGranted}
+var Types = []string{TypeApplicationDecided, TypeTandemProposed, TypeTandemAnswered, TypeTandemRunning, TypeTandemEnded, TypeFeedbackRequested, TypeRoleGranted,
+	TypeApplicationSubmitted}
 
 // MaxKept is how many messages an inbox keeps; older ones drop off.
 const MaxKept = 200

@@ -28,6 +28,10 @@ var Modes = []string{ModeImmediate, ModeDaily, ModeOff}
 // allowed): without them a person misses what they must act on or know.
 var Required = []string{TypeApplicationDecided, TypeTandemRunning, TypeTandemEnded}
 
+// defaultModes are the e-mail modes of people who chose none; other types
+// are ModeImmediate.
+var defaultModes = map[string]string{TypeApplicationSubmitted: ModeDaily}
+
 // DigestHour is the hour (UTC) daily digests go out.
 const DigestHour = 7
 
@@ -69,8 +73,7 @@ type Delivery struct {
 	LastError string     `json:"lastError,omitempty"`
 }
 
-// Preferences is a person's e-mail mode per message type (missing types
-// are ModeImmediate).
+// Preferences is a person's e-mail mode per message type.
 type Preferences struct {
 	Modes map[string]string `json:"modes"`
 }
@@ -132,6 +135,9 @@ func (s *Service) preferences(ctx context.Context, userID string) (*Preferences,
 	out := &Preferences{Modes: map[string]string{}}
 	for _, t := range Types {
 		out.Modes[t] = ModeImmediate
+		if m, ok := defaultModes[t]; ok {
+			out.Modes[t] = m
+		}
 	}
 	if !s.mailOn() {
 		return out, nil

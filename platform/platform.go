@@ -80,7 +80,7 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	s.Profiles = profile.NewService(db, profile.Config{Directory: s.Identity, Audit: s.Audit, Index: cfg.Search,
-		Roles: s.Identity, Inbox: s.Notify, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
+		Roles: s.Identity, Inbox: s.Notify, Staff: s.Identity, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
 	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
 	s.LineManagers = linemanager.NewService(db, cfg.Now)
 	s.Tandems = tandem.NewService(db, tandem.Config{Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity, LineManagers: s.LineManagers,

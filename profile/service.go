@@ -40,6 +40,12 @@ type Inbox interface {
 	Send(ctx context.Context, userID string, m notify.Message) error
 }
 
+// Staff finds the people who hold a role (the curators to tell of a new
+// application).
+type Staff interface {
+	RoleHolders(ctx context.Context, role string) ([]string, error)
+}
+
 // Roles is told when a person starts or stops being a mentor: holding an
 // approved, public application is what makes one.
 type Roles interface {
@@ -54,6 +60,7 @@ type Config struct {
 	Notifier  Notifier     // may be nil
 	Roles     Roles        // may be nil: nobody's roles follow their application
 	Inbox     Inbox        // may be nil: applicants are not told
+	Staff     Staff        // may be nil: curators are not told of new applications
 	Logger    *slog.Logger
 	Now       func() time.Time
 	// CacheProfiles keeps profiles in memory, written through on every change.
@@ -257,6 +264,7 @@ func (s *Service) SubmitProfile(ctx context.Context, p *otm.Principal) (*Profile
 		return nil, err
 	}
 	s.record(ctx, p, audit.ActionApplicationSubmit, &upd, "", "")
+	s.tellCurators(ctx, &upd)
 	s.afterChange(ctx, &upd)
 	return &upd, nil
 }
@@ -404,6 +412,29 @@ func (s *Service) Decide(ctx context.Context, p *otm.Principal, id, decision, re
 	}
 	s.afterChange(ctx, &upd)
 	return &upd, nil
+}
+
+// tellCurators tells every curator (but the applicant) that pr waits for
+// review.
+func (s *Service) tellCurators(ctx context.Context, pr *Profile) {
+	if s.cfg.Inbox == nil || s.cfg.Staff == nil {
+		return
+	}
+	ids, err := s.cfg.Staff.RoleHolders(ctx, otm.RoleCurator)
+	if err != nil {
+		s.log.Error("curators not told of an application", "profile", pr.ID, "err", err)
+		return
+	}
+	for _, id := range ids {
+		if id == pr.OwnerID {
+			continue
+		}
+		m := notify.Message{ID: fmt.Sprintf("application.submitted:%s:%d", pr.ID, pr.Version), Type: notify.TypeApplicationSubmitted,
+			Args: map[string]any{"name": pr.Name}, Link: "/curate/" + pr.ID}
+		if err := s.cfg.Inbox.Send(ctx, id, m); err != nil {
+			s.log.Error("notification not stored", "type", m.Type, "user", id, "err", err)
+		}
+	}
 }
 
 func cloneS(s []string) []string { return append([]string{}, s...) }
