@@ -102,8 +102,12 @@ func (f *Frontend) mailPrefsSave(c *fiber.Ctx) error {
 
 func (f *Frontend) renderMailPrefs(c *fiber.Ctx, status int, d *pageData, modes map[string]string, failure error) error {
 	v := &mailPrefsView{Enabled: f.cfg.Notify.MailEnabled()}
+	curates := d.Principal.HasRole(otm.RoleCurator)
+	if !curates && f.cfg.Programs != nil {
+		curates, _ = f.cfg.Programs.CuratesAny(c.UserContext(), d.Principal) // a failure only hides two rows
+	}
 	for _, t := range notify.Types {
-		if t == notify.TypeApplicationSubmitted && !d.Principal.HasRole(otm.RoleCurator) {
+		if (t == notify.TypeApplicationSubmitted || t == notify.TypeReminderStalled) && !curates {
 			continue // for curators only
 		}
 		row := mailPrefRow{Type: t, Label: f.translate(d.Lang, "mailprefs.type."+t), Mode: modes[t], Required: slices.Contains(notify.Required, t)}

@@ -36,12 +36,19 @@ const (
 	// TypeApplicationSubmitted tells curators of an application to review
 	// (in the daily digest unless they choose otherwise).
 	TypeApplicationSubmitted = "application.submitted" // {name}
+
+	// Reminders (package reminder).
+	TypeReminderProposal = "reminder.proposal" // {partner, days}: a proposal waits for my answer
+	TypeReminderStalled  = "reminder.stalled"  // {mentor, mentee, days}: a proposal I made waits
+	TypeReminderMeeting  = "reminder.meeting"  // {partner, time, zone}: we meet tomorrow
+	TypeReminderQuiet    = "reminder.quiet"    // {partner, weeks}: no meeting logged for weeks
+	TypeReminderFeedback = "reminder.feedback" // {partner, program}: feedback still open
 )
 
 // Types lists every message type (pages translate "notify.<type>.title"
 // and ".body").
 var Types = []string{TypeApplicationDecided, TypeTandemProposed, TypeTandemAnswered, TypeTandemRunning, TypeTandemEnded, TypeFeedbackRequested, TypeRoleGranted,
-	TypeApplicationSubmitted}
+	TypeApplicationSubmitted, TypeReminderProposal, TypeReminderStalled, TypeReminderMeeting, TypeReminderQuiet, TypeReminderFeedback}
 
 // MaxKept is how many messages an inbox keeps; older ones drop off.
 const MaxKept = 200

@@ -21,6 +21,7 @@ import (
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/platform"
+	"github.com/opentomentor/opentomentor/reminder"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/search/bleve"
 	"github.com/opentomentor/opentomentor/search/meili"
@@ -202,6 +203,13 @@ func (p *Program) Run(ctx context.Context) (err error) {
 			p.mailer.Run(bg)
 		}()
 	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		host, _ := os.Hostname()
+		reminder.New(p.store.DB, reminder.Config{Tandems: p.Tandems, Programs: p.Programs, Inbox: p.Notify, Logger: p.Logger.With("component", "reminders"),
+			Lease: mongostore.NewLease(p.store.DB, "reminders", host+"-"+randomSecret()[:8], 5*time.Minute)}).Run(bg)
+	}()
 	p.wg.Add(3)
 	fresh := idxFresh(p.Search) && !p.seededNow
 	go func() {

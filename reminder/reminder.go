@@ -1,0 +1,281 @@
+// Package reminder keeps tandems from stalling unseen: a sweep (one replica
+// at a time, under a database lease) that reminds the pair of an unanswered
+// proposal after 3 and 7 days and the curator who proposed it after 10, of
+// the next meeting the day before (in the pair's time zone), of a tandem
+// with no meeting logged for 6 weeks, and of feedback not given 5 days into
+// wrap-up. Each reminder is a message with a fixed id, so sweeping again —
+// on this replica or another, before or after a restart — sends nothing
+// twice; a marker per reminder spares the inboxes the repeated look-ups.
+package reminder
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/opentomentor/opentomentor/mongostore"
+	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem"
+)
+
+// When reminders are due.
+const (
+	ProposalFirst  = 3 * 24 * time.Hour
+	ProposalSecond = 7 * 24 * time.Hour
+	ProposalStall  = 10 * 24 * time.Hour // the proposing curator hears of it
+	Quiet          = 6 * 7 * 24 * time.Hour
+	FeedbackAfter  = 5 * 24 * time.Hour // into wrap-up
+)
+
+// Tandems is what the sweep reads of tandems.
+type Tandems interface {
+	OpenTandems(ctx context.Context) ([]tandem.Tandem, error)
+	LastMeetings(ctx context.Context) (map[string]string, error)
+	ProgramData(ctx context.Context, programID string) (*tandem.ProgramData, error)
+}
+
+// Programs is what the sweep reads of programs.
+type Programs interface {
+	All(ctx context.Context) ([]program.Program, error)
+}
+
+// Inbox is where reminders go.
+type Inbox interface {
+	Send(ctx context.Context, userID string, m notify.Message) error
+}
+
+// Config wires the sweep.
+type Config struct {
+	Tandems  Tandems
+	Programs Programs
+	Inbox    Inbox
+	Lease    *mongostore.Lease // nil: the caller runs one sweep at a time
+	Interval time.Duration     // between sweeps; default 15 min
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
+
+// Service runs the sweep.
+type Service struct {
+	cfg     Config
+	markers *mongo.Collection
+}
+
+// New returns the sweep over db (its markers live in reminders_sent).
+func New(db *mongo.Database, cfg Config) *Service {
+	if cfg.Interval <= 0 {
+		cfg.Interval = 15 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Service{cfg: cfg, markers: db.Collection("reminders_sent")}
+}
+
+// Run sweeps every Interval until ctx ends, holding the lease.
+func (s *Service) Run(ctx context.Context) {
+	t := time.NewTicker(s.cfg.Interval)
+	defer t.Stop()
+	for {
+		if s.hold(ctx) {
+			if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("reminders: sweep failed", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if s.cfg.Lease != nil {
+				_ = s.cfg.Lease.Release(context.WithoutCancel(ctx))
+			}
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Service) hold(ctx context.Context) bool {
+	if s.cfg.Lease == nil {
+		return true
+	}
+	ok, err := s.cfg.Lease.Acquire(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.cfg.Logger.Warn("reminders: lease not taken", "err", err)
+	}
+	return ok && err == nil
+}
+
+// reminder is one message to one person.
+type reminder struct {
+	to string
+	m  notify.Message
+}
+
+// Sweep sends every reminder due now that was not sent before and returns
+// how many it sent. Errors: the database's (what was sent stays sent).
+func (s *Service) Sweep(ctx context.Context) (int, error) {
+	now := s.cfg.Now().UTC()
+	due, err := s.due(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, r := range due {
+		key := r.to + "/" + r.m.ID
+		n, err := s.markers.CountDocuments(ctx, bson.D{{Key: "_id", Value: key}})
+		if err != nil {
+			return sent, mapErr(err)
+		}
+		if n > 0 {
+			continue
+		}
+		// The message first: a crash before the marker only repeats an
+		// idempotent send.
+		if err := s.cfg.Inbox.Send(ctx, r.to, r.m); err != nil {
+			return sent, err
+		}
+		if _, err := s.markers.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "at", Value: now}}); err != nil && !mongostore.IsDuplicateKey(err) {
+			return sent, mapErr(err)
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+func mapErr(err error) error { return mongostore.MapErr(err, "reminder", "Reminder") }
+
+// due lists the reminders due at now (sent or not).
+func (s *Service) due(ctx context.Context, now time.Time) ([]reminder, error) {
+	open, err := s.cfg.Tandems.OpenTandems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last, err := s.cfg.Tandems.LastMeetings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []reminder
+	for i := range open {
+		t := &open[i]
+		switch t.Status {
+		case tandem.TandemProposed:
+			out = append(out, proposalReminders(t, now)...)
+		case tandem.TandemActive:
+			out = append(out, meetingReminders(t, last[t.ID], now)...)
+		}
+	}
+	fb, err := s.feedbackReminders(ctx, now)
+	return append(out, fb...), err
+}
+
+// sides are a tandem's two people as one of them sees the other.
+func sides(t *tandem.Tandem) []struct{ user, side, partner string } {
+	return []struct{ user, side, partner string }{
+		{t.MentorUserID, tandem.SideMentor, t.MenteeName},
+		{t.MenteeUserID, tandem.SideMentee, t.MentorName},
+	}
+}
+
+// proposalReminders: the side that has not answered after 3 and 7 days; the
+// proposer after 10.
+func proposalReminders(t *tandem.Tandem, now time.Time) []reminder {
+	age := now.Sub(t.CreatedAt)
+	var out []reminder
+	for _, sd := range sides(t) {
+		answered := (sd.side == tandem.SideMentor && t.MentorAccepted) || (sd.side == tandem.SideMentee && t.MenteeAccepted)
+		if answered || sd.user == "" {
+			continue
+		}
+		for _, after := range []time.Duration{ProposalFirst, ProposalSecond} {
+			if age >= after && (after == ProposalSecond || age < ProposalSecond) {
+				days := int(after.Hours() / 24)
+				out = append(out, reminder{sd.user, notify.Message{ID: fmt.Sprintf("reminder.proposal:%s:%s:%d", t.ID, sd.side, days),
+					Type: notify.TypeReminderProposal, Args: map[string]any{"partner": sd.partner, "days": days}, Link: "/tandems"}})
+			}
+		}
+	}
+	if age >= ProposalStall && t.ProposedBy != "" && (!t.MentorAccepted || !t.MenteeAccepted) {
+		out = append(out, reminder{t.ProposedBy, notify.Message{ID: "reminder.stalled:" + t.ID, Type: notify.TypeReminderStalled,
+			Args: map[string]any{"mentor": t.MentorName, "mentee": t.MenteeName, "days": int(ProposalStall.Hours() / 24)},
+			Link: "/match?program=" + t.ProgramID}})
+	}
+	return out
+}
+
+// meetingReminders: the next meeting, the day before in the pair's time
+// zone; and no meeting logged for 6 weeks (since the last one, or since the
+// tandem started), once per quiet stretch.
+func meetingReminders(t *tandem.Tandem, lastMeeting string, now time.Time) []reminder {
+	var out []reminder
+	if next, ok := tandem.NextMeeting(t.Cadence, now); ok {
+		local := now.In(next.Location())
+		tomorrow := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, next.Location())
+		if next.Year() == tomorrow.Year() && next.YearDay() == tomorrow.YearDay() {
+			for _, sd := range sides(t) {
+				out = append(out, reminder{sd.user, notify.Message{ID: "reminder.meeting:" + t.ID + ":" + next.Format("2006-01-02"),
+					Type: notify.TypeReminderMeeting, Args: map[string]any{"partner": sd.partner, "time": next.Format("15:04"), "zone": t.Cadence.Timezone},
+					Link: "/tandems/" + t.ID}})
+			}
+		}
+	}
+	since, mark := t.CreatedAt, "start"
+	if t.ActivatedAt != nil {
+		since = *t.ActivatedAt
+	}
+	if lastMeeting != "" {
+		if d, err := time.Parse(program.DateLayout, lastMeeting); err == nil && d.After(since) {
+			since, mark = d, lastMeeting
+		}
+	}
+	if now.Sub(since) >= Quiet {
+		for _, sd := range sides(t) {
+			out = append(out, reminder{sd.user, notify.Message{ID: "reminder.quiet:" + t.ID + ":" + mark, Type: notify.TypeReminderQuiet,
+				Args: map[string]any{"partner": sd.partner, "weeks": int(Quiet.Hours() / 24 / 7)}, Link: "/tandems/" + t.ID}})
+		}
+	}
+	return out
+}
+
+// feedbackReminders: both sides of every tandem that ran in a program 5
+// days into wrap-up, unless they gave feedback.
+func (s *Service) feedbackReminders(ctx context.Context, now time.Time) ([]reminder, error) {
+	progs, err := s.cfg.Programs.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []reminder
+	for _, pr := range progs {
+		if pr.Phase != program.PhaseWrapUp || now.Sub(pr.PhaseChangedAt) < FeedbackAfter {
+			continue
+		}
+		d, err := s.cfg.Tandems.ProgramData(ctx, pr.ID)
+		if err != nil {
+			return nil, err
+		}
+		given := map[string]bool{}
+		for _, f := range d.Feedback {
+			given[f.TandemID+":"+f.Side] = true
+		}
+		for i := range d.Tandems {
+			t := &d.Tandems[i]
+			if t.ActivatedAt == nil {
+				continue // never ran
+			}
+			for _, sd := range sides(t) {
+				if given[t.ID+":"+sd.side] || sd.user == "" {
+					continue
+				}
+				out = append(out, reminder{sd.user, notify.Message{ID: "reminder.feedback:" + t.ID + ":" + sd.side, Type: notify.TypeReminderFeedback,
+					Args: map[string]any{"partner": sd.partner, "program": pr.Name}, Link: "/tandems"}})
+			}
+		}
+	}
+	return out, nil
+}
