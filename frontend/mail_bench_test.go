@@ -1,0 +1,116 @@
+package frontend
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/opentomentor/opentomentor/internal/smtptest"
+	"github.com/opentomentor/opentomentor/notify"
+)
+
+// BenchmarkPagesWhileQueuing10k queues 10,000 notifications (a message to a
+// large audience) while a signed-in person loads pages and the mailer sends
+// to a real SMTP server in the process, and compares the pages' latency
+// with the same pages before (same run). Metrics: page-ms-idle and
+// page-ms-queuing (median), slowdown-% (of the median), queued/s, and
+// sent/s (the server's pace: one connection per e-mail).
+//
+//	go test -run '^$' -bench PagesWhileQueuing10k -benchtime 1x ./frontend/
+func BenchmarkPagesWhileQueuing10k(b *testing.B) {
+	const audience = 10000
+	for b.Loop() {
+		e := newPagesEnv(b)
+		ctx := context.Background()
+		if err := e.Notify.EnableMail(ctx); err != nil {
+			b.Fatal(err)
+		}
+		server := smtptest.Start(b)
+		sc, err := notify.ParseSMTPURL("smtp://" + server.Addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		people := contactsFunc(func(id string) *notify.Contact {
+			return &notify.Contact{Email: id + "@bench.example", Name: "Bench " + id, Lang: "de"}
+		})
+		mailer := e.Notify.NewMailer(notify.MailerConfig{Transport: notify.NewSMTP(*sc), Renderer: e.f, Contacts: people,
+			From: "OTM <noreply@otm.example>", BaseURL: testBaseURL, Interval: 50 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		app := e.app(b, lena)
+		page := func() time.Duration {
+			start := time.Now()
+			resp, err := app.Test(httptest.NewRequest(http.MethodGet, "/programs", nil), -1)
+			if err != nil || resp.StatusCode != http.StatusOK {
+				b.Fatalf("GET /programs: %v %v", resp, err)
+			}
+			_ = resp.Body.Close()
+			return time.Since(start)
+		}
+		for range 20 { // warm up
+			page()
+		}
+		var idle []time.Duration
+		for range 300 {
+			idle = append(idle, page())
+		}
+
+		mctx, stop := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); mailer.Run(mctx) }()
+		var queued atomic.Bool
+		queueStart := time.Now()
+		var queueTook time.Duration
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range audience {
+				m := notify.Message{ID: "program.open:bench", Type: notify.TypeFeedbackRequested, Args: map[string]any{"partner": "Katrin Weber", "program": "Cohort"}, Link: "/programs"}
+				if err := e.Notify.Send(ctx, fmt.Sprintf("u_bench%05d", i), m); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+			queueTook = time.Since(queueStart)
+			queued.Store(true)
+		}()
+		var busy []time.Duration
+		for !queued.Load() || len(busy) < 300 {
+			busy = append(busy, page())
+		}
+		for len(server.Messages()) < audience && time.Since(queueStart) < 10*time.Minute {
+			time.Sleep(100 * time.Millisecond)
+		}
+		sendTook := time.Since(queueStart)
+		stop()
+		wg.Wait()
+		if n := len(server.Messages()); n != audience {
+			b.Fatalf("sent %d of %d", n, audience)
+		}
+		mi, mb := median(idle), median(busy)
+		b.ReportMetric(float64(mi.Microseconds())/1000, "page-ms-idle")
+		b.ReportMetric(float64(mb.Microseconds())/1000, "page-ms-queuing")
+		b.ReportMetric(100*(float64(mb)/float64(mi)-1), "slowdown-%")
+		b.ReportMetric(float64(audience)/queueTook.Seconds(), "queued/s")
+		b.ReportMetric(float64(audience)/sendTook.Seconds(), "sent/s")
+		b.ReportMetric(float64(len(busy)), "pages-during")
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// contactsFunc makes every id a recipient.
+type contactsFunc func(id string) *notify.Contact
+
+func (f contactsFunc) Contact(_ context.Context, id string) (*notify.Contact, error) { return f(id), nil }
