@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -26,7 +28,10 @@ import (
 //
 //	go test -run '^$' -bench PagesWhileQueuing10k -benchtime 1x ./frontend/
 func BenchmarkPagesWhileQueuing10k(b *testing.B) {
-	const audience = 10000
+	audience := 10000
+	if n, err := strconv.Atoi(os.Getenv("OTM_BENCH_AUDIENCE")); err == nil && n > 0 {
+		audience = n // a smaller run while tuning
+	}
 	for b.Loop() {
 		e := newPagesEnv(b)
 		ctx := context.Background()
@@ -113,4 +118,6 @@ func median(ds []time.Duration) time.Duration {
 // contactsFunc makes every id a recipient.
 type contactsFunc func(id string) *notify.Contact
 
-func (f contactsFunc) Contact(_ context.Context, id string) (*notify.Contact, error) { return f(id), nil }
+func (f contactsFunc) Contact(_ context.Context, id string) (*notify.Contact, error) {
+	return f(id), nil
+}
