@@ -111,9 +111,12 @@ func (e *mailEnv) drain(t *testing.T) int {
 func (e *mailEnv) state(t *testing.T, userID, msgID string) outboxDoc {
 	t.Helper()
 	var d outboxDoc
-	if err := e.s.outbox.FindOne(context.Background(), bson.D{{Key: "_id", Value: outboxKey(userID, msgID)}}).Decode(&d); err != nil {
-		t.Fatalf("outbox %s/%s: %v", userID, msgID, err)
+	for _, c := range []*mongo.Collection{e.s.outbox, e.s.done} {
+		if err := c.FindOne(context.Background(), bson.D{{Key: "_id", Value: outboxKey(userID, msgID)}}).Decode(&d); err == nil {
+			return d
+		}
 	}
+	t.Fatalf("outbox %s/%s: in neither collection", userID, msgID)
 	return d
 }
 
@@ -371,6 +374,7 @@ func TestIntegrationMailErase(t *testing.T) {
 		filter bson.D
 	}{
 		{"mail_outbox", bson.D{{Key: "userId", Value: "u_ada"}}},
+		{"mail_sent", bson.D{{Key: "userId", Value: "u_ada"}}},
 		{"mail_prefs", bson.D{{Key: "_id", Value: "u_ada"}}},
 		{devMailCollection, bson.D{{Key: "userId", Value: "u_ada"}}},
 	} {

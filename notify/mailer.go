@@ -178,8 +178,10 @@ func (m *Mailer) Drain(ctx context.Context) (int, error) {
 	sent := 0
 	for {
 		now := m.s.now().UTC()
+		// The outbox holds only what waits: finished e-mails move to
+		// mail_sent, so this look stays small on the embedded database too.
 		docs, err := mongostore.FindAll[outboxDoc](ctx, m.s.outbox, "notify", "E-mail",
-			bson.D{{Key: "state", Value: statePending}, {Key: "nextAt", Value: bson.D{{Key: "$lte", Value: now}}}},
+			bson.D{{Key: "nextAt", Value: bson.D{{Key: "$lte", Value: now}}}},
 			options.Find().SetSort(bson.D{{Key: "nextAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(m.cfg.Batch)))
 		if err != nil || len(docs) == 0 {
 			return sent, err
@@ -283,24 +285,25 @@ func messageID(keys []string, base string) string {
 	return "<" + hex.EncodeToString(sum[:16]) + "@" + host + ">"
 }
 
-func ids(group []outboxDoc) bson.A {
-	out := bson.A{}
-	for _, d := range group {
-		out = append(out, d.ID)
-	}
-	return out
-}
-
-// finish records a final state on every document of group.
+// finish records a final state on every document of group and moves it
+// from the outbox to mail_sent (written first: a crash in between leaves a
+// copy in both, and the next look finds it sent already). Every write goes
+// by _id, the embedded database's one cheap filter.
 func (m *Mailer) finish(ctx context.Context, group []outboxDoc, state, why string, unconfirmed bool) error {
 	now := m.s.now().UTC()
-	set := bson.D{{Key: "state", Value: state}, {Key: "lastError", Value: why}, {Key: "unconfirmed", Value: unconfirmed}}
-	if state == stateSent {
-		set = append(set, bson.E{Key: "sentAt", Value: now})
+	for _, d := range group {
+		d.State, d.LastError, d.Unconfirmed, d.Attempts = state, why, unconfirmed, d.Attempts+1
+		if state == stateSent {
+			d.SentAt = &now
+		}
+		if _, err := m.s.done.InsertOne(ctx, d); err != nil && !mongostore.IsDuplicateKey(err) {
+			return mapErr(err)
+		}
+		if _, err := m.s.outbox.DeleteOne(ctx, bson.D{{Key: "_id", Value: d.ID}}); err != nil {
+			return mapErr(err)
+		}
 	}
-	_, err := m.s.outbox.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids(group)}}}},
-		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
-	return mapErr(err)
+	return nil
 }
 
 // retry schedules the next attempt with a growing pause (30 s, 1 min, 2 min
@@ -319,10 +322,15 @@ func (m *Mailer) retry(ctx context.Context, group []outboxDoc, cause error) erro
 		m.cfg.Logger.Warn("mail: given up", "user", group[0].UserID, "attempts", attempts+1, "err", cause)
 		return m.finish(ctx, group, stateFailed, "given up: "+errorText(cause), false)
 	}
-	_, err := m.s.outbox.UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids(group)}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "nextAt", Value: now.Add(Backoff(attempts + 1))}, {Key: "lastError", Value: errorText(cause)}}},
-			{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
-	return mapErr(err)
+	for _, d := range group {
+		_, err := m.s.outbox.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.ID}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "nextAt", Value: now.Add(Backoff(attempts + 1))}, {Key: "lastError", Value: errorText(cause)}}},
+				{Key: "$inc", Value: bson.D{{Key: "attempts", Value: 1}}}})
+		if err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
 }
 
 // Backoff is the pause before attempt n+1 after n failed ones.
@@ -337,7 +345,6 @@ func Backoff(n int) time.Duration {
 // Purge deletes sent, failed and dropped e-mails older than KeepFor.
 func (m *Mailer) Purge(ctx context.Context) error {
 	before := m.s.now().UTC().Add(-m.cfg.KeepFor)
-	_, err := m.s.outbox.DeleteMany(ctx, bson.D{{Key: "state", Value: bson.D{{Key: "$ne", Value: statePending}}},
-		{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: before}}}})
+	_, err := m.s.done.DeleteMany(ctx, bson.D{{Key: "createdAt", Value: bson.D{{Key: "$lt", Value: before}}}})
 	return mapErr(err)
 }

@@ -74,7 +74,8 @@ type inboxDoc struct {
 type Service struct {
 	c      *mongo.Collection
 	counts *mongo.Collection // {_id: user id, unread: n}, rewritten after every inbox write
-	outbox *mongo.Collection // e-mails to send (nil: no e-mail); see outbox.go
+	outbox *mongo.Collection // e-mails still to send (nil: no e-mail); see outbox.go
+	done   *mongo.Collection // e-mails sent, given up or dropped (kept KeepFor)
 	prefs  *mongo.Collection // e-mail modes per person
 	secret []byte            // signs unsubscribe links (kept in the database: the same on every replica)
 	wake   chan struct{}     // tells this process's Mailer that something was queued
@@ -144,8 +145,12 @@ func (s *Service) Retract(ctx context.Context, userID, msgID string) error {
 	if !s.mailOn() {
 		return nil
 	}
-	_, err := s.outbox.DeleteOne(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, msgID)}})
-	return mapErr(err)
+	for _, c := range []*mongo.Collection{s.outbox, s.done} {
+		if _, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, msgID)}}); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
 }
 
 // Inbox returns p's messages, newest first, and how many are unread.

@@ -101,6 +101,11 @@ func (s *Service) queue(ctx context.Context, userID string, m Message) error {
 	if err != nil || mode == ModeOff {
 		return err
 	}
+	// Sent already (a repeated event): nothing new. A look-up by _id, cheap
+	// on the embedded database too.
+	if n, err := s.done.CountDocuments(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, m.ID)}}); err != nil || n > 0 {
+		return mapErr(err)
+	}
 	now := m.CreatedAt
 	d := outboxDoc{ID: outboxKey(userID, m.ID), UserID: userID, Msg: m, State: statePending, NextAt: now, CreatedAt: now}
 	if mode == ModeDaily {
@@ -218,11 +223,15 @@ func (s *Service) Deliveries(ctx context.Context, userID string) ([]Delivery, er
 	if !s.mailOn() {
 		return out, nil
 	}
-	docs, err := mongostore.FindAll[outboxDoc](ctx, s.outbox, "notify", "E-mail", bson.D{{Key: "userId", Value: userID}},
-		options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
-	if err != nil {
-		return nil, err
+	var docs []outboxDoc
+	for _, c := range []*mongo.Collection{s.done, s.outbox} {
+		part, err := mongostore.FindAll[outboxDoc](ctx, c, "notify", "E-mail", bson.D{{Key: "userId", Value: userID}})
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, part...)
 	}
+	slices.SortStableFunc(docs, func(a, b outboxDoc) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	for _, d := range docs {
 		out = append(out, Delivery{MessageID: d.Msg.ID, Type: d.Msg.Type, State: d.State, Attempts: d.Attempts,
 			CreatedAt: d.CreatedAt, SentAt: d.SentAt, LastError: d.LastError})
@@ -235,8 +244,10 @@ func (s *Service) eraseMail(ctx context.Context, userID string) error {
 	if !s.mailOn() {
 		return nil
 	}
-	if _, err := s.outbox.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
-		return mapErr(err)
+	for _, c := range []*mongo.Collection{s.outbox, s.done} {
+		if _, err := c.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
+			return mapErr(err)
+		}
 	}
 	if _, err := s.prefs.DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
 		return mapErr(err)

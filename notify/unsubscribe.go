@@ -39,7 +39,7 @@ func (s *Service) EnableMail(ctx context.Context) error {
 		return errors.Join(errors.New("notify: the unsubscribe key cannot be read"), err)
 	}
 	s.secret = d.Key
-	s.outbox, s.prefs = db.Collection("mail_outbox"), db.Collection("mail_prefs")
+	s.outbox, s.done, s.prefs = db.Collection("mail_outbox"), db.Collection("mail_sent"), db.Collection("mail_prefs")
 	return s.ensureIndexes(ctx)
 }
 
@@ -119,8 +119,11 @@ func (s *Service) Unsubscribe(ctx context.Context, token string) (*Unsubscriptio
 func (s *Service) ensureIndexes(ctx context.Context) error {
 	// One by one: the embedded FerretDB fails on CreateMany when some of
 	// the indexes exist already.
-	for _, keys := range []bson.D{{{Key: "state", Value: 1}, {Key: "nextAt", Value: 1}}, {{Key: "userId", Value: 1}}} {
-		if _, err := s.outbox.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys}); err != nil {
+	for _, ix := range []struct {
+		c    *mongo.Collection
+		keys bson.D
+	}{{s.outbox, bson.D{{Key: "nextAt", Value: 1}}}, {s.outbox, bson.D{{Key: "userId", Value: 1}}}, {s.done, bson.D{{Key: "userId", Value: 1}}}, {s.done, bson.D{{Key: "createdAt", Value: 1}}}} {
+		if _, err := ix.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
 			return mapErr(err)
 		}
 	}
