@@ -58,17 +58,7 @@ func TestIntegrationMailForEveryEvent(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
-	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
-	adaProfile := "mp_" + ada.me.ID[len("u_"):]
-	cura.call("POST", "/api/v1/moderation/applications/"+adaProfile+"/decision", map[string]any{"decision": "approve"})
-	h.sync(t)
-	body := validRequest()
-	body["goals"] = "Strictly private: I struggle with our TikTok strategy and want to learn it quietly."
-	kat.call("PUT", "/api/v1/me/mentee-request", body)
-	_, req := kat.call("POST", "/api/v1/me/mentee-request/submit", nil)
-	_, tk := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": adaProfile})
-	id, _ := tk["id"].(string)
+	id := proposeAdaToKat(t, h, ada, kat, cura, "Strictly private: I struggle with our TikTok strategy and want to learn it quietly.")
 	drain()
 	// Ada shares her address for the introduction, Katharina does not.
 	ada.call("POST", "/api/v1/me/tandems/"+id+"/accept", map[string]any{"shareContact": true})
@@ -212,15 +202,7 @@ func TestIntegrationIntroductionConsent(t *testing.T) {
 	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
 	kat := h.signInAs(t, op, "kat", "kat@hanse.example", "Katharina Weber")
 	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
-	ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
-	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
-	adaProfile := "mp_" + ada.me.ID[len("u_"):]
-	cura.call("POST", "/api/v1/moderation/applications/"+adaProfile+"/decision", map[string]any{"decision": "approve"})
-	h.sync(t)
-	kat.call("PUT", "/api/v1/me/mentee-request", validRequest())
-	_, req := kat.call("POST", "/api/v1/me/mentee-request/submit", nil)
-	_, tk := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": adaProfile})
-	id, _ := tk["id"].(string)
+	id := proposeAdaToKat(t, h, ada, kat, cura, "")
 	if status, out := ada.call("POST", "/api/v1/me/tandems/"+id+"/accept", map[string]any{"shareContact": "yes"}); status != http.StatusBadRequest || ruleOf(out, "shareContact") == "" {
 		t.Errorf("shareContact not a boolean: got %d %v, want 400 naming it", status, out)
 	}

@@ -35,17 +35,7 @@ func TestIntegrationNotifications(t *testing.T) {
 		return strings.Join(ts, ",")
 	}
 
-	ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
-	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
-	adaProfile := "mp_" + ada.me.ID[len("u_"):]
-	cura.call("POST", "/api/v1/moderation/applications/"+adaProfile+"/decision", map[string]any{"decision": "approve"})
-	h.sync(t)
-	body := validRequest()
-	body["goals"] = "Strictly private: I struggle with our TikTok strategy and want to learn it quietly."
-	kat.call("PUT", "/api/v1/me/mentee-request", body)
-	_, req := kat.call("POST", "/api/v1/me/mentee-request/submit", nil)
-	_, tk := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": adaProfile})
-	id, _ := tk["id"].(string)
+	id := proposeAdaToKat(t, h, ada, kat, cura, "Strictly private: I struggle with our TikTok strategy and want to learn it quietly.")
 
 	items, unread := inbox(ada)
 	if got := types(items); got != "tandem.proposed,application.decided,role.granted" || unread != 3 {
@@ -89,4 +79,28 @@ func TestIntegrationNotifications(t *testing.T) {
 	if status, _ := anon.call("GET", "/api/v1/me/notifications", nil); status != http.StatusUnauthorized {
 		t.Errorf("anonymous inbox: got %d, want 401", status)
 	}
+}
+
+// proposeAdaToKat runs the steps up to a proposal: Ada applies and is
+// approved, Katharina asks (with goals), the curator proposes Ada. It
+// returns the tandem's id.
+func proposeAdaToKat(t *testing.T, h *harness, ada, kat, cura *person, goals string) string {
+	t.Helper()
+	ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
+	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
+	adaProfile := "mp_" + ada.me.ID[len("u_"):]
+	cura.call("POST", "/api/v1/moderation/applications/"+adaProfile+"/decision", map[string]any{"decision": "approve"})
+	h.sync(t)
+	body := validRequest()
+	if goals != "" {
+		body["goals"] = goals
+	}
+	kat.call("PUT", "/api/v1/me/mentee-request", body)
+	_, req := kat.call("POST", "/api/v1/me/mentee-request/submit", nil)
+	_, tk := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": adaProfile})
+	id, _ := tk["id"].(string)
+	if id == "" {
+		t.Fatalf("proposal: got %v", tk)
+	}
+	return id
 }
