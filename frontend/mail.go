@@ -64,8 +64,8 @@ func (f *Frontend) RenderMail(ctx context.Context, lang string, to notify.Contac
 	}
 	for _, m := range items {
 		title, body := f.describe(ctx, lang, m)
-		link := m.Link
-		if !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
+		link := safeReturnTo(m.Link)
+		if link == "" {
 			link = "/notifications"
 		}
 		v.Items = append(v.Items, mailItem{Title: title, Body: body, URL: links.Base + link, Open: f.translate(lang, "mail.open")})

@@ -12,24 +12,6 @@ import (
 	"github.com/opentomentor/opentomentor/mongostore"
 )
 
-// clock is a settable clock shared by the holders of a test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 func mustAcquire(tb testing.TB, l *mongostore.Lease, want bool, what string) {
 	tb.Helper()
 	got, err := l.Acquire(context.Background())
@@ -55,7 +37,7 @@ func mustHolder(tb testing.TB, l *mongostore.Lease, want string) {
 func TestIntegrationLease(t *testing.T) {
 	db := testenv.DB(t)
 	ctx := context.Background()
-	clk := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	const ttl = 30 * time.Second
 	a := mongostore.NewLease(db, "indexer", "replica-a", ttl)
 	b := mongostore.NewLease(db, "indexer", "replica-b", ttl)
@@ -96,7 +78,7 @@ func TestIntegrationLease(t *testing.T) {
 // Many holders racing for a free or an expired lease: exactly one wins each round.
 func TestIntegrationLeaseRace(t *testing.T) {
 	db := testenv.DB(t)
-	clk := &clock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	const n = 8
 	leases := make([]*mongostore.Lease, n)
 	for i := range leases {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -46,37 +45,19 @@ var people = contacts{
 	"u_bert": {Email: "bert@bigco.example", Name: "Bert", Lang: "de"},
 }
 
-// clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type mailEnv struct {
 	db   *mongo.Database
 	s    *Service
 	m    *Mailer
 	smtp *smtptest.Server
-	clk  *clock
+	clk  *testenv.Clock
 }
 
 // newMailEnv starts an SMTP server and a notify service with mail on,
 // sending to it with a short timeout.
 func newMailEnv(t *testing.T) *mailEnv {
 	t.Helper()
-	e := &mailEnv{db: testenv.DB(t), smtp: smtptest.Start(t), clk: &clock{t: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)}}
+	e := &mailEnv{db: testenv.DB(t), smtp: smtptest.Start(t), clk: testenv.NewClock(time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC))}
 	e.s, e.m = e.process(t)
 	return e
 }

@@ -171,9 +171,9 @@ func (m *Mailer) hold(ctx context.Context) bool {
 }
 
 // Drain sends every due e-mail (in batches) and returns how many e-mails
-// went out. It stops at the first batch in which nothing could be sent
-// because the server is unreachable (the e-mails wait for their next
-// attempt). Errors: the database's.
+// went out. An e-mail that fails waits for its next attempt (a later
+// nextAt), so it is not looked at again in this round. Errors: the
+// database's.
 func (m *Mailer) Drain(ctx context.Context) (int, error) {
 	sent := 0
 	for {
@@ -186,7 +186,6 @@ func (m *Mailer) Drain(ctx context.Context) (int, error) {
 		if err != nil || len(docs) == 0 {
 			return sent, err
 		}
-		progress := false
 		for _, group := range groups(docs) {
 			if m.cfg.Lease != nil && !m.hold(ctx) {
 				return sent, nil // another replica has it now
@@ -198,9 +197,8 @@ func (m *Mailer) Drain(ctx context.Context) (int, error) {
 			if ok {
 				sent++
 			}
-			progress = true
 		}
-		if !progress || len(docs) < m.cfg.Batch {
+		if len(docs) < m.cfg.Batch {
 			return sent, nil
 		}
 	}

@@ -103,7 +103,7 @@ func (s *Service) Send(ctx context.Context, userID string, m Message) error {
 		return errors.New("notify: a message needs a recipient, an id and a type")
 	}
 	m.CreatedAt, m.ReadAt = s.now().UTC(), nil
-	if s.mailOn() {
+	if s.MailEnabled() {
 		// Queued first: both writes are idempotent by m.ID, so a failure
 		// between them is repaired by the event's retry, never doubled.
 		if err := s.queue(ctx, userID, m); err != nil {
@@ -142,7 +142,7 @@ func (s *Service) Retract(ctx context.Context, userID, msgID string) error {
 	}); err != nil {
 		return err
 	}
-	if !s.mailOn() {
+	if !s.MailEnabled() {
 		return nil
 	}
 	for _, c := range []*mongo.Collection{s.outbox, s.done} {

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"slices"
 	"time"
@@ -91,8 +92,49 @@ type typeMode struct {
 
 func outboxKey(userID, msgID string) string { return userID + "/" + msgID }
 
-// mailOn reports whether messages are queued for e-mail.
-func (s *Service) mailOn() bool { return s.outbox != nil }
+// EnableMail makes Send queue an e-mail for every message (unless the
+// recipient switched its type off); a Mailer sends them. It loads the key
+// that signs unsubscribe links, creating it on the first start (every
+// replica reads the same one). Errors: the database's.
+func (s *Service) EnableMail(ctx context.Context) error {
+	db := s.c.Database()
+	settings := db.Collection("settings")
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return err
+	}
+	_, err := settings.InsertOne(ctx, bson.D{{Key: "_id", Value: "mail-unsubscribe-key"}, {Key: "key", Value: key}})
+	if err != nil && !mongostore.IsDuplicateKey(err) {
+		return mapErr(err)
+	}
+	var d struct {
+		Key []byte `bson:"key"`
+	}
+	if err := settings.FindOne(ctx, bson.D{{Key: "_id", Value: "mail-unsubscribe-key"}}).Decode(&d); err != nil || len(d.Key) < 32 {
+		return errors.Join(errors.New("notify: the unsubscribe key cannot be read"), err)
+	}
+	s.secret = d.Key
+	s.outbox, s.done, s.prefs = db.Collection("mail_outbox"), db.Collection("mail_sent"), db.Collection("mail_prefs")
+	return s.ensureIndexes(ctx)
+}
+
+// MailEnabled reports whether messages are also sent by e-mail.
+func (s *Service) MailEnabled() bool { return s.outbox != nil }
+
+// ensureIndexes creates the outbox's indexes (idempotent).
+func (s *Service) ensureIndexes(ctx context.Context) error {
+	// One by one: the embedded FerretDB fails on CreateMany when some of
+	// the indexes exist already.
+	for _, ix := range []struct {
+		c    *mongo.Collection
+		keys bson.D
+	}{{s.outbox, bson.D{{Key: "nextAt", Value: 1}}}, {s.outbox, bson.D{{Key: "userId", Value: 1}}}, {s.done, bson.D{{Key: "userId", Value: 1}}}, {s.done, bson.D{{Key: "createdAt", Value: 1}}}} {
+		if _, err := ix.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}
 
 // queue puts m for userID into the outbox in the mode userID chose; a
 // message already queued is left as it is.
@@ -144,7 +186,7 @@ func (s *Service) preferences(ctx context.Context, userID string) (*Preferences,
 			out.Modes[t] = m
 		}
 	}
-	if !s.mailOn() {
+	if !s.MailEnabled() {
 		return out, nil
 	}
 	var d prefsDoc
@@ -201,7 +243,7 @@ func (s *Service) setModes(ctx context.Context, userID string, modes map[string]
 	if err != nil {
 		return nil, err
 	}
-	if !s.mailOn() {
+	if !s.MailEnabled() {
 		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleMailOff, nil, "E-mail is switched off on this platform.")
 	}
 	for t, m := range modes {
@@ -220,7 +262,7 @@ func (s *Service) setModes(ctx context.Context, userID string, modes map[string]
 // Deliveries returns userID's e-mails (export), oldest first.
 func (s *Service) Deliveries(ctx context.Context, userID string) ([]Delivery, error) {
 	out := []Delivery{}
-	if !s.mailOn() {
+	if !s.MailEnabled() {
 		return out, nil
 	}
 	var docs []outboxDoc
@@ -241,7 +283,7 @@ func (s *Service) Deliveries(ctx context.Context, userID string) ([]Delivery, er
 
 // eraseMail deletes userID's queued and sent e-mails and preferences.
 func (s *Service) eraseMail(ctx context.Context, userID string) error {
-	if !s.mailOn() {
+	if !s.MailEnabled() {
 		return nil
 	}
 	for _, c := range []*mongo.Collection{s.outbox, s.done} {

@@ -175,29 +175,21 @@ func (s *Service) due(ctx context.Context, now time.Time) ([]reminder, error) {
 	return append(out, fb...), err
 }
 
-// sides are a tandem's two people as one of them sees the other.
-func sides(t *tandem.Tandem) []struct{ user, side, partner string } {
-	return []struct{ user, side, partner string }{
-		{t.MentorUserID, tandem.SideMentor, t.MenteeName},
-		{t.MenteeUserID, tandem.SideMentee, t.MentorName},
-	}
-}
-
 // proposalReminders: the side that has not answered after 3 and 7 days; the
 // proposer after 10.
 func proposalReminders(t *tandem.Tandem, now time.Time) []reminder {
 	age := now.Sub(t.CreatedAt)
 	var out []reminder
-	for _, sd := range sides(t) {
-		answered := (sd.side == tandem.SideMentor && t.MentorAccepted) || (sd.side == tandem.SideMentee && t.MenteeAccepted)
-		if answered || sd.user == "" {
+	for _, sd := range t.Parties() {
+		answered := (sd.Side == tandem.SideMentor && t.MentorAccepted) || (sd.Side == tandem.SideMentee && t.MenteeAccepted)
+		if answered || sd.UserID == "" {
 			continue
 		}
 		for _, after := range []time.Duration{ProposalFirst, ProposalSecond} {
 			if age >= after && (after == ProposalSecond || age < ProposalSecond) {
 				days := int(after.Hours() / 24)
-				out = append(out, reminder{sd.user, notify.Message{ID: fmt.Sprintf("reminder.proposal:%s:%s:%d", t.ID, sd.side, days),
-					Type: notify.TypeReminderProposal, Args: map[string]any{"partner": sd.partner, "days": days}, Link: "/tandems"}})
+				out = append(out, reminder{sd.UserID, notify.Message{ID: fmt.Sprintf("reminder.proposal:%s:%s:%d", t.ID, sd.Side, days),
+					Type: notify.TypeReminderProposal, Args: map[string]any{"partner": sd.Partner, "days": days}, Link: "/tandems"}})
 			}
 		}
 	}
@@ -218,9 +210,9 @@ func meetingReminders(t *tandem.Tandem, lastMeeting string, now time.Time) []rem
 		local := now.In(next.Location())
 		tomorrow := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, next.Location())
 		if next.Year() == tomorrow.Year() && next.YearDay() == tomorrow.YearDay() {
-			for _, sd := range sides(t) {
-				out = append(out, reminder{sd.user, notify.Message{ID: "reminder.meeting:" + t.ID + ":" + next.Format("2006-01-02"),
-					Type: notify.TypeReminderMeeting, Args: map[string]any{"partner": sd.partner, "time": next.Format("15:04"), "zone": t.Cadence.Timezone},
+			for _, sd := range t.Parties() {
+				out = append(out, reminder{sd.UserID, notify.Message{ID: "reminder.meeting:" + t.ID + ":" + next.Format("2006-01-02"),
+					Type: notify.TypeReminderMeeting, Args: map[string]any{"partner": sd.Partner, "time": next.Format("15:04"), "zone": t.Cadence.Timezone},
 					Link: "/tandems/" + t.ID}})
 			}
 		}
@@ -235,9 +227,9 @@ func meetingReminders(t *tandem.Tandem, lastMeeting string, now time.Time) []rem
 		}
 	}
 	if now.Sub(since) >= Quiet {
-		for _, sd := range sides(t) {
-			out = append(out, reminder{sd.user, notify.Message{ID: "reminder.quiet:" + t.ID + ":" + mark, Type: notify.TypeReminderQuiet,
-				Args: map[string]any{"partner": sd.partner, "weeks": int(Quiet.Hours() / 24 / 7)}, Link: "/tandems/" + t.ID}})
+		for _, sd := range t.Parties() {
+			out = append(out, reminder{sd.UserID, notify.Message{ID: "reminder.quiet:" + t.ID + ":" + mark, Type: notify.TypeReminderQuiet,
+				Args: map[string]any{"partner": sd.Partner, "weeks": int(Quiet.Hours() / 24 / 7)}, Link: "/tandems/" + t.ID}})
 		}
 	}
 	return out
@@ -268,12 +260,12 @@ func (s *Service) feedbackReminders(ctx context.Context, now time.Time) ([]remin
 			if t.ActivatedAt == nil {
 				continue // never ran
 			}
-			for _, sd := range sides(t) {
-				if given[t.ID+":"+sd.side] || sd.user == "" {
+			for _, sd := range t.Parties() {
+				if given[t.ID+":"+sd.Side] || sd.UserID == "" {
 					continue
 				}
-				out = append(out, reminder{sd.user, notify.Message{ID: "reminder.feedback:" + t.ID + ":" + sd.side, Type: notify.TypeReminderFeedback,
-					Args: map[string]any{"partner": sd.partner, "program": pr.Name}, Link: "/tandems"}})
+				out = append(out, reminder{sd.UserID, notify.Message{ID: "reminder.feedback:" + t.ID + ":" + sd.Side, Type: notify.TypeReminderFeedback,
+					Args: map[string]any{"partner": sd.Partner, "program": pr.Name}, Link: "/tandems"}})
 			}
 		}
 	}

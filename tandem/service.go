@@ -149,12 +149,12 @@ func (s *Service) tell(ctx context.Context, userID string, m notify.Message) {
 // tellPair tells each side of t about the other (partner is the other side's
 // name), with the id key+":"+side.
 func (s *Service) tellPair(ctx context.Context, t *Tandem, typ, key, link string, args map[string]any) {
-	for _, side := range []struct{ user, name, partner string }{{t.MentorUserID, SideMentor, t.MenteeName}, {t.MenteeUserID, SideMentee, t.MentorName}} {
-		a := map[string]any{"partner": side.partner}
+	for _, side := range t.Parties() {
+		a := map[string]any{"partner": side.Partner}
 		for k, v := range args {
 			a[k] = v
 		}
-		s.tell(ctx, side.user, notify.Message{ID: key + ":" + side.name, Type: typ, Args: a, Link: link})
+		s.tell(ctx, side.UserID, notify.Message{ID: key + ":" + side.Side, Type: typ, Args: a, Link: link})
 	}
 }
 

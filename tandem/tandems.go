@@ -69,6 +69,20 @@ type Tandem struct {
 	Version        int64     `bson:"version" json:"version"`
 }
 
+// Party is one side of a tandem, with what it knows of the other.
+type Party struct {
+	UserID, Side                        string
+	Partner, PartnerOrg, PartnerContact string // the other side's name, organization and shared address
+}
+
+// Parties returns the mentor's side, then the mentee's.
+func (t *Tandem) Parties() []Party {
+	return []Party{
+		{UserID: t.MentorUserID, Side: SideMentor, Partner: t.MenteeName, PartnerOrg: t.MenteeOrg, PartnerContact: t.MenteeContact},
+		{UserID: t.MenteeUserID, Side: SideMentee, Partner: t.MentorName, PartnerOrg: t.MentorOrg, PartnerContact: t.MentorContact},
+	}
+}
+
 // Side returns "mentor" or "mentee" for a participant, "" for anyone else.
 func (t *Tandem) Side(userID string) string {
 	switch userID {
@@ -467,15 +481,12 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 // introduce tells both sides that t runs: the partner's name and
 // organization, and the partner's address when they chose to share it.
 func (s *Service) introduce(ctx context.Context, t *Tandem) {
-	for _, side := range []struct{ user, name, partner, org, contact string }{
-		{t.MentorUserID, SideMentor, t.MenteeName, t.MenteeOrg, t.MenteeContact},
-		{t.MenteeUserID, SideMentee, t.MentorName, t.MentorOrg, t.MentorContact},
-	} {
-		args := map[string]any{"partner": side.partner, "partnerOrg": side.org, "intro": "private"}
-		if side.contact != "" {
-			args["intro"], args["contact"] = "shared", side.contact
+	for _, side := range t.Parties() {
+		args := map[string]any{"partner": side.Partner, "partnerOrg": side.PartnerOrg, "intro": "private"}
+		if side.PartnerContact != "" {
+			args["intro"], args["contact"] = "shared", side.PartnerContact
 		}
-		s.tell(ctx, side.user, notify.Message{ID: introductionID(t.ID, side.name), Type: notify.TypeTandemRunning, Args: args, Link: "/tandems/" + t.ID})
+		s.tell(ctx, side.UserID, notify.Message{ID: introductionID(t.ID, side.Side), Type: notify.TypeTandemRunning, Args: args, Link: "/tandems/" + t.ID})
 	}
 }
 

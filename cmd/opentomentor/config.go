@@ -105,19 +105,17 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 		if cfg.CuratorEmails, err = parseEmails("OTM_CURATOR_EMAILS", get("OTM_CURATOR_EMAILS")); err != nil {
 			errs = append(errs, err)
 		}
-		switch strings.ToLower(get("OTM_DEV_IDP_PUBLIC")) {
-		case "true", "1", "yes":
-			cfg.DevIDPPublic = true
-		case "false", "0", "no", "":
-		default:
-			errs = append(errs, fmt.Errorf("OTM_DEV_IDP_PUBLIC: %q is not a boolean (use true or false)", get("OTM_DEV_IDP_PUBLIC")))
-		}
-		switch strings.ToLower(get("OTM_MAIL_DISABLED")) {
-		case "true", "1", "yes":
-			cfg.MailDisabled = true
-		case "false", "0", "no", "":
-		default:
-			errs = append(errs, fmt.Errorf("OTM_MAIL_DISABLED: %q is not a boolean (use true or false)", get("OTM_MAIL_DISABLED")))
+		for _, b := range []struct {
+			env string
+			dst *bool
+		}{{"OTM_DEV_IDP_PUBLIC", &cfg.DevIDPPublic}, {"OTM_MAIL_DISABLED", &cfg.MailDisabled}} {
+			switch strings.ToLower(get(b.env)) {
+			case "true", "1", "yes":
+				*b.dst = true
+			case "false", "0", "no", "":
+			default:
+				errs = append(errs, fmt.Errorf("%s: %q is not a boolean (use true or false)", b.env, get(b.env)))
+			}
 		}
 		for _, p := range splitList(get("OTM_TRUSTED_PROXIES")) {
 			if net.ParseIP(p) == nil {

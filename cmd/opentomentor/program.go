@@ -49,6 +49,7 @@ type Program struct {
 	server    *api.Server
 	devIDP    *devidp.Provider
 	mailer    *notify.Mailer
+	holder    string // this process's name on database leases
 	// DevMail keeps e-mails in development without OTM_SMTP_URL (/dev/mail).
 	DevMail *notify.DevMailbox
 	cancel  context.CancelFunc
@@ -116,6 +117,8 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		}
 	}
 
+	host, _ := os.Hostname()
+	p.holder = host + "-" + randomSecret()[:8] // this process, as the holder of database leases
 	p.store, err = mongostore.Open(ctx, mongostore.Config{URI: cfg.MongoURI, DataDir: cfg.DataDir, Logger: p.Logger})
 	if err != nil {
 		return fmt.Errorf("database: %w", err)
@@ -141,8 +144,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	}
 	if !p.store.Embedded {
 		// Several replicas may run against one MongoDB: one indexer at a time.
-		host, _ := os.Hostname()
-		p.Indexer.Lease = mongostore.NewLease(p.store.DB, "search-indexer", host+"-"+randomSecret()[:8], 3*p.Indexer.Interval)
+		p.Indexer.Lease = mongostore.NewLease(p.store.DB, "search-indexer", p.holder, 3*p.Indexer.Interval)
 	}
 	if !cfg.MailDisabled {
 		// Before anything happens (the demo's cohort steps too): every
@@ -206,9 +208,8 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		host, _ := os.Hostname()
 		reminder.New(p.store.DB, reminder.Config{Tandems: p.Tandems, Programs: p.Programs, Inbox: p.Notify, Logger: p.Logger.With("component", "reminders"),
-			Lease: mongostore.NewLease(p.store.DB, "reminders", host+"-"+randomSecret()[:8], 5*time.Minute)}).Run(bg)
+			Lease: mongostore.NewLease(p.store.DB, "reminders", p.holder, 5*time.Minute)}).Run(bg)
 	}()
 	p.wg.Add(3)
 	fresh := idxFresh(p.Search) && !p.seededNow
@@ -266,10 +267,9 @@ func (p *Program) startMail(ctx context.Context, pages *frontend.Frontend) error
 		transport = p.DevMail
 		p.Logger.Info("e-mail is kept in the development mailbox", "url", p.BaseURL+"/dev/mail")
 	}
-	host, _ := os.Hostname()
 	p.mailer = p.Notify.NewMailer(notify.MailerConfig{Transport: transport, Renderer: pages, Contacts: p.Identity,
 		From: cfg.MailFromOrDefault(), BaseURL: p.BaseURL, Logger: p.Logger.With("component", "mailer"),
-		Lease: mongostore.NewLease(p.store.DB, "mailer", host+"-"+randomSecret()[:8], time.Minute)})
+		Lease: mongostore.NewLease(p.store.DB, "mailer", p.holder, time.Minute)})
 	return nil
 }
 
