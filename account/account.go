@@ -14,6 +14,7 @@ import (
 	"github.com/opentomentor/opentomentor/linemanager"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
+	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
 )
 
@@ -23,13 +24,14 @@ type Service struct {
 	profiles *profile.Service
 	tandems  *tandem.Service
 	lines    *linemanager.Service
+	programs *program.Service
 	audit    *audit.Log
 	inbox    *notify.Service
 }
 
 // New returns the account service.
-func New(ids *identity.Service, profiles *profile.Service, tandems *tandem.Service, lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
-	return &Service{ids: ids, profiles: profiles, tandems: tandems, lines: lines, audit: log, inbox: inbox}
+func New(ids *identity.Service, profiles *profile.Service, programs *program.Service, tandems *tandem.Service, lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
+	return &Service{ids: ids, profiles: profiles, programs: programs, tandems: tandems, lines: lines, audit: log, inbox: inbox}
 }
 
 // programTeam stands for the curators in what applicants see.
@@ -37,22 +39,23 @@ const programTeam = "program team"
 
 // Export is everything the platform holds about one person.
 type Export struct {
-	ExportedAt     time.Time                   `json:"exportedAt"`
-	User           *identity.User              `json:"user"`
-	Organization   *identity.Organization      `json:"organization,omitempty"`
-	Sessions       []identity.SessionInfo      `json:"sessions"`
-	RoleGrant      []string                    `json:"roleGrant,omitempty"`
-	MentorProfile  *profile.Profile            `json:"mentorProfile,omitempty"`
-	MenteeRequests []tandem.MenteeRequest      `json:"menteeRequests,omitempty"`
-	LineManagers   *linemanager.LineManagers   `json:"lineManagers"` // masked hints: only fingerprints are stored
-	Tandems        []tandem.Tandem             `json:"tandems"`
-	Meetings       map[string][]tandem.Meeting `json:"meetings"`      // by tandem id
-	Feedback       []tandem.Feedback           `json:"feedback"`      // what I answered at wrap-up
-	Notifications  []notify.Message            `json:"notifications"` // my inbox
-	Emails         []notify.Delivery           `json:"emails"`        // e-mails queued, sent or given up (kept 30 days)
-	EmailSettings  *notify.Preferences         `json:"emailSettings"`
-	AuditAboutMe   []audit.Entry               `json:"auditAboutMe"`
-	AuditByMe      []audit.Entry               `json:"auditByMe"`
+	ExportedAt      time.Time                   `json:"exportedAt"`
+	User            *identity.User              `json:"user"`
+	Organization    *identity.Organization      `json:"organization,omitempty"`
+	Sessions        []identity.SessionInfo      `json:"sessions"`
+	RoleGrant       []string                    `json:"roleGrant,omitempty"`
+	MentorProfile   *profile.Profile            `json:"mentorProfile,omitempty"`
+	MenteeRequests  []tandem.MenteeRequest      `json:"menteeRequests,omitempty"`
+	LineManagers    *linemanager.LineManagers   `json:"lineManagers"` // masked hints: only fingerprints are stored
+	Tandems         []tandem.Tandem             `json:"tandems"`
+	Meetings        map[string][]tandem.Meeting `json:"meetings"`      // by tandem id
+	Feedback        []tandem.Feedback           `json:"feedback"`      // what I answered at wrap-up
+	Notifications   []notify.Message            `json:"notifications"` // my inbox
+	Emails          []notify.Delivery           `json:"emails"`        // e-mails queued, sent or given up (kept 30 days)
+	EmailSettings   *notify.Preferences         `json:"emailSettings"`
+	FollowsPrograms bool                        `json:"followsPrograms"` // told when a cohort opens its registration
+	AuditAboutMe    []audit.Entry               `json:"auditAboutMe"`
+	AuditByMe       []audit.Entry               `json:"auditByMe"`
 }
 
 // Export gathers everything about the signed-in person. Errors: EUNAUTHORIZED.
@@ -115,6 +118,9 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	if ex.Emails, err = s.inbox.Deliveries(ctx, p.UserID); err != nil {
 		return nil, err
 	}
+	if ex.FollowsPrograms, err = s.programs.FollowsPrograms(ctx, p.UserID); err != nil {
+		return nil, err
+	}
 	if ex.EmailSettings, err = s.inbox.MyPreferences(ctx, p); err != nil {
 		return nil, err
 	}
@@ -165,6 +171,9 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 		return err
 	}
 	if err := s.lines.Erase(ctx, p.UserID); err != nil {
+		return err
+	}
+	if err := s.programs.EraseFollower(ctx, p.UserID); err != nil {
 		return err
 	}
 	if err := s.inbox.Erase(ctx, p.UserID); err != nil {

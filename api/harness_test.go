@@ -63,7 +63,7 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 		t.Fatalf("bleve.OpenMem: %v", err)
 	}
 	t.Cleanup(func() { _ = idx.Close() })
-	svc, err := platform.New(context.Background(), testenv.DB(t), platform.Config{Identity: icfg, Search: idx, CacheProfiles: true, Logger: logger})
+	svc, err := platform.New(context.Background(), testenv.DB(t), platform.Config{Identity: icfg, Search: idx, SingleProcess: true, Logger: logger})
 	if err != nil {
 		t.Fatalf("platform.New: %v", err)
 	}

@@ -117,3 +117,39 @@ func (s *Server) programTandems(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{"items": out})
 }
+
+// myProgramFollow answers GET /api/v1/me/program-follow: {following}, whether
+// the caller hears when a cohort opens its registration.
+func (s *Server) myProgramFollow(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	on, err := s.cfg.Programs.Following(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"following": on})
+}
+
+// putProgramFollow answers PUT /api/v1/me/program-follow {following: bool}.
+func (s *Server) putProgramFollow(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Following *bool `json:"following"`
+	}
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if body.Following == nil {
+		return otm.Invalid("Say whether to follow the programs.", otm.Field("following", otm.RuleRequired, nil, "true or false"))
+	}
+	if err := s.cfg.Programs.Follow(c.UserContext(), p, *body.Following); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"following": *body.Following})
+}

@@ -201,6 +201,8 @@ func (s *Server) routes() {
 		v1.Post("/me/notifications/read", s.readNotifications)
 		v1.Get("/me/notification-preferences", s.myMailPreferences)
 		v1.Put("/me/notification-preferences", s.putMailPreferences)
+		v1.Get("/me/program-follow", s.myProgramFollow)
+		v1.Put("/me/program-follow", s.putProgramFollow)
 		adm := v1.Group("/admin")
 		adm.Put("/topics/:id", s.putTopic)
 		adm.Post("/programs", s.createProgram)

@@ -339,6 +339,7 @@ type providerLink struct {
 //	GET  /programs                programs the caller may see; admins: a "New program" link
 //	GET  /programs/new            the new-program form (admins)
 //	POST /programs                create a program (admins)
+//	POST /programs/follow         follow the programs or stop (follow=on|off)
 //	GET  /programs/:id            a program page; its curators and admins also manage it there
 //	POST /programs/:id            save the program (its curators and admins; version=)
 //	POST /programs/:id/phase      move to the next phase (phase=)
@@ -420,6 +421,7 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/programs", f.programsPage)
 		app.Get("/programs/new", f.programNew)
 		app.Post("/programs", f.programCreate)
+		app.Post("/programs/follow", f.programsFollow)
 		app.Get("/programs/:id", f.programPage)
 		app.Post("/programs/:id", f.programUpdate)
 		app.Post("/programs/:id/phase", f.programPhase)

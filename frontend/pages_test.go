@@ -71,7 +71,7 @@ func newPagesEnv(tb testing.TB) *pagesEnv {
 	tb.Cleanup(func() { _ = idx.Close() })
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := platform.New(context.Background(), testenv.DB(tb), platform.Config{
-		Identity: identity.Config{BaseURL: "http://127.0.0.1:8080"}, Search: idx, Logger: quiet})
+		Identity: identity.Config{BaseURL: "http://127.0.0.1:8080"}, Search: idx, SingleProcess: true, Logger: quiet})
 	if err != nil {
 		tb.Fatalf("platform.New: %v", err)
 	}

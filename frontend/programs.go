@@ -94,6 +94,9 @@ type programManage struct {
 type programsView struct {
 	Items     []programItem
 	CanCreate bool
+	// Following: the signed-in caller hears when a cohort opens its
+	// registration.
+	Following bool
 }
 
 // programView is a program page (Mode "show") or the new-program form
@@ -216,15 +219,43 @@ func (f *Frontend) programsPage(c *fiber.Ctx) error {
 		return f.fail(c, err, "/programs", "")
 	}
 	v := &programsView{CanCreate: d.Principal.HasRole(otm.RoleAdmin)}
+	if d.Principal != nil {
+		if v.Following, err = f.cfg.Programs.Following(c.UserContext(), d.Principal); err != nil {
+			return f.fail(c, err, "/programs", "")
+		}
+	}
 	for i := range ps {
 		v.Items = append(v.Items, f.programItemOf(d.Lang, &ps[i]))
 	}
-	if c.Query("done") == "deleted" {
+	switch c.Query("done") {
+	case "deleted":
 		d.Notice = f.translate(d.Lang, "programs.done.deleted")
+	case "followed":
+		d.Notice = f.translate(d.Lang, "programs.done.followed")
+	case "unfollowed":
+		d.Notice = f.translate(d.Lang, "programs.done.unfollowed")
 	}
 	d.Title = f.translate(d.Lang, "programs.title")
 	d.Programs = v
 	return f.render(c, http.StatusOK, "programs", d)
+}
+
+// programsFollow answers POST /programs/follow (follow=on|off): the caller
+// hears, or no longer hears, when a cohort opens its registration.
+func (f *Frontend) programsFollow(c *fiber.Ctx) error {
+	d := f.newPage(c, "programs")
+	if d.Principal == nil {
+		return toSignIn(c, "/programs")
+	}
+	on := c.FormValue("follow") == "on"
+	if err := f.cfg.Programs.Follow(c.UserContext(), d.Principal, on); err != nil {
+		return f.fail(c, err, "/programs", "")
+	}
+	done := "unfollowed"
+	if on {
+		done = "followed"
+	}
+	return c.Redirect("/programs?done="+done, http.StatusSeeOther)
 }
 
 // requireAdminPage sends visitors to sign in and shows others than admins

@@ -38,6 +38,7 @@ type Store struct {
 	DB       *mongo.Database
 	Embedded bool
 
+	dir          string // the embedded database's files
 	cancelFerret context.CancelFunc
 	ferretDone   chan struct{}
 }
@@ -86,6 +87,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.cancelFerret = cancel
 	s.ferretDone = done
+	s.dir = dir
+	if _, err := s.IndexIDs(ctx); err != nil {
+		_ = s.Close(ctx)
+		return nil, err
+	}
 	return s, nil
 }
 

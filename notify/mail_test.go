@@ -66,7 +66,7 @@ func newMailEnv(t *testing.T) *mailEnv {
 // restart is a new one).
 func (e *mailEnv) process(t *testing.T) (*Service, *Mailer) {
 	t.Helper()
-	s := New(e.db, e.clk.Now, nil)
+	s := New(e.db, Config{Now: e.clk.Now})
 	if err := s.EnableMail(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +310,7 @@ func TestIntegrationMailUnsubscribe(t *testing.T) {
 		}
 	}
 	// Another platform's key does not fit.
-	other := New(testenv.DB(t), nil, nil)
+	other := New(testenv.DB(t), Config{})
 	if err := other.EnableMail(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -180,9 +180,13 @@ func (m *Mailer) Drain(ctx context.Context) (int, error) {
 		now := m.s.now().UTC()
 		// The outbox holds only what waits: finished e-mails move to
 		// mail_sent, so this look stays small on the embedded database too.
-		docs, err := mongostore.FindAll[outboxDoc](ctx, m.s.outbox, "notify", "E-mail",
-			bson.D{{Key: "nextAt", Value: bson.D{{Key: "$lte", Value: now}}}},
-			options.Find().SetSort(bson.D{{Key: "nextAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(m.cfg.Batch)))
+		var docs []outboxDoc
+		err := m.s.pacer.Do(ctx, func() (err error) {
+			docs, err = mongostore.FindAll[outboxDoc](ctx, m.s.outbox, "notify", "E-mail",
+				bson.D{{Key: "nextAt", Value: bson.D{{Key: "$lte", Value: now}}}},
+				options.Find().SetSort(bson.D{{Key: "nextAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(m.cfg.Batch)))
+			return err
+		})
 		if err != nil || len(docs) == 0 {
 			return sent, err
 		}
@@ -226,7 +230,14 @@ func groups(docs []outboxDoc) [][]outboxDoc {
 
 // send delivers one e-mail for group and records the outcome on each of its
 // documents. It reports whether the e-mail went out.
-func (m *Mailer) send(ctx context.Context, group []outboxDoc) (bool, error) {
+func (m *Mailer) send(ctx context.Context, group []outboxDoc) (sent bool, err error) {
+	// Paced by its database time only: the SMTP server sets its own pace.
+	start, delivering := time.Now(), time.Duration(0)
+	defer func() {
+		if err == nil {
+			err = m.s.pacer.Rest(ctx, time.Since(start)-delivering)
+		}
+	}()
 	userID := group[0].UserID
 	to, err := m.cfg.Contacts.Contact(ctx, userID)
 	if err != nil {
@@ -254,7 +265,9 @@ func (m *Mailer) send(ctx context.Context, group []outboxDoc) (bool, error) {
 	}
 	env := &Envelope{UserID: userID, MessageID: messageID(keys, m.cfg.BaseURL), From: m.cfg.From, To: to.Email, ToName: to.Name,
 		Subject: r.Subject, Text: r.Text, HTML: r.HTML, Unsubscribe: links.Unsubscribe, Preferences: links.Preferences, Date: m.s.now()}
+	began := time.Now()
 	err = m.cfg.Transport.Deliver(ctx, env)
+	delivering = time.Since(began)
 	var perm *PermanentError
 	switch {
 	case err == nil:

@@ -12,7 +12,7 @@ import (
 
 func TestIntegrationInbox(t *testing.T) {
 	ctx := context.Background()
-	s := New(testenv.DB(t), nil, nil)
+	s := New(testenv.DB(t), Config{})
 	ada := &otm.Principal{UserID: "u_ada"}
 	if items, n, err := s.Inbox(ctx, ada); err != nil || len(items) != 0 || n != 0 {
 		t.Fatalf("empty inbox: got %v %d %v", items, n, err)
@@ -68,7 +68,7 @@ func TestIntegrationInbox(t *testing.T) {
 
 func TestIntegrationInboxConcurrentAndCapped(t *testing.T) {
 	ctx := context.Background()
-	s := New(testenv.DB(t), nil, nil)
+	s := New(testenv.DB(t), Config{})
 	var wg sync.WaitGroup
 	for i := range 12 {
 		wg.Add(1)

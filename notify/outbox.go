@@ -144,8 +144,11 @@ func (s *Service) queue(ctx context.Context, userID string, m Message) error {
 		return err
 	}
 	// Sent already (a repeated event): nothing new. A look-up by _id, cheap
-	// on the embedded database too.
-	if n, err := s.done.CountDocuments(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, m.ID)}}); err != nil || n > 0 {
+	// on the embedded database too (CountDocuments is not: it scanned).
+	switch err := s.done.FindOne(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, m.ID)}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err(); {
+	case err == nil:
+		return nil
+	case !errors.Is(err, mongo.ErrNoDocuments):
 		return mapErr(err)
 	}
 	now := m.CreatedAt

@@ -18,6 +18,7 @@ import (
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/linemanager"
+	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
@@ -33,9 +34,13 @@ type Config struct {
 	Identity identity.Config
 	// Search is the mentor index (Meilisearch or Bleve), opened by the caller.
 	Search search.Index
-	// CacheProfiles keeps profiles in memory, written through on every
-	// change: only coherent with one process (the embedded database).
-	CacheProfiles bool
+	// SingleProcess says that this process is the database's only user
+	// (the embedded database): profiles are then kept in memory, written
+	// through on every change, inbox writes are serialized in the process,
+	// and background work (fan-out, mail) is paced to a share of the
+	// database's time, since the embedded database serves one operation at
+	// a time.
+	SingleProcess bool
 	Logger        *slog.Logger
 	Now           func() time.Time // nil: time.Now
 }
@@ -63,7 +68,8 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Services{Search: cfg.Search, Audit: audit.New(db), Notify: notify.New(db, cfg.Now, log.With("component", "notify"))}
+	s := &Services{Search: cfg.Search, Audit: audit.New(db), Notify: notify.New(db, notify.Config{Now: cfg.Now,
+		Logger: log.With("component", "notify"), SingleProcess: cfg.SingleProcess, Pacer: pacer(cfg.SingleProcess)})}
 	if err := s.Audit.EnsureIndexes(ctx); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
 	}
@@ -80,13 +86,14 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	s.Profiles = profile.NewService(db, profile.Config{Directory: s.Identity, Audit: s.Audit, Index: cfg.Search,
-		Roles: s.Identity, Inbox: s.Notify, Staff: s.Identity, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.CacheProfiles})
+		Roles: s.Identity, Inbox: s.Notify, Staff: s.Identity, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.SingleProcess})
 	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
 	s.LineManagers = linemanager.NewService(db, cfg.Now)
 	s.Tandems = tandem.NewService(db, tandem.Config{Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity, LineManagers: s.LineManagers,
 		Index: cfg.Search, Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
+	s.Programs.OnPhase(s.announceRegistration)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
-	s.Accounts = account.New(s.Identity, s.Profiles, s.Tandems, s.LineManagers, s.Audit, s.Notify)
+	s.Accounts = account.New(s.Identity, s.Profiles, s.Programs, s.Tandems, s.LineManagers, s.Audit, s.Notify)
 	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.Init} {
 		if err := init(ctx); err != nil {
 			return nil, fmt.Errorf("database: %w", err)
@@ -97,6 +104,31 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 		s.Profiles.SetNotifier(s.Indexer)
 	}
 	return s, nil
+}
+
+// announceRegistration tells the people who follow the programs that pr
+// opened its registration (in the background: the audience may be large).
+func (s *Services) announceRegistration(ctx context.Context, _ *otm.Principal, pr *program.Program) error {
+	if pr.Phase != program.PhaseRegistration {
+		return nil
+	}
+	ids, err := s.Programs.Followers(ctx)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return s.Notify.SendMany(ctx, ids, notify.Message{ID: "program.registration:" + pr.ID, Type: notify.TypeProgramRegistration,
+		Args: map[string]any{"program": pr.Name}, Link: "/programs/" + pr.ID})
+}
+
+// BackgroundShare is the part of the embedded database's time that
+// background work may take (mongostore.Pacer).
+const BackgroundShare = 0.2
+
+func pacer(singleProcess bool) *mongostore.Pacer {
+	if !singleProcess {
+		return nil
+	}
+	return &mongostore.Pacer{Share: BackgroundShare}
 }
 
 // Sweep removes expired sessions and sign-in attempts and finishes ending the

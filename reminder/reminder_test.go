@@ -103,7 +103,7 @@ func TestSweep(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			db := testenv.DB(t)
 			now := start.Add(tt.after)
-			inbox := notify.New(db, func() time.Time { return now }, nil)
+			inbox := notify.New(db, notify.Config{Now: func() time.Time { return now }})
 			w := tt.w
 			s := New(db, Config{Tandems: &w, Programs: &w, Inbox: inbox, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)})
 			n, err := s.Sweep(context.Background())

@@ -131,7 +131,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		Identity: identity.Config{BaseURL: p.BaseURL, Providers: providers, AdminEmails: cfg.AdminEmails, CuratorEmails: cfg.CuratorEmails,
 			SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
 			VerifiedOrganizationsOnly: cfg.SignInPolicy == "verified-organizations"},
-		Search: idx, CacheProfiles: p.store.Embedded, Logger: p.Logger,
+		Search: idx, SingleProcess: p.store.Embedded, Logger: p.Logger,
 	})
 	if err != nil {
 		_ = idx.Close()
@@ -160,6 +160,8 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		}
 		p.Logger.Info("demo data ready", "took", time.Since(start).Round(time.Millisecond).String())
 	}
+
+	p.indexIDs(ctx)
 
 	pages, err := frontend.New(frontend.Config{
 		DevMode: cfg.DevIDP(),
@@ -205,7 +207,12 @@ func (p *Program) Run(ctx context.Context) (err error) {
 			p.mailer.Run(bg)
 		}()
 	}
-	p.wg.Add(1)
+	p.wg.Add(2)
+	go func() {
+		defer p.wg.Done()
+		p.Notify.NewFanOut(notify.FanOutConfig{Logger: p.Logger.With("component", "fanout"),
+			Lease: mongostore.NewLease(p.store.DB, "fanout", p.holder, time.Minute)}).Run(bg)
+	}()
 	go func() {
 		defer p.wg.Done()
 		reminder.New(p.store.DB, reminder.Config{Tandems: p.Tandems, Programs: p.Programs, Inbox: p.Notify, Logger: p.Logger.With("component", "reminders"),
@@ -295,8 +302,9 @@ func idxFresh(idx search.Index) bool {
 	return ok && f.Fresh()
 }
 
-// sweep removes expired sessions and sign-in attempts every few minutes, and
-// finishes ending the tandems of programs past their wrap-up.
+// sweep removes expired sessions and sign-in attempts every few minutes,
+// finishes ending the tandems of programs past their wrap-up, and indexes
+// new collections of the embedded database.
 func (p *Program) sweep(ctx context.Context) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -311,7 +319,18 @@ func (p *Program) sweep(ctx context.Context) {
 			if err := p.Tandems.SweepPrograms(ctx); err != nil && ctx.Err() == nil {
 				p.Logger.Warn("program sweep failed", "err", err)
 			}
+			p.indexIDs(ctx) // collections created since
 		}
+	}
+}
+
+// indexIDs gives the embedded database's collections the _id index its
+// look-ups use (mongostore.Store.IndexIDs); without it each scans.
+func (p *Program) indexIDs(ctx context.Context) {
+	if n, err := p.store.IndexIDs(ctx); err != nil && ctx.Err() == nil {
+		p.Logger.Warn("embedded database: _id indexes not made", "err", err)
+	} else if n > 0 {
+		p.Logger.Info("embedded database: _id indexes made", "collections", n)
 	}
 }
 

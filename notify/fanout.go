@@ -1,0 +1,166 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/opentomentor/opentomentor/mongostore"
+)
+
+// MaxJobUsers is how many recipients one fan-out document holds (a larger
+// audience takes several: a document stays far below MongoDB's 16 MB).
+const MaxJobUsers = 10000
+
+// fanoutDoc is a message still to give to users. _id is the message id and
+// a part number; recipients leave the list as they get the message.
+type fanoutDoc struct {
+	ID        string    `bson:"_id"`
+	Msg       Message   `bson:"msg"`
+	Users     []string  `bson:"users"`
+	CreatedAt time.Time `bson:"createdAt"`
+}
+
+// SendMany gives m to every one of userIDs in the background: the caller
+// waits for one write per MaxJobUsers recipients, and a FanOut sends to
+// them in small paced steps under a lease (a registration opening for
+// 10,000 people must not hold up anybody's page). Repeating it adds nobody
+// twice: each Send is idempotent by m.ID. Errors: the database's.
+func (s *Service) SendMany(ctx context.Context, userIDs []string, m Message) error {
+	if m.ID == "" || m.Type == "" {
+		return errors.New("notify: a message needs an id and a type")
+	}
+	for part, i := 0, 0; i < len(userIDs); part, i = part+1, i+MaxJobUsers {
+		users := userIDs[i:min(i+MaxJobUsers, len(userIDs))]
+		id := fmt.Sprintf("%s#%d", m.ID, part)
+		_, err := s.fanout.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+			bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: "msg", Value: m}, {Key: "createdAt", Value: s.now().UTC()}}},
+				{Key: "$addToSet", Value: bson.D{{Key: "users", Value: bson.D{{Key: "$each", Value: users}}}}}},
+			options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return mapErr(err)
+		}
+	}
+	select {
+	case s.expand <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// FanOutConfig wires a FanOut.
+type FanOutConfig struct {
+	// Lease lets one replica expand at a time; nil when only one process
+	// runs.
+	Lease    *mongostore.Lease
+	Interval time.Duration // between looks for jobs of other replicas; default 5 s
+	Step     int           // recipients per paced step; default 50
+	Logger   *slog.Logger
+}
+
+// FanOut sends the messages SendMany left, a few recipients at a time.
+type FanOut struct {
+	s   *Service
+	cfg FanOutConfig
+}
+
+// NewFanOut returns the FanOut of s.
+func (s *Service) NewFanOut(cfg FanOutConfig) *FanOut {
+	if cfg.Interval <= 0 {
+		cfg.Interval = 5 * time.Second
+	}
+	if cfg.Step <= 0 {
+		cfg.Step = 50
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = s.log
+	}
+	return &FanOut{s: s, cfg: cfg}
+}
+
+// Run expands jobs until ctx ends: at once after SendMany in this process,
+// else every Interval.
+func (f *FanOut) Run(ctx context.Context) {
+	t := time.NewTicker(f.cfg.Interval)
+	defer t.Stop()
+	for {
+		if f.hold(ctx) {
+			if _, err := f.Drain(ctx); err != nil && ctx.Err() == nil {
+				f.cfg.Logger.Warn("notify: fan-out stopped for now", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if f.cfg.Lease != nil {
+				_ = f.cfg.Lease.Release(context.WithoutCancel(ctx))
+			}
+			return
+		case <-t.C:
+		case <-f.s.expand:
+		}
+	}
+}
+
+func (f *FanOut) hold(ctx context.Context) bool {
+	if f.cfg.Lease == nil {
+		return true
+	}
+	ok, err := f.cfg.Lease.Acquire(ctx)
+	if err != nil && ctx.Err() == nil {
+		f.cfg.Logger.Warn("notify: fan-out lease not taken", "err", err)
+	}
+	return ok && err == nil
+}
+
+// Drain sends every waiting job's message to its recipients and returns
+// how many got it. A crash or a lost lease leaves the rest of the list for
+// the next run: recipients leave it only after their Send. Errors: the
+// database's.
+func (f *FanOut) Drain(ctx context.Context) (int, error) {
+	given := 0
+	for {
+		jobs, err := mongostore.FindAll[fanoutDoc](ctx, f.s.fanout, "notify", "Message", bson.D{},
+			options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(1))
+		if err != nil || len(jobs) == 0 {
+			return given, err
+		}
+		job := jobs[0]
+		for i := 0; i < len(job.Users); i += f.cfg.Step {
+			if f.cfg.Lease != nil && !f.hold(ctx) {
+				return given, nil // another replica has it now
+			}
+			step := job.Users[i:min(i+f.cfg.Step, len(job.Users))]
+			err := f.s.pacer.Do(ctx, func() error {
+				for _, u := range step {
+					if err := f.s.Send(ctx, u, job.Msg); err != nil {
+						return err
+					}
+				}
+				// $pull by _id: a person erased meanwhile left the list
+				// the same way, and SendMany may add to it.
+				_, err := f.s.fanout.UpdateOne(ctx, bson.D{{Key: "_id", Value: job.ID}},
+					bson.D{{Key: "$pull", Value: bson.D{{Key: "users", Value: bson.D{{Key: "$in", Value: step}}}}}})
+				return mapErr(err)
+			})
+			if err != nil {
+				return given, err
+			}
+			given += len(step)
+		}
+		// Gone once empty (SendMany may have added someone meanwhile).
+		if _, err := f.s.fanout.DeleteOne(ctx, bson.D{{Key: "_id", Value: job.ID}, {Key: "users", Value: bson.D{{Key: "$size", Value: 0}}}}); err != nil {
+			return given, mapErr(err)
+		}
+	}
+}
+
+// eraseFromJobs takes userID off every waiting job.
+func (s *Service) eraseFromJobs(ctx context.Context, userID string) error {
+	_, err := s.fanout.UpdateMany(ctx, bson.D{}, bson.D{{Key: "$pull", Value: bson.D{{Key: "users", Value: userID}}}})
+	return mapErr(err)
+}
