@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"
+	"github.com/opentomentor/opentomentor/notify"
 )
 
 // newProgramHarness has an admin (amira) and two curators (cura, cura2).
@@ -373,5 +375,99 @@ func TestIntegrationTandemEndsEarly(t *testing.T) {
 	tk2 := propose(tobReq)
 	if status, out := cura.call("POST", "/api/v1/moderation/tandems/"+tk2+"/end", map[string]any{"reason": "double booking"}); status != http.StatusOK || out["endedBy"] != "curator" {
 		t.Errorf("a curator ends a proposal: got %d %v", status, out)
+	}
+}
+
+// TestIntegrationFollowPrograms: people who follow the programs hear, once,
+// when a cohort opens its registration; others do not; following is one's
+// own business (signed in, a clear 400 for a body without the field).
+func TestIntegrationFollowPrograms(t *testing.T) {
+	h, op := newProgramHarness(t)
+	admin := h.signInAs(t, op, "amira", "amira@program.example", "Amira Admin")
+	cura2 := h.signInAs(t, op, "cura2", "cura2@program.example", "Carl Curator")
+	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	kat := h.signInAs(t, op, "kat", "kat@hanse.example", "Katharina Weber")
+	anon := &person{b: newBrowser(t), h: h}
+
+	refused := []struct {
+		name   string
+		who    *person
+		method string
+		body   any
+		status int
+		field  string
+	}{
+		{"visitor reads", anon, "GET", nil, http.StatusUnauthorized, ""},
+		{"visitor follows", anon, "PUT", map[string]any{"following": true}, http.StatusUnauthorized, ""},
+		{"no field", ada, "PUT", map[string]any{}, http.StatusBadRequest, "following"},
+		{"not a boolean", ada, "PUT", map[string]any{"following": "yes"}, http.StatusBadRequest, "following"},
+	}
+	for _, tt := range refused {
+		status, out := tt.who.call(tt.method, "/api/v1/me/program-follow", tt.body)
+		if status != tt.status || (tt.field != "" && !contains(fieldsOf(out), tt.field)) {
+			t.Errorf("%s: got %d %v, want %d naming %q", tt.name, status, out, tt.status, tt.field)
+		}
+	}
+	if status, out := ada.call("GET", "/api/v1/me/program-follow", nil); status != http.StatusOK || out["following"] != false {
+		t.Fatalf("before following: got %d %v, want following false", status, out)
+	}
+	for range 2 { // idempotent
+		if status, out := ada.call("PUT", "/api/v1/me/program-follow", map[string]any{"following": true}); status != http.StatusOK || out["following"] != true {
+			t.Fatalf("follow: got %d %v", status, out)
+		}
+	}
+	if status, out := ada.call("GET", "/api/v1/me/program-follow", nil); status != http.StatusOK || out["following"] != true {
+		t.Errorf("after following: got %d %v, want true", status, out)
+	}
+	// Kat followed and stopped again.
+	for _, on := range []bool{true, false} {
+		if status, out := kat.call("PUT", "/api/v1/me/program-follow", map[string]any{"following": on}); status != http.StatusOK {
+			t.Fatalf("kat following %v: got %d %v", on, status, out)
+		}
+	}
+
+	if status, out := admin.call("POST", "/api/v1/admin/programs", springProgram()); status != http.StatusCreated {
+		t.Fatalf("create: %d %v", status, out)
+	}
+	if status, out := cura2.call("POST", "/api/v1/moderation/programs/spring-2027/phase", map[string]any{"phase": "registration"}); status != http.StatusOK {
+		t.Fatalf("open registration: %d %v", status, out)
+	}
+	if _, err := h.Notify.NewFanOut(notify.FanOutConfig{}).Drain(context.Background()); err != nil {
+		t.Fatalf("fan-out: %v", err)
+	}
+	registration := func(p *person) []map[string]any {
+		t.Helper()
+		status, out := p.call("GET", "/api/v1/me/notifications", nil)
+		if status != http.StatusOK {
+			t.Fatalf("inbox: %d %v", status, out)
+		}
+		var got []map[string]any
+		for _, it := range out["items"].([]any) {
+			if m := it.(map[string]any); m["type"] == notify.TypeProgramRegistration {
+				got = append(got, m)
+			}
+		}
+		return got
+	}
+	got := registration(ada)
+	if len(got) != 1 || got[0]["link"] != "/programs/spring-2027" || !strings.Contains(fmt.Sprint(got[0]["args"]), "Spring") {
+		t.Errorf("Ada (follows): got %v, want one message linking the program", got)
+	}
+	if got := registration(kat); len(got) != 0 {
+		t.Errorf("Kat (stopped following): got %v, want none", got)
+	}
+	// Ada's export says she follows; after erasure the list forgets her.
+	status, export := ada.call("GET", "/api/v1/me/export", nil)
+	if status != http.StatusOK || export["followsPrograms"] != true {
+		t.Errorf("export: got %d followsPrograms=%v, want true", status, export["followsPrograms"])
+	}
+	if ids, err := h.Programs.Followers(context.Background()); err != nil || len(ids) != 1 {
+		t.Fatalf("followers: got %v %v, want Ada alone", ids, err)
+	}
+	if status, out := ada.call("DELETE", "/api/v1/me", nil); status != http.StatusNoContent {
+		t.Fatalf("erase: %d %v", status, out)
+	}
+	if ids, err := h.Programs.Followers(context.Background()); err != nil || len(ids) != 0 {
+		t.Errorf("followers after Ada's erasure: got %v %v, want none", ids, err)
 	}
 }

@@ -519,3 +519,45 @@ func TestMatchProgram(t *testing.T) {
 	}
 	assertBody(t, do(t, app, r.header.Get("Location"), langHeader("en")).body, []string{"Tandem proposed to Max Becker (with Katrin Weber)."}, nil)
 }
+
+func TestProgramsFollow(t *testing.T) {
+	e := newPagesEnv(t)
+	follow := func(p *otm.Principal, on, lang string) response {
+		t.Helper()
+		form := url.Values{"follow": {on}}
+		if p != nil {
+			form.Set("csrf_token", p.CSRFToken)
+		}
+		return send(t, e.app(t, p), http.MethodPost, "/programs/follow", form, langHeader(lang))
+	}
+	// Visitors see no button and are sent to sign in.
+	assertBody(t, do(t, e.app(t, nil), "/programs", langHeader("en")).body, nil, []string{"Follow programs", `action="/programs/follow"`})
+	if r := follow(nil, "on", "en"); r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "/signin") {
+		t.Errorf("visitor following: got %d → %q, want a redirect to sign in", r.status, r.header.Get("Location"))
+	}
+	tests := []struct {
+		on, lang, redirect string
+		want               []string
+		following          bool
+	}{
+		{"on", "en", "/programs?done=followed", []string{"You follow the programs now.", "Stop following"}, true},
+		{"on", "de", "/programs?done=followed", []string{"Sie folgen jetzt den Programmen.", "Nicht mehr folgen"}, true},
+		{"off", "en", "/programs?done=unfollowed", []string{"You no longer follow the programs.", "Follow programs"}, false},
+		{"off", "de", "/programs?done=unfollowed", []string{"Sie folgen den Programmen nicht mehr.", "Programmen folgen"}, false},
+	}
+	for _, tt := range tests {
+		assertRedirect(t, follow(katrin, tt.on, tt.lang), tt.redirect)
+		assertBody(t, do(t, e.app(t, katrin), tt.redirect, langHeader(tt.lang)).body, tt.want, nil)
+		if got, err := e.Programs.Following(context.Background(), katrin); err != nil || got != tt.following {
+			t.Errorf("follow=%s: Following = %v, %v; want %v", tt.on, got, err, tt.following)
+		}
+	}
+	// Without the form's token nothing changes.
+	r := send(t, e.app(t, katrin), http.MethodPost, "/programs/follow", url.Values{"follow": {"on"}}, langHeader("en"))
+	if r.status != http.StatusForbidden {
+		t.Errorf("without a CSRF token: got %d, want 403", r.status)
+	}
+	if got, _ := e.Programs.Following(context.Background(), katrin); got {
+		t.Error("without a CSRF token: Katrin follows, want not")
+	}
+}

@@ -122,7 +122,7 @@ func (f *FanOut) hold(ctx context.Context) bool {
 // the next run: recipients leave it only after their Send. Errors: the
 // database's.
 func (f *FanOut) Drain(ctx context.Context) (int, error) {
-	given := 0
+	given, last, lastLen := 0, "", 0
 	for {
 		jobs, err := mongostore.FindAll[fanoutDoc](ctx, f.s.fanout, "notify", "Message", bson.D{},
 			options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(1))
@@ -130,6 +130,11 @@ func (f *FanOut) Drain(ctx context.Context) (int, error) {
 			return given, err
 		}
 		job := jobs[0]
+		if job.ID == last && len(job.Users) >= lastLen {
+			// Nothing left it in the round before: stop rather than loop.
+			return given, fmt.Errorf("notify: fan-out job %s does not shrink", job.ID)
+		}
+		last, lastLen = job.ID, len(job.Users)
 		for i := 0; i < len(job.Users); i += f.cfg.Step {
 			if f.cfg.Lease != nil && !f.hold(ctx) {
 				return given, nil // another replica has it now
@@ -141,10 +146,11 @@ func (f *FanOut) Drain(ctx context.Context) (int, error) {
 						return err
 					}
 				}
-				// $pull by _id: a person erased meanwhile left the list
-				// the same way, and SendMany may add to it.
+				// $pullAll by _id: a person erased meanwhile left the list
+				// the same way, and SendMany may add to it. ($pull with
+				// $in changes nothing on the embedded database.)
 				_, err := f.s.fanout.UpdateOne(ctx, bson.D{{Key: "_id", Value: job.ID}},
-					bson.D{{Key: "$pull", Value: bson.D{{Key: "users", Value: bson.D{{Key: "$in", Value: step}}}}}})
+					bson.D{{Key: "$pullAll", Value: bson.D{{Key: "users", Value: step}}}})
 				return mapErr(err)
 			})
 			if err != nil {
@@ -152,8 +158,10 @@ func (f *FanOut) Drain(ctx context.Context) (int, error) {
 			}
 			given += len(step)
 		}
-		// Gone once empty (SendMany may have added someone meanwhile).
-		if _, err := f.s.fanout.DeleteOne(ctx, bson.D{{Key: "_id", Value: job.ID}, {Key: "users", Value: bson.D{{Key: "$size", Value: 0}}}}); err != nil {
+		// Gone once empty (SendMany may have added someone meanwhile: then
+		// the next round gives them the message). {users: []}, not $size:
+		// the embedded database matched nothing with $size.
+		if _, err := f.s.fanout.DeleteOne(ctx, bson.D{{Key: "_id", Value: job.ID}, {Key: "users", Value: bson.A{}}}); err != nil {
 			return given, mapErr(err)
 		}
 	}

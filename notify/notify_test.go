@@ -11,8 +11,14 @@ import (
 )
 
 func TestIntegrationInbox(t *testing.T) {
+	for _, w := range writers {
+		t.Run(w.name, func(t *testing.T) { testInbox(t, w.cfg) })
+	}
+}
+
+func testInbox(t *testing.T, cfg Config) {
 	ctx := context.Background()
-	s := New(testenv.DB(t), Config{})
+	s := New(testenv.DB(t), cfg)
 	ada := &otm.Principal{UserID: "u_ada"}
 	if items, n, err := s.Inbox(ctx, ada); err != nil || len(items) != 0 || n != 0 {
 		t.Fatalf("empty inbox: got %v %d %v", items, n, err)
@@ -66,9 +72,22 @@ func TestIntegrationInbox(t *testing.T) {
 	}
 }
 
+// writers are the two ways an inbox is written: version checks (several
+// replicas) and the process's lock (the embedded database).
+var writers = []struct {
+	name string
+	cfg  Config
+}{{"replicas", Config{}}, {"single process", Config{SingleProcess: true}}}
+
 func TestIntegrationInboxConcurrentAndCapped(t *testing.T) {
+	for _, w := range writers {
+		t.Run(w.name, func(t *testing.T) { testInboxConcurrentAndCapped(t, w.cfg) })
+	}
+}
+
+func testInboxConcurrentAndCapped(t *testing.T, cfg Config) {
 	ctx := context.Background()
-	s := New(testenv.DB(t), Config{})
+	s := New(testenv.DB(t), cfg)
 	var wg sync.WaitGroup
 	for i := range 12 {
 		wg.Add(1)
