@@ -107,7 +107,7 @@ func (f *Frontend) renderMailPrefs(c *fiber.Ctx, status int, d *pageData, modes 
 		curates, _ = f.cfg.Programs.CuratesAny(c.UserContext(), d.Principal) // a failure only hides two rows
 	}
 	for _, t := range notify.Types {
-		if (t == notify.TypeApplicationSubmitted || t == notify.TypeReminderStalled) && !curates {
+		if (t == notify.TypeApplicationSubmitted || t == notify.TypeReminderStalled || t == notify.TypeReminderCurator) && !curates {
 			continue // for curators only
 		}
 		row := mailPrefRow{Type: t, Label: f.translate(d.Lang, "mailprefs.type."+t), Mode: modes[t], Required: slices.Contains(notify.Required, t)}

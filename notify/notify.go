@@ -48,12 +48,13 @@ const (
 	TypeReminderMeeting  = "reminder.meeting"  // {partner, time, zone}: we meet tomorrow
 	TypeReminderQuiet    = "reminder.quiet"    // {partner, weeks}: no meeting logged for weeks
 	TypeReminderFeedback = "reminder.feedback" // {partner, program}: feedback still open
+	TypeReminderCurator  = "reminder.curator"  // {applications, proposals}: a curator's day: what waits for them
 )
 
 // Types lists every message type (pages translate "notify.<type>.title"
 // and ".body").
 var Types = []string{TypeApplicationDecided, TypeTandemProposed, TypeTandemAnswered, TypeTandemRunning, TypeTandemEnded, TypeFeedbackRequested, TypeRoleGranted,
-	TypeProgramRegistration, TypeApplicationSubmitted, TypeReminderProposal, TypeReminderStalled, TypeReminderMeeting, TypeReminderQuiet, TypeReminderFeedback}
+	TypeProgramRegistration, TypeApplicationSubmitted, TypeReminderProposal, TypeReminderStalled, TypeReminderMeeting, TypeReminderQuiet, TypeReminderFeedback, TypeReminderCurator}
 
 // MaxKept is how many messages an inbox keeps; older ones drop off.
 const MaxKept = 200

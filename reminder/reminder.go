@@ -3,7 +3,7 @@
 // proposal after 3 and 7 days and the curator who proposed it after 10, of
 // the next meeting the day before (in the pair's time zone), of a tandem
 // with no meeting logged for 6 weeks, and of feedback not given 5 days into
-// wrap-up. Each reminder is a message with a fixed id, so sweeping again —
+// wrap-up; and every curator, once a day, of what waits for them. Each reminder is a message with a fixed id, so sweeping again —
 // on this replica or another, before or after a restart — sends nothing
 // twice; a marker per reminder spares the inboxes the repeated look-ups.
 package reminder
@@ -17,8 +17,10 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
+	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
 )
@@ -44,6 +46,16 @@ type Programs interface {
 	All(ctx context.Context) ([]program.Program, error)
 }
 
+// Staff finds the curators (for their daily digest).
+type Staff interface {
+	RoleHolders(ctx context.Context, role string) ([]string, error)
+}
+
+// Applications counts what waits for review (for the curators' digest).
+type Applications interface {
+	PendingSubmissions(ctx context.Context) ([]profile.QueueEntry, error)
+}
+
 // Inbox is where reminders go.
 type Inbox interface {
 	Send(ctx context.Context, userID string, m notify.Message) error
@@ -54,10 +66,14 @@ type Config struct {
 	Tandems  Tandems
 	Programs Programs
 	Inbox    Inbox
-	Lease    *mongostore.Lease // nil: the caller runs one sweep at a time
-	Interval time.Duration     // between sweeps; default 15 min
-	Now      func() time.Time
-	Logger   *slog.Logger
+	// Staff and Applications give curators their daily digest (after
+	// notify.DigestHour UTC); nil: no digest.
+	Staff        Staff
+	Applications Applications
+	Lease        *mongostore.Lease // nil: the caller runs one sweep at a time
+	Interval     time.Duration     // between sweeps; default 15 min
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // Service runs the sweep.
@@ -128,6 +144,12 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, r := range due {
+		if r.to == "" { // a marker alone (the curators' digest of a day)
+			if _, err := s.markers.InsertOne(ctx, bson.D{{Key: "_id", Value: r.m.ID}, {Key: "at", Value: now}}); err != nil && !mongostore.IsDuplicateKey(err) {
+				return sent, mapErr(err)
+			}
+			continue
+		}
 		key := r.to + "/" + r.m.ID
 		n, err := s.markers.CountDocuments(ctx, bson.D{{Key: "_id", Value: key}})
 		if err != nil {
@@ -172,7 +194,53 @@ func (s *Service) due(ctx context.Context, now time.Time) ([]reminder, error) {
 		}
 	}
 	fb, err := s.feedbackReminders(ctx, now)
-	return append(out, fb...), err
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, fb...)
+	digests, err := s.curatorDigests(ctx, open, now)
+	return append(out, digests...), err
+}
+
+// curatorDigests: once a day, after notify.DigestHour (UTC), every curator
+// hears in one message what waits for them: the applications to review
+// and the proposals they made that wait for an answer. Nothing when
+// nothing waits.
+func (s *Service) curatorDigests(ctx context.Context, open []tandem.Tandem, now time.Time) ([]reminder, error) {
+	if s.cfg.Staff == nil || s.cfg.Applications == nil || now.Hour() < notify.DigestHour {
+		return nil, nil
+	}
+	day := now.Format(program.DateLayout)
+	done, err := s.markers.CountDocuments(ctx, bson.D{{Key: "_id", Value: "curator-digest/" + day}})
+	if err != nil || done > 0 {
+		return nil, mapErr(err)
+	}
+	curators, err := s.cfg.Staff.RoleHolders(ctx, otm.RoleCurator)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := s.cfg.Applications.PendingSubmissions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	waiting := map[string]int{} // proposer → proposals waiting for an answer
+	for i := range open {
+		if t := &open[i]; t.Status == tandem.TandemProposed && t.ProposedBy != "" {
+			waiting[t.ProposedBy]++
+		}
+	}
+	var out []reminder
+	for _, c := range curators {
+		if len(pending) == 0 && waiting[c] == 0 {
+			continue
+		}
+		out = append(out, reminder{c, notify.Message{ID: "reminder.curator:" + day, Type: notify.TypeReminderCurator,
+			Args: map[string]any{"applications": len(pending), "proposals": waiting[c]}, Link: "/curate"}})
+	}
+	// The day's marker goes in after the sweep sent them (Sweep): a crash
+	// before only repeats idempotent sends.
+	out = append(out, reminder{"", notify.Message{ID: "curator-digest/" + day}})
+	return out, nil
 }
 
 // proposalReminders: the side that has not answered after 3 and 7 days; the

@@ -2,7 +2,9 @@ package reminder
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -11,18 +13,30 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // world is the tandems and programs a sweep sees.
 type world struct {
+	curators []string
+	pending  []profile.QueueEntry
 	open     []tandem.Tandem
 	meetings map[string]string
 	programs []program.Program
 	data     map[string]*tandem.ProgramData
 }
 
+func (w *world) RoleHolders(_ context.Context, role string) ([]string, error) {
+	if role != otm.RoleCurator {
+		return nil, nil
+	}
+	return w.curators, nil
+}
+func (w *world) PendingSubmissions(context.Context) ([]profile.QueueEntry, error) {
+	return w.pending, nil
+}
 func (w *world) OpenTandems(context.Context) ([]tandem.Tandem, error)    { return w.open, nil }
 func (w *world) LastMeetings(context.Context) (map[string]string, error) { return w.meetings, nil }
 func (w *world) All(context.Context) ([]program.Program, error)          { return w.programs, nil }
@@ -122,6 +136,71 @@ func TestSweep(t *testing.T) {
 			for _, id := range got {
 				if strings.Contains(id, "@") {
 					t.Errorf("a reminder id carries an address: %s", id)
+				}
+			}
+		})
+	}
+}
+
+func TestCuratorDigest(t *testing.T) {
+	proposedByCora := pair("t1", tandem.TandemProposed, start) // proposed by u_cora
+	tests := []struct {
+		name string
+		w    world
+		at   time.Time
+		want map[string]string // recipient → "applications/proposals"
+	}{
+		{"before the digest hour: nothing", world{curators: []string{"u_cora"}, pending: []profile.QueueEntry{{}}, open: []tandem.Tandem{proposedByCora}},
+			time.Date(2027, 3, 1, notify.DigestHour-1, 30, 0, 0, time.UTC), map[string]string{}},
+		{"each curator: the applications, and their own proposals", world{curators: []string{"u_cora", "u_otto"}, pending: []profile.QueueEntry{{}, {}},
+			open: []tandem.Tandem{proposedByCora}}, time.Date(2027, 3, 1, notify.DigestHour, 5, 0, 0, time.UTC),
+			map[string]string{"u_cora": "2/1", "u_otto": "2/0"}},
+		{"nothing waits: no message", world{curators: []string{"u_cora"}}, time.Date(2027, 3, 1, 12, 0, 0, 0, time.UTC), map[string]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := testenv.DB(t)
+			now := tt.at
+			inbox := notify.New(db, notify.Config{Now: func() time.Time { return now }})
+			w := tt.w
+			cfg := Config{Tandems: &w, Programs: &w, Inbox: inbox, Staff: &w, Applications: &w, Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)}
+			digests := func() map[string]string {
+				t.Helper()
+				got := map[string]string{}
+				for _, u := range []string{"u_cora", "u_otto"} {
+					items, _, err := inbox.Inbox(context.Background(), &otm.Principal{UserID: u})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, m := range items {
+						if m.Type == notify.TypeReminderCurator {
+							got[u] += fmt.Sprintf("%v/%v", m.Args["applications"], m.Args["proposals"])
+						}
+					}
+				}
+				return got
+			}
+			if _, err := New(db, cfg).Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got := digests(); !maps.Equal(got, tt.want) {
+				t.Errorf("digests: got %v, want %v", got, tt.want)
+			}
+			// Sweeping again the same day (another replica) adds nothing;
+			// the next day brings the next digest.
+			if _, err := New(db, cfg).Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if got := digests(); !maps.Equal(got, tt.want) {
+				t.Errorf("after a second sweep: got %v, want %v", got, tt.want)
+			}
+			now = now.Add(24 * time.Hour)
+			if _, err := New(db, cfg).Sweep(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			for u, d := range digests() {
+				if want := tt.want[u] + tt.want[u]; d != want {
+					t.Errorf("the next day, %s: got %q, want %q (a second digest)", u, d, want)
 				}
 			}
 		})

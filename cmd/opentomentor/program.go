@@ -215,7 +215,8 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	}()
 	go func() {
 		defer p.wg.Done()
-		reminder.New(p.store.DB, reminder.Config{Tandems: p.Tandems, Programs: p.Programs, Inbox: p.Notify, Logger: p.Logger.With("component", "reminders"),
+		reminder.New(p.store.DB, reminder.Config{Tandems: p.Tandems, Programs: p.Programs, Inbox: p.Notify,
+			Staff: p.Identity, Applications: p.Profiles, Logger: p.Logger.With("component", "reminders"),
 			Lease: mongostore.NewLease(p.store.DB, "reminders", p.holder, 5*time.Minute)}).Run(bg)
 	}()
 	p.wg.Add(3)
