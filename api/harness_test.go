@@ -22,6 +22,7 @@ import (
 	"github.com/opentomentor/opentomentor/platform"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/search/bleve"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // harness is the platform's HTTP server over a fresh test database, listening
@@ -34,6 +35,7 @@ type harness struct {
 	Srv *api.Server
 	Idx search.Index // = Search
 	Log *audit.Log   // = Audit
+	DB  *mongo.Database
 }
 
 type apiConfig = api.Config
@@ -63,7 +65,8 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 		t.Fatalf("bleve.OpenMem: %v", err)
 	}
 	t.Cleanup(func() { _ = idx.Close() })
-	svc, err := platform.New(context.Background(), testenv.DB(t), platform.Config{Identity: icfg, Search: idx, SingleProcess: true, Logger: logger})
+	db := testenv.DB(t)
+	svc, err := platform.New(context.Background(), db, platform.Config{Identity: icfg, Search: idx, SingleProcess: true, Logger: logger})
 	if err != nil {
 		t.Fatalf("platform.New: %v", err)
 	}
@@ -79,7 +82,7 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	return &harness{URL: base, Services: svc, IDs: svc.Identity, Srv: srv, Idx: idx, Log: svc.Audit}
+	return &harness{URL: base, Services: svc, IDs: svc.Identity, Srv: srv, Idx: idx, Log: svc.Audit, DB: db}
 }
 
 // browser is a cookie-keeping HTTP client that does not follow redirects by

@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // TestIntegrationNotifications: each event puts one message into each
@@ -103,4 +107,75 @@ func proposeAdaToKat(t *testing.T, h *harness, ada, kat, cura *person, goals str
 		t.Fatalf("proposal: got %v", tk)
 	}
 	return id
+}
+
+// TestIntegrationNotificationsOutliveAFailingInbox: the messages an event
+// owes are written with the event, so when the inbox fails at that moment
+// (here: a damaged inbox document) the event stands, and the sweep delivers
+// every message once the inbox works again — once, however often it runs.
+func TestIntegrationNotificationsOutliveAFailingInbox(t *testing.T) {
+	h, op := newAppHarness(t)
+	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	kat := h.signInAs(t, op, "kat", "kat@hanse.example", "Katharina Weber")
+	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
+	ctx := context.Background()
+	inboxes := h.DB.Collection("inboxes")
+	for _, p := range []*person{ada, kat} {
+		if _, err := inboxes.InsertOne(ctx, bson.D{{Key: "_id", Value: p.me.ID}, {Key: "items", Value: "damaged"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Approval (Ada becomes a mentor), submission, proposal: all stand.
+	proposeAdaToKat(t, h, ada, kat, cura, "")
+	if _, err := inboxes.DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: bson.A{ada.me.ID, kat.me.ID}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*person{ada, kat} {
+		if _, items := inboxTypes(t, p); items != "" {
+			t.Fatalf("%s before the sweep: got %q, want nothing yet", p.me.ID, items)
+		}
+	}
+	for range 2 {
+		if err := h.Services.DeliverNotes(ctx); err != nil {
+			t.Fatalf("DeliverNotes: %v", err)
+		}
+	}
+	tests := []struct {
+		who  *person
+		want string
+	}{
+		{ada, "application.decided,role.granted,tandem.proposed"},
+		{kat, "role.granted,tandem.proposed"},
+	}
+	for _, tt := range tests {
+		if _, got := inboxTypes(t, tt.who); got != tt.want {
+			t.Errorf("%s after the sweep: got %q, want %q", tt.who.me.ID, got, tt.want)
+		}
+	}
+	// Nothing is left to deliver.
+	if n, err := h.Tandems.DeliverNotes(ctx); err != nil || n != 0 {
+		t.Errorf("tandems with notes left: %d, %v; want 0", n, err)
+	}
+	if n, err := h.Profiles.DeliverNotes(ctx); err != nil || n != 0 {
+		t.Errorf("applications with notes left: %d, %v; want 0", n, err)
+	}
+	if n, err := h.Identity.DeliverNotes(ctx); err != nil || n != 0 {
+		t.Errorf("people with notes left: %d, %v; want 0", n, err)
+	}
+}
+
+// inboxTypes returns p's unread count and the types of p's messages,
+// sorted and joined.
+func inboxTypes(t *testing.T, p *person) (float64, string) {
+	t.Helper()
+	status, out := p.call("GET", "/api/v1/me/notifications", nil)
+	if status != http.StatusOK {
+		t.Fatalf("inbox: %d %v", status, out)
+	}
+	var ts []string
+	for _, it := range out["items"].([]any) {
+		ts = append(ts, it.(map[string]any)["type"].(string))
+	}
+	slices.Sort(ts)
+	return out["unread"].(float64), strings.Join(ts, ",")
 }

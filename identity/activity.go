@@ -19,7 +19,13 @@ func (s *Service) SetActivityRole(ctx context.Context, userID, role string, held
 		return otm.Invalid("Only mentor and mentee follow from what people do.",
 			otm.Field("role", otm.RuleOneOf, otm.Args{"allowed": []string{otm.RoleMentor, otm.RoleMentee}, "value": role}, "must be mentor or mentee"))
 	}
-	changed, err := s.store.setUserRole(ctx, userID, role, held)
+	var changed bool
+	var err error
+	if held {
+		changed, err = s.store.grantUserRole(ctx, userID, role, s.roleNote(userID, role))
+	} else {
+		changed, err = s.store.setUserRole(ctx, userID, role, held)
+	}
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
 		return nil
 	} else if err != nil {
@@ -29,7 +35,7 @@ func (s *Service) SetActivityRole(ctx context.Context, userID, role string, held
 	// (a failure there is finished by the next change or sign-in).
 	if changed {
 		if held {
-			s.tellRole(ctx, userID, role)
+			s.deliverNotes(ctx, userID)
 		}
 		if s.cfg.Audit != nil {
 			action := audit.ActionRoleGrant
@@ -54,16 +60,47 @@ func (s *Service) SetActivityRole(ctx context.Context, userID, role string, held
 	return nil
 }
 
-// tellRole tells a person they were given role.
-func (s *Service) tellRole(ctx context.Context, userID, role string) {
-	if s.cfg.Inbox == nil {
-		return
+// roleNote is the message that tells userID they were given role.
+func (s *Service) roleNote(userID, role string) notify.Note {
+	return notify.Note{To: userID, Msg: notify.Message{ID: "role.granted:" + role + ":" + s.now().UTC().Format("20060102T150405.000"),
+		Type: notify.TypeRoleGranted, Args: map[string]any{"role": role}, Link: "/account"}}
+}
+
+// deliverNotes sends the notes on userID's record and takes them off; a
+// failure is logged and left to DeliverNotes.
+func (s *Service) deliverNotes(ctx context.Context, userID string) {
+	if err := s.deliverUserNotes(ctx, userID); err != nil {
+		s.log.Error("notifications not stored yet; the sweep retries", "user", userID, "err", err)
 	}
-	m := notify.Message{ID: "role.granted:" + role + ":" + s.now().UTC().Format("20060102T150405.000"), Type: notify.TypeRoleGranted,
-		Args: map[string]any{"role": role}, Link: "/account"}
-	if err := s.cfg.Inbox.Send(ctx, userID, m); err != nil {
-		s.log.Error("notification not stored", "type", m.Type, "user", userID, "err", err)
+}
+
+func (s *Service) deliverUserNotes(ctx context.Context, userID string) error {
+	notes, raw, err := s.store.userNotes(ctx, userID)
+	if err != nil || len(notes) == 0 {
+		return err
 	}
+	if s.cfg.Inbox != nil {
+		if err := s.cfg.Inbox.Deliver(ctx, notes); err != nil {
+			return err
+		}
+	}
+	return s.store.dropUserNotes(ctx, userID, raw)
+}
+
+// DeliverNotes sends the notes that a crash (or a failing inbox) left on
+// people's records after a role was granted, and reports for how many
+// people. Idempotent: a message id gives one message.
+func (s *Service) DeliverNotes(ctx context.Context) (int, error) {
+	ids, err := s.store.usersWithNotes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for i, id := range ids {
+		if err := s.deliverUserNotes(ctx, id); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
 }
 
 // SetLanguage records the language a person last used (pages switch it,

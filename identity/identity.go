@@ -14,6 +14,7 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/notify"
 )
 
 // User is a person, keyed by issuer + subject; the e-mail is an attribute.
@@ -33,6 +34,9 @@ type User struct {
 	CreatedAt      time.Time `bson:"createdAt" json:"createdAt"`
 	UpdatedAt      time.Time `bson:"updatedAt" json:"updatedAt"`
 	LastLoginAt    time.Time `bson:"lastLoginAt" json:"lastLoginAt"`
+	// Notes are the messages a role grant owes (written with the grant,
+	// taken off once delivered; never shown).
+	Notes []notify.Note `bson:"notes,omitempty" json:"-"`
 }
 
 // Organization is a company or other body people belong to. Admins keep its

@@ -3,14 +3,16 @@ package identity
 import (
 	"context"
 	"fmt"
-	otm "github.com/opentomentor/opentomentor"
 	"time"
+
+	otm "github.com/opentomentor/opentomentor"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/opentomentor/opentomentor/mongostore"
+	"github.com/opentomentor/opentomentor/notify"
 )
 
 // mongoStore keeps users, organizations, sessions and login attempts. Hot
@@ -244,6 +246,69 @@ func (m *mongoStore) setUserRole(ctx context.Context, id, role string, held bool
 		return false, otm.Errorf(otm.ENOTFOUND, "User not found.")
 	}
 	return res.ModifiedCount > 0, nil
+}
+
+// grantUserRole gives a user role together with the note that tells them,
+// in one write (a crash cannot keep the role and lose the message); a user
+// who held it already is left alone and gets no note.
+func (m *mongoStore) grantUserRole(ctx context.Context, id, role string, note notify.Note) (changed bool, err error) {
+	res, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "roles", Value: bson.D{{Key: "$ne", Value: role}}}},
+		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "roles", Value: role}}}, {Key: "$push", Value: bson.D{{Key: "notes", Value: note}}}})
+	if err != nil {
+		return false, mapErr(err, "User")
+	}
+	if res.MatchedCount == 0 {
+		if _, err := m.getUser(ctx, id); err != nil {
+			return false, err // ENOTFOUND
+		}
+		return false, nil // held already
+	}
+	return true, nil
+}
+
+// userNotes returns the notes a user's record holds, each also as stored
+// (to take exactly those off once delivered).
+func (m *mongoStore) userNotes(ctx context.Context, id string) ([]notify.Note, []bson.Raw, error) {
+	var d struct {
+		Notes []bson.Raw `bson:"notes"`
+	}
+	if err := m.users.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "notes", Value: 1}})).Decode(&d); err != nil {
+		return nil, nil, mapErr(err, "User")
+	}
+	notes := make([]notify.Note, 0, len(d.Notes))
+	for _, raw := range d.Notes {
+		var n notify.Note
+		if err := bson.Unmarshal(raw, &n); err != nil {
+			return nil, nil, fmt.Errorf("identity: a stored note: %w", err)
+		}
+		notes = append(notes, n)
+	}
+	return notes, d.Notes, nil
+}
+
+// dropUserNotes takes exactly the stored notes raw off a user's record (a
+// note pushed meanwhile stays).
+func (m *mongoStore) dropUserNotes(ctx context.Context, id string, raw []bson.Raw) error {
+	vals := make(bson.A, 0, len(raw))
+	for _, r := range raw {
+		vals = append(vals, r)
+	}
+	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$pullAll", Value: bson.D{{Key: "notes", Value: vals}}}})
+	return mapErr(err, "User")
+}
+
+// usersWithNotes returns the ids of the users whose notes were not delivered.
+func (m *mongoStore) usersWithNotes(ctx context.Context) ([]string, error) {
+	users, err := findAll[User](ctx, m.users, "User", bson.D{{Key: "notes.0", Value: bson.D{{Key: "$exists", Value: true}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(users))
+	for _, u := range users {
+		ids = append(ids, u.ID)
+	}
+	return ids, nil
 }
 
 // usersWithRole returns the ids of the users holding role.

@@ -210,7 +210,13 @@ func (s *Service) SetStaffRoles(ctx context.Context, p *otm.Principal, userID st
 	// sign-in or another change at the same time keeps its own work.
 	before := slices.Clone(u.Roles)
 	for _, r := range StaffRoles {
-		if _, err := s.store.setUserRole(ctx, u.ID, r, slices.Contains(staff, r)); err != nil {
+		var err error
+		if slices.Contains(staff, r) {
+			_, err = s.store.grantUserRole(ctx, u.ID, r, s.roleNote(u.ID, r))
+		} else {
+			_, err = s.store.setUserRole(ctx, u.ID, r, false)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -229,11 +235,7 @@ func (s *Service) SetStaffRoles(ctx context.Context, p *otm.Principal, userID st
 			}
 		}
 	}
-	for _, r := range StaffRoles {
-		if slices.Contains(u.Roles, r) && !slices.Contains(before, r) {
-			s.tellRole(ctx, u.ID, r)
-		}
-	}
+	s.deliverNotes(ctx, u.ID)
 	pe := s.personOf(ctx, u, map[string]string{})
 	return &pe, nil
 }

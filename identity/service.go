@@ -35,7 +35,8 @@ type Config struct {
 	Audit           *audit.Log // role changes are recorded here; may be nil in tests
 	// Inbox is told when someone is given a role; may be nil.
 	Inbox interface {
-		Send(ctx context.Context, userID string, m notify.Message) error
+		// Deliver sends the notes an event left (idempotent by message id).
+		Deliver(ctx context.Context, notes []notify.Note) error
 	}
 	// VerifiedOrganizationsOnly admits only people whose verified e-mail
 	// belongs to a verified organization (or whose issuer vouches for one),

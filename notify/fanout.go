@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/opentomentor/opentomentor/mongostore"
@@ -51,6 +52,33 @@ func (s *Service) SendMany(ctx context.Context, userIDs []string, m Message) err
 	default:
 	}
 	return nil
+}
+
+// SendManyOnce is SendMany for an event whose announcement a sweep may
+// repeat (to repair a crash between the event and its announcement): once
+// the job for m.ID was queued, a marker (notify_announced, by m.ID) makes a
+// repeat do nothing, not even read the audience.
+func (s *Service) SendManyOnce(ctx context.Context, audience func(context.Context) ([]string, error), m Message) error {
+	marks := s.fanout.Database().Collection("notify_announced")
+	err := marks.FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}}).Err()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return mapErr(err)
+	}
+	ids, err := audience(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.SendMany(ctx, ids, m); err != nil {
+		return err
+	}
+	_, err = marks.InsertOne(ctx, bson.D{{Key: "_id", Value: m.ID}, {Key: "at", Value: s.now().UTC()}, {Key: "recipients", Value: len(ids)}})
+	if mongostore.IsDuplicateKey(err) {
+		return nil
+	}
+	return mapErr(err)
 }
 
 // FanOutConfig wires a FanOut.

@@ -59,6 +59,8 @@ type Services struct {
 	Reports      *report.Service
 	Accounts     *account.Service
 	Notify       *notify.Service
+
+	now func() time.Time
 }
 
 // New builds every service over db, creates their indexes and seeds what
@@ -68,7 +70,10 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Services{Search: cfg.Search, Audit: audit.New(db), Notify: notify.New(db, notify.Config{Now: cfg.Now,
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Services{now: cfg.Now, Search: cfg.Search, Audit: audit.New(db), Notify: notify.New(db, notify.Config{Now: cfg.Now,
 		Logger: log.With("component", "notify"), SingleProcess: cfg.SingleProcess, Pacer: pacer(cfg.SingleProcess)})}
 	if err := s.Audit.EnsureIndexes(ctx); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
@@ -112,12 +117,30 @@ func (s *Services) announceRegistration(ctx context.Context, _ *otm.Principal, p
 	if pr.Phase != program.PhaseRegistration {
 		return nil
 	}
-	ids, err := s.Programs.Followers(ctx)
-	if err != nil || len(ids) == 0 {
+	return s.Notify.SendManyOnce(ctx, s.Programs.Followers, notify.Message{ID: "program.registration:" + pr.ID, Type: notify.TypeProgramRegistration,
+		Args: map[string]any{"program": pr.Name}, Link: "/programs/" + pr.ID})
+}
+
+// AnnounceWithin is how long after a cohort opened its registration the
+// sweep still announces it, should the phase change's own announcement
+// have failed (a crash between the two).
+const AnnounceWithin = 7 * 24 * time.Hour
+
+// announceMissed announces the registrations that opened lately and were
+// not announced (SendManyOnce does nothing for the others).
+func (s *Services) announceMissed(ctx context.Context, now time.Time) error {
+	progs, err := s.Programs.All(ctx)
+	if err != nil {
 		return err
 	}
-	return s.Notify.SendMany(ctx, ids, notify.Message{ID: "program.registration:" + pr.ID, Type: notify.TypeProgramRegistration,
-		Args: map[string]any{"program": pr.Name}, Link: "/programs/" + pr.ID})
+	for i := range progs {
+		if pr := &progs[i]; pr.Phase == program.PhaseRegistration && now.Sub(pr.PhaseChangedAt) < AnnounceWithin {
+			if err := s.announceRegistration(ctx, nil, pr); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // BackgroundShare is the part of the embedded database's time that
@@ -131,14 +154,34 @@ func pacer(singleProcess bool) *mongostore.Pacer {
 	return &mongostore.Pacer{Share: BackgroundShare}
 }
 
-// Sweep removes expired sessions and sign-in attempts and finishes ending the
-// tandems of programs past their wrap-up. Idempotent.
+// Sweep removes expired sessions and sign-in attempts, finishes ending the
+// tandems of programs past their wrap-up and delivers the notifications
+// events left (DeliverNotes). Idempotent.
 func (s *Services) Sweep(ctx context.Context) error {
 	if err := s.Identity.Sweep(ctx); err != nil {
 		return fmt.Errorf("sessions: %w", err)
 	}
 	if err := s.Tandems.SweepPrograms(ctx); err != nil {
 		return fmt.Errorf("programs: %w", err)
+	}
+	return s.DeliverNotes(ctx)
+}
+
+// DeliverNotes sends what events owe and did not deliver after their write
+// (a crash, a failing database): the notes on tandems, applications and
+// people's records, and the announcements of registrations. Idempotent.
+func (s *Services) DeliverNotes(ctx context.Context) error {
+	if _, err := s.Tandems.DeliverNotes(ctx); err != nil {
+		return fmt.Errorf("tandem notifications: %w", err)
+	}
+	if _, err := s.Profiles.DeliverNotes(ctx); err != nil {
+		return fmt.Errorf("application notifications: %w", err)
+	}
+	if _, err := s.Identity.DeliverNotes(ctx); err != nil {
+		return fmt.Errorf("role notifications: %w", err)
+	}
+	if err := s.announceMissed(ctx, s.now()); err != nil {
+		return fmt.Errorf("announcements: %w", err)
 	}
 	return nil
 }

@@ -116,6 +116,21 @@ func (m *mongoStore) remember(p *Profile) {
 	m.cache[p.ID] = copyProfile(p)
 }
 
+// clearNotes removes the notes of p's version (delivered; a later version
+// carried them over and clears them itself) and drops p from the cache, so
+// that the next read has it without them.
+func (m *mongoStore) clearNotes(ctx context.Context, id string, version int64) error {
+	defer m.forget(id)
+	_, err := m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
+	return mapErr(err, "Application")
+}
+
+// withNotes returns the applications whose notes were not delivered.
+func (m *mongoStore) withNotes(ctx context.Context) ([]Profile, error) {
+	return findAll[Profile](ctx, m.profiles, "Application", bson.D{{Key: "notes", Value: bson.D{{Key: "$exists", Value: true}}}})
+}
+
 func (m *mongoStore) forget(id string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

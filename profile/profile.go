@@ -8,6 +8,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/notify"
 )
 
 // Profile statuses.
@@ -102,6 +103,9 @@ type Profile struct {
 	SubmittedAt *time.Time `bson:"submittedAt,omitempty"`
 	PublishedAt *time.Time `bson:"publishedAt,omitempty"`
 	Demo        bool       `bson:"demo,omitempty"`
+	// Notes are the messages the last events owe (written with the event,
+	// cleared once delivered; never shown or exported: they name curators).
+	Notes []notify.Note `bson:"notes,omitempty" json:"-"`
 }
 
 // Public reports whether the directory shows the profile.

@@ -35,9 +35,11 @@ type Directory interface {
 // Notifier is told when a profile changed, so the index catches up at once.
 type Notifier interface{ Notify() }
 
-// Inbox is where the applicant is told of decisions.
+// Inbox is where the applicant is told of decisions and curators of
+// applications.
 type Inbox interface {
-	Send(ctx context.Context, userID string, m notify.Message) error
+	// Deliver sends the notes an event left (idempotent by message id).
+	Deliver(ctx context.Context, notes []notify.Note) error
 }
 
 // Staff finds the people who hold a role (the curators to tell of a new
@@ -260,11 +262,13 @@ func (s *Service) SubmitProfile(ctx context.Context, p *otm.Principal) (*Profile
 	}
 	now := s.now().UTC()
 	upd.Status, upd.UpdatedAt, upd.SubmittedAt = next, now, &now
+	upd.Notes = slices.Clone(cur.Notes)
+	s.noteCurators(ctx, &upd, cur.Version+1)
 	if err := s.store.replace(ctx, &upd, cur.Version); err != nil {
 		return nil, err
 	}
 	s.record(ctx, p, audit.ActionApplicationSubmit, &upd, "", "")
-	s.tellCurators(ctx, &upd)
+	s.deliver(ctx, &upd)
 	s.afterChange(ctx, &upd)
 	return &upd, nil
 }
@@ -397,26 +401,23 @@ func (s *Service) Decide(ctx context.Context, p *otm.Principal, id, decision, re
 			upd.PublishedAt = &now
 		}
 	}
+	upd.Notes = append(slices.Clone(cur.Notes), notify.Note{To: upd.OwnerID, Msg: notify.Message{
+		ID: fmt.Sprintf("application.decided:%s:%d", upd.ID, cur.Version+1), Type: notify.TypeApplicationDecided,
+		Args: map[string]any{"decision": decision, "reason": reason}, Link: "/apply"}})
 	if err := s.store.replace(ctx, &upd, cur.Version); err != nil {
 		return nil, err
 	}
 	s.recordDecision(ctx, &upd, cur) // application_decisions, for the program reports
 	s.record(ctx, p, "application."+decision, &upd, reason, "")
 	s.followRole(ctx, cur, &upd, audit.WhyApplicationDecidedPfx+decision)
-	if s.cfg.Inbox != nil {
-		m := notify.Message{ID: fmt.Sprintf("application.decided:%s:%d", upd.ID, upd.Version), Type: notify.TypeApplicationDecided,
-			Args: map[string]any{"decision": decision, "reason": reason}, Link: "/apply"}
-		if err := s.cfg.Inbox.Send(ctx, upd.OwnerID, m); err != nil {
-			s.log.Error("notification not stored", "type", m.Type, "user", upd.OwnerID, "err", err)
-		}
-	}
+	s.deliver(ctx, &upd)
 	s.afterChange(ctx, &upd)
 	return &upd, nil
 }
 
-// tellCurators tells every curator (but the applicant) that pr waits for
-// review.
-func (s *Service) tellCurators(ctx context.Context, pr *Profile) {
+// noteCurators notes for every curator (but the applicant) that pr, at
+// version, waits for review.
+func (s *Service) noteCurators(ctx context.Context, pr *Profile, version int64) {
 	if s.cfg.Inbox == nil || s.cfg.Staff == nil {
 		return
 	}
@@ -429,12 +430,48 @@ func (s *Service) tellCurators(ctx context.Context, pr *Profile) {
 		if id == pr.OwnerID {
 			continue
 		}
-		m := notify.Message{ID: fmt.Sprintf("application.submitted:%s:%d", pr.ID, pr.Version), Type: notify.TypeApplicationSubmitted,
-			Args: map[string]any{"name": pr.Name}, Link: "/curate/" + pr.ID}
-		if err := s.cfg.Inbox.Send(ctx, id, m); err != nil {
-			s.log.Error("notification not stored", "type", m.Type, "user", id, "err", err)
+		pr.Notes = append(pr.Notes, notify.Note{To: id, Msg: notify.Message{ID: fmt.Sprintf("application.submitted:%s:%d", pr.ID, version),
+			Type: notify.TypeApplicationSubmitted, Args: map[string]any{"name": pr.Name}, Link: "/curate/" + pr.ID}})
+	}
+}
+
+// deliver sends pr's notes after pr was written and clears them. A failure
+// is logged: the notes stay and DeliverNotes sends them later.
+func (s *Service) deliver(ctx context.Context, pr *Profile) {
+	if len(pr.Notes) == 0 || s.cfg.Inbox == nil {
+		return
+	}
+	if err := s.cfg.Inbox.Deliver(ctx, pr.Notes); err != nil {
+		s.log.Error("notifications not stored yet; the sweep retries", "profile", pr.ID, "err", err)
+		return
+	}
+	if err := s.store.clearNotes(ctx, pr.ID, pr.Version); err != nil {
+		s.log.Warn("delivered notifications not cleared; the sweep does it", "profile", pr.ID, "err", err)
+		return
+	}
+	pr.Notes = nil
+}
+
+// DeliverNotes sends the notes that a crash (or a failing inbox) left on
+// applications after their write, and reports how many had some.
+// Idempotent: a message id gives one message.
+func (s *Service) DeliverNotes(ctx context.Context) (int, error) {
+	if s.cfg.Inbox == nil {
+		return 0, nil
+	}
+	ps, err := s.store.withNotes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for i := range ps {
+		if err := s.cfg.Inbox.Deliver(ctx, ps[i].Notes); err != nil {
+			return i, err
+		}
+		if err := s.store.clearNotes(ctx, ps[i].ID, ps[i].Version); err != nil {
+			return i, err
 		}
 	}
+	return len(ps), nil
 }
 
 func cloneS(s []string) []string { return append([]string{}, s...) }

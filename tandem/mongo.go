@@ -118,6 +118,19 @@ func (m *mongoStore) replaceTandem(ctx context.Context, t *Tandem, expected int6
 	return nil
 }
 
+// clearNotes removes the notes of t's version (delivered). A later version
+// carried them over and clears them itself.
+func (m *mongoStore) clearNotes(ctx context.Context, id string, version int64) error {
+	_, err := m.tandems().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
+	return mapErr(err, "Tandem")
+}
+
+// tandemsWithNotes returns the tandems whose notes were not delivered.
+func (m *mongoStore) tandemsWithNotes(ctx context.Context) ([]Tandem, error) {
+	return findAll[Tandem](ctx, m.tandems(), "Tandem", bson.D{{Key: "notes", Value: bson.D{{Key: "$exists", Value: true}}}})
+}
+
 func (m *mongoStore) tandemsOf(ctx context.Context, userID string) ([]Tandem, error) {
 	cur, err := m.tandems().Find(ctx, bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: "mentorUserId", Value: userID}}, bson.D{{Key: "menteeUserId", Value: userID}}}}},

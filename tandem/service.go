@@ -47,7 +47,8 @@ type Roles interface {
 
 // Inbox is where people are told what happened that concerns them.
 type Inbox interface {
-	Send(ctx context.Context, userID string, m notify.Message) error
+	// Deliver sends the notes an event left (idempotent by message id).
+	Deliver(ctx context.Context, notes []notify.Note) error
 	// Retract takes a message back (from the inbox and the e-mail queue).
 	Retract(ctx context.Context, userID, msgID string) error
 }
@@ -136,26 +137,63 @@ func (s *Service) requirePhase(ctx context.Context, programID, action string) er
 	return pr.Require(action)
 }
 
-// tell puts m into userID's inbox; a failure is logged (the action stands).
-func (s *Service) tell(ctx context.Context, userID string, m notify.Message) {
-	if s.cfg.Inbox == nil || userID == "" {
-		return
-	}
-	if err := s.cfg.Inbox.Send(ctx, userID, m); err != nil {
-		s.log.Error("notification not stored", "type", m.Type, "user", userID, "err", err)
+// note adds m for userID to t's notes: they are written with t, in the same
+// write as the event, and delivered after it (deliver).
+func note(t *Tandem, userID string, m notify.Message) {
+	if userID != "" {
+		t.Notes = append(t.Notes, notify.Note{To: userID, Msg: m})
 	}
 }
 
-// tellPair tells each side of t about the other (partner is the other side's
-// name), with the id key+":"+side.
-func (s *Service) tellPair(ctx context.Context, t *Tandem, typ, key, link string, args map[string]any) {
+// notePair notes for each side of t a message about the other (partner is
+// the other side's name), with the id key+":"+side.
+func notePair(t *Tandem, typ, key, link string, args map[string]any) {
 	for _, side := range t.Parties() {
 		a := map[string]any{"partner": side.Partner}
 		for k, v := range args {
 			a[k] = v
 		}
-		s.tell(ctx, side.UserID, notify.Message{ID: key + ":" + side.Side, Type: typ, Args: a, Link: link})
+		note(t, side.UserID, notify.Message{ID: key + ":" + side.Side, Type: typ, Args: a, Link: link})
 	}
+}
+
+// deliver sends t's notes after t was written and clears them. A failure is
+// logged: the notes stay on the tandem and DeliverNotes sends them later.
+func (s *Service) deliver(ctx context.Context, t *Tandem) {
+	if len(t.Notes) == 0 || s.cfg.Inbox == nil {
+		return
+	}
+	if err := s.cfg.Inbox.Deliver(ctx, t.Notes); err != nil {
+		s.log.Error("notifications not stored yet; the sweep retries", "tandem", t.ID, "err", err)
+		return
+	}
+	if err := s.store.clearNotes(ctx, t.ID, t.Version); err != nil {
+		s.log.Warn("delivered notifications not cleared; the sweep does it", "tandem", t.ID, "err", err)
+		return
+	}
+	t.Notes = nil
+}
+
+// DeliverNotes sends the notes that a crash (or a failing inbox) left on
+// tandems after their write, and reports how many tandems had some.
+// Idempotent: a message id gives one message.
+func (s *Service) DeliverNotes(ctx context.Context) (int, error) {
+	if s.cfg.Inbox == nil {
+		return 0, nil
+	}
+	ts, err := s.store.tandemsWithNotes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for i := range ts {
+		if err := s.cfg.Inbox.Deliver(ctx, ts[i].Notes); err != nil {
+			return i, err
+		}
+		if err := s.store.clearNotes(ctx, ts[i].ID, ts[i].Version); err != nil {
+			return i, err
+		}
+	}
+	return len(ts), nil
 }
 
 // record writes an audit entry; a failure is logged, never lost silently.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -67,6 +68,9 @@ type Tandem struct {
 	CreatedAt      time.Time `bson:"createdAt" json:"createdAt"`
 	UpdatedAt      time.Time `bson:"updatedAt" json:"updatedAt"`
 	Version        int64     `bson:"version" json:"version"`
+	// Notes are the messages this tandem's last events owe, written with
+	// the event and cleared once delivered (never shown).
+	Notes []notify.Note `bson:"notes,omitempty" json:"-"`
 }
 
 // Party is one side of a tandem, with what it knows of the other.
@@ -185,13 +189,14 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		MentorOrg: mp.OrgName, MenteeOrg: r.OrgName, Topics: r.Content.Topics, Term: r.Content.Term,
 		Status: TandemProposed, ProposedBy: p.UserID, Score: matching.Fit(pr.Weights.Matching(), mentor, mentee).Total,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
+	notePair(t, notify.TypeTandemProposed, "tandem.proposed:"+t.ID, "/tandems", map[string]any{"program": pr.Name})
 	if err := s.store.insertTandem(ctx, t); err != nil {
 		s.store.release(ctx, mentorSlot(mp.ID, program))
 		s.store.release(ctx, "request:"+r.ID)
 		return nil, err
 	}
 	s.recordTandem(ctx, p, "tandem.propose", t, "")
-	s.tellPair(ctx, t, notify.TypeTandemProposed, "tandem.proposed:"+t.ID, "/tandems", map[string]any{"program": pr.Name})
+	s.deliver(ctx, t)
 	return t, nil
 }
 
@@ -258,6 +263,7 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 		reason = "" // only a decline carries a reason
 	}
 	upd := *cur
+	upd.Notes = slices.Clone(cur.Notes)
 	upd.UpdatedAt = s.now().UTC()
 	if accept {
 		contact := ""
@@ -275,6 +281,20 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 	} else {
 		upd.Status, upd.DeclinedBy, upd.DeclineReason = TandemDeclined, side, reason
 	}
+	// The other side learns the answer, never a decline's reason.
+	other, name := upd.MenteeUserID, upd.MentorName
+	if side == SideMentee {
+		other, name = upd.MentorUserID, upd.MenteeName
+	}
+	answer := "declined"
+	if accept {
+		answer = "accepted"
+	}
+	note(&upd, other, notify.Message{ID: "tandem.answered:" + upd.ID + ":" + side, Type: notify.TypeTandemAnswered,
+		Args: map[string]any{"partner": name, "answer": answer}, Link: "/tandems"})
+	if upd.Status == TandemActive {
+		introduce(&upd)
+	}
 	if err := s.store.replaceTandem(ctx, &upd, cur.Version); err != nil {
 		return nil, err
 	}
@@ -287,20 +307,7 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 		action = "tandem.decline"
 	}
 	s.recordTandem(ctx, p, action, &upd, reason)
-	// The other side learns the answer, never a decline's reason.
-	other, name := upd.MenteeUserID, upd.MentorName
-	if side == SideMentee {
-		other, name = upd.MentorUserID, upd.MenteeName
-	}
-	answer := "declined"
-	if accept {
-		answer = "accepted"
-	}
-	s.tell(ctx, other, notify.Message{ID: "tandem.answered:" + upd.ID + ":" + side, Type: notify.TypeTandemAnswered,
-		Args: map[string]any{"partner": name, "answer": answer}, Link: "/tandems"})
-	if upd.Status == TandemActive {
-		s.introduce(ctx, &upd)
-	}
+	s.deliver(ctx, &upd)
 	upd.viewFor(p.UserID)
 	return &upd, nil
 }
@@ -352,31 +359,35 @@ func (s *Service) EndTandem(ctx context.Context, p *otm.Principal, id string, cu
 	if utf8.RuneCountInString(reason) > ReasonMax || check.HasControl(reason, true) {
 		return nil, otm.Invalid("The reason is not valid.", otm.Field("reason", otm.RuleMaxLength, otm.Args{"max": ReasonMax}, "at most 1000 characters"))
 	}
-	upd, err := s.end(ctx, cur, by, reason)
+	upd, err := s.end(ctx, cur, by, reason, func(upd *Tandem) {
+		// Whoever did not end it learns that it ended (never why).
+		for _, side := range []struct{ user, name, partner string }{{upd.MentorUserID, SideMentor, upd.MenteeName}, {upd.MenteeUserID, SideMentee, upd.MentorName}} {
+			if side.name == by {
+				continue
+			}
+			endedBy := "partner"
+			if by == "curator" {
+				endedBy = "curator"
+			}
+			note(upd, side.user, notify.Message{ID: "tandem.ended:" + upd.ID + ":" + side.name, Type: notify.TypeTandemEnded,
+				Args: map[string]any{"partner": side.partner, "by": endedBy}, Link: "/tandems"})
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
 	s.recordTandem(ctx, p, "tandem.end", upd, reason)
-	// Whoever did not end it learns that it ended (never why).
-	for _, side := range []struct{ user, name, partner string }{{upd.MentorUserID, SideMentor, upd.MenteeName}, {upd.MenteeUserID, SideMentee, upd.MentorName}} {
-		if side.name == by {
-			continue
-		}
-		endedBy := "partner"
-		if by == "curator" {
-			endedBy = "curator"
-		}
-		s.tell(ctx, side.user, notify.Message{ID: "tandem.ended:" + upd.ID + ":" + side.name, Type: notify.TypeTandemEnded,
-			Args: map[string]any{"partner": side.partner, "by": endedBy}, Link: "/tandems"})
-	}
+	s.deliver(ctx, upd)
 	return upd, nil
 }
 
-// end marks t ended and frees its slots.
-func (s *Service) end(ctx context.Context, cur *Tandem, by, reason string) (*Tandem, error) {
+// end marks t ended (with the notes notes adds) and frees its slots.
+func (s *Service) end(ctx context.Context, cur *Tandem, by, reason string, notes func(*Tandem)) (*Tandem, error) {
 	upd := *cur
 	now := s.now().UTC()
 	upd.Status, upd.EndedAt, upd.EndedBy, upd.EndReason, upd.UpdatedAt = TandemEnded, &now, by, reason, now
+	upd.Notes = slices.Clone(cur.Notes)
+	notes(&upd)
 	if err := s.store.replaceTandem(ctx, &upd, cur.Version); err != nil {
 		return nil, err
 	}
@@ -402,7 +413,11 @@ func (s *Service) endProgramTandems(ctx context.Context, p *otm.Principal, progr
 			continue
 		}
 		for attempt := 0; ; attempt++ {
-			upd, err := s.end(ctx, t, "program", "")
+			upd, err := s.end(ctx, t, "program", "", func(upd *Tandem) {
+				if upd.ActivatedAt != nil { // it ran: both sides are asked for feedback
+					notePair(upd, notify.TypeFeedbackRequested, "feedback.requested:"+upd.ID, "/tandems", map[string]any{"program": programName})
+				}
+			})
 			if otm.ErrorCode(err) == otm.ECONFLICT && attempt < 3 {
 				if t, err = s.store.getTandem(ctx, t.ID); err != nil {
 					return err
@@ -416,9 +431,7 @@ func (s *Service) endProgramTandems(ctx context.Context, p *otm.Principal, progr
 				return err
 			}
 			s.recordTandem(ctx, p, "tandem.end", upd, "the program ended")
-			if upd.ActivatedAt != nil { // it ran: both sides are asked for feedback
-				s.tellPair(ctx, upd, notify.TypeFeedbackRequested, "feedback.requested:"+upd.ID, "/tandems", map[string]any{"program": programName})
-			}
+			s.deliver(ctx, upd)
 			break
 		}
 	}
@@ -478,15 +491,15 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 	return nil
 }
 
-// introduce tells both sides that t runs: the partner's name and
+// introduce notes for both sides that t runs: the partner's name and
 // organization, and the partner's address when they chose to share it.
-func (s *Service) introduce(ctx context.Context, t *Tandem) {
+func introduce(t *Tandem) {
 	for _, side := range t.Parties() {
 		args := map[string]any{"partner": side.Partner, "partnerOrg": side.PartnerOrg, "intro": "private"}
 		if side.PartnerContact != "" {
 			args["intro"], args["contact"] = "shared", side.PartnerContact
 		}
-		s.tell(ctx, side.UserID, notify.Message{ID: introductionID(t.ID, side.Side), Type: notify.TypeTandemRunning, Args: args, Link: "/tandems/" + t.ID})
+		note(t, side.UserID, notify.Message{ID: introductionID(t.ID, side.Side), Type: notify.TypeTandemRunning, Args: args, Link: "/tandems/" + t.ID})
 	}
 }
 

@@ -303,10 +303,16 @@ func idxFresh(idx search.Index) bool {
 	return ok && f.Fresh()
 }
 
-// sweep removes expired sessions and sign-in attempts every few minutes,
-// finishes ending the tandems of programs past their wrap-up, and indexes
-// new collections of the embedded database.
+// sweep delivers what the last run left undelivered, then every few
+// minutes removes expired sessions and sign-in attempts, finishes ending
+// the tandems of programs past their wrap-up, delivers notifications events
+// left (platform.Services.Sweep), and indexes new collections of the
+// embedded database.
 func (p *Program) sweep(ctx context.Context) {
+	// What a crash left undelivered goes out at once, not in 5 minutes.
+	if err := p.DeliverNotes(ctx); err != nil && ctx.Err() == nil {
+		p.Logger.Warn("notifications left by the last run not delivered", "err", err)
+	}
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
 	for {
@@ -314,11 +320,8 @@ func (p *Program) sweep(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := p.Identity.Sweep(ctx); err != nil && ctx.Err() == nil {
+			if err := p.Services.Sweep(ctx); err != nil && ctx.Err() == nil {
 				p.Logger.Warn("sweep failed", "err", err)
-			}
-			if err := p.Tandems.SweepPrograms(ctx); err != nil && ctx.Err() == nil {
-				p.Logger.Warn("program sweep failed", "err", err)
 			}
 			p.indexIDs(ctx) // collections created since
 		}
