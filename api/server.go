@@ -5,8 +5,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,6 +20,8 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/httperr"
+	"github.com/opentomentor/opentomentor/internal/reqid"
+	"github.com/opentomentor/opentomentor/metrics"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/platform"
 )
@@ -43,10 +43,19 @@ type Pages interface {
 type Check struct {
 	Name  string
 	Check func(ctx context.Context) error
+	// Optional: the platform serves without it (degraded), so a failure
+	// does not take the replica out of the load balancer. The search
+	// engine is optional: writes queue in the outbox while it is down.
+	Optional bool
 }
 
 // Config wires the server.
 type Config struct {
+	// Metrics counts and times every request by route template (nil: no
+	// metrics); with ServeMetrics the server also answers GET /metrics
+	// (else another listener does: OTM_METRICS_ADDR).
+	Metrics      *metrics.Registry
+	ServeMetrics bool
 	// Services are the platform's services (see package platform); a nil
 	// Profiles turns the application, program, request and tandem routes off.
 	platform.Services
@@ -81,7 +90,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, secure: strings.HasPrefix(cfg.BaseURL, "https://")}
+	s := &Server{cfg: cfg, log: reqid.Logger(cfg.Logger), secure: strings.HasPrefix(cfg.BaseURL, "https://")}
 	s.app = fiber.New(fiber.Config{
 		AppName:                 "OpenToMentor",
 		DisableStartupMessage:   true,
@@ -124,15 +133,21 @@ func (s *Server) cookieName(base string) string {
 
 func (s *Server) routes() {
 	app := s.app
+	if s.cfg.Metrics != nil {
+		app.Use(s.cfg.Metrics.Middleware())
+	}
 	app.Use(s.requestLog)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		s.log.Error("panic", "path", c.Path(), "panic", e)
+		s.log.ErrorContext(c.UserContext(), "panic", "path", c.Path(), "panic", e)
 	}}))
 	app.Use(s.securityHeaders)
 
 	app.Get("/healthz", s.healthz)
 	app.Post("/unsubscribe/:token", s.oneClickUnsubscribe)
 	app.Get("/readyz", s.readyz)
+	if s.cfg.Metrics != nil && s.cfg.ServeMetrics {
+		app.Get("/metrics", adaptor.HTTPHandler(s.cfg.Metrics.Handler()))
+	}
 	if s.cfg.DevIDP != nil {
 		h := adaptor.HTTPHandler(detachRequest(s.cfg.DevIDP))
 		app.All(s.cfg.DevIDPPath, h)
@@ -278,17 +293,12 @@ func (s *Server) loginLimiter() fiber.Handler {
 	})
 }
 
-func newRequestID() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // requestLog writes one structured line per request.
 func (s *Server) requestLog(c *fiber.Ctx) error {
 	start := time.Now()
-	rid := newRequestID()
+	rid := reqid.Pick(c.Get("X-Request-ID"), c.Get("Traceparent"))
 	c.Locals("requestID", rid)
+	c.SetUserContext(reqid.With(c.UserContext(), rid))
 	c.Set("X-Request-ID", rid)
 	err := c.Next()
 	if err != nil {
@@ -306,8 +316,7 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 		slog.String("path", c.Path()),
 		slog.Int("status", status),
 		slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
-		slog.String("ip", c.IP()),
-		slog.String("id", rid))
+		slog.String("ip", c.IP()))
 	return nil
 }
 
@@ -407,26 +416,35 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// readyz answers 200 when every dependency answers, else 503 naming the reason.
+// readyz answers 200 while every required dependency answers ("ready", or
+// "degraded" when an optional one does not), else 503 naming the missing
+// dependency. It names checks and their state only: the errors (hosts,
+// addresses) go to the log, never to the caller.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 3*time.Second)
 	defer cancel()
 	checks := fiber.Map{}
 	var failed []string
+	status := "ready"
 	for _, ch := range s.cfg.ReadyChecks {
 		if err := ch.Check(ctx); err != nil {
-			s.log.Warn("readiness check failed", "check", ch.Name, "err", err)
-			checks[ch.Name] = "unavailable: " + err.Error()
-			failed = append(failed, ch.Name)
+			s.log.WarnContext(c.UserContext(), "readiness check failed", "check", ch.Name, "optional", ch.Optional, "err", err)
+			checks[ch.Name] = "unavailable"
+			if ch.Optional {
+				status = "degraded"
+			} else {
+				failed = append(failed, ch.Name)
+			}
 			continue
 		}
 		checks[ch.Name] = "ok"
 	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
 	if len(failed) > 0 {
 		return problem(c, fiber.StatusServiceUnavailable, otm.EUNAVAILABLE,
 			"Not ready: "+strings.Join(failed, ", ")+" unreachable.", nil, fiber.Map{"checks": checks})
 	}
-	return c.JSON(fiber.Map{"status": "ready", "checks": checks})
+	return c.JSON(fiber.Map{"status": status, "checks": checks})
 }
 
 // wantsJSON reports whether the error should be problem+json rather than a page.
@@ -453,8 +471,7 @@ func ErrorHandler(pages Pages, log *slog.Logger) fiber.ErrorHandler {
 func handleError(c *fiber.Ctx, err error, pages Pages, log *slog.Logger) error {
 	status, code, msg, internal := httperr.Of(err)
 	if internal {
-		rid, _ := c.Locals("requestID").(string)
-		log.Error("internal error", "path", c.Path(), "requestId", rid, "err", err)
+		log.ErrorContext(c.UserContext(), "internal error", "path", c.Path(), "err", err)
 		msg = "Internal error."
 	}
 	if wantsJSON(c) || pages == nil {

@@ -94,6 +94,16 @@ func (l *Lease) Release(ctx context.Context) error {
 	return nil
 }
 
+// Name returns the lease's name.
+func (l *Lease) Name() string { return l.name }
+
+// HeldHere reports whether this holder has the lease now (what the
+// database says; metrics show it).
+func (l *Lease) HeldHere(ctx context.Context) (bool, error) {
+	holder, until, err := l.Holder(ctx)
+	return err == nil && holder == l.holder && until.After(l.now()), err
+}
+
 // Holder returns the current holder of the lease and when it expires, or "" if
 // nobody ever took it or it was released. An expired lease is reported as is.
 func (l *Lease) Holder(ctx context.Context) (string, time.Time, error) {

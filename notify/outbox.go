@@ -308,3 +308,35 @@ func errorText(err error) string {
 	}
 	return msg
 }
+
+// Queue is what waits to go out: e-mails in the outbox and the age of the
+// oldest, and messages to many people still to fan out (jobs).
+type Queue struct {
+	Mail       int64
+	OldestMail time.Duration
+	FanOutJobs int64
+}
+
+// Queued reports the queues' depth (metrics). Without mail, Mail is 0.
+func (s *Service) Queued(ctx context.Context) (Queue, error) {
+	var q Queue
+	var err error
+	if q.FanOutJobs, err = s.fanout.CountDocuments(ctx, bson.D{}); err != nil {
+		return q, mapErr(err)
+	}
+	if !s.MailEnabled() {
+		return q, nil
+	}
+	if q.Mail, err = s.outbox.CountDocuments(ctx, bson.D{}); err != nil || q.Mail == 0 {
+		return q, mapErr(err)
+	}
+	var oldest outboxDoc
+	if err := s.outbox.FindOne(ctx, bson.D{}, options.FindOne().SetSort(bson.D{{Key: "createdAt", Value: 1}})).Decode(&oldest); err != nil {
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return q, nil
+		}
+		return q, mapErr(err)
+	}
+	q.OldestMail = s.now().Sub(oldest.CreatedAt)
+	return q, nil
+}

@@ -2,9 +2,11 @@ package profile
 
 import (
 	"context"
+	"time"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // IndexSource is the database side of the search indexer (search.Source).
@@ -44,4 +46,18 @@ func (x *IndexSource) All(ctx context.Context, fn func(search.Change) error) err
 	return x.s.store.all(ctx, func(p *Profile) error {
 		return fn(search.Change{ID: p.ID, Version: p.Version, Doc: Document(p)})
 	})
+}
+
+// IndexQueue reports how many changes the search index has not seen yet,
+// and how long the oldest has waited (metrics).
+func (s *Service) IndexQueue(ctx context.Context) (int64, time.Duration, error) {
+	n, err := s.store.outbox.CountDocuments(ctx, bson.D{})
+	if err != nil || n == 0 {
+		return n, 0, mapErr(err, "Outbox")
+	}
+	oldest, err := s.store.pendingOutbox(ctx, 1)
+	if err != nil || len(oldest) == 0 {
+		return n, 0, err
+	}
+	return n, time.Since(oldest[0].At), nil
 }

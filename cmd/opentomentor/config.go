@@ -36,6 +36,7 @@ type Config struct {
 	SMTP           *notify.SMTPConfig
 	MailFrom       string // OTM_MAIL_FROM
 	MailDisabled   bool   // OTM_MAIL_DISABLED
+	MetricsAddr    string // OTM_METRICS_ADDR: serve /metrics there instead of on OTM_ADDR
 
 	SessionIdle     time.Duration // OTM_SESSION_IDLE_TIMEOUT
 	SessionAbsolute time.Duration // OTM_SESSION_ABSOLUTE_TIMEOUT
@@ -67,6 +68,7 @@ var settings = []setting{
 	{"OTM_SMTP_URL", "smtp-url", "where e-mail goes: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (default in development: the /dev/mail mailbox)", ""},
 	{"OTM_MAIL_FROM", "mail-from", "the sender of e-mails, e.g. \"OpenToMentor <noreply@opentomentor.example>\"", ""},
 	{"OTM_MAIL_DISABLED", "mail-disabled", "send no e-mail at all (the inbox only)", "false"},
+	{"OTM_METRICS_ADDR", "metrics-addr", "serve Prometheus metrics (/metrics) on this host:port instead of on OTM_ADDR", ""},
 }
 
 // registerConfigFlags adds every setting to fs and returns a function that builds
@@ -97,6 +99,7 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 			SignInPolicy:  get("OTM_SIGNIN_POLICY"),
 			SMTPURL:       get("OTM_SMTP_URL"),
 			MailFrom:      get("OTM_MAIL_FROM"),
+			MetricsAddr:   get("OTM_METRICS_ADDR"),
 		}
 		var err error
 		if cfg.AdminEmails, err = parseEmails("OTM_ADMIN_EMAILS", get("OTM_ADMIN_EMAILS")); err != nil {

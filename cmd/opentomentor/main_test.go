@@ -113,6 +113,9 @@ func TestIntegrationProgramReady(t *testing.T) {
 	if status := getJSON(t, p.BaseURL+"/readyz", &prob); status != http.StatusServiceUnavailable || !strings.Contains(prob.Detail, "database") {
 		t.Errorf("GET /readyz with the database gone: got %d %+v, want 503 naming the database", status, prob)
 	}
+	if prob.Checks["database"] != "unavailable" {
+		t.Errorf("database check with the database gone: got %q, want unavailable (no error text)", prob.Checks["database"])
+	}
 }
 
 func TestConfigValidation(t *testing.T) {

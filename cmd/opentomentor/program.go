@@ -18,6 +18,7 @@ import (
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/identity/devidp"
 	"github.com/opentomentor/opentomentor/internal/demo"
+	"github.com/opentomentor/opentomentor/metrics"
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/platform"
@@ -50,6 +51,11 @@ type Program struct {
 	devIDP    *devidp.Provider
 	mailer    *notify.Mailer
 	holder    string // this process's name on database leases
+	leases    []*mongostore.Lease
+	// Metrics is what /metrics shows (OTM_METRICS_ADDR, else OTM_ADDR).
+	Metrics     *metrics.Registry
+	MetricsAddr string // set by Run when OTM_METRICS_ADDR is
+	metricsSrv  *http.Server
 	// DevMail keeps e-mails in development without OTM_SMTP_URL (/dev/mail).
 	DevMail *notify.DevMailbox
 	cancel  context.CancelFunc
@@ -144,7 +150,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	}
 	if !p.store.Embedded {
 		// Several replicas may run against one MongoDB: one indexer at a time.
-		p.Indexer.Lease = mongostore.NewLease(p.store.DB, "search-indexer", p.holder, 3*p.Indexer.Interval)
+		p.Indexer.Lease = p.lease("search-indexer", 3*p.Indexer.Interval)
 	}
 	if !cfg.MailDisabled {
 		// Before anything happens (the demo's cohort steps too): every
@@ -181,16 +187,24 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	if err := p.startMail(ctx, pages); err != nil {
 		return err
 	}
+	// Every lease this process may hold, before the workers start (the
+	// metrics show them).
+	fanLease, remindLease, sweepLease := p.lease("fanout", time.Minute), p.lease("reminders", 5*time.Minute), p.lease("sweep", 10*time.Minute)
+	if err := p.startMetrics(); err != nil {
+		return err
+	}
 	srvCfg := api.Config{
 		BaseURL:  p.BaseURL,
 		Services: *p.Services,
 		Pages:    pages,
 		ReadyChecks: []api.Check{
 			{Name: "database", Check: p.store.Ping},
-			{Name: "search", Check: p.Search.Ping},
+			{Name: "search", Check: p.Search.Ping, Optional: true},
 		},
 		TrustedProxies: cfg.TrustedProxies,
 		Logger:         p.Logger,
+		Metrics:        p.Metrics,
+		ServeMetrics:   cfg.MetricsAddr == "",
 	}
 	if p.devIDP != nil {
 		srvCfg.DevIDP, srvCfg.DevIDPPath = p.devIDP.Handler(), "/devidp"
@@ -211,13 +225,13 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	go func() {
 		defer p.wg.Done()
 		p.Notify.NewFanOut(notify.FanOutConfig{Logger: p.Logger.With("component", "fanout"),
-			Lease: mongostore.NewLease(p.store.DB, "fanout", p.holder, time.Minute)}).Run(bg)
+			Lease: fanLease}).Run(bg)
 	}()
 	go func() {
 		defer p.wg.Done()
 		reminder.New(p.store.DB, reminder.Config{Tandems: p.Tandems, Programs: p.Programs, Inbox: p.Notify,
 			Staff: p.Identity, Applications: p.Profiles, Logger: p.Logger.With("component", "reminders"),
-			Lease: mongostore.NewLease(p.store.DB, "reminders", p.holder, 5*time.Minute)}).Run(bg)
+			Lease: remindLease}).Run(bg)
 	}()
 	p.wg.Add(3)
 	fresh := idxFresh(p.Search) && !p.seededNow
@@ -251,7 +265,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	}()
 	go func() {
 		defer p.wg.Done()
-		p.sweep(bg)
+		p.sweep(bg, sweepLease)
 	}()
 	return nil
 }
@@ -277,7 +291,7 @@ func (p *Program) startMail(ctx context.Context, pages *frontend.Frontend) error
 	}
 	p.mailer = p.Notify.NewMailer(notify.MailerConfig{Transport: transport, Renderer: pages, Contacts: p.Identity,
 		From: cfg.MailFromOrDefault(), BaseURL: p.BaseURL, Logger: p.Logger.With("component", "mailer"),
-		Lease: mongostore.NewLease(p.store.DB, "mailer", p.holder, time.Minute)})
+		Lease: p.lease("mailer", time.Minute)})
 	return nil
 }
 
@@ -308,7 +322,7 @@ func idxFresh(idx search.Index) bool {
 // the tandems of programs past their wrap-up, delivers notifications events
 // left (platform.Services.Sweep), and indexes new collections of the
 // embedded database.
-func (p *Program) sweep(ctx context.Context) {
+func (p *Program) sweep(ctx context.Context, lease *mongostore.Lease) {
 	// What a crash left undelivered goes out at once, not in 5 minutes.
 	if err := p.DeliverNotes(ctx); err != nil && ctx.Err() == nil {
 		p.Logger.Warn("notifications left by the last run not delivered", "err", err)
@@ -318,14 +332,31 @@ func (p *Program) sweep(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
+			_ = lease.Release(context.WithoutCancel(ctx))
 			return
 		case <-t.C:
+			// One replica sweeps at a time (the work is idempotent, but
+			// need not run on all of them).
+			if ok, err := lease.Acquire(ctx); err != nil || !ok {
+				if err != nil && ctx.Err() == nil {
+					p.Logger.Warn("sweep: lease not taken", "err", err)
+				}
+				continue
+			}
 			if err := p.Services.Sweep(ctx); err != nil && ctx.Err() == nil {
 				p.Logger.Warn("sweep failed", "err", err)
 			}
 			p.indexIDs(ctx) // collections created since
 		}
 	}
+}
+
+// lease returns the database lease name held by this process (and shows
+// it in the metrics). Call it before the workers start.
+func (p *Program) lease(name string, ttl time.Duration) *mongostore.Lease {
+	l := mongostore.NewLease(p.store.DB, name, p.holder, ttl)
+	p.leases = append(p.leases, l)
+	return l
 }
 
 // indexIDs gives the embedded database's collections the _id index its
@@ -348,6 +379,11 @@ func (p *Program) Close() error {
 	if p.server != nil {
 		if err := p.server.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
 			errs = append(errs, err) // a listener that failed earlier is closed already
+		}
+	}
+	if p.metricsSrv != nil {
+		if err := p.metricsSrv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
 		}
 	}
 	if p.ln != nil {
@@ -395,4 +431,55 @@ func (p *Program) Failed() error {
 	default:
 		return nil
 	}
+}
+
+// startMetrics registers what /metrics shows besides the HTTP requests:
+// the queues that must drain and the leases this replica holds; and, with
+// OTM_METRICS_ADDR, serves /metrics there (else the API serves it).
+func (p *Program) startMetrics() error {
+	p.Metrics = metrics.New(p.Logger.With("component", "metrics"))
+	queue := func(ctx context.Context) (notify.Queue, error) { return p.Notify.Queued(ctx) }
+	p.Metrics.Gauge("otm_mail_queue_depth", "E-mails waiting to be sent (the outbox).", nil, func(ctx context.Context) (float64, error) {
+		q, err := queue(ctx)
+		return float64(q.Mail), err
+	})
+	p.Metrics.Gauge("otm_mail_queue_oldest_seconds", "Age of the oldest e-mail waiting.", nil, func(ctx context.Context) (float64, error) {
+		q, err := queue(ctx)
+		return q.OldestMail.Seconds(), err
+	})
+	p.Metrics.Gauge("otm_notify_fanout_jobs", "Messages to many people still being fanned out.", nil, func(ctx context.Context) (float64, error) {
+		q, err := queue(ctx)
+		return float64(q.FanOutJobs), err
+	})
+	p.Metrics.Gauge("otm_search_queue_depth", "Profile changes the search index has not seen yet.", nil, func(ctx context.Context) (float64, error) {
+		n, _, err := p.Profiles.IndexQueue(ctx)
+		return float64(n), err
+	})
+	p.Metrics.Gauge("otm_search_queue_oldest_seconds", "Age of the oldest change the search index has not seen.", nil, func(ctx context.Context) (float64, error) {
+		_, age, err := p.Profiles.IndexQueue(ctx)
+		return age.Seconds(), err
+	})
+	for _, l := range p.leases {
+		p.Metrics.Gauge("otm_lease_held", "1 while this replica holds the lease of a background job.", map[string]string{"lease": l.Name()},
+			func(ctx context.Context) (float64, error) {
+				held, err := l.HeldHere(ctx)
+				if held {
+					return 1, err
+				}
+				return 0, err
+			})
+	}
+	if p.Config.MetricsAddr == "" {
+		return nil
+	}
+	ln, err := net.Listen("tcp", p.Config.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("OTM_METRICS_ADDR: listen on %s: %w", p.Config.MetricsAddr, err)
+	}
+	p.MetricsAddr = ln.Addr().String()
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", p.Metrics.Handler())
+	p.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = p.metricsSrv.Serve(ln) }()
+	return nil
 }

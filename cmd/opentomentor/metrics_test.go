@@ -1,0 +1,74 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func getText(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// TestIntegrationMetrics: /metrics counts and times requests by route
+// template (not by raw path), and shows the queues and the leases; with
+// OTM_METRICS_ADDR it is served there and not on the main port.
+func TestIntegrationMetrics(t *testing.T) {
+	tests := []struct {
+		name     string
+		env      map[string]string
+		separate bool
+	}{
+		{"on the main port", nil, false},
+		{"on OTM_METRICS_ADDR", map[string]string{"OTM_METRICS_ADDR": "127.0.0.1:0"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := startProgram(t, false, tt.env)
+			for _, path := range []string{"/api/v1/programs/open", "/api/v1/programs/nope", "/readyz", "/no/such/page"} {
+				getText(t, p.BaseURL+path)
+			}
+			url := p.BaseURL + "/metrics"
+			if tt.separate {
+				if status, _ := getText(t, url); status != http.StatusNotFound {
+					t.Errorf("/metrics on the main port with OTM_METRICS_ADDR: got %d, want 404", status)
+				}
+				url = "http://" + p.MetricsAddr + "/metrics"
+			}
+			status, body := getText(t, url)
+			if status != http.StatusOK {
+				t.Fatalf("GET %s: got %d", url, status)
+			}
+			want := []string{
+				`otm_http_requests_total{method="GET",route="/api/v1/programs/:id",status="200"} 1`,
+				`otm_http_requests_total{method="GET",route="/api/v1/programs/:id",status="404"} 1`,
+				`otm_http_requests_total{method="GET",route="/readyz",status="200"} 1`,
+				`otm_http_requests_total{method="GET",route="(unmatched)",status="404"} `,
+				`otm_http_request_duration_seconds_bucket{method="GET",route="/api/v1/programs/:id",le="+Inf"} 2`,
+				"otm_mail_queue_depth ", "otm_mail_queue_oldest_seconds ", "otm_notify_fanout_jobs ", "otm_search_queue_depth ",
+				`otm_lease_held{lease="mailer"}`, `otm_lease_held{lease="sweep"}`, "go_goroutines ",
+			}
+			for _, w := range want {
+				if !strings.Contains(body, w) {
+					t.Errorf("/metrics lacks %q", w)
+				}
+			}
+			for _, raw := range []string{`route="/api/v1/programs/open"`, `route="/no/such/page"`} {
+				if strings.Contains(body, raw) {
+					t.Errorf("/metrics has a raw path label %s", raw)
+				}
+			}
+		})
+	}
+}
