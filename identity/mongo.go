@@ -299,21 +299,17 @@ func (m *mongoStore) dropUserNotes(ctx context.Context, id string, raw []bson.Ra
 
 // usersWithNotes returns the ids of the users whose notes were not delivered.
 func (m *mongoStore) usersWithNotes(ctx context.Context) ([]string, error) {
-	users, err := findAll[User](ctx, m.users, "User", bson.D{{Key: "notes.0", Value: bson.D{{Key: "$exists", Value: true}}}},
-		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, len(users))
-	for _, u := range users {
-		ids = append(ids, u.ID)
-	}
-	return ids, nil
+	return m.userIDs(ctx, bson.D{{Key: "notes.0", Value: bson.D{{Key: "$exists", Value: true}}}})
 }
 
 // usersWithRole returns the ids of the users holding role.
 func (m *mongoStore) usersWithRole(ctx context.Context, role string) ([]string, error) {
-	users, err := findAll[User](ctx, m.users, "User", bson.D{{Key: "roles", Value: role}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	return m.userIDs(ctx, bson.D{{Key: "roles", Value: role}})
+}
+
+// userIDs returns the ids of the users filter matches.
+func (m *mongoStore) userIDs(ctx context.Context, filter bson.D) ([]string, error) {
+	users, err := findAll[User](ctx, m.users, "User", filter, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return nil, err
 	}

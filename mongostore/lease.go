@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -116,4 +117,43 @@ func (l *Lease) Holder(ctx context.Context) (string, time.Time, error) {
 		return "", time.Time{}, fmt.Errorf("mongostore: read lease %s: %w", l.name, err)
 	}
 	return d.Holder, d.ExpiresAt, nil
+}
+
+// Hold takes or renews l and reports whether this process has it; a nil
+// lease (one process alone) is always held. A database error is logged and
+// counts as not held.
+func Hold(ctx context.Context, l *Lease, log *slog.Logger, what string) bool {
+	if l == nil {
+		return true
+	}
+	ok, err := l.Acquire(ctx)
+	if err != nil && ctx.Err() == nil {
+		log.Warn(what+": lease not taken", "lease", l.name, "err", err)
+	}
+	return ok && err == nil
+}
+
+// RunLeased runs work at once and then every interval, or as soon as wake
+// fires (nil: never), whenever this process holds l, until ctx ends; then
+// it releases l, so that another replica takes over at once. A failure of
+// work is logged; the next round tries again.
+func RunLeased(ctx context.Context, l *Lease, interval time.Duration, wake <-chan struct{}, log *slog.Logger, what string, work func(context.Context) error) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if Hold(ctx, l, log, what) {
+			if err := work(ctx); err != nil && ctx.Err() == nil {
+				log.Warn(what+" failed; trying again later", "err", err)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if l != nil {
+				_ = l.Release(context.WithoutCancel(ctx))
+			}
+			return
+		case <-t.C:
+		case <-wake:
+		}
+	}
 }

@@ -114,35 +114,10 @@ func (s *Service) NewFanOut(cfg FanOutConfig) *FanOut {
 // Run expands jobs until ctx ends: at once after SendMany in this process,
 // else every Interval.
 func (f *FanOut) Run(ctx context.Context) {
-	t := time.NewTicker(f.cfg.Interval)
-	defer t.Stop()
-	for {
-		if f.hold(ctx) {
-			if _, err := f.Drain(ctx); err != nil && ctx.Err() == nil {
-				f.cfg.Logger.Warn("notify: fan-out stopped for now", "err", err)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			if f.cfg.Lease != nil {
-				_ = f.cfg.Lease.Release(context.WithoutCancel(ctx))
-			}
-			return
-		case <-t.C:
-		case <-f.s.expand:
-		}
-	}
-}
-
-func (f *FanOut) hold(ctx context.Context) bool {
-	if f.cfg.Lease == nil {
-		return true
-	}
-	ok, err := f.cfg.Lease.Acquire(ctx)
-	if err != nil && ctx.Err() == nil {
-		f.cfg.Logger.Warn("notify: fan-out lease not taken", "err", err)
-	}
-	return ok && err == nil
+	mongostore.RunLeased(ctx, f.cfg.Lease, f.cfg.Interval, f.s.expand, f.cfg.Logger, "notify: fan-out", func(ctx context.Context) error {
+		_, err := f.Drain(ctx)
+		return err
+	})
 }
 
 // Drain sends every waiting job's message to its recipients and returns
@@ -164,7 +139,7 @@ func (f *FanOut) Drain(ctx context.Context) (int, error) {
 		}
 		last, lastLen = job.ID, len(job.Users)
 		for i := 0; i < len(job.Users); i += f.cfg.Step {
-			if f.cfg.Lease != nil && !f.hold(ctx) {
+			if f.cfg.Lease != nil && !mongostore.Hold(ctx, f.cfg.Lease, f.cfg.Logger, "notify: fan-out") {
 				return given, nil // another replica has it now
 			}
 			step := job.Users[i:min(i+f.cfg.Step, len(job.Users))]

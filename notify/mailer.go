@@ -130,44 +130,20 @@ func (s *Service) NewMailer(cfg MailerConfig) *Mailer {
 
 // Run sends until ctx ends: at once after a message is queued in this
 // process, else every Interval (messages queued by other replicas), holding
-// the lease while it sends.
+// the lease while it sends; and once an hour purges what was kept long
+// enough.
 func (m *Mailer) Run(ctx context.Context) {
-	t := time.NewTicker(m.cfg.Interval)
-	defer t.Stop()
 	lastPurge := time.Time{}
-	for {
-		if ok := m.hold(ctx); ok {
-			if _, err := m.Drain(ctx); err != nil && ctx.Err() == nil {
-				m.cfg.Logger.Warn("mail: sending stopped for now", "err", err)
+	mongostore.RunLeased(ctx, m.cfg.Lease, m.cfg.Interval, m.wake, m.cfg.Logger, "mail: sending", func(ctx context.Context) error {
+		_, err := m.Drain(ctx)
+		if now := m.s.now(); now.Sub(lastPurge) > time.Hour {
+			if perr := m.Purge(ctx); perr != nil {
+				return errors.Join(err, perr)
 			}
-			if now := m.s.now(); now.Sub(lastPurge) > time.Hour {
-				if err := m.Purge(ctx); err != nil && ctx.Err() == nil {
-					m.cfg.Logger.Warn("mail: purge failed", "err", err)
-				}
-				lastPurge = now
-			}
+			lastPurge = now
 		}
-		select {
-		case <-ctx.Done():
-			if m.cfg.Lease != nil {
-				_ = m.cfg.Lease.Release(context.WithoutCancel(ctx))
-			}
-			return
-		case <-t.C:
-		case <-m.wake:
-		}
-	}
-}
-
-func (m *Mailer) hold(ctx context.Context) bool {
-	if m.cfg.Lease == nil {
-		return true
-	}
-	ok, err := m.cfg.Lease.Acquire(ctx)
-	if err != nil && ctx.Err() == nil {
-		m.cfg.Logger.Warn("mail: lease not taken", "err", err)
-	}
-	return ok && err == nil
+		return err
+	})
 }
 
 // Drain sends every due e-mail (in batches) and returns how many e-mails
@@ -191,7 +167,7 @@ func (m *Mailer) Drain(ctx context.Context) (int, error) {
 			return sent, err
 		}
 		for _, group := range groups(docs) {
-			if m.cfg.Lease != nil && !m.hold(ctx) {
+			if m.cfg.Lease != nil && !mongostore.Hold(ctx, m.cfg.Lease, m.cfg.Logger, "mail: sending") {
 				return sent, nil // another replica has it now
 			}
 			ok, err := m.send(ctx, group)

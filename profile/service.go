@@ -438,15 +438,11 @@ func (s *Service) noteCurators(ctx context.Context, pr *Profile, version int64) 
 // deliver sends pr's notes after pr was written and clears them. A failure
 // is logged: the notes stay and DeliverNotes sends them later.
 func (s *Service) deliver(ctx context.Context, pr *Profile) {
-	if len(pr.Notes) == 0 || s.cfg.Inbox == nil {
+	if s.cfg.Inbox == nil {
 		return
 	}
-	if err := s.cfg.Inbox.Deliver(ctx, pr.Notes); err != nil {
-		s.log.Error("notifications not stored yet; the sweep retries", "profile", pr.ID, "err", err)
-		return
-	}
-	if err := s.store.clearNotes(ctx, pr.ID, pr.Version); err != nil {
-		s.log.Warn("delivered notifications not cleared; the sweep does it", "profile", pr.ID, "err", err)
+	if err := notify.DeliverThenClear(ctx, s.cfg.Inbox, pr.Notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, pr.ID, pr.Version) }); err != nil {
+		s.log.Error("notifications not delivered yet; the sweep retries", "profile", pr.ID, "err", err)
 		return
 	}
 	pr.Notes = nil
@@ -463,15 +459,8 @@ func (s *Service) DeliverNotes(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for i := range ps {
-		if err := s.cfg.Inbox.Deliver(ctx, ps[i].Notes); err != nil {
-			return i, err
-		}
-		if err := s.store.clearNotes(ctx, ps[i].ID, ps[i].Version); err != nil {
-			return i, err
-		}
-	}
-	return len(ps), nil
+	return notify.DeliverEach(ctx, s.cfg.Inbox, ps, func(p *Profile) []notify.Note { return p.Notes },
+		func(ctx context.Context, p *Profile) error { return s.store.clearNotes(ctx, p.ID, p.Version) })
 }
 
 func cloneS(s []string) []string { return append([]string{}, s...) }

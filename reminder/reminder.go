@@ -98,34 +98,10 @@ func New(db *mongo.Database, cfg Config) *Service {
 
 // Run sweeps every Interval until ctx ends, holding the lease.
 func (s *Service) Run(ctx context.Context) {
-	t := time.NewTicker(s.cfg.Interval)
-	defer t.Stop()
-	for {
-		if s.hold(ctx) {
-			if _, err := s.Sweep(ctx); err != nil && ctx.Err() == nil {
-				s.cfg.Logger.Warn("reminders: sweep failed", "err", err)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			if s.cfg.Lease != nil {
-				_ = s.cfg.Lease.Release(context.WithoutCancel(ctx))
-			}
-			return
-		case <-t.C:
-		}
-	}
-}
-
-func (s *Service) hold(ctx context.Context) bool {
-	if s.cfg.Lease == nil {
-		return true
-	}
-	ok, err := s.cfg.Lease.Acquire(ctx)
-	if err != nil && ctx.Err() == nil {
-		s.cfg.Logger.Warn("reminders: lease not taken", "err", err)
-	}
-	return ok && err == nil
+	mongostore.RunLeased(ctx, s.cfg.Lease, s.cfg.Interval, nil, s.cfg.Logger, "reminders", func(ctx context.Context) error {
+		_, err := s.Sweep(ctx)
+		return err
+	})
 }
 
 // reminder is one message to one person.

@@ -160,15 +160,11 @@ func notePair(t *Tandem, typ, key, link string, args map[string]any) {
 // deliver sends t's notes after t was written and clears them. A failure is
 // logged: the notes stay on the tandem and DeliverNotes sends them later.
 func (s *Service) deliver(ctx context.Context, t *Tandem) {
-	if len(t.Notes) == 0 || s.cfg.Inbox == nil {
+	if s.cfg.Inbox == nil {
 		return
 	}
-	if err := s.cfg.Inbox.Deliver(ctx, t.Notes); err != nil {
-		s.log.Error("notifications not stored yet; the sweep retries", "tandem", t.ID, "err", err)
-		return
-	}
-	if err := s.store.clearNotes(ctx, t.ID, t.Version); err != nil {
-		s.log.Warn("delivered notifications not cleared; the sweep does it", "tandem", t.ID, "err", err)
+	if err := notify.DeliverThenClear(ctx, s.cfg.Inbox, t.Notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, t.ID, t.Version) }); err != nil {
+		s.log.Error("notifications not delivered yet; the sweep retries", "tandem", t.ID, "err", err)
 		return
 	}
 	t.Notes = nil
@@ -185,15 +181,8 @@ func (s *Service) DeliverNotes(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	for i := range ts {
-		if err := s.cfg.Inbox.Deliver(ctx, ts[i].Notes); err != nil {
-			return i, err
-		}
-		if err := s.store.clearNotes(ctx, ts[i].ID, ts[i].Version); err != nil {
-			return i, err
-		}
-	}
-	return len(ts), nil
+	return notify.DeliverEach(ctx, s.cfg.Inbox, ts, func(t *Tandem) []notify.Note { return t.Notes },
+		func(ctx context.Context, t *Tandem) error { return s.store.clearNotes(ctx, t.ID, t.Version) })
 }
 
 // record writes an audit entry; a failure is logged, never lost silently.

@@ -317,38 +317,19 @@ func idxFresh(idx search.Index) bool {
 	return ok && f.Fresh()
 }
 
-// sweep delivers what the last run left undelivered, then every few
-// minutes removes expired sessions and sign-in attempts, finishes ending
-// the tandems of programs past their wrap-up, delivers notifications events
-// left (platform.Services.Sweep), and indexes new collections of the
-// embedded database.
+// sweep, at start and then every 5 minutes, removes expired sessions and
+// sign-in attempts, finishes ending the tandems of programs past their
+// wrap-up, delivers the notifications events left (platform.Services.Sweep),
+// and indexes new collections of the embedded database.
 func (p *Program) sweep(ctx context.Context, lease *mongostore.Lease) {
-	// What a crash left undelivered goes out at once, not in 5 minutes.
-	if err := p.DeliverNotes(ctx); err != nil && ctx.Err() == nil {
-		p.Logger.Warn("notifications left by the last run not delivered", "err", err)
-	}
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			_ = lease.Release(context.WithoutCancel(ctx))
-			return
-		case <-t.C:
-			// One replica sweeps at a time (the work is idempotent, but
-			// need not run on all of them).
-			if ok, err := lease.Acquire(ctx); err != nil || !ok {
-				if err != nil && ctx.Err() == nil {
-					p.Logger.Warn("sweep: lease not taken", "err", err)
-				}
-				continue
-			}
-			if err := p.Services.Sweep(ctx); err != nil && ctx.Err() == nil {
-				p.Logger.Warn("sweep failed", "err", err)
-			}
-			p.indexIDs(ctx) // collections created since
-		}
-	}
+	// One replica sweeps at a time (the work is idempotent, but need not
+	// run on all of them); the first sweep at start delivers what the last
+	// run left undelivered.
+	mongostore.RunLeased(ctx, lease, 5*time.Minute, nil, p.Logger, "sweep", func(ctx context.Context) error {
+		err := p.Services.Sweep(ctx)
+		p.indexIDs(ctx) // collections created since
+		return err
+	})
 }
 
 // lease returns the database lease name held by this process (and shows
