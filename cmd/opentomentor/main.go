@@ -9,11 +9,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -42,6 +45,8 @@ Usage:
   opentomentor reindex [flags]   rebuild the search index from the database
                                  (stop the platform first when it is embedded)
   opentomentor check-index       report drift between the database and the index
+  opentomentor healthcheck       exit 0 when the platform on OTM_ADDR is ready
+                                 (the image has no shell: its HEALTHCHECK uses this)
   opentomentor help              this text
 
 Run "opentomentor serve -h" for the flags; each has an OTM_* environment variable.
@@ -58,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "healthcheck":
+		return healthcheck(ctx, getenv, stdout)
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -124,4 +131,40 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 		return slog.New(reqid.Handler{Handler: slog.NewJSONHandler(w, opts)})
 	}
 	return slog.New(reqid.Handler{Handler: slog.NewTextHandler(w, opts)})
+}
+
+// healthcheck asks the platform listening on OTM_ADDR (on this machine)
+// whether it is ready (/readyz answers 200: ready or degraded).
+func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
+	addr := getenv("OTM_ADDR")
+	if addr == "" {
+		addr = "127.0.0.1:8080"
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("OTM_ADDR: %w", err)
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/readyz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("not ready: %w", err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var body struct {
+		Status any `json:"status"`
+	}
+	_ = json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("not ready: /readyz answered %d", resp.StatusCode)
+	}
+	fmt.Fprintln(stdout, body.Status)
+	return nil
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -70,5 +72,27 @@ func TestIntegrationMetrics(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestIntegrationHealthcheck(t *testing.T) {
+	p := startProgram(t, false, nil)
+	var out strings.Builder
+	env := map[string]string{"OTM_ADDR": p.Addr}
+	if err := run(context.Background(), []string{"healthcheck"}, func(k string) string { return env[k] }, &out, io.Discard); err != nil {
+		t.Fatalf("healthcheck of a running platform: %v", err)
+	}
+	if got := strings.TrimSpace(out.String()); got != "ready" {
+		t.Errorf("healthcheck printed %q, want ready", got)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	_ = ln.Close()
+	env["OTM_ADDR"] = closed
+	if err := run(context.Background(), []string{"healthcheck"}, func(k string) string { return env[k] }, io.Discard, io.Discard); err == nil {
+		t.Error("healthcheck with nothing listening: got nil, want an error")
 	}
 }
