@@ -46,6 +46,15 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 			return fmt.Errorf("identity: create index on %s: %w", x.c.Name(), err)
 		}
 	}
+	// The server deletes sessions and sign-in attempts once they expire
+	// (TTL indexes; the sweep deletes what idled out, and everything on the
+	// embedded database, which has no TTL indexes).
+	for _, c := range []*mongo.Collection{m.sessions, m.logins} {
+		ttl := mongo.IndexModel{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetExpireAfterSeconds(0).SetName("expiresAt_ttl")}
+		if _, err := c.Indexes().CreateOne(ctx, ttl); err != nil && !mongostore.IsNotImplemented(err) {
+			return fmt.Errorf("identity: create TTL index on %s: %w", c.Name(), err)
+		}
+	}
 	return nil
 }
 

@@ -19,6 +19,8 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readconcern"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 )
 
@@ -99,6 +101,16 @@ func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger
 	opts := options.Client().ApplyURI(uri).SetServerSelectionTimeout(10 * time.Second).SetTimeout(30 * time.Second)
 	if embedded {
 		opts.SetMaxPoolSize(1)
+	} else {
+		// A write is acknowledged once a majority of the replica set has
+		// it (a failover cannot roll it back), and reads see only such
+		// writes; a URI's own w= or readConcernLevel= wins.
+		if !strings.Contains(uri, "w=") {
+			opts.SetWriteConcern(writeconcern.Majority())
+		}
+		if !strings.Contains(uri, "readConcernLevel=") {
+			opts.SetReadConcern(readconcern.Majority())
+		}
 	}
 	client, err := mongo.Connect(opts)
 	if err != nil {
@@ -161,6 +173,13 @@ func IsDuplicateKey(err error) bool {
 		return true
 	}
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// IsNotImplemented reports whether the server does not implement what err
+// answers (the embedded FerretDB: TTL indexes, for one).
+func IsNotImplemented(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && (ce.Code == 238 || ce.Name == "NotImplemented")
 }
 
 // redact hides credentials in a MongoDB URI for logs and error messages.

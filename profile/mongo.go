@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -50,6 +51,10 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 
 func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 	if _, err := m.queueC.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "submittedAt", Value: 1}}}); err != nil {
+		return fmt.Errorf("profile: create index: %w", err)
+	}
+	// The indexer reads the oldest changes first, every 2 s against MongoDB.
+	if _, err := m.outbox.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "at", Value: 1}}}); err != nil {
 		return fmt.Errorf("profile: create index: %w", err)
 	}
 	return nil
@@ -356,6 +361,27 @@ func (m *mongoStore) topics(ctx context.Context) ([]Topic, error) {
 func (m *mongoStore) putTopic(ctx context.Context, t *Topic) error {
 	_, err := m.topicsC.ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}}, t, options.Replace().SetUpsert(true))
 	return mapErr(err, "Topic")
+}
+
+// topicsVersionID is the settings document counting the vocabulary's
+// changes: replicas compare it to know when to reload their copy.
+const topicsVersionID = "topics-version"
+
+func (m *mongoStore) topicsVersion(ctx context.Context) (int64, error) {
+	var d struct {
+		N int64 `bson:"n"`
+	}
+	err := m.profiles.Database().Collection("settings").FindOne(ctx, bson.D{{Key: "_id", Value: topicsVersionID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	return d.N, mapErr(err, "Topics")
+}
+
+func (m *mongoStore) bumpTopicsVersion(ctx context.Context) error {
+	_, err := m.profiles.Database().Collection("settings").UpdateOne(ctx, bson.D{{Key: "_id", Value: topicsVersionID}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
+	return mapErr(err, "Topics")
 }
 
 // addComment appends a comment without changing the version.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/internal/check"
@@ -47,11 +48,12 @@ var topicIDRe = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // topicCache holds the vocabulary in memory, written through on every change
 // (validation reads it on every save).
 type topicCache struct {
-	mu     sync.RWMutex
-	topics []Topic
+	mu      sync.RWMutex
+	topics  []Topic
+	version int64 // the topics-version document when topics were read
 }
 
-func (c *topicCache) set(ts []Topic) {
+func (c *topicCache) set(ts []Topic, version int64) {
 	slices.SortFunc(ts, func(a, b Topic) int {
 		if a.Order != b.Order {
 			return a.Order - b.Order
@@ -59,8 +61,14 @@ func (c *topicCache) set(ts []Topic) {
 		return strings.Compare(a.ID, b.ID)
 	})
 	c.mu.Lock()
-	c.topics = ts
+	c.topics, c.version = ts, version
 	c.mu.Unlock()
+}
+
+func (c *topicCache) loadedVersion() int64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.version
 }
 
 func (c *topicCache) all() []Topic {
@@ -96,16 +104,51 @@ func (s *Service) PutTopic(ctx context.Context, actor *otm.Principal, t Topic) e
 	if err := s.store.putTopic(ctx, &t); err != nil {
 		return err
 	}
+	// Other replicas see the new version and reload (RefreshTopics).
+	if err := s.store.bumpTopicsVersion(ctx); err != nil {
+		return err
+	}
 	return s.loadTopics(ctx)
 }
 
-// loadTopics seeds the default vocabulary (without overwriting admins' edits)
-// and fills the cache.
+// loadTopics fills the cache from the database.
 func (s *Service) loadTopics(ctx context.Context) error {
+	v, err := s.store.topicsVersion(ctx) // read first: a change meanwhile reloads again
+	if err != nil {
+		return err
+	}
 	ts, err := s.store.topics(ctx)
 	if err != nil {
 		return err
 	}
-	s.topics.set(ts)
+	s.topics.set(ts, v)
 	return nil
+}
+
+// RefreshTopics reloads the vocabulary when another replica changed it
+// (one look-up by _id when nothing changed) and reports whether it did.
+func (s *Service) RefreshTopics(ctx context.Context) (bool, error) {
+	v, err := s.store.topicsVersion(ctx)
+	if err != nil || v == s.topics.loadedVersion() {
+		return false, err
+	}
+	return true, s.loadTopics(ctx)
+}
+
+// RunTopicRefresh calls RefreshTopics every interval until ctx ends, so that
+// a topic an admin adds on one replica is accepted on every other within
+// seconds.
+func (s *Service) RunTopicRefresh(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.RefreshTopics(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("topics not refreshed", "err", err)
+			}
+		}
+	}
 }

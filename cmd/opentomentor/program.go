@@ -149,8 +149,12 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		p.Logger.Info("roles of live sessions updated to the configuration", "sessions", n)
 	}
 	if !p.store.Embedded {
-		// Several replicas may run against one MongoDB: one indexer at a time.
-		p.Indexer.Lease = p.lease("search-indexer", 3*p.Indexer.Interval)
+		// Several replicas may run against one MongoDB: one indexer at a
+		// time, which looks at the outbox every 2 s for the changes other
+		// replicas wrote (its own wake it at once); a standby takes over
+		// within the lease's 30 s.
+		p.Indexer.Interval = 2 * time.Second
+		p.Indexer.Lease = p.lease("search-indexer", 30*time.Second)
 	}
 	if !cfg.MailDisabled {
 		// Before anything happens (the demo's cohort steps too): every
@@ -267,6 +271,14 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		defer p.wg.Done()
 		p.sweep(bg, sweepLease)
 	}()
+	if !p.store.Embedded {
+		// Topics an admin changes on another replica.
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			p.Profiles.RunTopicRefresh(bg, 3*time.Second)
+		}()
+	}
 	return nil
 }
 
