@@ -62,10 +62,13 @@ var ErrNotLeaseHolder = otm.Errorf(otm.ECONFLICT, "Another process holds the sea
 //
 // The exported fields may be changed before Run is called.
 type Indexer struct {
-	Interval   time.Duration // sync at least this often (DefaultSyncInterval)
-	MinBackoff time.Duration // first retry delay after a failed sync (DefaultMinBackoff)
-	MaxBackoff time.Duration // longest retry delay (DefaultMaxBackoff)
-	BatchSize  int           // changes per round trip (DefaultBatchSize)
+	Interval time.Duration // sync at least this often (DefaultSyncInterval)
+	// RefillEvery is how often the lease holder checks for an empty index
+	// to refill (RefillIfEmpty); 0: never.
+	RefillEvery time.Duration
+	MinBackoff  time.Duration // first retry delay after a failed sync (DefaultMinBackoff)
+	MaxBackoff  time.Duration // longest retry delay (DefaultMaxBackoff)
+	BatchSize   int           // changes per round trip (DefaultBatchSize)
 
 	// Lease, if set, makes the Indexer write to the index only while it holds the
 	// lease: SyncOnce and Rebuild acquire (or renew) it before they start and
@@ -117,6 +120,7 @@ func (x *Indexer) Run(ctx context.Context) {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	var backoff time.Duration
+	var lastRefillCheck time.Time
 	standby := false // another process holds the lease
 	held := false    // this process may hold the lease
 	defer func() {
@@ -160,9 +164,44 @@ func (x *Indexer) Run(ctx context.Context) {
 				x.logger.Debug("search: synced", "applied", n)
 			}
 			standby, held, backoff = false, x.Lease != nil, 0
+			if x.RefillEvery > 0 && time.Since(lastRefillCheck) >= x.RefillEvery {
+				lastRefillCheck = time.Now()
+				if n, err := x.RefillIfEmpty(ctx); err != nil && ctx.Err() == nil {
+					x.logger.Warn("search: refill of an empty index failed; trying again later", "error", err)
+				} else if n > 0 {
+					x.logger.Warn("search: the index was empty (wiped or new): refilled from the database", "public", n)
+				}
+			}
 		}
 		resetTimer(timer, next)
 	}
+}
+
+// RefillIfEmpty rebuilds the index from the database when the index holds
+// no document while the database has public profiles (a wiped or replaced
+// search engine), and reports how many it wrote. Only the lease holder
+// does. Errors: the index's and the database's, ErrNotLeaseHolder.
+func (x *Indexer) RefillIfEmpty(ctx context.Context) (int, error) {
+	n, err := x.idx.Count(ctx)
+	if err != nil || n > 0 {
+		return 0, err
+	}
+	public := false
+	errFound := errors.New("found")
+	err = x.src.All(ctx, func(c Change) error {
+		if c.Doc != nil {
+			public = true
+			return errFound
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errFound) {
+		return 0, err
+	}
+	if !public {
+		return 0, nil
+	}
+	return x.Rebuild(ctx)
 }
 
 // releaseLease gives the lease up if it can be released, so that another process

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"sync"
@@ -603,5 +604,42 @@ func TestNotifyNeverBlocks(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("Notify blocked without a running indexer")
+	}
+}
+
+func TestRefillIfEmpty(t *testing.T) {
+	tests := []struct {
+		name     string
+		public   int
+		drafts   int
+		inIndex  int
+		want     int
+		wantDocs int
+	}{
+		{"a wiped index is refilled", 3, 1, 0, 3, 3},
+		{"an index with documents is left alone", 3, 0, 1, 0, 1},
+		{"nothing public: nothing to do", 0, 2, 0, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src, idx := newFakeSource(), newFakeIndex()
+			for i := range tt.public {
+				src.set(fmt.Sprintf("p%d", i), doc(fmt.Sprint(i)))
+			}
+			for i := range tt.drafts {
+				src.set(fmt.Sprintf("d%d", i), nil)
+			}
+			for i := range tt.inIndex {
+				idx.docs[fmt.Sprintf("x%d", i)] = search.Document{ID: fmt.Sprintf("x%d", i), Headline: "kept"}
+			}
+			x := search.NewIndexer(src, idx, slog.New(slog.DiscardHandler))
+			n, err := x.RefillIfEmpty(context.Background())
+			if err != nil || n != tt.want {
+				t.Fatalf("RefillIfEmpty = %d, %v; want %d", n, err, tt.want)
+			}
+			if got := len(idx.docs); got != tt.wantDocs {
+				t.Errorf("documents in the index: got %d, want %d", got, tt.wantDocs)
+			}
+		})
 	}
 }

@@ -96,3 +96,31 @@ func TestIntegrationHealthcheck(t *testing.T) {
 		t.Error("healthcheck with nothing listening: got nil, want an error")
 	}
 }
+
+// TestIntegrationSearchEngineDownAtStart: with Meilisearch unreachable the
+// platform starts all the same; /readyz is 200 "degraded" (writes queue in
+// the outbox), and the directory answers 503 problem+json.
+func TestIntegrationSearchEngineDownAtStart(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + ln.Addr().String()
+	_ = ln.Close()
+	p := startProgram(t, false, map[string]string{"OTM_MEILISEARCH_URL": down, "OTM_MEILISEARCH_API_KEY": "a-test-key-0123456789"})
+	var ready struct {
+		Status string            `json:"status"`
+		Checks map[string]string `json:"checks"`
+	}
+	if status := getJSON(t, p.BaseURL+"/readyz", &ready); status != http.StatusOK || ready.Status != "degraded" || ready.Checks["search"] != "unavailable" {
+		t.Errorf("GET /readyz: got %d %+v, want 200 degraded with search unavailable", status, ready)
+	}
+	resp, err := http.Get(p.BaseURL + "/api/v1/mentors?q=data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+		t.Errorf("GET /api/v1/mentors: got %d %s, want 503 problem+json", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}

@@ -154,6 +154,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		// replicas wrote (its own wake it at once); a standby takes over
 		// within the lease's 30 s.
 		p.Indexer.Interval = 2 * time.Second
+		p.Indexer.RefillEvery = time.Minute // a wiped Meilisearch is refilled
 		p.Indexer.Lease = p.lease("search-indexer", 30*time.Second)
 	}
 	if !cfg.MailDisabled {

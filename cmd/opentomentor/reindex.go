@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/opentomentor/opentomentor/mongostore"
@@ -42,8 +44,22 @@ func reindex(ctx context.Context, cfg Config, logger *slog.Logger, check bool) e
 		}
 		return nil
 	}
+	if !store.Embedded {
+		// The replicas' indexer lease: while a replica syncs the index, a
+		// rebuild from outside could lose their writes or bring erased
+		// profiles back; while this one holds it, replicas stand by and
+		// their changes wait in the outbox (in the database) until it ends.
+		host, _ := os.Hostname()
+		lease := mongostore.NewLease(store.DB, "search-indexer", "reindex-"+host+"-"+randomSecret()[:8], 5*time.Minute)
+		defer func() { _ = lease.Release(context.WithoutCancel(ctx)) }()
+		x.Lease = lease
+	}
 	// A new generation is built beside the live one and swapped in atomically.
 	n, err := x.Rebuild(ctx)
+	if errors.Is(err, search.ErrNotLeaseHolder) {
+		return errors.New("reindex: a running replica holds the search indexer's lease, so a rebuild from here could undo its writes; " +
+			"the replicas refill an empty index themselves within a minute, or stop them and run reindex again")
+	}
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}

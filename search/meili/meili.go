@@ -72,6 +72,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -129,6 +130,8 @@ type Index struct {
 	preTag      string // highlight markers, random per index
 	postTag     string
 	closed      atomic.Bool
+	setUpDone   atomic.Bool // the index exists with its settings (setUp ran)
+	setUpMu     sync.Mutex
 
 	// swapMu is held for reading by every live write (for its whole duration) and
 	// for writing while the open rebuild changes: BeginSwap, and Commit from the
@@ -146,8 +149,9 @@ var (
 
 // Open connects to Meilisearch, creates the index if it is missing (primary key "id"),
 // applies Settings and waits for those tasks. It returns EINVALID for a bad Config or
-// an index with another primary key, and EUNAVAILABLE when the server cannot be
-// reached or refuses the API key.
+// an index with another primary key, and EUNAVAILABLE when the server refuses the API
+// key. A server that cannot be reached is no error: the set-up then happens at the
+// first operation that reaches it (each answers EUNAVAILABLE until then).
 func Open(ctx context.Context, cfg Config) (*Index, error) {
 	host, err := checkURL(cfg.URL)
 	if err != nil {
@@ -186,11 +190,25 @@ func Open(ctx context.Context, cfg Config) (*Index, error) {
 		preTag:      pre,
 		postTag:     post,
 	}
-	if err := x.setUp(ctx); err != nil {
+	switch err := x.setUp(ctx); {
+	case err == nil:
+		x.setUpDone.Store(true)
+	case refusedKey(err) || otm.ErrorCode(err) != otm.EUNAVAILABLE:
 		_ = x.Close()
 		return nil, err
+	default:
+		// Unreachable for now: the platform starts all the same (writes
+		// queue in the outbox, searches answer EUNAVAILABLE) and the index
+		// is set up by the first operation once the server answers.
 	}
 	return x, nil
+}
+
+// refusedKey reports whether err is Meilisearch refusing the API key: a
+// configuration error, not an outage.
+func refusedKey(err error) bool {
+	var ae *apiError
+	return errors.As(err, &ae) && (ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden)
 }
 
 // checkURL returns the base URL without a trailing slash, or EINVALID. The URL is not
@@ -401,10 +419,24 @@ func decodeDoc(m map[string]json.RawMessage) (search.Document, error) {
 func (x *Index) index() meilisearch.IndexManager { return x.ms.Index(x.uid) }
 
 // open fails once the index is closed.
-func (x *Index) open() error {
+func (x *Index) open(ctx context.Context) error {
 	if x.closed.Load() {
 		return otm.Errorf(otm.EUNAVAILABLE, "The search index is closed.")
 	}
+	if x.setUpDone.Load() {
+		return nil
+	}
+	// Meilisearch was unreachable at Open: set the index up now (one
+	// caller at a time; EUNAVAILABLE until it answers).
+	x.setUpMu.Lock()
+	defer x.setUpMu.Unlock()
+	if x.setUpDone.Load() {
+		return nil
+	}
+	if err := x.setUp(ctx); err != nil {
+		return err
+	}
+	x.setUpDone.Store(true)
 	return nil
 }
 
@@ -413,7 +445,7 @@ func (x *Index) open() error {
 // EINVALID for a document that fails Document.Validate; of documents with the same
 // ID the last one wins. While a rebuild is staged (BeginSwap) the write is journaled.
 func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
-	if err := x.open(); err != nil {
+	if err := x.open(ctx); err != nil {
 		return err
 	}
 	if len(docs) == 0 {
@@ -470,7 +502,7 @@ func (x *Index) addDocuments(ctx context.Context, uid string, body []json.RawMes
 // ids that cannot be in the index (they fail search.ValidateID). While a rebuild is
 // staged (BeginSwap) the write is journaled.
 func (x *Index) Delete(ctx context.Context, ids ...string) error {
-	if err := x.open(); err != nil {
+	if err := x.open(ctx); err != nil {
 		return err
 	}
 	del := deletable(ids)
@@ -507,7 +539,7 @@ func (x *Index) deleteDocuments(ctx context.Context, uid string, ids []string) (
 
 // Get returns the document with id, or an ENOTFOUND error.
 func (x *Index) Get(ctx context.Context, id string) (*search.Document, error) {
-	if err := x.open(); err != nil {
+	if err := x.open(ctx); err != nil {
 		return nil, err
 	}
 	if search.ValidateID(id) != nil { // also keeps the id from changing the URL path
@@ -526,7 +558,7 @@ func (x *Index) Get(ctx context.Context, id string) (*search.Document, error) {
 
 // Count returns the number of documents (index stats).
 func (x *Index) Count(ctx context.Context) (int, error) {
-	if err := x.open(); err != nil {
+	if err := x.open(ctx); err != nil {
 		return 0, err
 	}
 	st, err := x.index().GetStatsWithContext(ctx, nil)
@@ -538,7 +570,7 @@ func (x *Index) Count(ctx context.Context) (int, error) {
 
 // Ping returns an EUNAVAILABLE error unless the server reports itself available.
 func (x *Index) Ping(ctx context.Context) error {
-	if err := x.open(); err != nil {
+	if err := x.open(ctx); err != nil {
 		return err
 	}
 	h, err := x.ms.HealthWithContext(ctx)
@@ -554,7 +586,7 @@ func (x *Index) Ping(ctx context.Context) error {
 
 // IDs calls fn for every document ID, fetching only the id field, idsPage at a time.
 func (x *Index) IDs(ctx context.Context, fn func(id string) error) error {
-	if err := x.open(); err != nil {
+	if err := x.open(ctx); err != nil {
 		return err
 	}
 	for offset := int64(0); ; offset += idsPage {

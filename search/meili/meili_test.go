@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -854,7 +855,14 @@ func TestErrors(t *testing.T) {
 		} {
 			t.Run(name, func(t *testing.T) { wantCode(t, run(x), otm.EUNAVAILABLE) })
 		}
-		_, err := Open(ctx, Config{URL: f.srv.URL, APIKey: testKey})
+		// Unreachable at Open: no error (the platform starts), and each
+		// operation answers EUNAVAILABLE until the server answers.
+		y, err := Open(ctx, Config{URL: f.srv.URL, APIKey: testKey})
+		if err != nil {
+			t.Fatalf("Open with the server unreachable: %v, want an index set up later", err)
+		}
+		t.Cleanup(func() { _ = y.Close() })
+		_, err = y.Count(ctx)
 		wantCode(t, err, otm.EUNAVAILABLE)
 	})
 	t.Run("closed", func(t *testing.T) {
@@ -1016,8 +1024,49 @@ func TestErrorTextsNeverHoldTheKey(t *testing.T) {
 	// the URL's user info, which net/http's errors must not echo.
 	srv := httptest.NewServer(http.NotFoundHandler())
 	srv.Close()
-	_, err := Open(context.Background(), Config{URL: strings.Replace(srv.URL, "http://", "http://user:"+testKey+"@", 1), APIKey: testKey})
+	x, err := Open(context.Background(), Config{URL: strings.Replace(srv.URL, "http://", "http://user:"+testKey+"@", 1), APIKey: testKey})
+	if err != nil {
+		t.Fatalf("Open with the server unreachable: %v, want an index set up later", err)
+	}
+	defer func() { _ = x.Close() }()
+	_, err = x.Count(context.Background())
 	wantCode(t, err, otm.EUNAVAILABLE)
+}
+
+// TestSetUpWhenTheServerComesBack: Meilisearch is down when the platform
+// starts; once it answers, the first write creates the index with its
+// settings and goes through.
+func TestSetUpWhenTheServerComesBack(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t, testKey)
+	addr := f.srv.Listener.Addr().String()
+	url := f.srv.URL
+	f.srv.Close()
+	x, err := Open(ctx, Config{URL: url, APIKey: testKey})
+	if err != nil {
+		t.Fatalf("Open while down: %v", err)
+	}
+	t.Cleanup(func() { _ = x.Close() })
+	if err := x.Upsert(ctx, searchtest.Profiles(t)[0]); otm.ErrorCode(err) != otm.EUNAVAILABLE {
+		t.Fatalf("Upsert while down: got %v, want EUNAVAILABLE", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("the port %s was taken meanwhile: %v", addr, err)
+	}
+	back := &httptest.Server{Listener: ln, Config: &http.Server{Handler: f}}
+	back.Start()
+	t.Cleanup(back.Close)
+	doc := searchtest.Profiles(t)[0]
+	if err := x.Upsert(ctx, doc); err != nil {
+		t.Fatalf("Upsert once the server is back: %v", err)
+	}
+	if n, err := x.Count(ctx); err != nil || n != 1 {
+		t.Errorf("Count: got %d, %v; want 1", n, err)
+	}
+	if f.indexes[DefaultIndexUID] == nil {
+		t.Errorf("the index %q was not created on the server", DefaultIndexUID)
+	}
 }
 
 func TestConcurrentUse(t *testing.T) {

@@ -34,7 +34,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	if err != nil {
 		return nil, err
 	}
-	if err := x.open(); err != nil {
+	if err := x.open(ctx); err != nil {
 		return nil, err
 	}
 	req, skip := x.searchRequest(q)

@@ -53,7 +53,7 @@ var _ search.Staged = (*staged)(nil)
 // Temporary indexes that an earlier Commit or Abort of x failed to delete are
 // deleted first.
 func (x *Index) BeginSwap(ctx context.Context) (search.Staged, error) {
-	if err := x.open(); err != nil {
+	if err := x.open(ctx); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -196,7 +196,7 @@ func (x *Index) liveWrite(ctx context.Context, op string, ids []string, docs []j
 // begin takes the read lock for a write to the temporary index; release with
 // st.mu.RUnlock.
 func (st *staged) begin(ctx context.Context) error {
-	if err := st.x.open(); err != nil {
+	if err := st.x.open(ctx); err != nil {
 		return err
 	}
 	return stage.BeginWrite(ctx, &st.mu, &st.done)
@@ -260,7 +260,7 @@ func (st *staged) Commit(ctx context.Context) ([]string, error) {
 	}
 	st.done = true
 	x := st.x
-	err := x.open()
+	err := x.open(ctx)
 	if err == nil {
 		err = ctx.Err()
 	}
