@@ -2,7 +2,10 @@ package mongostore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -124,4 +127,109 @@ func TestIntegrationLeaseRealClock(t *testing.T) {
 	}
 	time.Sleep(time.Until(start.Add(ttl + 50*time.Millisecond)))
 	mustAcquire(t, b, true, "b after the ttl")
+}
+
+// TestIntegrationRunLeasedOneAtATime: two replicas run the same background
+// job (the sweep, say) under one lease: only one of them does the work;
+// when it stops, it releases the lease and the other takes over.
+func TestIntegrationRunLeasedOneAtATime(t *testing.T) {
+	db := testenv.DB(t)
+	log := slog.New(slog.DiscardHandler)
+	var runs [2]atomic.Int64
+	ctxs := make([]context.CancelFunc, 2)
+	dones := make([]chan struct{}, 2)
+	for i := range 2 {
+		ctx, cancel := context.WithCancel(context.Background())
+		ctxs[i], dones[i] = cancel, make(chan struct{})
+		lease := mongostore.NewLease(db, "sweep", fmt.Sprintf("replica-%d", i), time.Minute)
+		go func() {
+			defer close(dones[i])
+			mongostore.RunLeased(ctx, lease, 10*time.Millisecond, nil, log, "sweep", func(context.Context) error {
+				runs[i].Add(1)
+				return nil
+			})
+		}()
+		if i == 0 {
+			waitUntil(t, "replica 0 sweeps", func() bool { return runs[0].Load() > 0 })
+		}
+	}
+	t.Cleanup(func() {
+		for i := range 2 {
+			ctxs[i]()
+			<-dones[i]
+		}
+	})
+	time.Sleep(100 * time.Millisecond) // several rounds of both
+	if n := runs[1].Load(); n != 0 {
+		t.Fatalf("replica 1 swept %d times while replica 0 held the lease, want 0", n)
+	}
+	ctxs[0]() // replica 0 stops: it releases the lease
+	<-dones[0]
+	waitUntil(t, "replica 1 takes over", func() bool { return runs[1].Load() > 0 })
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("%s: not within 5 s", what)
+}
+
+// TestIntegrationMigrate: migrations run once each, in ID order; a second
+// replica starting at the same time waits and applies nothing; a failing
+// migration stops the run and is tried again at the next start.
+func TestIntegrationMigrate(t *testing.T) {
+	db := testenv.DB(t)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	var mu sync.Mutex
+	var order []string
+	step := func(id string) mongostore.Migration {
+		return mongostore.Migration{ID: id, Run: func(context.Context) error {
+			mu.Lock()
+			defer mu.Unlock()
+			order = append(order, id)
+			return nil
+		}}
+	}
+	fail := true
+	flaky := mongostore.Migration{ID: "0003-flaky", Run: func(context.Context) error {
+		if fail {
+			return errors.New("half-way")
+		}
+		return nil
+	}}
+	ms := []mongostore.Migration{step("0002-second"), step("0001-first")}
+	var wg sync.WaitGroup
+	results := make([][]string, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lease := mongostore.NewLease(db, "migrations", fmt.Sprintf("replica-%d", i), time.Minute)
+			got, err := mongostore.Migrate(ctx, db, lease, ms, log)
+			if err != nil {
+				t.Errorf("replica %d: Migrate: %v", i, err)
+			}
+			results[i] = got
+		}()
+	}
+	wg.Wait()
+	if got := strings.Join(order, ","); got != "0001-first,0002-second" {
+		t.Errorf("runs: got %q, want each once, in ID order", got)
+	}
+	if n := len(results[0]) + len(results[1]); n != 2 {
+		t.Errorf("applied: got %v and %v, want two in all (one replica migrates)", results[0], results[1])
+	}
+	if _, err := mongostore.Migrate(ctx, db, nil, append(ms, flaky), log); err == nil {
+		t.Fatal("a failing migration: got nil, want its error")
+	}
+	fail = false
+	got, err := mongostore.Migrate(ctx, db, nil, append(ms, flaky), log)
+	if err != nil || strings.Join(got, ",") != "0003-flaky" {
+		t.Errorf("the next start: got %v, %v; want only 0003-flaky", got, err)
+	}
 }

@@ -43,6 +43,9 @@ type Config struct {
 	SingleProcess bool
 	Logger        *slog.Logger
 	Now           func() time.Time // nil: time.Now
+	// MigrationLease lets one replica migrate the database while the others
+	// wait (nil: this process is the only one).
+	MigrationLease *mongostore.Lease
 }
 
 // Services are the platform's services, built over one database. A zero
@@ -99,16 +102,27 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Programs.OnPhase(s.announceRegistration)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
 	s.Accounts = account.New(s.Identity, s.Profiles, s.Programs, s.Tandems, s.LineManagers, s.Audit, s.Notify)
-	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.Init} {
+	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init} {
 		if err := init(ctx); err != nil {
 			return nil, fmt.Errorf("database: %w", err)
 		}
+	}
+	if _, err := mongostore.Migrate(ctx, db, cfg.MigrationLease, s.migrations(), log.With("component", "migrate")); err != nil {
+		return nil, err
 	}
 	if cfg.Search != nil {
 		s.Indexer = search.NewIndexer(s.Profiles.IndexSource(), cfg.Search, log.With("component", "indexer"))
 		s.Profiles.SetNotifier(s.Indexer)
 	}
 	return s, nil
+}
+
+// migrations are the database's history, applied once each in ID order
+// (mongostore.Migrate): append, never change or reorder.
+func (s *Services) migrations() []mongostore.Migration {
+	return []mongostore.Migration{
+		{ID: "0001-meeting-counts", Run: s.Tandems.BackfillMeetingCounts},
+	}
 }
 
 // announceRegistration tells the people who follow the programs that pr

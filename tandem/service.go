@@ -100,6 +100,12 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 // Init writes the meeting counters for meetings logged before counters
 // existed (once per database).
 func (s *Service) Init(ctx context.Context) error {
+	return s.BackfillMeetingCounts(ctx)
+}
+
+// BackfillMeetingCounts counts the meetings of every tandem into the
+// meeting-count documents (the database's migration 0001; idempotent).
+func (s *Service) BackfillMeetingCounts(ctx context.Context) error {
 	return s.store.backfillMeetingCounts(ctx)
 }
 

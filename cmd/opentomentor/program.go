@@ -137,7 +137,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		Identity: identity.Config{BaseURL: p.BaseURL, Providers: providers, AdminEmails: cfg.AdminEmails, CuratorEmails: cfg.CuratorEmails,
 			SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
 			VerifiedOrganizationsOnly: cfg.SignInPolicy == "verified-organizations"},
-		Search: idx, SingleProcess: p.store.Embedded, Logger: p.Logger,
+		Search: idx, SingleProcess: p.store.Embedded, Logger: p.Logger, MigrationLease: p.lease("migrations", time.Minute),
 	})
 	if err != nil {
 		_ = idx.Close()
