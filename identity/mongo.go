@@ -39,12 +39,18 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 		keys bson.D
 	}{
 		{m.sessions, bson.D{{Key: "userId", Value: 1}}},
+		{m.sessions, bson.D{{Key: "lastSeenAt", Value: 1}}}, // the sweep's idle sessions
 		{m.orgs, bson.D{{Key: "domains", Value: 1}}},
 		{m.users, bson.D{{Key: "email", Value: 1}}},
+		{m.users, bson.D{{Key: "roles", Value: 1}}}, // the curators, the admins
 	} {
 		if _, err := x.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: x.keys}); err != nil {
 			return fmt.Errorf("identity: create index on %s: %w", x.c.Name(), err)
 		}
+	}
+	// Notes a role grant left to deliver (sparse: most users have none).
+	if err := mongostore.EnsureIndexes(ctx, []mongostore.Index{{C: m.users, Keys: bson.D{{Key: "notes", Value: 1}}, Sparse: true}}); err != nil {
+		return fmt.Errorf("identity: %w", err)
 	}
 	// The server deletes sessions and sign-in attempts once they expire
 	// (TTL indexes; the sweep deletes what idled out, and everything on the
@@ -302,13 +308,17 @@ func (m *mongoStore) dropUserNotes(ctx context.Context, id string, raw []bson.Ra
 	for _, r := range raw {
 		vals = append(vals, r)
 	}
-	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$pullAll", Value: bson.D{{Key: "notes", Value: vals}}}})
+	if _, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$pullAll", Value: bson.D{{Key: "notes", Value: vals}}}}); err != nil {
+		return mapErr(err, "User")
+	}
+	// No notes left: no field (the sweep looks for {notes: {$exists: true}}).
+	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "notes", Value: bson.A{}}}, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
 	return mapErr(err, "User")
 }
 
 // usersWithNotes returns the ids of the users whose notes were not delivered.
 func (m *mongoStore) usersWithNotes(ctx context.Context) ([]string, error) {
-	return m.userIDs(ctx, bson.D{{Key: "notes.0", Value: bson.D{{Key: "$exists", Value: true}}}})
+	return m.userIDs(ctx, bson.D{{Key: "notes", Value: bson.D{{Key: "$exists", Value: true}}}})
 }
 
 // usersWithRole returns the ids of the users holding role.

@@ -17,6 +17,7 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 
 	otm "github.com/opentomentor/opentomentor"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readconcern"
@@ -225,4 +226,28 @@ func (l *levelHandler) WithAttrs(a []slog.Attr) slog.Handler {
 }
 func (l *levelHandler) WithGroup(n string) slog.Handler {
 	return &levelHandler{min: l.min, h: l.h.WithGroup(n)}
+}
+
+// Index is one index a query pattern needs.
+type Index struct {
+	C      *mongo.Collection
+	Keys   bson.D
+	Sparse bool // only documents that have the (first) field: {f: {$exists: true}} looks
+}
+
+// EnsureIndexes creates the indexes (idempotent, one at a time: the
+// embedded FerretDB fails on a batch when some exist). An option the
+// server does not implement (the embedded database: sparse) leaves that
+// index out: the embedded database looks up by _id only anyway.
+func EnsureIndexes(ctx context.Context, ixs []Index) error {
+	for _, ix := range ixs {
+		m := mongo.IndexModel{Keys: ix.Keys}
+		if ix.Sparse {
+			m.Options = options.Index().SetSparse(true)
+		}
+		if _, err := ix.C.Indexes().CreateOne(ctx, m); err != nil && !IsNotImplemented(err) {
+			return fmt.Errorf("create index on %s: %w", ix.C.Name(), err)
+		}
+	}
+	return nil
 }

@@ -128,7 +128,8 @@ func (s *Service) ensureIndexes(ctx context.Context) error {
 	for _, ix := range []struct {
 		c    *mongo.Collection
 		keys bson.D
-	}{{s.outbox, bson.D{{Key: "nextAt", Value: 1}}}, {s.outbox, bson.D{{Key: "userId", Value: 1}}}, {s.done, bson.D{{Key: "userId", Value: 1}}}, {s.done, bson.D{{Key: "createdAt", Value: 1}}}} {
+	}{{s.outbox, bson.D{{Key: "nextAt", Value: 1}}}, {s.outbox, bson.D{{Key: "userId", Value: 1}}}, {s.outbox, bson.D{{Key: "createdAt", Value: 1}}},
+		{s.done, bson.D{{Key: "userId", Value: 1}}}, {s.done, bson.D{{Key: "createdAt", Value: 1}}}, {s.fanout, bson.D{{Key: "createdAt", Value: 1}}}} {
 		if _, err := ix.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
 			return mapErr(err)
 		}

@@ -102,7 +102,7 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Programs.OnPhase(s.announceRegistration)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
 	s.Accounts = account.New(s.Identity, s.Profiles, s.Programs, s.Tandems, s.LineManagers, s.Audit, s.Notify)
-	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init} {
+	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.EnsureIndexes} {
 		if err := init(ctx); err != nil {
 			return nil, fmt.Errorf("database: %w", err)
 		}

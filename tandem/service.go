@@ -12,11 +12,13 @@ import (
 	"log/slog"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
@@ -101,6 +103,34 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 // existed (once per database).
 func (s *Service) Init(ctx context.Context) error {
 	return s.BackfillMeetingCounts(ctx)
+}
+
+// EnsureIndexes creates the indexes of the tandems' query patterns: a
+// person's tandems and requests, a program's, the open ones, a tandem's
+// meetings and feedback, the notes left to deliver.
+func (s *Service) EnsureIndexes(ctx context.Context) error {
+	m := s.store
+	asc := func(keys ...string) bson.D {
+		d := bson.D{}
+		for _, k := range keys {
+			d = append(d, bson.E{Key: k, Value: 1})
+		}
+		return d
+	}
+	return mongostore.EnsureIndexes(ctx, []mongostore.Index{
+		{C: m.tandems(), Keys: asc("mentorUserId", "createdAt")},
+		{C: m.tandems(), Keys: asc("menteeUserId", "createdAt")},
+		{C: m.tandems(), Keys: asc("programId", "createdAt")},
+		{C: m.tandems(), Keys: asc("status", "createdAt")},
+		{C: m.tandems(), Keys: asc("notes"), Sparse: true},
+		{C: m.requests(), Keys: asc("ownerId", "createdAt")},
+		{C: m.requests(), Keys: asc("programId")},
+		{C: m.requests(), Keys: asc("orgId")},
+		{C: m.requests(), Keys: asc("status", "submittedAt")},
+		{C: m.meetings(), Keys: asc("tandemId", "date")},
+		{C: m.feedbackC(), Keys: asc("programId")},
+		{C: m.feedbackC(), Keys: asc("tandemId")},
+	})
 }
 
 // BackfillMeetingCounts counts the meetings of every tandem into the
