@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,8 @@ import (
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/identity/devidp"
 	"github.com/opentomentor/opentomentor/internal/oidctest"
+	"github.com/opentomentor/opentomentor/internal/testenv"
+	"github.com/opentomentor/opentomentor/mongostore"
 )
 
 // devProvider starts an independent development OpenID Provider on its own
@@ -497,5 +500,29 @@ func TestIntegrationLoginRateLimit(t *testing.T) {
 	resp, body := b.get(h.URL + "/auth/op/login")
 	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(body, "Too many sign-in attempts") {
 		t.Errorf("4th login in a minute: got %d %.200s, want 429 with a message", resp.StatusCode, body)
+	}
+}
+
+// TestIntegrationLoginRateLimitAcrossReplicas: two replicas sharing the
+// database's counters (as against MongoDB) enforce one limit together.
+func TestIntegrationLoginRateLimitAcrossReplicas(t *testing.T) {
+	op := oidctest.New(t)
+	kv, err := mongostore.NewKV(context.Background(), testenv.DB(t), "rate_limits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	replica := func() *harness {
+		return newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} },
+			func(_ *identity.Config, ac *apiConfig) { ac.LoginsPerMinute, ac.RateLimitStorage = 3, kv })
+	}
+	a, b := replica(), replica()
+	br := newBrowser(t)
+	for i, h := range []*harness{a, b, a} {
+		if resp, _ := br.get(h.URL + "/auth/op/login"); resp.StatusCode != http.StatusFound {
+			t.Fatalf("login %d: got %d, want 302", i+1, resp.StatusCode)
+		}
+	}
+	if resp, _ := br.get(b.URL + "/auth/op/login"); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("4th login in a minute, on the other replica: got %d, want 429", resp.StatusCode)
 	}
 }

@@ -69,6 +69,10 @@ type Config struct {
 	// LoginsPerMinute bounds sign-in starts per client IP (each stores a
 	// pending attempt); 0 means 30, negative means no limit (benchmarks).
 	LoginsPerMinute int
+	// RateLimitStorage holds the rate limit's counters (nil: this process's
+	// memory). Several replicas share one (the database), so that the limit
+	// holds across them.
+	RateLimitStorage fiber.Storage
 }
 
 // Server is the HTTP server.
@@ -287,6 +291,7 @@ func (s *Server) loginLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{
 		Max:        n,
 		Expiration: time.Minute,
+		Storage:    s.cfg.RateLimitStorage,
 		LimitReached: func(c *fiber.Ctx) error {
 			return otm.Refuse(otm.ETOOMANY, otm.RuleRateLimit, nil, "Too many sign-in attempts from your network. Please wait a minute and try again.")
 		},

@@ -122,6 +122,7 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 func (s *Services) migrations() []mongostore.Migration {
 	return []mongostore.Migration{
 		{ID: "0001-meeting-counts", Run: s.Tandems.BackfillMeetingCounts},
+		{ID: "0002-last-meeting-dates", Run: s.Tandems.BackfillLastMeetings},
 	}
 }
 

@@ -177,7 +177,56 @@ func (m *mongoStore) insertMeeting(ctx context.Context, mt *Meeting, max int) (o
 		m.unreserveMeeting(ctx, mt.TandemID)
 		return false, mapErr(err, "Meeting")
 	}
+	// The latest date beside the count (the reminders read these small
+	// documents, not every meeting). YYYY-MM-DD compares as text.
+	if _, err := m.meetingCountsC().UpdateOne(ctx, bson.D{{Key: "_id", Value: mt.TandemID}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "last", Value: mt.Date}}}}); err != nil {
+		return true, mapErr(err, "Meeting count")
+	}
 	return true, nil
+}
+
+// lastMeetings returns each tandem's latest meeting date (from the count
+// documents).
+func (m *mongoStore) lastMeetings(ctx context.Context) (map[string]string, error) {
+	docs, err := findAll[struct {
+		ID   string `bson:"_id"`
+		Last string `bson:"last"`
+	}](ctx, m.meetingCountsC(), "Meeting counts", bson.D{}, options.Find().SetProjection(bson.D{{Key: "last", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(docs))
+	for _, d := range docs {
+		if d.Last != "" {
+			out[d.ID] = d.Last
+		}
+	}
+	return out, nil
+}
+
+// backfillLastMeetings writes each tandem's latest meeting date onto its
+// count document (migration 0002: meetings logged before the date was kept
+// there). Idempotent.
+func (m *mongoStore) backfillLastMeetings(ctx context.Context) error {
+	ms, err := findAll[Meeting](ctx, m.meetings(), "Meetings", bson.D{},
+		options.Find().SetProjection(bson.D{{Key: "tandemId", Value: 1}, {Key: "date", Value: 1}}))
+	if err != nil {
+		return err
+	}
+	last := map[string]string{}
+	for _, mt := range ms {
+		if mt.Date > last[mt.TandemID] {
+			last[mt.TandemID] = mt.Date
+		}
+	}
+	for id, d := range last {
+		if _, err := m.meetingCountsC().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+			bson.D{{Key: "$max", Value: bson.D{{Key: "last", Value: d}}}}); err != nil {
+			return mapErr(err, "Meeting counts")
+		}
+	}
+	return nil
 }
 
 func (m *mongoStore) meetingsOf(ctx context.Context, tandemID string) ([]Meeting, error) {

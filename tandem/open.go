@@ -17,20 +17,16 @@ func (s *Service) OpenTandems(ctx context.Context) ([]Tandem, error) {
 }
 
 // LastMeetings returns the date (YYYY-MM-DD) of each tandem's latest logged
-// meeting; tandems without meetings are left out. One read of the dates.
+// meeting; tandems without meetings are left out. One read of the small
+// count documents, not of every meeting.
 func (s *Service) LastMeetings(ctx context.Context) (map[string]string, error) {
-	ms, err := findAll[Meeting](ctx, s.store.meetings(), "Meetings", bson.D{},
-		options.Find().SetProjection(bson.D{{Key: "tandemId", Value: 1}, {Key: "date", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	for _, m := range ms {
-		if m.Date > out[m.TandemID] {
-			out[m.TandemID] = m.Date
-		}
-	}
-	return out, nil
+	return s.store.lastMeetings(ctx)
+}
+
+// BackfillLastMeetings keeps each tandem's latest meeting date beside its
+// meeting count (the database's migration 0002; idempotent).
+func (s *Service) BackfillLastMeetings(ctx context.Context) error {
+	return s.store.backfillLastMeetings(ctx)
 }
 
 // NextMeeting returns the first meeting of c at or after from, in c's time

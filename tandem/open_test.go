@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/opentomentor/opentomentor/program"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func TestNextMeeting(t *testing.T) {
@@ -79,8 +80,31 @@ func TestIntegrationOpenTandemsAndLastMeetings(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Meetings logged before the dates were kept beside the counts: the
+	// migrations bring them in.
+	if last, _ := e.s.LastMeetings(ctx); len(last) != 0 {
+		t.Fatalf("before the migrations: got %v, want none (the test proves nothing)", last)
+	}
+	// (A database from before the counts: the counts' own marker is not there.)
+	if _, err := e.db.Collection("meta").DeleteOne(ctx, bson.D{{Key: "_id", Value: "meetingCounts"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, migrate := range []func(context.Context) error{e.s.BackfillMeetingCounts, e.s.BackfillLastMeetings} {
+		if err := migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	last, err := e.s.LastMeetings(ctx)
 	if err != nil || last["t_run"] != "2027-01-09" || last["t_end"] != "2026-12-01" || len(last) != 2 {
 		t.Errorf("last meetings: got %v (%v)", last, err)
+	}
+	// A meeting logged now moves the date on; an older one does not.
+	for _, m := range []Meeting{{ID: "m4", TandemID: "t_run", Date: "2027-02-01"}, {ID: "m5", TandemID: "t_run", Date: "2027-01-20"}} {
+		if ok, err := e.s.store.insertMeeting(ctx, &m, 100); !ok || err != nil {
+			t.Fatalf("insertMeeting %s: %v %v", m.ID, ok, err)
+		}
+	}
+	if last, err := e.s.LastMeetings(ctx); err != nil || last["t_run"] != "2027-02-01" {
+		t.Errorf("after logging: got %v (%v), want t_run 2027-02-01", last, err)
 	}
 }

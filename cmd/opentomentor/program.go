@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/opentomentor/opentomentor/api"
 	"github.com/opentomentor/opentomentor/frontend"
 	"github.com/opentomentor/opentomentor/identity"
@@ -198,10 +199,20 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	if err := p.startMetrics(); err != nil {
 		return err
 	}
+	var limits fiber.Storage
+	if !p.store.Embedded {
+		// Replicas count sign-in attempts together.
+		kv, err := mongostore.NewKV(ctx, p.store.DB, "rate_limits")
+		if err != nil {
+			return fmt.Errorf("database: %w", err)
+		}
+		limits = kv
+	}
 	srvCfg := api.Config{
-		BaseURL:  p.BaseURL,
-		Services: *p.Services,
-		Pages:    pages,
+		RateLimitStorage: limits,
+		BaseURL:          p.BaseURL,
+		Services:         *p.Services,
+		Pages:            pages,
 		ReadyChecks: []api.Check{
 			{Name: "database", Check: p.store.Ping},
 			{Name: "search", Check: p.Search.Ping, Optional: true},
