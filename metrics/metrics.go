@@ -108,6 +108,11 @@ func (g *gaugeFunc) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, v)
 }
 
+// Counter adds a counter read at every scrape (a total kept elsewhere).
+func (r *Registry) Counter(name, help string, read func() float64) {
+	r.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, read))
+}
+
 // Handler serves the metrics (GET /metrics).
 func (r *Registry) Handler() http.Handler {
 	return promhttp.HandlerFor(r.reg, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(r.log.Handler(), slog.LevelWarn)})

@@ -12,12 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 
 	otm "github.com/opentomentor/opentomentor"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readconcern"
@@ -40,6 +42,9 @@ type Store struct {
 	Client   *mongo.Client
 	DB       *mongo.Database
 	Embedded bool
+
+	// Pool counts the driver's connections (metrics).
+	Pool *PoolStats
 
 	dir          string // the embedded database's files
 	cancelFerret context.CancelFunc
@@ -113,6 +118,8 @@ func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger
 			opts.SetReadConcern(readconcern.Majority())
 		}
 	}
+	pool := &PoolStats{}
+	opts.SetPoolMonitor(&event.PoolMonitor{Event: pool.observe})
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongostore: connect: %w", err)
@@ -128,7 +135,7 @@ func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger
 		name = strings.Trim(u.Path, "/")
 	}
 	logger.Info("database connected", "embedded", embedded, "database", name, "uri", redact(uri))
-	return &Store{Client: client, DB: client.Database(name), Embedded: embedded}, nil
+	return &Store{Client: client, DB: client.Database(name), Embedded: embedded, Pool: pool}, nil
 }
 
 // Ping reports whether the database answers.
@@ -250,4 +257,40 @@ func EnsureIndexes(ctx context.Context, ixs []Index) error {
 		}
 	}
 	return nil
+}
+
+// PoolStats follows the driver's connection pool: connections open, in use,
+// and the time spent waiting for one (the embedded database has one
+// connection: waiting there is what slows pages down).
+type PoolStats struct {
+	open, inUse atomic.Int64
+	waitNanos   atomic.Int64
+	checkouts   atomic.Int64
+}
+
+func (p *PoolStats) observe(e *event.PoolEvent) {
+	switch e.Type {
+	case event.ConnectionCreated:
+		p.open.Add(1)
+	case event.ConnectionClosed:
+		p.open.Add(-1)
+	case event.ConnectionCheckedOut:
+		p.inUse.Add(1)
+		p.checkouts.Add(1)
+		p.waitNanos.Add(int64(e.Duration))
+	case event.ConnectionCheckedIn:
+		p.inUse.Add(-1)
+	}
+}
+
+// Open returns the connections open now.
+func (p *PoolStats) Open() int64 { return p.open.Load() }
+
+// InUse returns the connections checked out now.
+func (p *PoolStats) InUse() int64 { return p.inUse.Load() }
+
+// Waited returns how many connections were checked out and the total time
+// spent waiting for them.
+func (p *PoolStats) Waited() (int64, time.Duration) {
+	return p.checkouts.Load(), time.Duration(p.waitNanos.Load())
 }

@@ -60,6 +60,7 @@ func TestIntegrationMetrics(t *testing.T) {
 				`otm_http_request_duration_seconds_bucket{method="GET",route="/api/v1/programs/:id",le="+Inf"} 2`,
 				"otm_mail_queue_depth ", "otm_mail_queue_oldest_seconds ", "otm_notify_fanout_jobs ", "otm_search_queue_depth ",
 				`otm_lease_held{lease="mailer"}`, `otm_lease_held{lease="sweep"}`, "go_goroutines ",
+				"otm_db_connections_open 1", "otm_db_connections_in_use ", "otm_db_connection_wait_seconds_total ", "otm_db_connection_checkouts_total ",
 			}
 			for _, w := range want {
 				if !strings.Contains(body, w) {

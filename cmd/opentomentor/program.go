@@ -464,6 +464,17 @@ func (p *Program) startMetrics() error {
 		_, age, err := p.Profiles.IndexQueue(ctx)
 		return age.Seconds(), err
 	})
+	pool := p.store.Pool
+	p.Metrics.Gauge("otm_db_connections_open", "Database connections open.", nil, func(context.Context) (float64, error) { return float64(pool.Open()), nil })
+	p.Metrics.Gauge("otm_db_connections_in_use", "Database connections checked out now.", nil, func(context.Context) (float64, error) { return float64(pool.InUse()), nil })
+	p.Metrics.Counter("otm_db_connection_wait_seconds_total", "Time spent waiting for a database connection.", func() float64 {
+		_, waited := pool.Waited()
+		return waited.Seconds()
+	})
+	p.Metrics.Counter("otm_db_connection_checkouts_total", "Database connections checked out.", func() float64 {
+		n, _ := pool.Waited()
+		return float64(n)
+	})
 	for _, l := range p.leases {
 		p.Metrics.Gauge("otm_lease_held", "1 while this replica holds the lease of a background job.", map[string]string{"lease": l.Name()},
 			func(ctx context.Context) (float64, error) {
