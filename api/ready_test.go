@@ -11,8 +11,13 @@ import (
 	"sync"
 	"testing"
 
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+
 	"github.com/opentomentor/opentomentor/api"
 	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/internal/tracing"
 )
 
 // TestReadyz: ready while the database answers; degraded (still 200: writes
@@ -136,5 +141,61 @@ func TestRequestID(t *testing.T) {
 				t.Errorf("no request log line with requestId=%s in:\n%s", got, logs.String())
 			}
 		})
+	}
+}
+
+// TestTracing: with a tracer provider installed (what OTEL_EXPORTER_OTLP_*
+// does), each request is a server span named by its route template, the
+// child of the caller's traceparent, and the trace id is the request id.
+func TestTracing(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	prev := otel.GetTracerProvider()
+	otel.SetTracerProvider(tp)
+	if _, err := tracing.Setup(context.Background(), func(string) string { return "" }, "test"); err != nil { // the propagator
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { otel.SetTracerProvider(prev); _ = tp.Shutdown(context.Background()) })
+	h := newHarness(t, func(string) []identity.ProviderConfig { return nil })
+	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+	req, err := http.NewRequest(http.MethodGet, h.URL+"/api/v1/programs/open", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Traceparent", "00-"+traceID+"-00f067aa0ba902b7-01")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if got := resp.Header.Get("X-Request-ID"); got != traceID {
+		t.Errorf("X-Request-ID: got %q, want the trace id", got)
+	}
+	var found bool
+	for _, s := range rec.Ended() {
+		if s.Name() != "GET /api/v1/programs/:id" {
+			continue
+		}
+		found = true
+		if got := s.SpanContext().TraceID().String(); got != traceID {
+			t.Errorf("span trace id: got %s, want the caller's %s", got, traceID)
+		}
+		if got := s.Parent().SpanID().String(); got != "00f067aa0ba902b7" {
+			t.Errorf("span parent: got %s, want the caller's span", got)
+		}
+		attrs := map[string]string{}
+		for _, a := range s.Attributes() {
+			attrs[string(a.Key)] = a.Value.Emit()
+		}
+		if attrs["http.route"] != "/api/v1/programs/:id" || attrs["http.response.status_code"] != "200" {
+			t.Errorf("span attributes: got %v", attrs)
+		}
+	}
+	if !found {
+		var names []string
+		for _, s := range rec.Ended() {
+			names = append(names, s.Name())
+		}
+		t.Errorf("no span named by the route template; got %v", names)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/internal/reqid"
+	"github.com/opentomentor/opentomentor/internal/tracing"
 	"github.com/opentomentor/opentomentor/metrics"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/platform"
@@ -140,6 +141,7 @@ func (s *Server) routes() {
 	if s.cfg.Metrics != nil {
 		app.Use(s.cfg.Metrics.Middleware())
 	}
+	app.Use(tracing.Middleware(metrics.RouteOf)) // a no-op tracer unless OTEL_* asks for traces
 	app.Use(s.requestLog)
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.log.ErrorContext(c.UserContext(), "panic", "path", c.Path(), "panic", e)

@@ -53,7 +53,7 @@ func (r *Registry) Middleware() fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		start := time.Now()
 		err := c.Next()
-		route := routeOf(c)
+		route := RouteOf(c)
 		status := c.Response().StatusCode()
 		r.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
 		r.duration.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
@@ -61,11 +61,11 @@ func (r *Registry) Middleware() fiber.Handler {
 	}
 }
 
-// routeOf is the template of the route that answered c, or Unmatched. A
+// RouteOf is the template of the route that answered c, or Unmatched. A
 // request no route matched ends at a middleware (app.Use), whose path is a
 // prefix: a route without parameters or wildcards is the template only when
 // it is the request's path itself.
-func routeOf(c *fiber.Ctx) string {
+func RouteOf(c *fiber.Ctx) string {
 	rt := c.Route()
 	if rt == nil || rt.Path == "" {
 		return Unmatched

@@ -5,8 +5,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 func getText(t *testing.T, url string) (int, string) {
@@ -123,5 +128,27 @@ func TestIntegrationSearchEngineDownAtStart(t *testing.T) {
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
 		t.Errorf("GET /api/v1/mentors: got %d %s, want 503 problem+json", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+// TestIntegrationTracesGoToTheOTLPEndpoint: with OTEL_EXPORTER_OTLP_ENDPOINT
+// set, request spans reach the collector (OTLP over HTTP, protobuf).
+func TestIntegrationTracesGoToTheOTLPEndpoint(t *testing.T) {
+	var posts atomic.Int64
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/traces" && r.Header.Get("Content-Type") == "application/x-protobuf" {
+			posts.Add(1)
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(collector.Close)
+	t.Cleanup(func() { otel.SetTracerProvider(noop.NewTracerProvider()) })
+	p := startProgram(t, false, map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL, "OTEL_SERVICE_NAME": "otm-test"})
+	getText(t, p.BaseURL+"/api/v1/programs/open")
+	if err := p.traceShutdown(context.Background()); err != nil { // flushes the batch
+		t.Fatalf("flush: %v", err)
+	}
+	if posts.Load() == 0 {
+		t.Error("no traces reached the OTLP endpoint")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,7 @@ import (
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/identity/devidp"
 	"github.com/opentomentor/opentomentor/internal/demo"
+	"github.com/opentomentor/opentomentor/internal/tracing"
 	"github.com/opentomentor/opentomentor/metrics"
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
@@ -57,6 +59,8 @@ type Program struct {
 	Metrics     *metrics.Registry
 	MetricsAddr string // set by Run when OTM_METRICS_ADDR is
 	metricsSrv  *http.Server
+	// traceShutdown flushes the traces (a no-op when tracing is off).
+	traceShutdown func(context.Context) error
 	// DevMail keeps e-mails in development without OTM_SMTP_URL (/dev/mail).
 	DevMail *notify.DevMailbox
 	cancel  context.CancelFunc
@@ -124,6 +128,10 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		}
 	}
 
+	// Traces when OTEL_EXPORTER_OTLP_ENDPOINT (or …_TRACES_ENDPOINT) is set.
+	if p.traceShutdown, err = tracing.Setup(ctx, p.Getenv, buildVersion()); err != nil {
+		return fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT: %w", err)
+	}
 	host, _ := os.Hostname()
 	p.holder = host + "-" + randomSecret()[:8] // this process, as the holder of database leases
 	p.store, err = mongostore.Open(ctx, mongostore.Config{URI: cfg.MongoURI, DataDir: cfg.DataDir, Logger: p.Logger})
@@ -409,6 +417,9 @@ func (p *Program) Close() error {
 	if p.store != nil {
 		errs = append(errs, p.store.Close(ctx))
 	}
+	if p.traceShutdown != nil {
+		errs = append(errs, p.traceShutdown(ctx))
+	}
 	return errors.Join(errs...)
 }
 
@@ -498,4 +509,13 @@ func (p *Program) startMetrics() error {
 	p.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = p.metricsSrv.Serve(ln) }()
 	return nil
+}
+
+// buildVersion is the module version the binary was built from ("devel"
+// from a work tree).
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "devel"
 }
