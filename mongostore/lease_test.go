@@ -150,7 +150,7 @@ func TestIntegrationRunLeasedOneAtATime(t *testing.T) {
 			})
 		}()
 		if i == 0 {
-			waitUntil(t, "replica 0 sweeps", func() bool { return runs[0].Load() > 0 })
+			testenv.WaitFor(t, "replica 0 sweeps", func() bool { return runs[0].Load() > 0 })
 		}
 	}
 	t.Cleanup(func() {
@@ -165,17 +165,7 @@ func TestIntegrationRunLeasedOneAtATime(t *testing.T) {
 	}
 	ctxs[0]() // replica 0 stops: it releases the lease
 	<-dones[0]
-	waitUntil(t, "replica 1 takes over", func() bool { return runs[1].Load() > 0 })
-}
-
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("%s: not within 5 s", what)
+	testenv.WaitFor(t, "replica 1 takes over", func() bool { return runs[1].Load() > 0 })
 }
 
 // TestIntegrationMigrate: migrations run once each, in ID order; a second

@@ -43,7 +43,7 @@ func TestIntegrationTopicsAcrossReplicas(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); b.RunTopicRefresh(rctx, 20*time.Millisecond) }()
 	t.Cleanup(func() { cancel(); <-done })
-	waitFor(t, "replica B accepts the new topic", func() bool { return known(b, "quantum") })
+	testenv.WaitFor(t, "replica B accepts the new topic", func() bool { return known(b, "quantum") })
 
 	// A rename on B reaches A the same way.
 	if err := b.PutTopic(ctx, admin, Topic{ID: "quantum", LabelEN: "Quantum & future computing", LabelDE: "Quantencomputing", Order: 20}); err != nil {
@@ -60,16 +60,4 @@ func TestIntegrationTopicsAcrossReplicas(t *testing.T) {
 	if changed, err := a.RefreshTopics(ctx); err != nil || changed {
 		t.Errorf("a second refresh: changed %v, %v; want false", changed, err)
 	}
-}
-
-// waitFor polls cond until it holds, failing after 5 s (a deadline for
-// something that must happen, not a timing measurement).
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatalf("%s: not within 5 s", what)
 }

@@ -72,3 +72,16 @@ func Store(tb testing.TB) *mongostore.Store {
 	}
 	return s
 }
+
+// WaitFor polls cond until it holds and fails the test after 5 s: a
+// deadline for something that must happen (another replica's change, a
+// lease taken over), not a timing measurement.
+func WaitFor(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	tb.Fatalf("%s: not within 5 s", what)
+}
