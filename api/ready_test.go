@@ -185,7 +185,7 @@ func TestTracing(t *testing.T) {
 		}
 		attrs := map[string]string{}
 		for _, a := range s.Attributes() {
-			attrs[string(a.Key)] = a.Value.Emit()
+			attrs[string(a.Key)] = a.Value.String()
 		}
 		if attrs["http.route"] != "/api/v1/programs/:id" || attrs["http.response.status_code"] != "200" {
 			t.Errorf("span attributes: got %v", attrs)

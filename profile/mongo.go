@@ -31,9 +31,13 @@ type mongoStore struct {
 	profiles, queueC, outbox, topicsC *mongo.Collection
 
 	cacheOn bool
-	mu      sync.RWMutex
-	cache   map[string]*Profile
-	erased  map[string]bool // ids erased in this process: a read racing the erasure must not cache them again
+	// ver writes conditionally on the version: by _id under the process's
+	// lock in single-process mode (cacheOn), else with the version in the
+	// filter.
+	ver    *mongostore.Versioned
+	mu     sync.RWMutex
+	cache  map[string]*Profile
+	erased map[string]bool // ids erased in this process: a read racing the erasure must not cache them again
 }
 
 const cacheMax = 50000
@@ -128,8 +132,7 @@ func (m *mongoStore) remember(p *Profile) {
 // that the next read has it without them.
 func (m *mongoStore) clearNotes(ctx context.Context, id string, version int64) error {
 	defer m.forget(id)
-	_, err := m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-		bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
+	_, err := m.ver.UpdateOne(ctx, m.profiles, id, version, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
 	return mapErr(err, "Application")
 }
 
@@ -194,12 +197,12 @@ func (m *mongoStore) replace(ctx context.Context, p *Profile, expected int64) er
 			set = append(set, f)
 		}
 	}
-	res, err := m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}, {Key: "version", Value: expected}}, bson.D{{Key: "$set", Value: set}})
+	matched, err := m.ver.UpdateOne(ctx, m.profiles, p.ID, expected, bson.D{{Key: "$set", Value: set}})
 	if err != nil {
 		m.forget(p.ID)
 		return mapErr(err, "Application")
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		m.forget(p.ID)
 		if _, err := m.get(ctx, p.ID); err != nil {
 			return err
@@ -278,8 +281,7 @@ func (m *mongoStore) markIndexed(ctx context.Context, id string, version int64) 
 	if p, ok := m.cached(id); ok && p.IndexedVer == version {
 		return nil // already recorded; spare the large collection a write
 	}
-	_, err := m.profiles.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: version}}}})
+	_, err := m.ver.UpdateOne(ctx, m.profiles, id, version, bson.D{{Key: "$set", Value: bson.D{{Key: "indexedVersion", Value: version}}}})
 	if err == nil {
 		m.mu.Lock()
 		if p, ok := m.cache[id]; ok && p.Version == version {

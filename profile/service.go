@@ -18,6 +18,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
 
 	otm "github.com/opentomentor/opentomentor"
@@ -89,6 +90,7 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 	}
 	st := newMongoStore(db)
 	st.cacheOn = cfg.CacheProfiles
+	st.ver = mongostore.NewVersioned(cfg.CacheProfiles)
 	return &Service{store: st, cfg: cfg, log: cfg.Logger, now: cfg.Now}
 }
 
