@@ -97,7 +97,7 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 		Roles: s.Identity, Inbox: s.Notify, Staff: s.Identity, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.SingleProcess})
 	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
 	s.LineManagers = linemanager.NewService(db, cfg.Now)
-	s.Tandems = tandem.NewService(db, tandem.Config{Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity, LineManagers: s.LineManagers,
+	s.Tandems = tandem.NewService(db, tandem.Config{SingleProcess: cfg.SingleProcess, Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity, LineManagers: s.LineManagers,
 		Index: cfg.Search, Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
 	s.Programs.OnPhase(s.announceRegistration)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)

@@ -140,7 +140,7 @@ func TestRenderICSEnds(t *testing.T) {
 // TestIntegrationMeetingCap: concurrent meetings never exceed the cap, and a
 // backfill counts meetings logged before the counters existed.
 func TestIntegrationMeetingCap(t *testing.T) {
-	st := newMongoStore(testenv.DB(t))
+	st := newMongoStore(testenv.DB(t), true)
 	ctx := context.Background()
 	const max, writers = 5, 12
 	var wg sync.WaitGroup

@@ -18,9 +18,16 @@ import (
 // _id (the embedded database scans every other filter).
 type mongoStore struct {
 	db *mongo.Database
+	// ver writes tandems and requests conditionally on their version: by _id
+	// under the process's lock on the embedded database (a filter with the
+	// version read every document there), with the version in the filter
+	// against MongoDB.
+	ver *mongostore.Versioned
 }
 
-func newMongoStore(db *mongo.Database) *mongoStore { return &mongoStore{db: db} }
+func newMongoStore(db *mongo.Database, singleProcess bool) *mongoStore {
+	return &mongoStore{db: db, ver: mongostore.NewVersioned(singleProcess)}
+}
 
 func mapErr(err error, what string) error { return mongostore.MapErr(err, "tandem", what) }
 
@@ -53,11 +60,11 @@ func (m *mongoStore) insertRequest(ctx context.Context, r *MenteeRequest) error 
 
 func (m *mongoStore) replaceRequest(ctx context.Context, r *MenteeRequest, expected int64) error {
 	r.Version = expected + 1
-	res, err := m.requests().ReplaceOne(ctx, bson.D{{Key: "_id", Value: r.ID}, {Key: "version", Value: expected}}, r)
+	matched, err := m.ver.ReplaceOne(ctx, m.requests(), r.ID, expected, r)
 	if err != nil {
 		return mapErr(err, "Mentee request")
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "The request was changed meanwhile. Reload it and try again.")
 	}
 	return nil
@@ -108,11 +115,11 @@ func (m *mongoStore) getTandem(ctx context.Context, id string) (*Tandem, error) 
 
 func (m *mongoStore) replaceTandem(ctx context.Context, t *Tandem, expected int64) error {
 	t.Version = expected + 1
-	res, err := m.tandems().ReplaceOne(ctx, bson.D{{Key: "_id", Value: t.ID}, {Key: "version", Value: expected}}, t)
+	matched, err := m.ver.ReplaceOne(ctx, m.tandems(), t.ID, expected, t)
 	if err != nil {
 		return mapErr(err, "Tandem")
 	}
-	if res.MatchedCount == 0 {
+	if !matched {
 		return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "The tandem changed meanwhile. Reload it and try again.")
 	}
 	return nil
@@ -121,8 +128,7 @@ func (m *mongoStore) replaceTandem(ctx context.Context, t *Tandem, expected int6
 // clearNotes removes the notes of t's version (delivered). A later version
 // carried them over and clears them itself.
 func (m *mongoStore) clearNotes(ctx context.Context, id string, version int64) error {
-	_, err := m.tandems().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: version}},
-		bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
+	_, err := m.ver.UpdateOne(ctx, m.tandems(), id, version, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
 	return mapErr(err, "Tandem")
 }
 

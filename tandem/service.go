@@ -62,6 +62,9 @@ type Organizations interface {
 
 // Config wires the service.
 type Config struct {
+	// SingleProcess: this process is the database's only writer (the
+	// embedded database): version checks run in the process.
+	SingleProcess bool
 	Profiles      Profiles
 	Programs      Programs
 	Organizations Organizations // may be nil: no organization rules beyond equal ids
@@ -94,7 +97,7 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Service{store: newMongoStore(db), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	s := &Service{store: newMongoStore(db, cfg.SingleProcess), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now}
 	cfg.Programs.OnPhase(s.phaseChanged)
 	return s
 }
