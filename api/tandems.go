@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/tandem"
 )
 
@@ -120,7 +121,7 @@ func (s *Server) putCadence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var body tandem.Cadence
+	var body cadence.Cadence
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}

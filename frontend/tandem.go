@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -216,7 +217,7 @@ func (f *Frontend) renderTandem(c *fiber.Ctx, status int, d *pageData, id string
 		if pr != nil && pr.KickOff > start {
 			start = pr.KickOff
 		}
-		v.CadenceForm = cadenceForm{Every: tandem.EveryBiweekly, Weekday: strconv.Itoa(isoWeekday(today)), Time: defaultTime,
+		v.CadenceForm = cadenceForm{Every: cadence.Biweekly, Weekday: strconv.Itoa(isoWeekday(today)), Time: defaultTime,
 			Duration: defaultDuration, Timezone: defaultTimezone, StartDate: start}
 	}
 	if st.meeting != nil {
@@ -226,7 +227,7 @@ func (f *Frontend) renderTandem(c *fiber.Ctx, status int, d *pageData, id string
 	}
 	v.CadenceForm.Key, v.MeetingForm.Key = "cadence", "meeting"
 	v.MeetingForm.MaxDate = today.AddDate(0, 0, 1).Format(time.DateOnly)
-	for _, e := range []string{tandem.EveryWeekly, tandem.EveryBiweekly, tandem.EveryMonthly} {
+	for _, e := range []string{cadence.Weekly, cadence.Biweekly, cadence.Monthly} {
 		v.Everys = append(v.Everys, option{Value: e, Label: f.translate(lang, "mytandem.every."+e), Checked: v.CadenceForm.Every == e})
 	}
 	for i, name := range f.weekdayNames(lang) {
@@ -278,7 +279,7 @@ func longDate(f *Frontend, lang, s string) dateVal {
 
 // cadenceText says a cadence in words: "Every other Tuesday at 18:30
 // (Europe/Berlin), 60 minutes, from 2 March 2027".
-func (f *Frontend) cadenceText(lang string, cd *tandem.Cadence) string {
+func (f *Frontend) cadenceText(lang string, cd *cadence.Cadence) string {
 	days := f.weekdayNames(lang)
 	day := strconv.Itoa(cd.Weekday)
 	if cd.Weekday >= 1 && cd.Weekday <= len(days) {
@@ -286,7 +287,7 @@ func (f *Frontend) cadenceText(lang string, cd *tandem.Cadence) string {
 	}
 	var every string
 	switch cd.Every {
-	case tandem.EveryMonthly:
+	case cadence.Monthly:
 		// The same rule as the calendar: the n-th weekday of the month of the
 		// first meeting, the last one from the 29th on.
 		n := 0
@@ -306,7 +307,7 @@ func (f *Frontend) cadenceText(lang string, cd *tandem.Cadence) string {
 			ord = ords[n-1]
 		}
 		every = f.translate(lang, "mytandem.cad.monthly", ord, day)
-	case tandem.EveryBiweekly:
+	case cadence.Biweekly:
 		every = f.translate(lang, "mytandem.cad.biweekly", day)
 	default:
 		every = f.translate(lang, "mytandem.cad.weekly", day)
@@ -343,7 +344,7 @@ func (f *Frontend) tandemCadence(c *fiber.Ctx) error {
 		}
 		return n
 	}
-	in := tandem.Cadence{Every: cf.Every, Weekday: atoi(cf.Weekday), Time: cf.Time, DurationMinutes: atoi(cf.Duration),
+	in := cadence.Cadence{Every: cf.Every, Weekday: atoi(cf.Weekday), Time: cf.Time, DurationMinutes: atoi(cf.Duration),
 		Timezone: cf.Timezone, StartDate: cf.StartDate}
 	if _, err := f.cfg.Tandems.SetCadence(c.UserContext(), d.Principal, id, in); err != nil {
 		st := tandemPageState{cadence: &cf}

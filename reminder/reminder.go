@@ -250,7 +250,7 @@ func proposalReminders(t *tandem.Tandem, now time.Time) []reminder {
 // tandem started), once per quiet stretch.
 func meetingReminders(t *tandem.Tandem, lastMeeting string, now time.Time) []reminder {
 	var out []reminder
-	if next, ok := tandem.NextMeeting(t.Cadence, now); ok {
+	if next, ok := t.Cadence.Next(now); ok {
 		local := now.In(next.Location())
 		tomorrow := time.Date(local.Year(), local.Month(), local.Day()+1, 0, 0, 0, 0, next.Location())
 		if next.Year() == tomorrow.Year() && next.YearDay() == tomorrow.YearDay() {

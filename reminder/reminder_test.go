@@ -11,6 +11,7 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
@@ -74,7 +75,7 @@ func inboxIDs(t *testing.T, in *notify.Service) []string {
 }
 
 func TestSweep(t *testing.T) {
-	weekly := &tandem.Cadence{Every: tandem.EveryWeekly, Weekday: 3, Time: "17:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-03-01"}
+	weekly := &cadence.Cadence{Every: cadence.Weekly, Weekday: 3, Time: "17:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-03-01"}
 	answeredByMax := pair("t1", tandem.TandemProposed, start)
 	answeredByMax.MentorAccepted = true
 	running := pair("t2", tandem.TandemActive, start)

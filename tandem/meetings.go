@@ -11,32 +11,15 @@ import (
 	"unicode/utf8"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/internal/check"
-	"github.com/opentomentor/opentomentor/internal/ics"
 	"github.com/opentomentor/opentomentor/program"
-)
-
-// Cadence values.
-const (
-	EveryWeekly   = "weekly"
-	EveryBiweekly = "biweekly"
-	EveryMonthly  = "monthly"
 )
 
 // MaxMeetings bounds the meeting log of one tandem.
 const MaxMeetings = 200
 
 const maxMeetingNotes = 2000
-
-// Cadence is how often a pair meets, agreed at kick-off.
-type Cadence struct {
-	Every           string `bson:"every" json:"every"`                     // weekly | biweekly | monthly
-	Weekday         int    `bson:"weekday" json:"weekday"`                 // ISO: 1 = Monday … 7 = Sunday
-	Time            string `bson:"time" json:"time"`                       // HH:MM, local to Timezone
-	DurationMinutes int    `bson:"durationMinutes" json:"durationMinutes"` // 15–240
-	Timezone        string `bson:"timezone" json:"timezone"`               // IANA name
-	StartDate       string `bson:"startDate" json:"startDate"`             // YYYY-MM-DD
-}
 
 // Meeting is one entry of a pair's meeting log. Its notes are for the pair
 // only: curators see at most how many meetings took place.
@@ -47,37 +30,6 @@ type Meeting struct {
 	Notes      string    `bson:"notes" json:"notes"`
 	AuthorSide string    `bson:"authorSide" json:"authorSide"` // "mentor" | "mentee"
 	CreatedAt  time.Time `bson:"createdAt" json:"createdAt"`
-}
-
-// validate checks c field by field and returns its location.
-func (c *Cadence) validate() (*time.Location, []otm.FieldError) {
-	var fe []otm.FieldError
-	switch c.Every {
-	case EveryWeekly, EveryBiweekly, EveryMonthly:
-	default:
-		fe = append(fe, otm.Field("every", otm.RuleOneOf, otm.Args{"allowed": []string{EveryWeekly, EveryBiweekly, EveryMonthly}}, "must be weekly, biweekly or monthly"))
-	}
-	if c.Weekday < 1 || c.Weekday > 7 {
-		fe = append(fe, otm.Field("weekday", otm.RuleRange, otm.Args{"min": 1, "max": 7}, "must be 1 (Monday) to 7 (Sunday)"))
-	}
-	if _, err := time.Parse("15:04", c.Time); err != nil || len(c.Time) != 5 {
-		fe = append(fe, otm.Field("time", otm.RuleClockTime, nil, "must be HH:MM (24-hour clock)"))
-	}
-	if c.DurationMinutes < 15 || c.DurationMinutes > 240 {
-		fe = append(fe, otm.Field("durationMinutes", otm.RuleRange, otm.Args{"min": 15, "max": 240}, "must be 15 to 240"))
-	}
-	var loc *time.Location
-	if c.Timezone == "" || c.Timezone == "Local" || len(c.Timezone) > 64 {
-		fe = append(fe, otm.Field("timezone", otm.RuleTimeZone, nil, "must be an IANA time zone such as Europe/Berlin"))
-	} else if l, err := time.LoadLocation(c.Timezone); err != nil {
-		fe = append(fe, otm.Field("timezone", otm.RuleTimeZone, otm.Args{"value": check.Truncate(c.Timezone, 64)}, "unknown time zone; use an IANA name such as Europe/Berlin"))
-	} else {
-		loc = l
-	}
-	if d, err := time.Parse(program.DateLayout, c.StartDate); err != nil || d.Year() < 2000 || d.Year() > 2100 {
-		fe = append(fe, otm.Field("startDate", otm.RuleDate, nil, "must be a date YYYY-MM-DD"))
-	}
-	return loc, fe
 }
 
 // pairTandem returns a tandem the caller is part of that runs or ran, and their side.
@@ -111,11 +63,11 @@ func (s *Service) activeTandem(ctx context.Context, p *otm.Principal, id string)
 
 // SetCadence stores the pair's meeting cadence (either side). Errors:
 // EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID naming the fields.
-func (s *Service) SetCadence(ctx context.Context, p *otm.Principal, id string, c Cadence) (*Tandem, error) {
+func (s *Service) SetCadence(ctx context.Context, p *otm.Principal, id string, c cadence.Cadence) (*Tandem, error) {
 	if _, _, err := s.activeTandem(ctx, p, id); err != nil {
 		return nil, err
 	}
-	if _, fe := c.validate(); len(fe) > 0 {
+	if _, fe := c.Validate(); len(fe) > 0 {
 		return nil, otm.Invalid("The cadence is not valid.", fe...)
 	}
 	for attempt := 0; ; attempt++ {
@@ -214,93 +166,25 @@ func (s *Service) Calendar(ctx context.Context, p *otm.Principal, id string) ([]
 	return renderICS(t, pr, s.now())
 }
 
-var icsDays = [...]string{"", "MO", "TU", "WE", "TH", "FR", "SA", "SU"}
-
-// firstMeeting is the first meeting on or after the cadence's start date.
-func firstMeeting(c *Cadence, loc *time.Location) time.Time {
-	d, _ := time.Parse(program.DateLayout, c.StartDate)
-	hm, _ := time.Parse("15:04", c.Time)
-	for i := 0; i < 7; i++ {
-		if iso := (int(d.Weekday())+6)%7 + 1; iso == c.Weekday {
-			break
-		}
-		d = d.AddDate(0, 0, 1)
-	}
-	return time.Date(d.Year(), d.Month(), d.Day(), hm.Hour(), hm.Minute(), 0, 0, loc)
-}
-
-func rrule(c *Cadence, first time.Time) string {
-	day := icsDays[c.Weekday]
-	switch c.Every {
-	case EveryBiweekly:
-		return "FREQ=WEEKLY;INTERVAL=2;BYDAY=" + day
-	case EveryMonthly:
-		n := (first.Day()-1)/7 + 1
-		if n == 5 {
-			n = -1
-		}
-		return fmt.Sprintf("FREQ=MONTHLY;INTERVAL=1;BYDAY=%d%s", n, day)
-	}
-	return "FREQ=WEEKLY;INTERVAL=1;BYDAY=" + day
-}
-
-// until is the last day meetings recur: the day the tandem ended, else the
-// program's wrap-up day (cohorts), else none.
-func until(t *Tandem, pr *program.Program, loc *time.Location) (time.Time, bool) {
-	if t.EndedAt != nil {
-		e := t.EndedAt.In(loc)
-		return time.Date(e.Year(), e.Month(), e.Day(), 23, 59, 59, 0, loc), true
-	}
-	if pr != nil && pr.WrapUp != "" {
-		if d, err := time.Parse(program.DateLayout, pr.WrapUp); err == nil {
-			return time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 59, 0, loc), true
-		}
-	}
-	return time.Time{}, false
-}
-
-// renderICS renders t's cadence as one recurring VEVENT with its VTIMEZONE,
-// ending at the tandem's or the program's end, and the program's kick-off
-// and wrap-up as all-day events.
+// renderICS renders t's cadence as one recurring series, ending the day the
+// tandem ended or at the program's wrap-up, with the program's kick-off and
+// wrap-up as all-day events.
 func renderICS(t *Tandem, pr *program.Program, now time.Time) ([]byte, error) {
-	c := t.Cadence
-	loc, fe := c.validate()
-	if len(fe) > 0 {
-		return nil, fmt.Errorf("tandem: stored cadence of %s is invalid: %v", t.ID, fe)
-	}
-	first := firstMeeting(c, loc)
-	const local = "20060102T150405"
-	cal := ics.New("-//OpenToMentor//Tandem calendar//EN")
-	line := cal.Line
-	cal.TimeZone(loc, first)
-	line("BEGIN:VEVENT")
-	line("UID:" + t.ID + "@opentomentor")
-	line("DTSTAMP:" + now.UTC().Format("20060102T150405Z"))
-	line("DTSTART;TZID=" + loc.String() + ":" + first.Format(local))
-	line(fmt.Sprintf("DURATION:PT%dM", c.DurationMinutes))
-	rule := rrule(c, first)
-	if u, ok := until(t, pr, loc); ok {
-		rule += ";UNTIL=" + u.UTC().Format("20060102T150405Z")
-	}
-	line("RRULE:" + rule)
-	line("SUMMARY:" + ics.EscapeText("OpenToMentor tandem: "+t.MentorName+" & "+t.MenteeName))
-	line("END:VEVENT")
-	if pr != nil && pr.ID != program.OpenProgram {
-		for _, ev := range []struct{ kind, date string }{{"kick-off", pr.KickOff}, {"wrap-up", pr.WrapUp}} {
-			d, err := time.Parse(program.DateLayout, ev.date)
-			if err != nil {
-				continue
+	series := cadence.Series{UID: t.ID + "@opentomentor", Summary: "OpenToMentor tandem: " + t.MentorName + " & " + t.MenteeName, EndedAt: t.EndedAt}
+	var days []cadence.Day
+	if pr != nil {
+		series.LastDate = pr.WrapUp
+		if pr.ID != program.OpenProgram {
+			for _, ev := range []struct{ kind, date string }{{"kick-off", pr.KickOff}, {"wrap-up", pr.WrapUp}} {
+				days = append(days, cadence.Day{UID: pr.ID + "-" + ev.kind + "@opentomentor", Summary: pr.Name + ": " + ev.kind, Date: ev.date})
 			}
-			line("BEGIN:VEVENT")
-			line("UID:" + pr.ID + "-" + ev.kind + "@opentomentor")
-			line("DTSTAMP:" + now.UTC().Format("20060102T150405Z"))
-			line("DTSTART;VALUE=DATE:" + d.Format("20060102"))
-			line("DTEND;VALUE=DATE:" + d.AddDate(0, 0, 1).Format("20060102"))
-			line("SUMMARY:" + ics.EscapeText(pr.Name+": "+ev.kind))
-			line("END:VEVENT")
 		}
 	}
-	return cal.Bytes(), nil
+	b, err := t.Cadence.Calendar(series, days, now)
+	if err != nil {
+		return nil, fmt.Errorf("tandem: stored cadence of %s: %w", t.ID, err)
+	}
+	return b, nil
 }
 
 // MyMeetings returns the meeting logs of every tandem the caller is part of,

@@ -9,46 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 	"github.com/opentomentor/opentomentor/program"
 )
 
-func goodCadence() Cadence {
-	return Cadence{Every: "weekly", Weekday: 2, Time: "18:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2025-03-03"}
-}
-
-func TestCadenceValidation(t *testing.T) {
-	tests := []struct {
-		name string
-		edit func(*Cadence)
-		want string // the field named, "" when valid
-	}{
-		{"valid", func(*Cadence) {}, ""},
-		{"every", func(c *Cadence) { c.Every = "daily" }, "every"},
-		{"weekday 0", func(c *Cadence) { c.Weekday = 0 }, "weekday"},
-		{"weekday 8", func(c *Cadence) { c.Weekday = 8 }, "weekday"},
-		{"time", func(c *Cadence) { c.Time = "25:00" }, "time"},
-		{"time short", func(c *Cadence) { c.Time = "9:00" }, "time"},
-		{"duration low", func(c *Cadence) { c.DurationMinutes = 10 }, "durationMinutes"},
-		{"duration high", func(c *Cadence) { c.DurationMinutes = 241 }, "durationMinutes"},
-		{"timezone", func(c *Cadence) { c.Timezone = "Mars/Olympus" }, "timezone"},
-		{"timezone empty", func(c *Cadence) { c.Timezone = "" }, "timezone"},
-		{"startDate", func(c *Cadence) { c.StartDate = "03.03.2025" }, "startDate"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := goodCadence()
-			tt.edit(&c)
-			_, fe := c.validate()
-			var got string
-			if len(fe) > 0 {
-				got = fe[0].Field
-			}
-			if got != tt.want || len(fe) > 1 {
-				t.Errorf("got %v, want field %q", fe, tt.want)
-			}
-		})
-	}
+func goodCadence() cadence.Cadence {
+	return cadence.Cadence{Every: "weekly", Weekday: 2, Time: "18:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2025-03-03"}
 }
 
 func TestRenderICS(t *testing.T) {

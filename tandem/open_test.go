@@ -4,56 +4,10 @@ import (
 	"context"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/opentomentor/opentomentor/program"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
-
-func TestNextMeeting(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := func(s string) time.Time {
-		t.Helper()
-		d, err := time.ParseInLocation("2006-01-02 15:04", s, berlin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	// 2027-03-01 is a Monday.
-	tests := []struct {
-		name  string
-		c     *Cadence
-		from  string
-		want  string
-		found bool
-	}{
-		{"none", nil, "2027-03-01 00:00", "", false},
-		{"before the start: the first", &Cadence{Every: EveryWeekly, Weekday: 3, Time: "17:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-03-01"}, "2027-02-01 00:00", "2027-03-03 17:30", true},
-		{"weekly, later the same day", &Cadence{Every: EveryWeekly, Weekday: 3, Time: "17:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-03-01"}, "2027-03-17 09:00", "2027-03-17 17:30", true},
-		{"weekly, just after one", &Cadence{Every: EveryWeekly, Weekday: 3, Time: "17:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-03-01"}, "2027-03-17 17:31", "2027-03-24 17:30", true},
-		{"weekly across the clock change", &Cadence{Every: EveryWeekly, Weekday: 3, Time: "17:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-03-01"}, "2027-03-29 00:00", "2027-03-31 17:30", true},
-		{"biweekly skips a week", &Cadence{Every: EveryBiweekly, Weekday: 1, Time: "08:00", DurationMinutes: 30, Timezone: "Europe/Berlin", StartDate: "2027-03-01"}, "2027-03-02 00:00", "2027-03-15 08:00", true},
-		{"monthly, second Tuesday", &Cadence{Every: EveryMonthly, Weekday: 2, Time: "12:00", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-03-08"}, "2027-03-10 00:00", "2027-04-13 12:00", true},
-		{"monthly, the last Friday", &Cadence{Every: EveryMonthly, Weekday: 5, Time: "12:00", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-01-29"}, "2027-02-01 00:00", "2027-02-26 12:00", true},
-		{"monthly over the new year", &Cadence{Every: EveryMonthly, Weekday: 1, Time: "09:00", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-11-01"}, "2027-12-07 00:00", "2028-01-03 09:00", true},
-		{"not valid", &Cadence{Every: "daily", Weekday: 1, Time: "09:00", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2027-03-01"}, "2027-03-01 00:00", "", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := NextMeeting(tt.c, at(tt.from))
-			if ok != tt.found {
-				t.Fatalf("got %v %v, want found=%v", got, ok, tt.found)
-			}
-			if ok && !got.Equal(at(tt.want)) {
-				t.Errorf("got %v, want %s", got, tt.want)
-			}
-		})
-	}
-}
 
 func TestIntegrationOpenTandemsAndLastMeetings(t *testing.T) {
 	e := newEvalEnv(t)

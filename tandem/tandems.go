@@ -12,6 +12,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/matching"
 	"github.com/opentomentor/opentomentor/notify"
@@ -32,30 +33,30 @@ const ReasonMax = 1000
 
 // Tandem is a proposed or running pair: one mentor, one mentee.
 type Tandem struct {
-	ID              string     `bson:"_id" json:"id"`
-	ProgramID       string     `bson:"programId" json:"programId"`
-	RequestID       string     `bson:"requestId" json:"menteeRequestId"`
-	MentorProfileID string     `bson:"mentorProfileId" json:"mentorProfileId"`
-	MentorUserID    string     `bson:"mentorUserId" json:"-"`
-	MenteeUserID    string     `bson:"menteeUserId" json:"-"`
-	MentorName      string     `bson:"mentorName" json:"mentorName"`
-	MenteeName      string     `bson:"menteeName" json:"menteeName"`
-	MentorOrg       string     `bson:"mentorOrg" json:"mentorOrganization"`
-	MenteeOrg       string     `bson:"menteeOrg" json:"menteeOrganization"`
-	Topics          []string   `bson:"topics" json:"topics"`
-	Term            string     `bson:"term" json:"term"`
-	Status          string     `bson:"status" json:"status"`
-	MentorAccepted  bool       `bson:"mentorAccepted" json:"mentorAccepted"`
-	MenteeAccepted  bool       `bson:"menteeAccepted" json:"menteeAccepted"`
-	DeclinedBy      string     `bson:"declinedBy,omitempty" json:"declinedBy,omitempty"` // "mentor" | "mentee"
-	DeclineReason   string     `bson:"declineReason,omitempty" json:"-"`                 // curators only
-	ProposedBy      string     `bson:"proposedBy" json:"-"`
-	Score           float64    `bson:"score" json:"score"`
-	Cadence         *Cadence   `bson:"cadence,omitempty" json:"cadence,omitempty"` // set by the pair once active
-	ActivatedAt     *time.Time `bson:"activatedAt,omitempty" json:"activatedAt,omitempty"`
-	EndedAt         *time.Time `bson:"endedAt,omitempty" json:"endedAt,omitempty"`
-	EndedBy         string     `bson:"endedBy,omitempty" json:"endedBy,omitempty"` // mentor | mentee | curator | program
-	EndReason       string     `bson:"endReason,omitempty" json:"-"`               // curators only
+	ID              string           `bson:"_id" json:"id"`
+	ProgramID       string           `bson:"programId" json:"programId"`
+	RequestID       string           `bson:"requestId" json:"menteeRequestId"`
+	MentorProfileID string           `bson:"mentorProfileId" json:"mentorProfileId"`
+	MentorUserID    string           `bson:"mentorUserId" json:"-"`
+	MenteeUserID    string           `bson:"menteeUserId" json:"-"`
+	MentorName      string           `bson:"mentorName" json:"mentorName"`
+	MenteeName      string           `bson:"menteeName" json:"menteeName"`
+	MentorOrg       string           `bson:"mentorOrg" json:"mentorOrganization"`
+	MenteeOrg       string           `bson:"menteeOrg" json:"menteeOrganization"`
+	Topics          []string         `bson:"topics" json:"topics"`
+	Term            string           `bson:"term" json:"term"`
+	Status          string           `bson:"status" json:"status"`
+	MentorAccepted  bool             `bson:"mentorAccepted" json:"mentorAccepted"`
+	MenteeAccepted  bool             `bson:"menteeAccepted" json:"menteeAccepted"`
+	DeclinedBy      string           `bson:"declinedBy,omitempty" json:"declinedBy,omitempty"` // "mentor" | "mentee"
+	DeclineReason   string           `bson:"declineReason,omitempty" json:"-"`                 // curators only
+	ProposedBy      string           `bson:"proposedBy" json:"-"`
+	Score           float64          `bson:"score" json:"score"`
+	Cadence         *cadence.Cadence `bson:"cadence,omitempty" json:"cadence,omitempty"` // set by the pair once active
+	ActivatedAt     *time.Time       `bson:"activatedAt,omitempty" json:"activatedAt,omitempty"`
+	EndedAt         *time.Time       `bson:"endedAt,omitempty" json:"endedAt,omitempty"`
+	EndedBy         string           `bson:"endedBy,omitempty" json:"endedBy,omitempty"` // mentor | mentee | curator | program
+	EndReason       string           `bson:"endReason,omitempty" json:"-"`               // curators only
 	// MentorContact and MenteeContact are the e-mail addresses each side
 	// chose to share with the other when accepting (empty: not shared).
 	// Only the partner sees one (PartnerContact); curators do not.
