@@ -241,13 +241,22 @@ func (f *Frontend) programsPage(c *fiber.Ctx) error {
 }
 
 // programsFollow answers POST /programs/follow (follow=on|off): the caller
-// hears, or no longer hears, when a cohort opens its registration.
+// hears, or no longer hears, when a cohort opens its registration. Another
+// value is refused (nothing changes).
 func (f *Frontend) programsFollow(c *fiber.Ctx) error {
 	d := f.newPage(c, "programs")
 	if d.Principal == nil {
 		return toSignIn(c, "/programs")
 	}
-	on := c.FormValue("follow") == "on"
+	var on bool
+	switch c.FormValue("follow") {
+	case "on":
+		on = true
+	case "off":
+	default:
+		return f.fail(c, otm.Invalid("Say whether to follow the programs.",
+			otm.Field("follow", otm.RuleOneOf, otm.Args{"allowed": []string{"on", "off"}}, "on or off")), "/programs", "")
+	}
 	if err := f.cfg.Programs.Follow(c.UserContext(), d.Principal, on); err != nil {
 		return f.fail(c, err, "/programs", "")
 	}

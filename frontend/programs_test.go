@@ -552,6 +552,13 @@ func TestProgramsFollow(t *testing.T) {
 			t.Errorf("follow=%s: Following = %v, %v; want %v", tt.on, got, err, tt.following)
 		}
 	}
+	// Another value is refused, naming the choice, and nothing changes.
+	if r := follow(katrin, "maybe", "en"); r.status != http.StatusBadRequest && r.status != http.StatusUnprocessableEntity {
+		t.Errorf("follow=maybe: got %d, want a 4xx refusal", r.status)
+	}
+	if got, _ := e.Programs.Following(context.Background(), katrin); got {
+		t.Error("follow=maybe: Katrin follows, want not")
+	}
 	// Without the form's token nothing changes.
 	r := send(t, e.app(t, katrin), http.MethodPost, "/programs/follow", url.Values{"follow": {"on"}}, langHeader("en"))
 	if r.status != http.StatusForbidden {
