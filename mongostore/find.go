@@ -2,6 +2,7 @@ package mongostore
 
 import (
 	"context"
+	"errors"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -41,4 +42,15 @@ func CountsByID(ctx context.Context, c *mongo.Collection, field, pkg, what strin
 		}
 	}
 	return out, nil
+}
+
+// Has reports whether c holds a document with _id id: a look-up by _id
+// reading the _id alone (CountDocuments runs an aggregation, which scanned
+// the embedded database's collection).
+func Has(ctx context.Context, c *mongo.Collection, id string) (bool, error) {
+	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	return err == nil, err
 }

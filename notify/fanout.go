@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/opentomentor/opentomentor/mongostore"
@@ -60,11 +59,7 @@ func (s *Service) SendMany(ctx context.Context, userIDs []string, m Message) err
 // repeat do nothing, not even read the audience.
 func (s *Service) SendManyOnce(ctx context.Context, audience func(context.Context) ([]string, error), m Message) error {
 	marks := s.fanout.Database().Collection("notify_announced")
-	err := marks.FindOne(ctx, bson.D{{Key: "_id", Value: m.ID}}).Err()
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
+	if done, err := mongostore.Has(ctx, marks, m.ID); err != nil || done {
 		return mapErr(err)
 	}
 	ids, err := audience(ctx)

@@ -144,12 +144,8 @@ func (s *Service) queue(ctx context.Context, userID string, m Message) error {
 	if err != nil || mode == ModeOff {
 		return err
 	}
-	// Sent already (a repeated event): nothing new. A look-up by _id, cheap
-	// on the embedded database too (CountDocuments is not: it scanned).
-	switch err := s.done.FindOne(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, m.ID)}}, options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err(); {
-	case err == nil:
-		return nil
-	case !errors.Is(err, mongo.ErrNoDocuments):
+	// Sent already (a repeated event): nothing new.
+	if sent, err := mongostore.Has(ctx, s.done, outboxKey(userID, m.ID)); err != nil || sent {
 		return mapErr(err)
 	}
 	now := m.CreatedAt

@@ -114,24 +114,17 @@ type reminder struct {
 // how many it sent. Errors: the database's (what was sent stays sent).
 func (s *Service) Sweep(ctx context.Context) (int, error) {
 	now := s.cfg.Now().UTC()
-	due, err := s.due(ctx, now)
+	due, after, err := s.due(ctx, now)
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
 	for _, r := range due {
-		if r.to == "" { // a marker alone (the curators' digest of a day)
-			if _, err := s.markers.InsertOne(ctx, bson.D{{Key: "_id", Value: r.m.ID}, {Key: "at", Value: now}}); err != nil && !mongostore.IsDuplicateKey(err) {
+		key := r.to + "/" + r.m.ID
+		if done, err := mongostore.Has(ctx, s.markers, key); err != nil || done {
+			if err != nil {
 				return sent, mapErr(err)
 			}
-			continue
-		}
-		key := r.to + "/" + r.m.ID
-		n, err := s.markers.CountDocuments(ctx, bson.D{{Key: "_id", Value: key}})
-		if err != nil {
-			return sent, mapErr(err)
-		}
-		if n > 0 {
 			continue
 		}
 		// The message first: a crash before the marker only repeats an
@@ -139,25 +132,39 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		if err := s.cfg.Inbox.Send(ctx, r.to, r.m); err != nil {
 			return sent, err
 		}
-		if _, err := s.markers.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "at", Value: now}}); err != nil && !mongostore.IsDuplicateKey(err) {
-			return sent, mapErr(err)
+		if err := s.mark(ctx, key, now); err != nil {
+			return sent, err
 		}
 		sent++
+	}
+	// Markers of whole rounds (a day's curator digests), once all went out.
+	for _, key := range after {
+		if err := s.mark(ctx, key, now); err != nil {
+			return sent, err
+		}
 	}
 	return sent, nil
 }
 
+func (s *Service) mark(ctx context.Context, key string, now time.Time) error {
+	if _, err := s.markers.InsertOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "at", Value: now}}); err != nil && !mongostore.IsDuplicateKey(err) {
+		return mapErr(err)
+	}
+	return nil
+}
+
 func mapErr(err error) error { return mongostore.MapErr(err, "reminder", "Reminder") }
 
-// due lists the reminders due at now (sent or not).
-func (s *Service) due(ctx context.Context, now time.Time) ([]reminder, error) {
+// due lists the reminders due at now (sent or not), and the markers to
+// write once they went out.
+func (s *Service) due(ctx context.Context, now time.Time) ([]reminder, []string, error) {
 	open, err := s.cfg.Tandems.OpenTandems(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	last, err := s.cfg.Tandems.LastMeetings(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []reminder
 	for i := range open {
@@ -171,33 +178,35 @@ func (s *Service) due(ctx context.Context, now time.Time) ([]reminder, error) {
 	}
 	fb, err := s.feedbackReminders(ctx, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out = append(out, fb...)
-	digests, err := s.curatorDigests(ctx, open, now)
-	return append(out, digests...), err
+	digests, dayMarker, err := s.curatorDigests(ctx, open, now)
+	if err != nil || dayMarker == "" {
+		return append(out, digests...), nil, err
+	}
+	return append(out, digests...), []string{dayMarker}, nil
 }
 
 // curatorDigests: once a day, after notify.DigestHour (UTC), every curator
 // hears in one message what waits for them: the applications to review
 // and the proposals they made that wait for an answer. Nothing when
 // nothing waits.
-func (s *Service) curatorDigests(ctx context.Context, open []tandem.Tandem, now time.Time) ([]reminder, error) {
+func (s *Service) curatorDigests(ctx context.Context, open []tandem.Tandem, now time.Time) ([]reminder, string, error) {
 	if s.cfg.Staff == nil || s.cfg.Applications == nil || now.Hour() < notify.DigestHour {
-		return nil, nil
+		return nil, "", nil
 	}
-	day := now.Format(program.DateLayout)
-	done, err := s.markers.CountDocuments(ctx, bson.D{{Key: "_id", Value: "curator-digest/" + day}})
-	if err != nil || done > 0 {
-		return nil, mapErr(err)
+	dayMarker := "curator-digest/" + now.Format(program.DateLayout)
+	if done, err := mongostore.Has(ctx, s.markers, dayMarker); err != nil || done {
+		return nil, "", mapErr(err)
 	}
 	curators, err := s.cfg.Staff.RoleHolders(ctx, otm.RoleCurator)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	pending, err := s.cfg.Applications.PendingSubmissions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	waiting := map[string]int{} // proposer → proposals waiting for an answer
 	for i := range open {
@@ -210,13 +219,12 @@ func (s *Service) curatorDigests(ctx context.Context, open []tandem.Tandem, now 
 		if len(pending) == 0 && waiting[c] == 0 {
 			continue
 		}
-		out = append(out, reminder{c, notify.Message{ID: "reminder.curator:" + day, Type: notify.TypeReminderCurator,
+		out = append(out, reminder{c, notify.Message{ID: "reminder.curator:" + now.Format(program.DateLayout), Type: notify.TypeReminderCurator,
 			Args: map[string]any{"applications": len(pending), "proposals": waiting[c]}, Link: "/curate"}})
 	}
 	// The day's marker goes in after the sweep sent them (Sweep): a crash
 	// before only repeats idempotent sends.
-	out = append(out, reminder{"", notify.Message{ID: "curator-digest/" + day}})
-	return out, nil
+	return out, dayMarker, nil
 }
 
 // proposalReminders: the side that has not answered after 3 and 7 days; the

@@ -290,8 +290,7 @@ func (m *mongoStore) allMeetingCounts(ctx context.Context) (map[string]int, erro
 // backfillMeetingCounts writes the counters for meetings logged before they
 // existed, once per database.
 func (m *mongoStore) backfillMeetingCounts(ctx context.Context) error {
-	n, err := m.meta().CountDocuments(ctx, bson.D{{Key: "_id", Value: "meetingCounts"}})
-	if err != nil || n > 0 {
+	if done, err := mongostore.Has(ctx, m.meta(), "meetingCounts"); err != nil || done {
 		return mapErr(err, "Meeting counts")
 	}
 	cur, err := m.meetings().Aggregate(ctx, mongo.Pipeline{
