@@ -83,29 +83,55 @@ func RouteOf(c *fiber.Ctx) string {
 	return rt.Path
 }
 
-// Gauge adds a gauge read at every scrape by read (a queue's depth, a
-// lease). A failing read leaves the gauge out of that scrape and is logged.
+// Gauge adds a gauge read at every scrape by read (a lease). A failing
+// read leaves the gauge out of that scrape and is logged.
 func (r *Registry) Gauge(name, help string, labels prometheus.Labels, read func(context.Context) (float64, error)) {
-	r.reg.MustRegister(&gaugeFunc{desc: prometheus.NewDesc(name, help, nil, labels), read: read, log: r.log})
+	r.Gauges([]Desc{{Name: name, Help: help, Labels: labels}}, func(ctx context.Context) ([]float64, error) {
+		v, err := read(ctx)
+		return []float64{v}, err
+	})
 }
 
-type gaugeFunc struct {
-	desc *prometheus.Desc
-	read func(context.Context) (float64, error)
-	log  *slog.Logger
+// Desc names one gauge of Gauges.
+type Desc struct {
+	Name, Help string
+	Labels     prometheus.Labels
 }
 
-func (g *gaugeFunc) Describe(ch chan<- *prometheus.Desc) { ch <- g.desc }
+// Gauges adds gauges that one read gives together at every scrape (a
+// queue's depth and age from one look), in the order of descs. A failing
+// read leaves them out of that scrape and is logged.
+func (r *Registry) Gauges(descs []Desc, read func(context.Context) ([]float64, error)) {
+	g := &gaugeSet{read: read, log: r.log}
+	for _, d := range descs {
+		g.descs = append(g.descs, prometheus.NewDesc(d.Name, d.Help, nil, d.Labels))
+	}
+	r.reg.MustRegister(g)
+}
 
-func (g *gaugeFunc) Collect(ch chan<- prometheus.Metric) {
+type gaugeSet struct {
+	descs []*prometheus.Desc
+	read  func(context.Context) ([]float64, error)
+	log   *slog.Logger
+}
+
+func (g *gaugeSet) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range g.descs {
+		ch <- d
+	}
+}
+
+func (g *gaugeSet) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	v, err := g.read(ctx)
-	if err != nil {
-		g.log.Warn("metrics: a gauge could not be read", "gauge", g.desc.String(), "err", err)
+	vs, err := g.read(ctx)
+	if err != nil || len(vs) != len(g.descs) {
+		g.log.Warn("metrics: gauges could not be read", "gauge", g.descs[0].String(), "err", err)
 		return
 	}
-	ch <- prometheus.MustNewConstMetric(g.desc, prometheus.GaugeValue, v)
+	for i, d := range g.descs {
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, vs[i])
+	}
 }
 
 // Counter adds a counter read at every scrape (a total kept elsewhere).

@@ -12,10 +12,8 @@ package notify
 import (
 	"context"
 	"errors"
-	"hash/fnv"
 	"log/slog"
 	"slices"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -87,7 +85,7 @@ type Service struct {
 	wake   chan struct{}     // tells this process's Mailer that something was queued
 	fanout *mongo.Collection // messages to many people, expanded by a FanOut (fanout.go)
 	expand chan struct{}     // tells this process's FanOut that a job waits
-	locks  *userLocks        // in-process inbox locks (Config.SingleProcess); nil: version checks
+	locks  *mongostore.Locks // in-process inbox locks (Config.SingleProcess); nil: version checks
 	pacer  *mongostore.Pacer
 	now    func() time.Time
 	log    *slog.Logger
@@ -119,21 +117,9 @@ func New(db *mongo.Database, cfg Config) *Service {
 	s := &Service{c: db.Collection("inboxes"), counts: db.Collection("inbox_counts"), fanout: db.Collection("notify_fanout"),
 		expand: make(chan struct{}, 1), pacer: cfg.Pacer, now: cfg.Now, log: cfg.Logger}
 	if cfg.SingleProcess {
-		s.locks = &userLocks{}
+		s.locks = &mongostore.Locks{}
 	}
 	return s
-}
-
-// userLocks serializes the inbox writes of one person within the process
-// (striped: a few people share a lock, which costs nothing here).
-type userLocks struct{ m [64]sync.Mutex }
-
-func (l *userLocks) lock(userID string) func() {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(userID))
-	mu := &l.m[h.Sum32()%uint32(len(l.m))]
-	mu.Lock()
-	return mu.Unlock
 }
 
 func mapErr(err error) error { return mongostore.MapErr(err, "notify", "Inbox") }
@@ -321,7 +307,7 @@ func (s *Service) get(ctx context.Context, userID string) (*inboxDoc, error) {
 // pause, while other writers come first: each round one of them wins).
 func (s *Service) update(ctx context.Context, userID string, change func(*inboxDoc) bool) error {
 	if s.locks != nil {
-		defer s.locks.lock(userID)()
+		defer s.locks.Lock(userID)()
 		d, err := s.get(ctx, userID)
 		if err != nil || !change(d) {
 			return err

@@ -40,7 +40,7 @@ func newEvalEnv(tb testing.TB) *evalEnv {
 	e.programs = program.NewService(e.db, program.Config{Now: now, Logger: quiet})
 	e.tandems = tandem.NewService(e.db, tandem.Config{Profiles: e.profiles, Programs: e.programs, Now: now, Logger: quiet})
 	e.s = NewService(e.profiles, e.programs, e.tandems, now)
-	for _, init := range []func(context.Context) error{e.profiles.Init, e.programs.Init, e.tandems.Init} {
+	for _, init := range []func(context.Context) error{e.profiles.Init, e.programs.Init, e.tandems.BackfillMeetingCounts} {
 		if err := init(ctx); err != nil {
 			tb.Fatalf("Init: %v", err)
 		}

@@ -34,7 +34,7 @@ func newEvalEnv(tb testing.TB) *evalEnv {
 	profiles := profile.NewService(e.db, profile.Config{Now: now, Logger: quiet})
 	e.programs = program.NewService(e.db, program.Config{Now: now, Logger: quiet})
 	e.s = NewService(e.db, Config{Profiles: profiles, Programs: e.programs, Now: now, Logger: quiet})
-	for _, init := range []func(context.Context) error{profiles.Init, e.programs.Init, e.s.Init} {
+	for _, init := range []func(context.Context) error{profiles.Init, e.programs.Init, e.s.BackfillMeetingCounts} {
 		if err := init(ctx); err != nil {
 			tb.Fatalf("Init: %v", err)
 		}

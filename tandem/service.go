@@ -102,12 +102,6 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 	return s
 }
 
-// Init writes the meeting counters for meetings logged before counters
-// existed (once per database).
-func (s *Service) Init(ctx context.Context) error {
-	return s.BackfillMeetingCounts(ctx)
-}
-
 // EnsureIndexes creates the indexes of the tandems' query patterns: a
 // person's tandems and requests, a program's, the open ones, a tandem's
 // meetings and feedback, the notes left to deliver.

@@ -454,26 +454,20 @@ func (p *Program) Failed() error {
 // OTM_METRICS_ADDR, serves /metrics there (else the API serves it).
 func (p *Program) startMetrics() error {
 	p.Metrics = metrics.New(p.Logger.With("component", "metrics"))
-	queue := func(ctx context.Context) (notify.Queue, error) { return p.Notify.Queued(ctx) }
-	p.Metrics.Gauge("otm_mail_queue_depth", "E-mails waiting to be sent (the outbox).", nil, func(ctx context.Context) (float64, error) {
-		q, err := queue(ctx)
-		return float64(q.Mail), err
+	p.Metrics.Gauges([]metrics.Desc{
+		{Name: "otm_mail_queue_depth", Help: "E-mails waiting to be sent (the outbox)."},
+		{Name: "otm_mail_queue_oldest_seconds", Help: "Age of the oldest e-mail waiting."},
+		{Name: "otm_notify_fanout_jobs", Help: "Messages to many people still being fanned out."},
+	}, func(ctx context.Context) ([]float64, error) {
+		q, err := p.Notify.Queued(ctx)
+		return []float64{float64(q.Mail), q.OldestMail.Seconds(), float64(q.FanOutJobs)}, err
 	})
-	p.Metrics.Gauge("otm_mail_queue_oldest_seconds", "Age of the oldest e-mail waiting.", nil, func(ctx context.Context) (float64, error) {
-		q, err := queue(ctx)
-		return q.OldestMail.Seconds(), err
-	})
-	p.Metrics.Gauge("otm_notify_fanout_jobs", "Messages to many people still being fanned out.", nil, func(ctx context.Context) (float64, error) {
-		q, err := queue(ctx)
-		return float64(q.FanOutJobs), err
-	})
-	p.Metrics.Gauge("otm_search_queue_depth", "Profile changes the search index has not seen yet.", nil, func(ctx context.Context) (float64, error) {
-		n, _, err := p.Profiles.IndexQueue(ctx)
-		return float64(n), err
-	})
-	p.Metrics.Gauge("otm_search_queue_oldest_seconds", "Age of the oldest change the search index has not seen.", nil, func(ctx context.Context) (float64, error) {
-		_, age, err := p.Profiles.IndexQueue(ctx)
-		return age.Seconds(), err
+	p.Metrics.Gauges([]metrics.Desc{
+		{Name: "otm_search_queue_depth", Help: "Profile changes the search index has not seen yet."},
+		{Name: "otm_search_queue_oldest_seconds", Help: "Age of the oldest change the search index has not seen."},
+	}, func(ctx context.Context) ([]float64, error) {
+		n, age, err := p.Profiles.IndexQueue(ctx)
+		return []float64{float64(n), age.Seconds()}, err
 	})
 	pool := p.store.Pool
 	p.Metrics.Gauge("otm_db_connections_open", "Database connections open.", nil, func(context.Context) (float64, error) { return float64(pool.Open()), nil })
