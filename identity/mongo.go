@@ -34,32 +34,21 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 }
 
 func (m *mongoStore) ensureIndexes(ctx context.Context) error {
-	for _, x := range []struct {
-		c    *mongo.Collection
-		keys bson.D
-	}{
-		{m.sessions, bson.D{{Key: "userId", Value: 1}}},
-		{m.sessions, bson.D{{Key: "lastSeenAt", Value: 1}}}, // the sweep's idle sessions
-		{m.orgs, bson.D{{Key: "domains", Value: 1}}},
-		{m.users, bson.D{{Key: "email", Value: 1}}},
-		{m.users, bson.D{{Key: "roles", Value: 1}}}, // the curators, the admins
-	} {
-		if _, err := x.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: x.keys}); err != nil {
-			return fmt.Errorf("identity: create index on %s: %w", x.c.Name(), err)
-		}
-	}
-	// Notes a role grant left to deliver (sparse: most users have none).
-	if err := mongostore.EnsureIndexes(ctx, []mongostore.Index{{C: m.users, Keys: bson.D{{Key: "notes", Value: 1}}, Sparse: true}}); err != nil {
+	key := func(k string) bson.D { return bson.D{{Key: k, Value: 1}} }
+	if err := mongostore.EnsureIndexes(ctx, []mongostore.Index{
+		{C: m.sessions, Keys: key("userId")},
+		{C: m.sessions, Keys: key("lastSeenAt")}, // the sweep's idle sessions
+		{C: m.orgs, Keys: key("domains")},
+		{C: m.users, Keys: key("email")},
+		{C: m.users, Keys: key("roles")},               // the curators, the admins
+		{C: m.users, Keys: key("notes"), Sparse: true}, // notes a role grant left to deliver
+		// The server deletes sessions and sign-in attempts once they
+		// expire; the sweep deletes what idled out (and, on the embedded
+		// database, which has no TTL indexes, everything).
+		{C: m.sessions, Keys: key("expiresAt"), Expire: true},
+		{C: m.logins, Keys: key("expiresAt"), Expire: true},
+	}); err != nil {
 		return fmt.Errorf("identity: %w", err)
-	}
-	// The server deletes sessions and sign-in attempts once they expire
-	// (TTL indexes; the sweep deletes what idled out, and everything on the
-	// embedded database, which has no TTL indexes).
-	for _, c := range []*mongo.Collection{m.sessions, m.logins} {
-		ttl := mongo.IndexModel{Keys: bson.D{{Key: "expiresAt", Value: 1}}, Options: options.Index().SetExpireAfterSeconds(0).SetName("expiresAt_ttl")}
-		if _, err := c.Indexes().CreateOne(ctx, ttl); err != nil && !mongostore.IsNotImplemented(err) {
-			return fmt.Errorf("identity: create TTL index on %s: %w", c.Name(), err)
-		}
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // KV is a small key-value store in a collection, with expiry: the storage
@@ -33,8 +32,7 @@ type kvDoc struct {
 // the expiry where the server has TTL indexes.
 func NewKV(ctx context.Context, db *mongo.Database, name string) (*KV, error) {
 	c := db.Collection(name)
-	if _, err := c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "exp", Value: 1}},
-		Options: options.Index().SetExpireAfterSeconds(0)}); err != nil && !IsNotImplemented(err) {
+	if err := EnsureIndexes(ctx, []Index{{C: c, Keys: bson.D{{Key: "exp", Value: 1}}, Expire: true}}); err != nil {
 		return nil, err
 	}
 	return &KV{c: c}, nil

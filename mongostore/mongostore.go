@@ -240,17 +240,24 @@ type Index struct {
 	C      *mongo.Collection
 	Keys   bson.D
 	Sparse bool // only documents that have the (first) field: {f: {$exists: true}} looks
+	// Expire makes the server delete a document once the date in the
+	// (first) field has passed (a TTL index).
+	Expire bool
 }
 
 // EnsureIndexes creates the indexes (idempotent, one at a time: the
 // embedded FerretDB fails on a batch when some exist). An option the
 // server does not implement (the embedded database: sparse) leaves that
-// index out: the embedded database looks up by _id only anyway.
+// index out: the embedded database looks up by _id only anyway, and its
+// sweeps delete what a TTL index would.
 func EnsureIndexes(ctx context.Context, ixs []Index) error {
 	for _, ix := range ixs {
-		m := mongo.IndexModel{Keys: ix.Keys}
+		m := mongo.IndexModel{Keys: ix.Keys, Options: options.Index()}
 		if ix.Sparse {
-			m.Options = options.Index().SetSparse(true)
+			m.Options.SetSparse(true)
+		}
+		if ix.Expire {
+			m.Options.SetExpireAfterSeconds(0)
 		}
 		if _, err := ix.C.Indexes().CreateOne(ctx, m); err != nil && !IsNotImplemented(err) {
 			return fmt.Errorf("create index on %s: %w", ix.C.Name(), err)

@@ -123,18 +123,11 @@ func (s *Service) MailEnabled() bool { return s.outbox != nil }
 
 // ensureIndexes creates the outbox's indexes (idempotent).
 func (s *Service) ensureIndexes(ctx context.Context) error {
-	// One by one: the embedded FerretDB fails on CreateMany when some of
-	// the indexes exist already.
-	for _, ix := range []struct {
-		c    *mongo.Collection
-		keys bson.D
-	}{{s.outbox, bson.D{{Key: "nextAt", Value: 1}}}, {s.outbox, bson.D{{Key: "userId", Value: 1}}}, {s.outbox, bson.D{{Key: "createdAt", Value: 1}}},
-		{s.done, bson.D{{Key: "userId", Value: 1}}}, {s.done, bson.D{{Key: "createdAt", Value: 1}}}, {s.fanout, bson.D{{Key: "createdAt", Value: 1}}}} {
-		if _, err := ix.c.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.keys}); err != nil {
-			return mapErr(err)
-		}
-	}
-	return nil
+	key := func(k string) bson.D { return bson.D{{Key: k, Value: 1}} }
+	return mapErr(mongostore.EnsureIndexes(ctx, []mongostore.Index{
+		{C: s.outbox, Keys: key("nextAt")}, {C: s.outbox, Keys: key("userId")}, {C: s.outbox, Keys: key("createdAt")},
+		{C: s.done, Keys: key("userId")}, {C: s.done, Keys: key("createdAt")}, {C: s.fanout, Keys: key("createdAt")},
+	}))
 }
 
 // queue puts m for userID into the outbox in the mode userID chose; a

@@ -54,12 +54,11 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 }
 
 func (m *mongoStore) ensureIndexes(ctx context.Context) error {
-	if _, err := m.queueC.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "status", Value: 1}, {Key: "submittedAt", Value: 1}}}); err != nil {
-		return fmt.Errorf("profile: create index: %w", err)
-	}
-	// The indexer reads the oldest changes first, every 2 s against
-	// MongoDB; the sweep looks for notes left to deliver.
+	// The curators' queue by status and age; the indexer reads the oldest
+	// changes first, every 2 s against MongoDB; the sweep looks for notes
+	// left to deliver.
 	return mongostore.EnsureIndexes(ctx, []mongostore.Index{
+		{C: m.queueC, Keys: bson.D{{Key: "status", Value: 1}, {Key: "submittedAt", Value: 1}}},
 		{C: m.outbox, Keys: bson.D{{Key: "at", Value: 1}}},
 		{C: m.profiles, Keys: bson.D{{Key: "notes", Value: 1}}, Sparse: true},
 		{C: m.decisionsC(), Keys: bson.D{{Key: "profileId", Value: 1}}},
