@@ -183,6 +183,17 @@ func IsDuplicateKey(err error) bool {
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
+// isFerretDB reports whether db is served by FerretDB (the embedded
+// database), which answers buildInfo with its own version.
+func isFerretDB(ctx context.Context, db *mongo.Database) bool {
+	var info bson.M
+	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return false
+	}
+	_, ok := info["ferretdbVersion"]
+	return ok
+}
+
 // IsNotImplemented reports whether the server does not implement what err
 // answers (the embedded FerretDB: TTL indexes, for one).
 func IsNotImplemented(err error) bool {
@@ -251,7 +262,17 @@ type Index struct {
 // index out: the embedded database looks up by _id only anyway, and its
 // sweeps delete what a TTL index would.
 func EnsureIndexes(ctx context.Context, ixs []Index) error {
+	noTTL := map[*mongo.Database]bool{}
 	for _, ix := range ixs {
+		if ix.Expire {
+			db := ix.C.Database()
+			if _, asked := noTTL[db]; !asked {
+				noTTL[db] = isFerretDB(ctx, db)
+			}
+			if noTTL[db] {
+				continue // it has none; asking only fills its log with a NotImplemented dump
+			}
+		}
 		m := mongo.IndexModel{Keys: ix.Keys, Options: options.Index()}
 		if ix.Sparse {
 			m.Options.SetSparse(true)
