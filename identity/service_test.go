@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,23 +12,6 @@ import (
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 )
-
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 func mustService(t *testing.T, cfg Config) *Service {
 	t.Helper()
@@ -73,17 +55,17 @@ func TestIntegrationSessionTimeouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+			clock := testenv.NewClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 			s := mustService(t, Config{Now: clock.Now})
 			token := mustSession(t, s, &User{ID: "u_test", Email: "a@b.example", Name: "A", Roles: []string{}})
 			ctx := context.Background()
 			for i, d := range tt.steps {
-				clock.Advance(d)
+				clock.Add(d)
 				if _, err := s.Authenticate(ctx, token); err != nil {
 					t.Fatalf("activity %d: %v", i, err)
 				}
 			}
-			clock.Advance(tt.final)
+			clock.Add(tt.final)
 			p, err := s.Authenticate(ctx, token)
 			if got := otm.ErrorCode(err); got != tt.want {
 				t.Fatalf("Authenticate: got code %q (%v), want %q", got, err, tt.want)
@@ -129,14 +111,14 @@ func TestIntegrationEndAllSessions(t *testing.T) {
 }
 
 func TestIntegrationSweep(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
+	clock := testenv.NewClock(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	s := mustService(t, Config{Now: clock.Now})
 	ctx := context.Background()
 	old := mustSession(t, s, &User{ID: "u_old", Email: "o@b.example", Name: "O", Roles: []string{}})
 	if err := s.store.insertLoginAttempt(ctx, &loginAttempt{ID: "la-old", ExpiresAt: clock.Now().Add(loginAttemptTTL)}); err != nil {
 		t.Fatal(err)
 	}
-	clock.Advance(3 * time.Hour)
+	clock.Add(3 * time.Hour)
 	fresh := mustSession(t, s, &User{ID: "u_new", Email: "n@b.example", Name: "N", Roles: []string{}})
 	if err := s.Sweep(ctx); err != nil {
 		t.Fatalf("Sweep: %v", err)
