@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/opentomentor/opentomentor/mongostore"
 )
 
 // TestIntegrationNotifications: each event puts one message into each
@@ -161,6 +163,9 @@ func TestIntegrationNotificationsOutliveAFailingInbox(t *testing.T) {
 	}
 	if n, err := h.Identity.DeliverNotes(ctx); err != nil || n != 0 {
 		t.Errorf("people with notes left: %d, %v; want 0", n, err)
+	}
+	if n, err := h.DB.Collection(mongostore.PendingCollection).CountDocuments(ctx, bson.D{}); err != nil || n != 0 {
+		t.Errorf("pending-notes marks left: %d, %v; want 0", n, err)
 	}
 }
 

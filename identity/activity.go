@@ -69,38 +69,34 @@ func (s *Service) roleNote(userID, role string) notify.Note {
 // deliverNotes sends the notes on userID's record and takes them off; a
 // failure is logged and left to DeliverNotes.
 func (s *Service) deliverNotes(ctx context.Context, userID string) {
-	if err := s.deliverUserNotes(ctx, userID); err != nil {
+	if _, err := s.deliverUserNotes(ctx, userID); err != nil {
 		s.log.Error("notifications not stored yet; the sweep retries", "user", userID, "err", err)
 	}
 }
 
-func (s *Service) deliverUserNotes(ctx context.Context, userID string) error {
+// deliverUserNotes delivers and takes off the notes on userID's record and
+// reports whether there were any (none for a person who is gone).
+func (s *Service) deliverUserNotes(ctx context.Context, userID string) (bool, error) {
 	notes, raw, err := s.store.userNotes(ctx, userID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return false, nil
+	}
 	if err != nil || len(notes) == 0 {
-		return err
+		return false, err
 	}
 	if s.cfg.Inbox != nil {
 		if err := s.cfg.Inbox.Deliver(ctx, notes); err != nil {
-			return err
+			return true, err
 		}
 	}
-	return s.store.dropUserNotes(ctx, userID, raw)
+	return true, s.store.dropUserNotes(ctx, userID, raw)
 }
 
 // DeliverNotes sends the notes that a crash (or a failing inbox) left on
 // people's records after a role was granted, and reports for how many
 // people. Idempotent: a message id gives one message.
 func (s *Service) DeliverNotes(ctx context.Context) (int, error) {
-	ids, err := s.store.usersWithNotes(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for i, id := range ids {
-		if err := s.deliverUserNotes(ctx, id); err != nil {
-			return i, err
-		}
-	}
-	return len(ids), nil
+	return s.store.pending.Sweep(ctx, s.deliverUserNotes)
 }
 
 // SetLanguage records the language a person last used (pages switch it,

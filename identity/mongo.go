@@ -20,6 +20,9 @@ import (
 type mongoStore struct {
 	db                                    *mongo.Database
 	users, orgs, sessions, logins, grants *mongo.Collection
+	// pending marks the users given notes not yet delivered, so that the
+	// sweep need not scan the users for them.
+	pending *mongostore.Pending
 }
 
 func newMongoStore(db *mongo.Database) *mongoStore {
@@ -30,18 +33,19 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 		sessions: db.Collection("sessions"),
 		logins:   db.Collection("login_attempts"),
 		grants:   db.Collection("role_grants"),
+		pending:  mongostore.NewPending(db, "users"),
 	}
 }
 
 func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 	key := func(k string) bson.D { return bson.D{{Key: k, Value: 1}} }
 	if err := mongostore.EnsureIndexes(ctx, []mongostore.Index{
+		m.pending.Index(),
 		{C: m.sessions, Keys: key("userId")},
 		{C: m.sessions, Keys: key("lastSeenAt")}, // the sweep's idle sessions
 		{C: m.orgs, Keys: key("domains")},
 		{C: m.users, Keys: key("email")},
 		{C: m.users, Keys: key("roles")},               // the curators, the admins
-		{C: m.users, Keys: key("notes"), Sparse: true}, // notes a role grant left to deliver
 		// The server deletes sessions and sign-in attempts once they
 		// expire; the sweep deletes what idled out (and, on the embedded
 		// database, which has no TTL indexes, everything).
@@ -255,7 +259,13 @@ func (m *mongoStore) setUserRole(ctx context.Context, id, role string, held bool
 // grantUserRole gives a user role together with the note that tells them,
 // in one write (a crash cannot keep the role and lose the message); a user
 // who held it already is left alone and gets no note.
+//
+// The user is marked as owing notes first; the sweep takes the mark off once
+// the notes are delivered.
 func (m *mongoStore) grantUserRole(ctx context.Context, id, role string, note notify.Note) (changed bool, err error) {
+	if _, err := m.pending.Mark(ctx, id); err != nil {
+		return false, err
+	}
 	res, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "roles", Value: bson.D{{Key: "$ne", Value: role}}}},
 		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "roles", Value: role}}}, {Key: "$push", Value: bson.D{{Key: "notes", Value: note}}}})
 	if err != nil {
@@ -303,11 +313,6 @@ func (m *mongoStore) dropUserNotes(ctx context.Context, id string, raw []bson.Ra
 	// No notes left: no field (the sweep looks for {notes: {$exists: true}}).
 	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "notes", Value: bson.A{}}}, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
 	return mapErr(err, "User")
-}
-
-// usersWithNotes returns the ids of the users whose notes were not delivered.
-func (m *mongoStore) usersWithNotes(ctx context.Context) ([]string, error) {
-	return m.userIDs(ctx, bson.D{{Key: "notes", Value: bson.D{{Key: "$exists", Value: true}}}})
 }
 
 // usersWithRole returns the ids of the users holding role.

@@ -3,6 +3,9 @@ package notify
 import (
 	"context"
 	"errors"
+
+	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/mongostore"
 )
 
 // Note is a message an event owes someone. The event's service writes its
@@ -50,15 +53,24 @@ func DeliverThenClear(ctx context.Context, d Deliverer, notes []Note, clear func
 	return clear(ctx)
 }
 
-// DeliverEach is the sweep of events whose notes a crash or a failure left:
-// DeliverThenClear for each of docs, stopping at the first error. It
-// reports how many it finished.
-func DeliverEach[T any](ctx context.Context, d Deliverer, docs []T, notes func(*T) []Note, clear func(context.Context, *T) error) (int, error) {
-	for i := range docs {
-		doc := &docs[i]
-		if err := DeliverThenClear(ctx, d, notes(doc), func(ctx context.Context) error { return clear(ctx, doc) }); err != nil {
-			return i, err
-		}
+// DeliverPending is the sweep of events whose notes a crash or a failure
+// left: for every document marked in pending it reads the document (get;
+// ENOTFOUND: gone, nothing owed), delivers its notes and clears them
+// (clear, without a mark: the sweep's mark is removed by pending itself).
+// It reports how many documents owed notes.
+func DeliverPending[T any](ctx context.Context, d Deliverer, pending *mongostore.Pending, get func(context.Context, string) (*T, error),
+	notes func(*T) []Note, clear func(context.Context, *T) error) (int, error) {
+	if d == nil {
+		return 0, nil
 	}
-	return len(docs), nil
+	return pending.Sweep(ctx, func(ctx context.Context, id string) (bool, error) {
+		doc, err := get(ctx, id)
+		if otm.ErrorCode(err) == otm.ENOTFOUND {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		owed := notes(doc)
+		return len(owed) > 0, DeliverThenClear(ctx, d, owed, func(ctx context.Context) error { return clear(ctx, doc) })
+	})
 }

@@ -29,6 +29,9 @@ import (
 // memory and written through on every change.
 type mongoStore struct {
 	profiles, queueC, outbox, topicsC *mongo.Collection
+	// pending marks the profiles written with notes not yet delivered, so
+	// that the sweep need not scan the profiles for them.
+	pending *mongostore.Pending
 
 	cacheOn bool
 	// ver writes conditionally on the version: by _id under the process's
@@ -48,6 +51,7 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 		queueC:   db.Collection("review_queue"),
 		outbox:   db.Collection("search_outbox"),
 		topicsC:  db.Collection("topics"),
+		pending:  mongostore.NewPending(db, "mentor_profiles"),
 		cache:    map[string]*Profile{},
 		erased:   map[string]bool{},
 	}
@@ -55,12 +59,11 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 
 func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 	// The curators' queue by status and age; the indexer reads the oldest
-	// changes first, every 2 s against MongoDB; the sweep looks for notes
-	// left to deliver.
+	// changes first, every 2 s against MongoDB.
 	return mongostore.EnsureIndexes(ctx, []mongostore.Index{
 		{C: m.queueC, Keys: bson.D{{Key: "status", Value: 1}, {Key: "submittedAt", Value: 1}}},
 		{C: m.outbox, Keys: bson.D{{Key: "at", Value: 1}}},
-		{C: m.profiles, Keys: bson.D{{Key: "notes", Value: 1}}, Sparse: true},
+		m.pending.Index(),
 		{C: m.decisionsC(), Keys: bson.D{{Key: "profileId", Value: 1}}},
 	})
 }
@@ -126,18 +129,26 @@ func (m *mongoStore) remember(p *Profile) {
 	m.cache[p.ID] = copyProfile(p)
 }
 
-// clearNotes removes the notes of p's version (delivered; a later version
-// carried them over and clears them itself) and drops p from the cache, so
-// that the next read has it without them.
-func (m *mongoStore) clearNotes(ctx context.Context, id string, version int64) error {
-	defer m.forget(id)
-	_, err := m.ver.UpdateOne(ctx, m.profiles, id, version, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
-	return mapErr(err, "Application")
+// markNotes marks p as owing notes before p is written with them.
+func (m *mongoStore) markNotes(ctx context.Context, p *Profile) error {
+	if len(p.Notes) == 0 {
+		return nil
+	}
+	n, err := m.pending.Mark(ctx, p.ID)
+	p.mark = n
+	return err
 }
 
-// withNotes returns the applications whose notes were not delivered.
-func (m *mongoStore) withNotes(ctx context.Context) ([]Profile, error) {
-	return findAll[Profile](ctx, m.profiles, "Application", bson.D{{Key: "notes", Value: bson.D{{Key: "$exists", Value: true}}}})
+// clearNotes removes the notes of p's version (delivered; a later version
+// carried them over and clears them itself), then p's pending mark of
+// generation mark (0: none), and drops p from the cache, so that the next
+// read has it without them.
+func (m *mongoStore) clearNotes(ctx context.Context, id string, version, mark int64) error {
+	defer m.forget(id)
+	if _, err := m.ver.UpdateOne(ctx, m.profiles, id, version, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}}); err != nil {
+		return mapErr(err, "Application")
+	}
+	return m.pending.Done(ctx, id, mark)
 }
 
 func (m *mongoStore) forget(id string) {
@@ -166,6 +177,9 @@ func (m *mongoStore) insert(ctx context.Context, p *Profile) error {
 	if err := m.putOutbox(ctx, p.ID, p.Version); err != nil {
 		return err
 	}
+	if err := m.markNotes(ctx, p); err != nil {
+		return err
+	}
 	if _, err := m.profiles.InsertOne(ctx, p); err != nil {
 		return mapErr(err, "Application")
 	}
@@ -178,6 +192,9 @@ func (m *mongoStore) insert(ctx context.Context, p *Profile) error {
 func (m *mongoStore) replace(ctx context.Context, p *Profile, expected int64) error {
 	p.Version = expected + 1
 	if err := m.putOutbox(ctx, p.ID, p.Version); err != nil {
+		return err
+	}
+	if err := m.markNotes(ctx, p); err != nil {
 		return err
 	}
 	// Every field but comments: a comment pushed meanwhile (which does not

@@ -106,6 +106,9 @@ type Profile struct {
 	// Notes are the messages the last events owe (written with the event,
 	// cleared once delivered; never shown or exported: they name curators).
 	Notes []notify.Note `bson:"notes,omitempty" json:"-"`
+	// mark is the generation of the pending-notes mark the last write with
+	// notes made (mongostore.Pending), for clearing it after delivery.
+	mark int64
 }
 
 // Public reports whether the directory shows the profile.

@@ -443,7 +443,7 @@ func (s *Service) deliver(ctx context.Context, pr *Profile) {
 	if s.cfg.Inbox == nil {
 		return
 	}
-	if err := notify.DeliverThenClear(ctx, s.cfg.Inbox, pr.Notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, pr.ID, pr.Version) }); err != nil {
+	if err := notify.DeliverThenClear(ctx, s.cfg.Inbox, pr.Notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, pr.ID, pr.Version, pr.mark) }); err != nil {
 		s.log.Error("notifications not delivered yet; the sweep retries", "profile", pr.ID, "err", err)
 		return
 	}
@@ -457,12 +457,11 @@ func (s *Service) DeliverNotes(ctx context.Context) (int, error) {
 	if s.cfg.Inbox == nil {
 		return 0, nil
 	}
-	ps, err := s.store.withNotes(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return notify.DeliverEach(ctx, s.cfg.Inbox, ps, func(p *Profile) []notify.Note { return p.Notes },
-		func(ctx context.Context, p *Profile) error { return s.store.clearNotes(ctx, p.ID, p.Version) })
+	return notify.DeliverPending(ctx, s.cfg.Inbox, s.store.pending, func(ctx context.Context, id string) (*Profile, error) {
+		s.store.forget(id) // the stored notes, not a cached copy
+		return s.store.get(ctx, id)
+	}, func(p *Profile) []notify.Note { return p.Notes },
+		func(ctx context.Context, p *Profile) error { return s.store.clearNotes(ctx, p.ID, p.Version, 0) })
 }
 
 func cloneS(s []string) []string { return append([]string{}, s...) }

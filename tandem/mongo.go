@@ -23,10 +23,23 @@ type mongoStore struct {
 	// version read every document there), with the version in the filter
 	// against MongoDB.
 	ver *mongostore.Versioned
+	// pending marks the tandems written with notes not yet delivered, so
+	// that the sweep need not scan the tandems for them.
+	pending *mongostore.Pending
 }
 
 func newMongoStore(db *mongo.Database, singleProcess bool) *mongoStore {
-	return &mongoStore{db: db, ver: mongostore.NewVersioned(singleProcess)}
+	return &mongoStore{db: db, ver: mongostore.NewVersioned(singleProcess), pending: mongostore.NewPending(db, "tandems")}
+}
+
+// markNotes marks t as owing notes before t is written with them.
+func (m *mongoStore) markNotes(ctx context.Context, t *Tandem) error {
+	if len(t.Notes) == 0 {
+		return nil
+	}
+	n, err := m.pending.Mark(ctx, t.ID)
+	t.mark = n
+	return err
 }
 
 func mapErr(err error, what string) error { return mongostore.MapErr(err, "tandem", what) }
@@ -101,6 +114,9 @@ func (m *mongoStore) release(ctx context.Context, key string) {
 }
 
 func (m *mongoStore) insertTandem(ctx context.Context, t *Tandem) error {
+	if err := m.markNotes(ctx, t); err != nil {
+		return err
+	}
 	_, err := m.tandems().InsertOne(ctx, t)
 	return mapErr(err, "Tandem")
 }
@@ -115,6 +131,9 @@ func (m *mongoStore) getTandem(ctx context.Context, id string) (*Tandem, error) 
 
 func (m *mongoStore) replaceTandem(ctx context.Context, t *Tandem, expected int64) error {
 	t.Version = expected + 1
+	if err := m.markNotes(ctx, t); err != nil {
+		return err
+	}
 	matched, err := m.ver.ReplaceOne(ctx, m.tandems(), t.ID, expected, t)
 	if err != nil {
 		return mapErr(err, "Tandem")
@@ -125,16 +144,14 @@ func (m *mongoStore) replaceTandem(ctx context.Context, t *Tandem, expected int6
 	return nil
 }
 
-// clearNotes removes the notes of t's version (delivered). A later version
-// carried them over and clears them itself.
-func (m *mongoStore) clearNotes(ctx context.Context, id string, version int64) error {
-	_, err := m.ver.UpdateOne(ctx, m.tandems(), id, version, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
-	return mapErr(err, "Tandem")
-}
-
-// tandemsWithNotes returns the tandems whose notes were not delivered.
-func (m *mongoStore) tandemsWithNotes(ctx context.Context) ([]Tandem, error) {
-	return findAll[Tandem](ctx, m.tandems(), "Tandem", bson.D{{Key: "notes", Value: bson.D{{Key: "$exists", Value: true}}}})
+// clearNotes removes the notes of t's version (delivered; a later version
+// carried them over and clears them itself), then t's pending mark of
+// generation mark (0: none).
+func (m *mongoStore) clearNotes(ctx context.Context, id string, version, mark int64) error {
+	if _, err := m.ver.UpdateOne(ctx, m.tandems(), id, version, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}}); err != nil {
+		return mapErr(err, "Tandem")
+	}
+	return m.pending.Done(ctx, id, mark)
 }
 
 func (m *mongoStore) tandemsOf(ctx context.Context, userID string) ([]Tandem, error) {

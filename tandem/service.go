@@ -115,11 +115,11 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 		return d
 	}
 	return mongostore.EnsureIndexes(ctx, []mongostore.Index{
+		m.pending.Index(),
 		{C: m.tandems(), Keys: asc("mentorUserId", "createdAt")},
 		{C: m.tandems(), Keys: asc("menteeUserId", "createdAt")},
 		{C: m.tandems(), Keys: asc("programId", "createdAt")},
 		{C: m.tandems(), Keys: asc("status", "createdAt")},
-		{C: m.tandems(), Keys: asc("notes"), Sparse: true},
 		{C: m.requests(), Keys: asc("ownerId", "createdAt")},
 		{C: m.requests(), Keys: asc("programId")},
 		{C: m.requests(), Keys: asc("orgId")},
@@ -196,7 +196,7 @@ func (s *Service) deliver(ctx context.Context, t *Tandem) {
 	if s.cfg.Inbox == nil {
 		return
 	}
-	if err := notify.DeliverThenClear(ctx, s.cfg.Inbox, t.Notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, t.ID, t.Version) }); err != nil {
+	if err := notify.DeliverThenClear(ctx, s.cfg.Inbox, t.Notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, t.ID, t.Version, t.mark) }); err != nil {
 		s.log.Error("notifications not delivered yet; the sweep retries", "tandem", t.ID, "err", err)
 		return
 	}
@@ -210,12 +210,8 @@ func (s *Service) DeliverNotes(ctx context.Context) (int, error) {
 	if s.cfg.Inbox == nil {
 		return 0, nil
 	}
-	ts, err := s.store.tandemsWithNotes(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return notify.DeliverEach(ctx, s.cfg.Inbox, ts, func(t *Tandem) []notify.Note { return t.Notes },
-		func(ctx context.Context, t *Tandem) error { return s.store.clearNotes(ctx, t.ID, t.Version) })
+	return notify.DeliverPending(ctx, s.cfg.Inbox, s.store.pending, s.store.getTandem, func(t *Tandem) []notify.Note { return t.Notes },
+		func(ctx context.Context, t *Tandem) error { return s.store.clearNotes(ctx, t.ID, t.Version, 0) })
 }
 
 // record writes an audit entry; a failure is logged, never lost silently.

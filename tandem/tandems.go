@@ -72,6 +72,9 @@ type Tandem struct {
 	// Notes are the messages this tandem's last events owe, written with
 	// the event and cleared once delivered (never shown).
 	Notes []notify.Note `bson:"notes,omitempty" json:"-"`
+	// mark is the generation of the pending-notes mark of the last write
+	// with notes (mongostore.Pending), for clearing it after delivery.
+	mark int64
 }
 
 // Party is one side of a tandem, with what it knows of the other.
