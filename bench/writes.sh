@@ -34,7 +34,11 @@ base=$BASE
 
 signin() { # jar email name
   local page id
-  page=$(curl -fsS -L -c "$1" -b "$1" "$base/auth/dev/login?return_to=/account")
+  # Sign-ins are limited to 30 a minute from one address: wait (untimed).
+  for _ in $(seq 1 30); do
+    page=$(curl -fsS -L -c "$1" -b "$1" "$base/auth/dev/login?return_to=/account" 2>/dev/null) && break
+    sleep 5
+  done
   id=$(grep -o 'name="authRequestID" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//;s/"//')
   curl -fsS -L -o /dev/null -c "$1" -b "$1" --data-urlencode "authRequestID=$id" \
     --data-urlencode "email=$2" --data-urlencode "name=$3" "$base/devidp/login"

@@ -3,7 +3,9 @@ package matching
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 )
 
 // Suggestion is an allowed mentor with its explained fit.
@@ -87,23 +89,40 @@ func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []P
 		}
 	}
 
-	// Integer fit of every allowed pair; forbidden pairs are marked.
+	// Integer fit of every allowed pair; forbidden pairs are marked. The
+	// rows are scored in parallel, one worker a processor.
 	const forbidden = math.MinInt64
 	wa := wt.array()
 	units := make([]int64, n*nm)
-	maxU, minU := int64(0), int64(0)
-	for i, e := range mentees {
-		for j, m := range mentors {
-			u := int64(forbidden)
-			if remaining(m) > 0 {
-				if ok, _, _ := Allowed(w, m, e); ok {
-					s, _ := factors(pm[j], pe[i], m, e, false)
-					u = scoreUnits(total(wa, s))
-					maxU, minU = max(maxU, u), min(minU, u)
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/64))
+	spans := make([][2]int64, workers) // per worker: max and min units
+	var wg sync.WaitGroup
+	for wk := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			hi, lo := int64(0), int64(0)
+			for i := wk; i < n; i += workers {
+				e := mentees[i]
+				for j, m := range mentors {
+					u := int64(forbidden)
+					if remaining(m) > 0 {
+						if ok, _, _ := Allowed(w, m, e); ok {
+							s, _ := factors(pm[j], pe[i], m, e, false)
+							u = scoreUnits(total(wa, s))
+							hi, lo = max(hi, u), min(lo, u)
+						}
+					}
+					units[i*nm+j] = u
 				}
 			}
-			units[i*nm+j] = u
-		}
+			spans[wk] = [2]int64{hi, lo}
+		}()
+	}
+	wg.Wait()
+	maxU, minU := int64(0), int64(0)
+	for _, sp := range spans {
+		maxU, minU = max(maxU, sp[0]), min(minU, sp[1])
 	}
 
 	// Costs. With K = n+1 and M = maxU+1: an allowed pair costs K(M-u)-1 > 0, the
@@ -149,7 +168,16 @@ func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []P
 // len(cols) >= n columns, where column c of row i costs
 // cost[i*stride+cols[c]]. It returns, for each row, the cols value of its
 // column. This is the classic O(n²·m) shortest-augmenting-path version with
-// potentials (rows are added one by one).
+// potentials (rows are added one by one), with two savings that keep the
+// optimum:
+//   - a greedy start: every row gets the potential of its cheapest column
+//     and, if that column is still free, is matched to it (reduced costs stay
+//     non-negative and are zero on the matches, so the duals stay feasible);
+//     only the rows left over are augmented;
+//   - free columns of the same kind (the same cols value: a mentor's free
+//     slots, the "unassigned" dummies) have equal costs and, never having
+//     been part of a search tree, equal potentials, so a search looks at one
+//     of them only.
 func hungarian(n int, cols []int, cost []int64, stride int) []int {
 	m := len(cols)
 	const inf = math.MaxInt64 / 4
@@ -159,10 +187,57 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 	way := make([]int, m+1)
 	minv := make([]int64, m+1)
 	used := make([]bool, m+1)
+
+	// free[k]: the free columns (1-based) of kind k, the first one last.
+	free := make([][]int, stride)
+	for j := m; j >= 1; j-- {
+		free[cols[j-1]] = append(free[cols[j-1]], j)
+	}
+	take := func(k int) { free[k] = free[k][:len(free[k])-1] }
+	var kinds []int // the kinds that have columns, ascending
+	for k := range free {
+		if len(free[k]) > 0 {
+			kinds = append(kinds, k)
+		}
+	}
+	matched := make([]bool, n+1)
 	for i := 1; i <= n; i++ {
+		row := cost[(i-1)*stride : i*stride]
+		best := kinds[0]
+		for _, k := range kinds[1:] {
+			if row[k] < row[best] {
+				best = k
+			}
+		}
+		u[i] = row[best]
+		if f := free[best]; len(f) > 0 {
+			j := f[len(f)-1]
+			p[j] = i
+			take(best)
+			matched[i] = true
+		}
+	}
+
+	scan := make([]int, 0, m) // the columns a search looks at
+	for i := 1; i <= n; i++ {
+		if matched[i] {
+			continue
+		}
+		scan = scan[:0]
+		for j := 1; j <= m; j++ {
+			if p[j] != 0 {
+				scan = append(scan, j)
+			}
+		}
+		for k := range free {
+			if f := free[k]; len(f) > 0 {
+				scan = append(scan, f[len(f)-1])
+			}
+		}
 		p[0] = i
 		j0 := 0
-		for j := range minv {
+		minv[0], used[0] = inf, false
+		for _, j := range scan {
 			minv[j] = inf
 			used[j] = false
 		}
@@ -172,7 +247,7 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 			row := cost[(i0-1)*stride : i0*stride]
 			ui := u[i0]
 			delta, j1 := int64(inf), 0
-			for j := 1; j <= m; j++ {
+			for _, j := range scan {
 				if used[j] {
 					continue
 				}
@@ -184,7 +259,9 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 					delta, j1 = minv[j], j
 				}
 			}
-			for j := 0; j <= m; j++ {
+			u[p[0]] += delta
+			v[0] -= delta
+			for _, j := range scan {
 				if used[j] {
 					u[p[j]] += delta
 					v[j] -= delta
@@ -197,6 +274,7 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 				break
 			}
 		}
+		take(cols[j0-1]) // the free column the path ends in
 		for j0 != 0 {
 			j1 := way[j0]
 			p[j0] = p[j1]

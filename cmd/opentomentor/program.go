@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -500,6 +501,13 @@ func (p *Program) startMetrics() error {
 	p.MetricsAddr = ln.Addr().String()
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", p.Metrics.Handler())
+	// Go's profiles, for measuring a running platform (bench/README.md);
+	// only on this internal listener, never on OTM_ADDR.
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	p.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = p.metricsSrv.Serve(ln) }()
 	return nil
