@@ -45,7 +45,7 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 		{C: m.sessions, Keys: key("lastSeenAt")}, // the sweep's idle sessions
 		{C: m.orgs, Keys: key("domains")},
 		{C: m.users, Keys: key("email")},
-		{C: m.users, Keys: key("roles")},               // the curators, the admins
+		{C: m.users, Keys: key("roles")}, // the curators, the admins
 		// The server deletes sessions and sign-in attempts once they
 		// expire; the sweep deletes what idled out (and, on the embedded
 		// database, which has no TTL indexes, everything).
