@@ -23,6 +23,8 @@ type mongoStore struct {
 	// pending marks the users given notes not yet delivered, so that the
 	// sweep need not scan the users for them.
 	pending *mongostore.Pending
+	// orgCache serves Service.Organization (the conflict rules' reads).
+	orgCache orgCache
 }
 
 func newMongoStore(db *mongo.Database) *mongoStore {
@@ -115,9 +117,14 @@ func (m *mongoStore) orgByDomain(ctx context.Context, domain string) (*Organizat
 // ensureOrg inserts o unless an organization with its id exists, and returns
 // the stored one. An existing organization is never overwritten (admins own it).
 func (m *mongoStore) ensureOrg(ctx context.Context, o *Organization) (*Organization, error) {
-	_, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, bson.D{{Key: "$setOnInsert", Value: o}}, options.UpdateOne().SetUpsert(true))
+	res, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, bson.D{{Key: "$setOnInsert", Value: o}}, options.UpdateOne().SetUpsert(true))
 	if err != nil && !mongostore.IsDuplicateKey(err) {
 		return nil, mapErr(err, "Organization")
+	}
+	if err == nil && res.UpsertedCount > 0 {
+		if err := m.orgsChanged(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return m.getOrg(ctx, o.ID)
 }
@@ -178,8 +185,10 @@ func (m *mongoStore) putRoleGrant(ctx context.Context, email string, roles []str
 }
 
 func (m *mongoStore) putOrg(ctx context.Context, o *Organization) error {
-	_, err := m.orgs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, o, options.Replace().SetUpsert(true))
-	return mapErr(err, "Organization")
+	if _, err := m.orgs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, o, options.Replace().SetUpsert(true)); err != nil {
+		return mapErr(err, "Organization")
+	}
+	return m.orgsChanged(ctx)
 }
 
 func (m *mongoStore) userSessions(ctx context.Context, userID string) ([]Session, error) {
@@ -207,8 +216,10 @@ func (m *mongoStore) setCompetitor(ctx context.Context, id, other string, on boo
 	if !on {
 		op, val = "$pullAll", bson.A{other}
 	}
-	_, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: op, Value: bson.D{{Key: "competitors", Value: val}}}})
-	return mapErr(err, "Organization")
+	if _, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: op, Value: bson.D{{Key: "competitors", Value: val}}}}); err != nil {
+		return mapErr(err, "Organization")
+	}
+	return m.orgsChanged(ctx)
 }
 
 func (m *mongoStore) allSessions(ctx context.Context) ([]Session, error) {
@@ -225,8 +236,10 @@ func (m *mongoStore) allUsers(ctx context.Context) ([]User, error) {
 }
 
 func (m *mongoStore) deleteOrg(ctx context.Context, id string) error {
-	_, err := m.orgs.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
-	return mapErr(err, "Organization")
+	if _, err := m.orgs.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return mapErr(err, "Organization")
+	}
+	return m.orgsChanged(ctx)
 }
 
 func (m *mongoStore) setSessionOrg(ctx context.Context, id, orgID, orgName string, verified bool) error {
@@ -354,6 +367,8 @@ func roleUpdate(role string, held bool) bson.D {
 }
 
 func (m *mongoStore) insertOrg(ctx context.Context, o *Organization) error {
-	_, err := m.orgs.InsertOne(ctx, o)
-	return mapErr(err, "Organization")
+	if _, err := m.orgs.InsertOne(ctx, o); err != nil {
+		return mapErr(err, "Organization")
+	}
+	return m.orgsChanged(ctx)
 }

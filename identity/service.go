@@ -654,8 +654,11 @@ func (s *Service) PutOrganization(ctx context.Context, o *Organization) error {
 }
 
 // Organization returns one organization. Errors: ENOTFOUND.
+//
+// It reads through a cache: a change made on another replica shows within a
+// second (orgCheckEvery), one made here at once.
 func (s *Service) Organization(ctx context.Context, id string) (*Organization, error) {
-	return s.store.getOrg(ctx, id)
+	return s.store.cachedOrg(ctx, id)
 }
 
 // User returns one user. Errors: ENOTFOUND.

@@ -23,6 +23,7 @@ import (
 const (
 	DefaultLimit  = 20
 	MaxLimit      = 100
+	MaxCandidates = 300 // Limit with Query.Candidates
 	MaxOffset     = 10000
 	MaxQueryRunes = 200
 	MaxQueryWords = 10
@@ -87,8 +88,13 @@ type Query struct {
 	Topics    []string // OR within a facet
 	Languages []string
 	Countries []string // AND across facets
-	Limit     int      // 1..100; 0 means 20
+	Limit     int      // 1..100 (1..MaxCandidates with Candidates); 0 means 20
 	Offset    int      // >= 0, at most 10000
+	// Candidates asks for mentors to score (matching), never set from a
+	// request: up to MaxCandidates hits in one page and no facet counts
+	// (Result.Facets has the facet names with no values), which spares
+	// counting over every match.
+	Candidates bool
 }
 
 // Normalize returns q checked and in canonical form: Limit defaulted, Q trimmed and cut
@@ -98,11 +104,15 @@ type Query struct {
 // calls it first, so all engines accept and refuse the same queries.
 func (q Query) Normalize() (Query, error) {
 	var fields []otm.FieldError
+	maxLimit := MaxLimit
+	if q.Candidates {
+		maxLimit = MaxCandidates
+	}
 	switch {
 	case q.Limit == 0:
 		q.Limit = DefaultLimit
-	case q.Limit < 0 || q.Limit > MaxLimit:
-		fields = append(fields, otm.Field("limit", otm.RuleRange, otm.Args{"min": 1, "max": 100}, "must be between 1 and 100"))
+	case q.Limit < 0 || q.Limit > maxLimit:
+		fields = append(fields, otm.Field("limit", otm.RuleRange, otm.Args{"min": 1, "max": maxLimit}, "must be between 1 and %d", maxLimit))
 	}
 	if q.Offset < 0 || q.Offset > MaxOffset {
 		fields = append(fields, otm.Field("offset", otm.RuleRange, otm.Args{"min": 0, "max": 10000}, "must be between 0 and 10000"))

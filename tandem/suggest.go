@@ -53,9 +53,6 @@ type Suggestions struct {
 	Excluded    []ExcludedMentor  `json:"excluded"`
 }
 
-// maxCandidates bounds how many mentors the search engine proposes for scoring.
-const maxCandidates = 300
-
 // Suggest ranks mentors for a mentee request by an explainable score and lists
 // the ones a hard rule excludes. Candidates come from the search engine (the
 // request's topics and languages as filters), so it scales with the directory;
@@ -142,7 +139,7 @@ func (s *Service) addOrg(ctx context.Context, w *matching.World, id string) {
 }
 
 // gatherCandidates adds the request's preferred mentors and up to
-// maxCandidates mentors the search engine finds for its topics and languages.
+// search.MaxCandidates mentors the search engine finds for its topics and languages.
 func (s *Service) gatherCandidates(ctx context.Context, r *MenteeRequest, add func(search.Document)) error {
 	for _, pref := range r.Content.Preferences {
 		if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
@@ -156,21 +153,16 @@ func (s *Service) gatherCandidates(ctx context.Context, r *MenteeRequest, add fu
 	return err
 }
 
-// searchCandidates returns up to maxCandidates mentors teaching any of the
-// topics in any of the languages.
+// searchCandidates returns up to search.MaxCandidates mentors teaching any
+// of the topics in any of the languages, in one search without facet counts.
 func (s *Service) searchCandidates(ctx context.Context, topics, languages []string) ([]search.Document, error) {
-	var out []search.Document
-	for offset := 0; offset < maxCandidates; offset += search.MaxLimit {
-		res, err := s.cfg.Index.Search(ctx, search.Query{Topics: topics, Languages: languages, Limit: search.MaxLimit, Offset: offset})
-		if err != nil {
-			return nil, err
-		}
-		for _, h := range res.Hits {
-			out = append(out, h.Document)
-		}
-		if offset+len(res.Hits) >= res.Total || len(res.Hits) == 0 {
-			break
-		}
+	res, err := s.cfg.Index.Search(ctx, search.Query{Topics: topics, Languages: languages, Limit: search.MaxCandidates, Candidates: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]search.Document, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, h.Document)
 	}
 	return out, nil
 }

@@ -149,7 +149,9 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		req.SortBy([]string{fieldOrder})
 		req.Score = blevelib.ScoreNone
 	}
-	req.AddFacet(fieldFacet, blevelib.NewFacetRequest(fieldFacet, facetSize))
+	if !q.Candidates {
+		req.AddFacet(fieldFacet, blevelib.NewFacetRequest(fieldFacet, facetSize))
+	}
 
 	res, err := x.search(ctx, req)
 	if err != nil {

@@ -91,6 +91,9 @@ func (x *Index) searchRequest(q search.Query) (*meilisearch.SearchRequest, int) 
 		HitsPerPage:      &hitsPerPage,
 		Page:             int64(page),
 	}
+	if q.Candidates {
+		req.Facets = nil
+	}
 	if q.Q == "" {
 		req.Sort = []string{fieldPublishedAt + ":desc", fieldID + ":asc"}
 	} else {

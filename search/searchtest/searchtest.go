@@ -314,6 +314,19 @@ func testFilters(t *testing.T, idx search.Index) {
 				t.Errorf("got facets %v, want %v", res.Facets, wantF)
 			}
 			checkCountryFacetSum(t, res)
+			// For matching: the same hits in the same order, up to
+			// MaxCandidates at once, and no facet counts.
+			cq := q
+			cq.Candidates, cq.Limit = true, search.MaxCandidates
+			cres := mustSearch(t, idx, cq)
+			if got := hitIDs(cres); !slices.Equal(got, wantIDs) {
+				t.Errorf("candidates: got %v, want %v", got, wantIDs)
+			}
+			for name, counts := range cres.Facets {
+				if len(counts) > 0 {
+					t.Errorf("candidates: facet %s has counts %v, want none", name, counts)
+				}
+			}
 		})
 	}
 }
@@ -461,6 +474,8 @@ func testValidation(t *testing.T, idx search.Index) {
 		{name: "offset 10000", q: search.Query{Offset: 10000}, wantHits: 0},
 		{name: "offset past the end", q: search.Query{Offset: 29}, wantHits: 1},
 		{name: "limit 101", q: search.Query{Limit: 101}, wantField: "limit"},
+		{name: "candidates: limit 300", q: search.Query{Limit: search.MaxCandidates, Candidates: true}, wantHits: 30},
+		{name: "candidates: limit 301", q: search.Query{Limit: search.MaxCandidates + 1, Candidates: true}, wantField: "limit"},
 		{name: "negative limit", q: search.Query{Limit: -1}, wantField: "limit"},
 		{name: "negative offset", q: search.Query{Offset: -1}, wantField: "offset"},
 		{name: "offset 10001", q: search.Query{Offset: 10001}, wantField: "offset"},
