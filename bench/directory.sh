@@ -33,4 +33,14 @@ go run ./bench/load -base "http://127.0.0.1:$port" -n 1000 -c 4 \
   '/api/v1/mentors?topic=digital-skills&language=de' \
   '/api/v1/mentors?q=data&topic=ai-data&topic=digital-skills&country=DE&offset=40' \
   '/api/v1/mentors?q=mentor%20with%20social%20media&language=en'
+echo "16 clients, mixed queries, 20 s:"
+go run ./bench/load -base "http://127.0.0.1:$port" -c 16 -z 20s \
+  '/api/v1/mentors' \
+  '/api/v1/mentors?q=digitl' \
+  '/api/v1/mentors?q=dig' \
+  '/api/v1/mentors?q=leadrship' \
+  '/api/v1/mentors?topic=digital-skills&language=de' \
+  '/api/v1/mentors?q=F%C3%BChrungskr%C3%A4fte%20KI' \
+  '/api/v1/mentors?q=Hoffman&country=DE'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "RSS after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MiB"

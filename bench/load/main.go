@@ -24,6 +24,7 @@ func main() {
 	n := flag.Int("n", 1000, "requests per path")
 	c := flag.Int("c", 4, "concurrent clients")
 	maxDur := flag.Duration("max", 2*time.Minute, "stop after this long")
+	mixed := flag.Duration("z", 0, "mixed mode: the c clients send the paths in turn for this long (e.g. 20s) and the totals are reported")
 	flag.Parse()
 	u, err := url.Parse(*base)
 	if err != nil {
@@ -37,6 +38,10 @@ func main() {
 		paths = []string{"/healthz"}
 	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *c}}
+	if *mixed > 0 {
+		runMixed(client, *base, paths, *c, *mixed)
+		return
+	}
 	deadline := time.Now().Add(*maxDur)
 	fmt.Printf("%-60s %6s %8s %8s %8s %8s %6s\n", "path", "n", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors")
 	for _, p := range paths {
@@ -87,6 +92,52 @@ func run(client *http.Client, target string, n, c int, deadline time.Time) ([]ti
 	close(jobs)
 	wg.Wait()
 	return lat, errs
+}
+
+// runMixed lets c clients send the paths in turn (each client starting at
+// another one) for d and prints requests per second, latency percentiles
+// over all requests, and the errors.
+func runMixed(client *http.Client, base string, paths []string, c int, d time.Duration) {
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range c {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; time.Now().Before(deadline); i++ {
+				t0 := time.Now()
+				resp, err := client.Get(base + paths[i%len(paths)])
+				ok := err == nil && resp.StatusCode < 400
+				if err == nil {
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				dt := time.Since(t0)
+				mu.Lock()
+				if ok {
+					lat = append(lat, dt)
+				} else {
+					errs++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	took := time.Since(start)
+	slices.Sort(lat)
+	q := func(f float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(f*float64(len(lat))))].Microseconds()) / 1000
+	}
+	fmt.Printf("mixed, %d clients, %v: %d requests, %.0f requests/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, errors %d\n",
+		c, took.Round(time.Millisecond), len(lat), float64(len(lat))/took.Seconds(), q(0.5), q(0.9), q(0.99), q(1), errs)
 }
 
 func trim(s string, n int) string {

@@ -122,6 +122,8 @@ type Index struct {
 	staged *staged // the open rebuild, or nil
 
 	wmu sync.Mutex // serializes writes to the live index, so the journal of a rebuild records their order
+
+	cache resultCache // results of recent searches, dropped by every write
 }
 
 var (
@@ -355,7 +357,9 @@ func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
 	defer x.mu.RUnlock()
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
-	if err := upsert(x.bi, docs); err != nil {
+	err := upsert(x.bi, docs)
+	x.cache.changed() // also after a failed batch: part of it may be visible
+	if err != nil {
 		return err
 	}
 	if x.staged != nil {
@@ -393,7 +397,9 @@ func (x *Index) Delete(ctx context.Context, ids ...string) error {
 	defer x.mu.RUnlock()
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
-	if err := remove(x.bi, ids); err != nil {
+	err := remove(x.bi, ids)
+	x.cache.changed()
+	if err != nil {
 		return err
 	}
 	if x.staged != nil {

@@ -123,6 +123,11 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	if err != nil {
 		return nil, err
 	}
+	key := cacheKey(q)
+	cached, writes := x.cache.get(key)
+	if cached != nil {
+		return cached, nil
+	}
 	ws := x.words(q.Q)
 	filter := filterQuery(q)
 
@@ -185,5 +190,6 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 			}
 		}
 	}
+	x.cache.put(key, writes, out)
 	return out, nil
 }

@@ -150,6 +150,7 @@ func (st *staged) Commit(ctx context.Context) ([]string, error) {
 	touched := slices.Sorted(maps.Keys(st.journal))
 	x.bi, x.gen, x.staged = st.bi, st.gen, nil
 	st.done, st.journal = true, nil
+	x.cache.changed() // results of the old generation
 	x.mu.Unlock()
 
 	// Nothing uses the old generation any more: calls read x.bi under x.mu.
