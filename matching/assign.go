@@ -77,13 +77,15 @@ func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []P
 		return nil, nil
 	}
 	pe := make([]prepared, n)
+	ve := make([]ruleView, n)
 	for i, e := range mentees {
-		pe[i] = prepare(e.Person, e.Topics)
+		pe[i], ve[i] = prepare(e.Person, e.Topics), w.view(e.Person)
 	}
 	pm := make([]prepared, nm)
+	vm := make([]ruleView, nm)
 	var cols []int // column → mentor index
 	for j, m := range mentors {
-		pm[j] = prepare(m.Person, m.Topics)
+		pm[j], vm[j] = prepare(m.Person, m.Topics), w.view(m.Person)
 		for range remaining(m) {
 			cols = append(cols, j)
 		}
@@ -107,7 +109,7 @@ func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []P
 				for j, m := range mentors {
 					u := int64(forbidden)
 					if remaining(m) > 0 {
-						if ok, _, _ := Allowed(w, m, e); ok {
+						if allowedFast(vm[j], ve[i], pm[j], pe[i], m, e) {
 							s, _ := factors(pm[j], pe[i], m, e, false)
 							u = scoreUnits(total(wa, s))
 							hi, lo = max(hi, u), min(lo, u)
@@ -164,16 +166,41 @@ func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []P
 	return pairs, unassigned
 }
 
+// ruleView is what the hard rules need of one side, resolved once per
+// person instead of once per pair.
+type ruleView struct {
+	group       string
+	competitors []string // of the person's organization
+}
+
+func (w *World) view(p Person) ruleView {
+	return ruleView{group: w.group(p), competitors: w.org(p.OrgID).Competitors}
+}
+
+// allowedFast is Allowed's verdict without the why, from resolved views and
+// prepared languages (TestAllowedFastAgreesWithAllowed keeps them equal).
+func allowedFast(vm, ve ruleView, pm, pe prepared, m Mentor, e Mentee) bool {
+	switch {
+	case m.OrgID != "" && m.OrgID == e.OrgID,
+		vm.group != "" && vm.group == ve.group,
+		m.OrgID != "" && e.OrgID != "" && (lists(vm.competitors, e.OrgID, ve.group) || lists(ve.competitors, m.OrgID, vm.group)),
+		e.UserID != "" && contains(m.Managers, e.UserID),
+		m.UserID != "" && contains(e.Managers, m.UserID),
+		intersect(pm.langs, pe.langs, nil) == 0:
+		return false
+	}
+	return m.Active < capacity(m)
+}
+
 // hungarian solves the rectangular assignment problem for n rows and
 // len(cols) >= n columns, where column c of row i costs
 // cost[i*stride+cols[c]]. It returns, for each row, the cols value of its
 // column. This is the classic O(n²·m) shortest-augmenting-path version with
 // potentials (rows are added one by one), with two savings that keep the
 // optimum:
-//   - a greedy start: every row gets the potential of its cheapest column
-//     and, if that column is still free, is matched to it (reduced costs stay
-//     non-negative and are zero on the matches, so the duals stay feasible);
-//     only the rows left over are augmented;
+//   - a start by augmenting row reduction (Jonker–Volgenant), which matches
+//     most rows cheaply with feasible duals; only the rows left over are
+//     augmented;
 //   - free columns of the same kind (the same cols value: a mentor's free
 //     slots, the "unassigned" dummies) have equal costs and, never having
 //     been part of a search tree, equal potentials, so a search looks at one
@@ -185,8 +212,8 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 	v := make([]int64, m+1)
 	p := make([]int, m+1) // p[j]: row (1-based) matched to column j, 0 = free
 	way := make([]int, m+1)
-	minv := make([]int64, m+1)
-	used := make([]bool, m+1)
+	minv := make([]int64, m+1) // in a search: the distance of a column
+	var settled []int
 
 	// free[k]: the free columns (1-based) of kind k, the first one last.
 	free := make([][]int, stride)
@@ -194,27 +221,76 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 		free[cols[j-1]] = append(free[cols[j-1]], j)
 	}
 	take := func(k int) { free[k] = free[k][:len(free[k])-1] }
-	var kinds []int // the kinds that have columns, ascending
-	for k := range free {
-		if len(free[k]) > 0 {
-			kinds = append(kinds, k)
+	top := func(j int) bool { // column j is free and its kind's next free one
+		f := free[cols[j-1]]
+		return len(f) > 0 && f[len(f)-1] == j
+	}
+	// best2 returns row i's cheapest and second cheapest reduced cost
+	// (c - v) over the matched columns and each kind's next free column, and
+	// the columns.
+	best2 := func(i int) (u1, u2 int64, j1, j2 int) {
+		row := cost[(i-1)*stride : i*stride]
+		u1, u2 = inf, inf
+		for j := 1; j <= m; j++ {
+			if p[j] == 0 && !top(j) {
+				continue
+			}
+			h := row[cols[j-1]] - v[j]
+			switch {
+			case h < u1:
+				u2, j2 = u1, j1
+				u1, j1 = h, j
+			case h < u2:
+				u2, j2 = h, j
+			}
 		}
+		return u1, u2, j1, j2
+	}
+	// Augmenting row reduction (Jonker–Volgenant), two passes: a free row
+	// takes its cheapest column, whose price then rises to the row's second
+	// best, evicting the row that had it. Every matched row keeps a cheapest
+	// column of its own, so the duals stay feasible; most rows end matched
+	// and only the rest need a search.
+	x := make([]int, n+1) // x[i]: column of row i, 0 = none
+	todo := make([]int, 0, n)
+	for i := 1; i <= n; i++ {
+		todo = append(todo, i)
+	}
+	for range 2 {
+		var later []int
+		for k := 0; k < len(todo); {
+			i := todo[k]
+			k++
+			u1, u2, j1, j2 := best2(i)
+			i0 := p[j1]
+			if u1 < u2 {
+				v[j1] -= u2 - u1
+			} else if i0 != 0 && j2 != 0 {
+				j1, i0 = j2, p[j2]
+			}
+			if p[j1] == 0 {
+				take(cols[j1-1])
+			}
+			p[j1], x[i] = i, j1
+			if i0 != 0 {
+				x[i0] = 0
+				if u1 < u2 {
+					k--
+					todo[k] = i0 // at once
+				} else {
+					later = append(later, i0)
+				}
+			}
+		}
+		todo = later
 	}
 	matched := make([]bool, n+1)
 	for i := 1; i <= n; i++ {
 		row := cost[(i-1)*stride : i*stride]
-		best := kinds[0]
-		for _, k := range kinds[1:] {
-			if row[k] < row[best] {
-				best = k
-			}
-		}
-		u[i] = row[best]
-		if f := free[best]; len(f) > 0 {
-			j := f[len(f)-1]
-			p[j] = i
-			take(best)
-			matched[i] = true
+		if j := x[i]; j != 0 {
+			u[i], matched[i] = row[cols[j-1]]-v[j], true
+		} else {
+			u[i], _, _, _ = best2(i)
 		}
 	}
 
@@ -234,45 +310,43 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 				scan = append(scan, f[len(f)-1])
 			}
 		}
-		p[0] = i
-		j0 := 0
-		minv[0], used[0] = inf, false
+		// Dijkstra over reduced costs from row i; a settled column leaves
+		// scan (its row joins the tree), the first free column ends it.
 		for _, j := range scan {
 			minv[j] = inf
-			used[j] = false
 		}
+		settled = settled[:0]
+		j0, d0 := 0, int64(0)
+		p[0] = i
 		for {
-			used[j0] = true
 			i0 := p[j0]
 			row := cost[(i0-1)*stride : i0*stride]
-			ui := u[i0]
-			delta, j1 := int64(inf), 0
-			for _, j := range scan {
-				if used[j] {
-					continue
-				}
-				if cur := row[cols[j-1]] - ui - v[j]; cur < minv[j] {
+			base := d0 - u[i0]
+			best, at := int64(inf), -1
+			for x, j := range scan {
+				if cur := base + row[cols[j-1]] - v[j]; cur < minv[j] {
 					minv[j] = cur
 					way[j] = j0
 				}
-				if minv[j] < delta {
-					delta, j1 = minv[j], j
+				if minv[j] < best {
+					best, at = minv[j], x
 				}
 			}
-			u[p[0]] += delta
-			v[0] -= delta
-			for _, j := range scan {
-				if used[j] {
-					u[p[j]] += delta
-					v[j] -= delta
-				} else {
-					minv[j] -= delta
-				}
-			}
-			j0 = j1
+			j0, d0 = scan[at], best
+			scan[at] = scan[len(scan)-1]
+			scan = scan[:len(scan)-1]
 			if p[j0] == 0 {
 				break
 			}
+			settled = append(settled, j0)
+		}
+		// Potentials: the root gains the path's length, every settled column
+		// (and its row) what was left of it when it settled.
+		u[i] += d0
+		for _, j := range settled {
+			delta := d0 - minv[j]
+			u[p[j]] += delta
+			v[j] -= delta
 		}
 		take(cols[j0-1]) // the free column the path ends in
 		for j0 != 0 {

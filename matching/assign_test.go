@@ -356,3 +356,45 @@ func benchmarkAssign(b *testing.B, n int) {
 func BenchmarkAssign100(b *testing.B)  { benchmarkAssign(b, 100) }
 func BenchmarkAssign1000(b *testing.B) { benchmarkAssign(b, 1000) }
 func BenchmarkAssign2000(b *testing.B) { benchmarkAssign(b, 2000) }
+
+// TestAllowedFastAgreesWithAllowed: the assignment's shortcut gives the
+// rules' verdict for every pair of a cohort with groups, competitors, line
+// managers, full mentors and languages in odd spelling.
+func TestAllowedFastAgreesWithAllowed(t *testing.T) {
+	w, mentees, mentors := benchCohort(200)
+	for i := range mentees {
+		if i%5 == 0 {
+			mentees[i].Managers = []string{mentors[(i*7)%len(mentors)].UserID}
+		}
+		if i%9 == 0 {
+			mentees[i].Languages = []string{" DE ", "Fr"}
+		}
+	}
+	for j := range mentors {
+		if j%6 == 0 {
+			mentors[j].Managers = []string{mentees[(j*3)%len(mentees)].UserID}
+		}
+		if j%11 == 0 {
+			mentors[j].Active, mentors[j].Capacity = 2, 2
+		}
+		if j%13 == 0 {
+			mentors[j].Languages = []string{"it"}
+		}
+	}
+	refused := 0
+	for _, e := range mentees {
+		pe, ve := prepare(e.Person, e.Topics), w.view(e.Person)
+		for _, m := range mentors {
+			want, rule, _ := Allowed(w, m, e)
+			if got := allowedFast(w.view(m.Person), ve, prepare(m.Person, m.Topics), pe, m, e); got != want {
+				t.Fatalf("mentor %s, mentee %s: allowedFast %v, Allowed %v (%s)", m.ProfileID, e.RequestID, got, want, rule)
+			}
+			if !want {
+				refused++
+			}
+		}
+	}
+	if refused == 0 {
+		t.Fatal("no pair was refused: the cohort tests nothing")
+	}
+}
