@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	otm "github.com/opentomentor/opentomentor"
 )
 
@@ -159,6 +161,34 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 		pairs[0].(map[string]any)["mentor"].(map[string]any)["id"] != adaID {
 		t.Errorf("assignment: got %d %v, want Katharina → Ada", status, asg)
 	}
+	// A large cohort (here: every cohort) is computed by a background job:
+	// 202 with the progress until it is done, then the same answer.
+	h.Tandems.SetAssignInlinePairs(-1)
+	for range 2 { // asking again queues nothing new
+		if status, job := cura.call("GET", "/api/v1/moderation/assignment", nil); status != http.StatusAccepted || job["status"] != "queued" || len(job["pairs"].([]any)) != 0 {
+			t.Fatalf("large cohort: got %d %v, want 202, queued, no pairs", status, job)
+		}
+	}
+	// The replica computing it stopped half-way: the next pass computes it.
+	if _, err := h.DB.Collection("assignment_jobs").UpdateMany(context.Background(), bson.D{},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "running"}, {Key: "done", Value: 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if status, job := cura.call("GET", "/api/v1/moderation/assignment", nil); status != http.StatusAccepted || job["status"] != "running" {
+		t.Fatalf("large cohort while running: got %d %v, want 202, running", status, job)
+	}
+	if n, err := h.Tandems.RunAssignmentJobs(context.Background()); err != nil || n != 1 {
+		t.Fatalf("RunAssignmentJobs: %d, %v; want 1 job", n, err)
+	}
+	status, done := cura.call("GET", "/api/v1/moderation/assignment", nil)
+	if dp, _ := done["pairs"].([]any); status != 200 || done["status"] != "done" || len(dp) != 1 ||
+		dp[0].(map[string]any)["mentor"].(map[string]any)["id"] != adaID {
+		t.Errorf("large cohort after the job: got %d %v, want 200, done, Katharina → Ada", status, done)
+	}
+	if status, _ := ada.call("GET", "/api/v1/moderation/assignment", nil); status != http.StatusForbidden {
+		t.Errorf("mentor asks for a computed assignment: got %d, want 403", status)
+	}
+	h.Tandems.SetAssignInlinePairs(0)
 
 	// Never public: nothing of it in the directory.
 	_, dir := anon.b.jsonCall("GET", h.URL+"/api/v1/mentors?q=Katharina", "", nil)
@@ -175,5 +205,8 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 	}
 	if status, _ := cura.call("GET", "/api/v1/moderation/mentee-requests/"+id, nil); status != http.StatusNotFound {
 		t.Errorf("request after the executive's deletion: got %d, want 404", status)
+	}
+	if n, err := h.DB.Collection("assignment_jobs").CountDocuments(context.Background(), bson.D{}); err != nil || n != 0 {
+		t.Errorf("computed assignments after the executive's deletion: %d, %v; want none (they name her)", n, err)
 	}
 }

@@ -105,13 +105,17 @@ func (s *Server) answerTandem(accept bool) fiber.Handler {
 
 // cohortAssignment answers GET /api/v1/moderation/assignment?program=: an
 // optimal proposed assignment of every open request of a program (nothing is
-// stored).
+// proposed). A large cohort is computed in the background: 202 with
+// {status: queued|running, progress} until it is done, then 200.
 func (s *Server) cohortAssignment(c *fiber.Ctx) error {
 	a, err := s.cfg.Tandems.CohortAssignment(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	if a.Status != tandem.AssignmentDone {
+		c.Status(fiber.StatusAccepted) // a large cohort: computing, ask again
+	}
 	return c.JSON(a)
 }
 

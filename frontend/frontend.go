@@ -248,6 +248,8 @@ type pageData struct {
 	// top of the page; NoticeWarn shows it as a warning.
 	Notice     string
 	NoticeWarn bool
+	// Refresh reloads the page after so many seconds (a job in progress).
+	Refresh int
 
 	// The views of the pages beyond the shell; nil on other pages.
 	Apply   *applyView

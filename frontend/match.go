@@ -92,6 +92,9 @@ type matchView struct {
 	Pairs      []matchPair
 	Unassigned []matchItem
 	TotalScore string
+	// Computing is the progress text while a large cohort's assignment is
+	// computed in the background (the page reloads itself, or ReloadURL).
+	Computing, ReloadURL string
 
 	// ErrorRule and ErrorText say why a proposal failed.
 	ErrorRule, ErrorText string
@@ -358,6 +361,12 @@ func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, progr
 	}
 	if st.phase {
 		v.ErrorRule, v.ErrorText = "", f.phaseNote(lang, pr)
+	}
+	if a.Status != tandem.AssignmentDone {
+		v.Computing = f.translate(lang, "match.assignment.computing", a.Requests, a.Candidates, int(100*a.Progress))
+		v.ReloadURL = back
+		d.Refresh = 3
+		return f.render(c, http.StatusAccepted, "match", d)
 	}
 	v.TotalScore, v.Candidates = fmtScore(lang, a.TotalScore), a.Candidates
 	for _, p := range a.Pairs {

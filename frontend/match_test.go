@@ -98,6 +98,29 @@ func TestMatchWorkspace(t *testing.T) {
 		t.Fatalf("/match/assignment: got %d; body: %.600s", r.status, r.body)
 	}
 	assertBody(t, r.body, []string{"Cohort assignment", "Eva Vorstand", "Max Becker", `name="from" value="assignment"`}, nil)
+	// A large cohort (here: every cohort) is computed in the background:
+	// the page shows the progress and reloads itself until it is done.
+	e.Tandems.SetAssignInlinePairs(-1)
+	for _, lang := range []string{"en", "de"} {
+		r = do(t, app, "/match/assignment", langHeader(lang))
+		if r.status != http.StatusAccepted {
+			t.Fatalf("/match/assignment (%s) while computing: got %d, want 202; body: %.600s", lang, r.status, r.body)
+		}
+		want := map[string][]string{
+			"en": {"Computing the assignment", "(requests: 1, candidate mentors: 2): 0 % done."},
+			"de": {"Die Zuordnung wird berechnet", "(Anfragen: 1, mögliche Mentor:innen: 2): 0 % erledigt."},
+		}[lang]
+		assertBody(t, r.body, append(want, `<meta http-equiv="refresh" content="3">`, `href="/match/assignment"`), []string{"Max Becker", `name="from"`})
+	}
+	if _, err := e.Tandems.RunAssignmentJobs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r = do(t, app, "/match/assignment", langHeader("en"))
+	if r.status != http.StatusOK {
+		t.Fatalf("/match/assignment after the job: got %d; body: %.600s", r.status, r.body)
+	}
+	assertBody(t, r.body, []string{"Eva Vorstand", "Max Becker", `name="from" value="assignment"`}, []string{`http-equiv="refresh"`})
+	e.Tandems.SetAssignInlinePairs(0)
 
 	// Proposing maxB works and shows the flash.
 	r = send(t, app, http.MethodPost, "/match/"+reqID+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {maxID}}, nil)

@@ -74,6 +74,13 @@ func scoreUnits(total float64) int64 {
 // The result is deterministic for the same input order. Pairs come in mentee input order,
 // unassigned request ids too.
 func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []Pair, unassigned []string) {
+	return AssignProgress(w, wt, mentees, mentors, nil)
+}
+
+// AssignProgress is Assign reporting its progress to progress (nil: none):
+// done of total steps (every mentee scored, then every mentee placed), from
+// the calling goroutine, often; the caller throttles.
+func AssignProgress(w *World, wt Weights, mentees []Mentee, mentors []Mentor, progress func(done, total int)) (pairs []Pair, unassigned []string) {
 	n, nm := len(mentees), len(mentors)
 	if n == 0 {
 		return nil, nil
@@ -155,7 +162,12 @@ func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []P
 		cols = append(cols, nm)
 	}
 
-	match := hungarian(n, cols, cost, stride)
+	report := func(int) {}
+	if progress != nil {
+		progress(n, 2*n)
+		report = func(placed int) { progress(n+placed, 2*n) }
+	}
+	match := hungarian(n, cols, cost, stride, report)
 	for i, e := range mentees {
 		j := match[i]
 		if j < 0 || j == nm || units[i*nm+j] == forbidden {
@@ -207,7 +219,10 @@ func allowedFast(vm, ve ruleView, pm, pe prepared, m Mentor, e Mentee) bool {
 //     slots, the "unassigned" dummies) have equal costs and, never having
 //     been part of a search tree, equal potentials, so a search looks at one
 //     of them only.
-func hungarian(n int, cols []int, cost []int64, stride int) []int {
+//
+// placed is told how many rows are matched, after the row reduction and
+// after every search.
+func hungarian(n int, cols []int, cost []int64, stride int, placed func(int)) []int {
 	m := len(cols)
 	const inf = math.MaxInt64 / 4
 	u := make([]int64, n+1)
@@ -288,15 +303,18 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 		todo = later
 	}
 	matched := make([]bool, n+1)
+	nMatched := 0
 	for i := 1; i <= n; i++ {
 		row := cost[(i-1)*stride : i*stride]
 		if j := x[i]; j != 0 {
+			nMatched++
 			u[i], matched[i] = row[cols[j-1]]-v[j], true
 		} else {
 			u[i], _, _, _ = best2(i)
 		}
 	}
 
+	placed(nMatched)
 	scan := make([]int, 0, m) // the columns a search looks at
 	for i := 1; i <= n; i++ {
 		if matched[i] {
@@ -351,6 +369,8 @@ func hungarian(n int, cols []int, cost []int64, stride int) []int {
 			u[p[j]] += delta
 			v[j] -= delta
 		}
+		nMatched++
+		placed(nMatched)
 		take(cols[j0-1]) // the free column the path ends in
 		for j0 != 0 {
 			j1 := way[j0]

@@ -398,3 +398,26 @@ func TestAllowedFastAgreesWithAllowed(t *testing.T) {
 		t.Fatal("no pair was refused: the cohort tests nothing")
 	}
 }
+
+// TestAssignProgress: the steps reported grow and end at the total, and the
+// result is Assign's.
+func TestAssignProgress(t *testing.T) {
+	w, mentees, mentors := benchCohort(300)
+	var steps [][2]int
+	pairs, unassigned := AssignProgress(w, DefaultWeights(), mentees, mentors, func(done, total int) { steps = append(steps, [2]int{done, total}) })
+	if len(steps) < 2 {
+		t.Fatalf("progress reported %d times, want several", len(steps))
+	}
+	for i, s := range steps {
+		if s[1] != 2*len(mentees) || s[0] > s[1] || i > 0 && s[0] < steps[i-1][0] {
+			t.Fatalf("step %d: got %v after %v, want growing done of %d", i, s, steps[max(i-1, 0)], 2*len(mentees))
+		}
+	}
+	if last := steps[len(steps)-1]; last[0] != last[1] {
+		t.Errorf("last step: got %v, want done = total", last)
+	}
+	wantPairs, wantUnassigned := Assign(w, DefaultWeights(), mentees, mentors)
+	if len(pairs) != len(wantPairs) || len(unassigned) != len(wantUnassigned) {
+		t.Errorf("got %d pairs and %d unassigned, Assign gives %d and %d", len(pairs), len(unassigned), len(wantPairs), len(wantUnassigned))
+	}
+}

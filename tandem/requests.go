@@ -325,7 +325,8 @@ func (s *Service) EraseRequests(ctx context.Context, userID string) error {
 			return err
 		}
 	}
-	return nil
+	// Computed assignments name executives and mentors: recomputed at will.
+	return s.store.dropAssignmentJobs(ctx)
 }
 
 // ImportedRequest is one executive's submitted request brought in from

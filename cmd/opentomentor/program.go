@@ -205,6 +205,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	// Every lease this process may hold, before the workers start (the
 	// metrics show them).
 	fanLease, remindLease, sweepLease := p.lease("fanout", time.Minute), p.lease("reminders", 5*time.Minute), p.lease("sweep", 10*time.Minute)
+	assignLease := p.lease("assignments", time.Minute)
 	if err := p.startMetrics(); err != nil {
 		return err
 	}
@@ -257,6 +258,11 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		reminder.New(p.store.DB, reminder.Config{Tandems: p.Tandems, Programs: p.Programs, Inbox: p.Notify,
 			Staff: p.Identity, Applications: p.Profiles, Logger: p.Logger.With("component", "reminders"),
 			Lease: remindLease}).Run(bg)
+	}()
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.Tandems.RunAssignments(bg, assignLease, p.Logger.With("component", "assignments"))
 	}()
 	p.wg.Add(3)
 	fresh := idxFresh(p.Search) && !p.seededNow
