@@ -56,6 +56,15 @@ func (p *Pending) Mark(ctx context.Context, id string) (int64, error) {
 	return d.N, nil
 }
 
+// MarkIf is Mark when the write carries notes (a generation of 0 otherwise,
+// which Done ignores).
+func (p *Pending) MarkIf(ctx context.Context, id string, notes int) (int64, error) {
+	if notes == 0 {
+		return 0, nil
+	}
+	return p.Mark(ctx, id)
+}
+
 // Done removes the mark of id if it is still of generation n.
 func (p *Pending) Done(ctx context.Context, id string, n int64) error {
 	if n == 0 {

@@ -81,6 +81,10 @@ func TestPendingKeepsAMarkThatALaterWriteRenewed(t *testing.T) {
 	if err := p.Drop(ctx, "t4"); err != nil {
 		t.Fatal(err)
 	}
+	// A write without notes marks nothing.
+	if n, err := p.MarkIf(ctx, "t5", 0); err != nil || n != 0 {
+		t.Fatalf("MarkIf without notes: got %d, %v; want 0", n, err)
+	}
 	if got := sweep(t, nil, ""); len(got) != 0 {
 		t.Errorf("after Done and Drop the sweep saw %v, want nothing", got)
 	}

@@ -130,12 +130,8 @@ func (m *mongoStore) remember(p *Profile) {
 }
 
 // markNotes marks p as owing notes before p is written with them.
-func (m *mongoStore) markNotes(ctx context.Context, p *Profile) error {
-	if len(p.Notes) == 0 {
-		return nil
-	}
-	n, err := m.pending.Mark(ctx, p.ID)
-	p.mark = n
+func (m *mongoStore) markNotes(ctx context.Context, p *Profile) (err error) {
+	p.mark, err = m.pending.MarkIf(ctx, p.ID, len(p.Notes))
 	return err
 }
 

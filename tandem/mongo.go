@@ -33,12 +33,8 @@ func newMongoStore(db *mongo.Database, singleProcess bool) *mongoStore {
 }
 
 // markNotes marks t as owing notes before t is written with them.
-func (m *mongoStore) markNotes(ctx context.Context, t *Tandem) error {
-	if len(t.Notes) == 0 {
-		return nil
-	}
-	n, err := m.pending.Mark(ctx, t.ID)
-	t.mark = n
+func (m *mongoStore) markNotes(ctx context.Context, t *Tandem) (err error) {
+	t.mark, err = m.pending.MarkIf(ctx, t.ID, len(t.Notes))
 	return err
 }
 

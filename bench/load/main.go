@@ -68,14 +68,7 @@ func run(client *http.Client, target string, n, c int, deadline time.Time) ([]ti
 		go func() {
 			defer wg.Done()
 			for range jobs {
-				start := time.Now()
-				resp, err := client.Get(target)
-				ok := err == nil && resp.StatusCode < 400
-				if err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-				d := time.Since(start)
+				d, ok := get(client, target)
 				mu.Lock()
 				if ok {
 					lat = append(lat, d)
@@ -109,14 +102,7 @@ func runMixed(client *http.Client, base string, paths []string, c int, d time.Du
 		go func() {
 			defer wg.Done()
 			for i := w; time.Now().Before(deadline); i++ {
-				t0 := time.Now()
-				resp, err := client.Get(base + paths[i%len(paths)])
-				ok := err == nil && resp.StatusCode < 400
-				if err == nil {
-					_, _ = io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
-				dt := time.Since(t0)
+				dt, ok := get(client, base+paths[i%len(paths)])
 				mu.Lock()
 				if ok {
 					lat = append(lat, dt)
@@ -138,6 +124,19 @@ func runMixed(client *http.Client, base string, paths []string, c int, d time.Du
 	}
 	fmt.Printf("mixed, %d clients, %v: %d requests, %.0f requests/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, errors %d\n",
 		c, took.Round(time.Millisecond), len(lat), float64(len(lat))/took.Seconds(), q(0.5), q(0.9), q(0.99), q(1), errs)
+}
+
+// get times one GET of target, body read; ok is false for an error or a
+// status of 400 or more.
+func get(client *http.Client, target string) (time.Duration, bool) {
+	start := time.Now()
+	resp, err := client.Get(target)
+	if err != nil {
+		return time.Since(start), false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return time.Since(start), resp.StatusCode < 400
 }
 
 func trim(s string, n int) string {
