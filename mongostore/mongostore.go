@@ -135,6 +135,9 @@ func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger
 		name = strings.Trim(u.Path, "/")
 	}
 	logger.Info("database connected", "embedded", embedded, "database", name, "uri", redact(uri))
+	if embedded {
+		embeddedClients.Store(client, true)
+	}
 	return &Store{Client: client, DB: client.Database(name), Embedded: embedded, Pool: pool}, nil
 }
 

@@ -306,7 +306,11 @@ func (m *mongoStore) markIndexed(ctx context.Context, id string, version int64) 
 
 // all calls fn for every stored profile.
 func (m *mongoStore) all(ctx context.Context, fn func(*Profile) error) error {
-	cur, err := m.profiles.Find(ctx, bson.D{}, options.Find().SetBatchSize(500))
+	batch := int32(500)
+	if m.cacheOn {
+		batch = mongostore.EmbeddedBatch // others' requests get the connection between batches
+	}
+	cur, err := m.profiles.Find(ctx, bson.D{}, options.Find().SetBatchSize(batch))
 	if err != nil {
 		return mapErr(err, "Applications")
 	}
