@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -177,8 +178,25 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 	if status, job := cura.call("GET", "/api/v1/moderation/assignment", nil); status != http.StatusAccepted || job["status"] != "running" {
 		t.Fatalf("large cohort while running: got %d %v, want 202, running", status, job)
 	}
-	if n, err := h.Tandems.RunAssignmentJobs(context.Background()); err != nil || n != 1 {
-		t.Fatalf("RunAssignmentJobs: %d, %v; want 1 job", n, err)
+	// Two jobs that cannot be computed end as failed, and hold up nothing:
+	// one for inputs that changed since, one for a program that is gone.
+	jobs := h.DB.Collection("assignment_jobs")
+	for _, bad := range []struct{ id, program string }{{"open:stale", "open"}, {"gone:abc", "gone"}} {
+		if _, err := jobs.InsertOne(context.Background(), bson.D{{Key: "_id", Value: bad.id}, {Key: "programId", Value: bad.program},
+			{Key: "status", Value: "queued"}, {Key: "createdAt", Value: time.Unix(0, 0)}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := h.Tandems.RunAssignmentJobs(context.Background()); err != nil || n != 3 {
+		t.Fatalf("RunAssignmentJobs: %d, %v; want 3 jobs", n, err)
+	}
+	for _, id := range []string{"open:stale", "gone:abc"} {
+		var j struct {
+			Status string `bson:"status"`
+		}
+		if err := jobs.FindOne(context.Background(), bson.D{{Key: "_id", Value: id}}).Decode(&j); err != nil || j.Status != "failed" {
+			t.Errorf("job %s: got %q, %v; want failed", id, j.Status, err)
+		}
 	}
 	status, done := cura.call("GET", "/api/v1/moderation/assignment", nil)
 	if dp, _ := done["pairs"].([]any); status != 200 || done["status"] != "done" || len(dp) != 1 ||

@@ -21,6 +21,11 @@ const orgsVersionID = "organizations_version"
 // the rules within this time; on this replica at once.
 const orgCheckEvery = time.Second
 
+// orgCacheMax is how long cached organizations are kept whatever the
+// version says: a change whose version bump failed (a crash between the two
+// writes) reaches every replica within this time.
+const orgCacheMax = 30 * time.Second
+
 // orgCache keeps organizations as the conflict rules read them (suggestions
 // look up one per candidate: ~40 reads a request before). It is emptied
 // when the version document changes, checked at most every orgCheckEvery.
@@ -30,6 +35,7 @@ type orgCache struct {
 	version int64
 	gen     int // bumped at every emptying: a read that began before must not fill the new cache
 	checked time.Time
+	filled  time.Time // when the cache was last emptied and started anew
 	now     func() time.Time
 }
 
@@ -52,8 +58,8 @@ func (m *mongoStore) cachedOrg(ctx context.Context, id string) (*Organization, e
 			c.mu.Unlock()
 			return nil, mapErr(err, "Organization")
 		}
-		if d.N != c.version || c.orgs == nil {
-			c.orgs, c.version = map[string]Organization{}, d.N
+		if d.N != c.version || c.orgs == nil || now.Sub(c.filled) >= orgCacheMax {
+			c.orgs, c.version, c.filled = map[string]Organization{}, d.N, now
 			c.gen++
 		}
 		c.checked = now

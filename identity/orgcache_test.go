@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/opentomentor/opentomentor/internal/testenv"
 )
 
@@ -52,6 +54,19 @@ func TestOrgCacheFollowsWritesOnEveryReplica(t *testing.T) {
 		if got := competitors(t, b); !slices.Equal(got, tt.wantB) {
 			t.Errorf("%s: replica B got competitors %v, want %v", tt.step, got, tt.wantB)
 		}
+	}
+	// A change whose version bump was lost (a crash between the writes)
+	// reaches the other replica once its cache is orgCacheMax old.
+	if _, err := db.Collection("organizations").UpdateOne(ctx, bson.D{{Key: "_id", Value: "o1"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "competitors", Value: bson.A{"o3"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := competitors(t, b); len(got) != 0 {
+		t.Fatalf("before orgCacheMax: got %v, want the cached []", got)
+	}
+	clk.Add(orgCacheMax)
+	if got := competitors(t, b); !slices.Equal(got, []string{"o3"}) {
+		t.Errorf("after orgCacheMax without a version bump: got %v, want [o3]", got)
 	}
 	// A caller changing its copy does not change the cache.
 	o, err := a.cachedOrg(ctx, "o1")

@@ -120,6 +120,11 @@ func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger
 	}
 	pool := &PoolStats{}
 	opts.SetPoolMonitor(&event.PoolMonitor{Event: pool.observe})
+	var writes *writeGens
+	if embedded {
+		writes = &writeGens{}
+		opts.SetMonitor(writes.monitor())
+	}
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongostore: connect: %w", err)
@@ -137,6 +142,7 @@ func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger
 	logger.Info("database connected", "embedded", embedded, "database", name, "uri", redact(uri))
 	if embedded {
 		embeddedClients.Store(client, true)
+		gens.Store(client, writes)
 	}
 	return &Store{Client: client, DB: client.Database(name), Embedded: embedded, Pool: pool}, nil
 }

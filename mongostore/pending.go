@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -22,12 +23,27 @@ const PendingCollection = "pending_notes"
 //
 // The protocol: Mark before the write that carries notes (a crash after the
 // mark and before the write leaves a mark on a document without notes,
-// which the sweep removes); after delivering and clearing the notes, Done
-// with the generation Mark returned. Done removes the mark only if no later
-// write marked it again, so a write racing the delivery is never forgotten.
+// which the sweep removes once it is older than PendingGrace: a younger one
+// may belong to a write still on its way); after delivering and clearing
+// the notes, Done with the generation Mark returned. Done removes the mark
+// only if no later write marked it again, so a write racing the delivery is
+// never forgotten.
 type Pending struct {
 	c    *mongo.Collection
 	kind string
+	// Now is the clock of the grace period (nil: time.Now).
+	Now func() time.Time
+}
+
+// PendingGrace is how long a mark on a document without notes is kept: the
+// write that marked it may not have landed yet.
+const PendingGrace = time.Minute
+
+func (p *Pending) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
 }
 
 // NewPending returns the marks of kind (e.g. the collection's name) in db.
@@ -36,9 +52,10 @@ func NewPending(db *mongo.Database, kind string) *Pending {
 }
 
 type pendingDoc struct {
-	ID   string `bson:"_id"`
-	Kind string `bson:"kind"`
-	N    int64  `bson:"n"`
+	ID   string    `bson:"_id"`
+	Kind string    `bson:"kind"`
+	N    int64     `bson:"n"`
+	At   time.Time `bson:"at"` // the last Mark
 }
 
 func (p *Pending) key(id string) string { return p.kind + ":" + id }
@@ -48,7 +65,7 @@ func (p *Pending) key(id string) string { return p.kind + ":" + id }
 func (p *Pending) Mark(ctx context.Context, id string) (int64, error) {
 	var d pendingDoc
 	err := p.c.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: p.key(id)}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}, {Key: "$set", Value: bson.D{{Key: "kind", Value: p.kind}}}},
+		bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: int64(1)}}}, {Key: "$set", Value: bson.D{{Key: "kind", Value: p.kind}, {Key: "at", Value: p.now()}}}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
 	if err != nil {
 		return 0, MapErr(err, "mongostore", "Pending notes")
@@ -83,9 +100,10 @@ func (p *Pending) Drop(ctx context.Context, id string) error {
 // Sweep calls deliver for every marked document id; deliver sends what the
 // document still owes, clears it and reports whether it owed anything
 // (nothing to do for a document without notes or one that is gone). After
-// a deliver without error the mark is Done. It goes on past a failing
-// document and reports how many documents owed notes, with the errors
-// joined.
+// a deliver without error the mark is Done — when the document owed
+// nothing, only once the mark is older than PendingGrace. It goes on past a
+// failing document and reports how many documents owed notes, with the
+// errors joined.
 func (p *Pending) Sweep(ctx context.Context, deliver func(ctx context.Context, id string) (bool, error)) (int, error) {
 	docs, err := FindAll[pendingDoc](ctx, p.c, "mongostore", "Pending notes", bson.D{{Key: "kind", Value: p.kind}})
 	if err != nil {
@@ -99,6 +117,9 @@ func (p *Pending) Sweep(ctx context.Context, deliver func(ctx context.Context, i
 		if err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		if !owed && p.now().Sub(d.At) < PendingGrace {
+			continue // its write may still be on its way
 		}
 		if err := p.Done(ctx, id, d.N); err != nil {
 			errs = append(errs, err)

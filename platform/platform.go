@@ -6,6 +6,7 @@ package platform
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -101,6 +102,7 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 		Index: cfg.Search, Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
 	s.Programs.OnPhase(s.announceRegistration)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
+	s.Reports.CacheIn(db)
 	s.Accounts = account.New(s.Identity, s.Profiles, s.Programs, s.Tandems, s.LineManagers, s.Audit, s.Notify)
 	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.EnsureIndexes} {
 		if err := init(ctx); err != nil {
@@ -186,19 +188,21 @@ func (s *Services) Sweep(ctx context.Context) error {
 // (a crash, a failing database): the notes on tandems, applications and
 // people's records, and the announcements of registrations. Idempotent.
 func (s *Services) DeliverNotes(ctx context.Context) error {
+	// Each kind on its own: one that fails does not hold up the others.
+	var errs []error
 	if _, err := s.Tandems.DeliverNotes(ctx); err != nil {
-		return fmt.Errorf("tandem notifications: %w", err)
+		errs = append(errs, fmt.Errorf("tandem notifications: %w", err))
 	}
 	if _, err := s.Profiles.DeliverNotes(ctx); err != nil {
-		return fmt.Errorf("application notifications: %w", err)
+		errs = append(errs, fmt.Errorf("application notifications: %w", err))
 	}
 	if _, err := s.Identity.DeliverNotes(ctx); err != nil {
-		return fmt.Errorf("role notifications: %w", err)
+		errs = append(errs, fmt.Errorf("role notifications: %w", err))
 	}
 	if err := s.announceMissed(ctx, s.now()); err != nil {
-		return fmt.Errorf("announcements: %w", err)
+		errs = append(errs, fmt.Errorf("announcements: %w", err))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // UpdateOrganization applies an admin's edit of an organization

@@ -8,14 +8,19 @@ import (
 	"cmp"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -149,6 +154,34 @@ type Service struct {
 	programs Programs
 	tandems  Tandems
 	now      func() time.Time
+
+	db    *mongo.Database // for the cache (CacheIn); nil: no cache
+	mu    sync.Mutex
+	cache map[string]cachedReport // program id → its last report
+}
+
+// cachedReport is a report as JSON (every caller decodes its own copy), for
+// the write generation of what it was computed from.
+type cachedReport struct {
+	gen uint64
+	at  time.Time
+	raw []byte
+}
+
+// reportCollections are what a report reads.
+var reportCollections = []string{"programs", "tandems", "mentee_requests", "tandem_meeting_counts", "tandem_feedback",
+	"application_decisions", "review_queue"}
+
+// cacheFor is how long a cached report may be served while nothing it read
+// changed (some figures depend on the time).
+const cacheFor = time.Minute
+
+// CacheIn keeps each program's last report while nothing it was computed
+// from has changed, on the embedded database (db; mongostore.WriteGeneration
+// tells), where a report of 500 tandems reads ~5,000 documents in ~0.6 s;
+// against MongoDB the indexed queries need no cache.
+func (s *Service) CacheIn(db *mongo.Database) {
+	s.db, s.cache = db, map[string]cachedReport{}
 }
 
 // NewService returns the report service; now may be nil (time.Now).
@@ -167,6 +200,37 @@ func (s *Service) ProgramReport(ctx context.Context, p *otm.Principal, programID
 		return nil, err
 	}
 	now := s.now().UTC()
+	var gen uint64
+	cacheable := false
+	if s.db != nil {
+		gen, cacheable = mongostore.WriteGeneration(s.db, reportCollections...)
+	}
+	if cacheable {
+		s.mu.Lock()
+		c, ok := s.cache[pr.ID]
+		s.mu.Unlock()
+		if ok && c.gen == gen && now.Sub(c.at) < cacheFor && !now.Before(c.at) {
+			var r Report
+			if err := json.Unmarshal(c.raw, &r); err == nil {
+				return &r, nil
+			}
+		}
+	}
+	r, err := s.compute(ctx, pr, now)
+	if err != nil || !cacheable {
+		return r, err
+	}
+	if raw, err := json.Marshal(r); err == nil {
+		s.mu.Lock()
+		s.cache[pr.ID] = cachedReport{gen: gen, at: now, raw: raw}
+		s.mu.Unlock()
+	}
+	return r, nil
+}
+
+// compute builds the report of pr as of now.
+func (s *Service) compute(ctx context.Context, pr *program.Program, now time.Time) (*Report, error) {
+	var err error
 	r := &Report{ProgramID: pr.ID, ProgramName: pr.Name, Phase: pr.Phase, GeneratedAt: now}
 	if pr.ID != program.OpenProgram {
 		r.Window = programWindow(pr, now)

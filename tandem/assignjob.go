@@ -1,6 +1,7 @@
 package tandem
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +18,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/matching"
 	"github.com/opentomentor/opentomentor/mongostore"
+	"github.com/opentomentor/opentomentor/search"
 )
 
 // DefaultAssignInlinePairs is how many candidate pairs (requests × mentors)
@@ -52,14 +54,17 @@ type assignmentJob struct {
 
 func (m *mongoStore) assignmentJobs() *mongo.Collection { return m.db.Collection("assignment_jobs") }
 
-// inputKey identifies the inputs of an assignment.
+// inputKey identifies the inputs of an assignment, and what its result
+// shows (names, mentor cards).
 func (in *cohortInput) inputKey() string {
 	raw, err := json.Marshal(struct {
 		W       *matching.World
 		Weights matching.Weights
 		E       []matching.Mentee
 		M       []matching.Mentor
-	}{in.world, in.weights, in.mentees, in.mentors})
+		Names   map[string]string
+		Cards   map[string]search.Document
+	}{in.world, in.weights, in.mentees, in.mentors, in.names, in.docs})
 	if err != nil { // plain data: cannot happen
 		panic(fmt.Sprintf("tandem: encode assignment input: %v", err))
 	}
@@ -144,13 +149,15 @@ func (s *Service) RunAssignmentJobs(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	n := 0
+	var errs []error
 	for _, j := range jobs {
 		if err := s.runAssignmentJob(ctx, &j); err != nil {
-			return n, err
+			errs = append(errs, err) // the next pass tries it again; the others go on
+			continue
 		}
 		n++
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }
 
 func (s *Service) runAssignmentJob(ctx context.Context, j *assignmentJob) error {
@@ -161,11 +168,14 @@ func (s *Service) runAssignmentJob(ctx context.Context, j *assignmentJob) error 
 		return mapErr(err, "Assignment")
 	}
 	fail := func(err error) error {
-		rule, _ := otm.ErrorRule(err)
-		if rule == "" {
+		if otm.ErrorCode(err) == "" {
 			return err // the database's: try again later
 		}
-		return set(bson.D{{Key: "status", Value: AssignmentFailed}, {Key: "rule", Value: rule}})
+		// The platform's refusal (the program is gone, its phase allows no
+		// proposals, search is down): the job ends; a curator's next look
+		// queues it again if it still applies.
+		rule, _ := otm.ErrorRule(err)
+		return set(bson.D{{Key: "status", Value: AssignmentFailed}, {Key: "rule", Value: cmp.Or(rule, otm.ErrorCode(err))}})
 	}
 	if err := set(bson.D{{Key: "status", Value: AssignmentRunning}, {Key: "done", Value: 0}}); err != nil {
 		return err
@@ -181,6 +191,11 @@ func (s *Service) runAssignmentJob(ctx context.Context, j *assignmentJob) error 
 	if err != nil {
 		return fail(err)
 	}
+	if pr.ID+":"+in.inputKey() != j.ID {
+		// The inputs changed since it was queued: a result for them must
+		// not answer for the old ones. The next look queues the new ones.
+		return set(bson.D{{Key: "status", Value: AssignmentFailed}, {Key: "rule", Value: "inputs_changed"}})
+	}
 	last := time.Now()
 	res := in.assign(func(done, total int) {
 		if time.Since(last) < 500*time.Millisecond {
@@ -194,14 +209,8 @@ func (s *Service) runAssignmentJob(ctx context.Context, j *assignmentJob) error 
 		return fmt.Errorf("tandem: encode assignment: %w", err)
 	}
 	now := s.now()
-	// The result also answers for the inputs as they are now, if they
-	// changed since the job was queued.
-	if id := pr.ID + ":" + in.inputKey(); id != j.ID {
-		cur := assignmentJob{ID: id, ProgramID: pr.ID, Status: AssignmentDone, Done: 1, Total: 1, Result: raw, CreatedAt: now, UpdatedAt: now}
-		if _, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, &cur, options.Replace().SetUpsert(true)); err != nil {
-			return mapErr(err, "Assignment")
-		}
-	}
+	// Only the job's own document, if it is still there: an erasure drops
+	// them all, and must not see a result come back.
 	if err := set(bson.D{{Key: "status", Value: AssignmentDone}, {Key: "result", Value: raw}, {Key: "done", Value: 1}, {Key: "total", Value: 1}}); err != nil {
 		return err
 	}

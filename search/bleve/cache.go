@@ -1,10 +1,9 @@
 package bleve
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -73,23 +72,13 @@ func (c *resultCache) put(key string, w uint64, res *search.Result) {
 	c.m[key] = cachedResult{writes: w, res: cloneResult(res)}
 }
 
-// cacheKey is the key of a normalized query: filter values are OR-ed, so
-// their order does not matter.
+// cacheKey is the key of a normalized query, unambiguous whatever the
+// values hold (JSON); filter values are OR-ed, so their order does not
+// matter.
 func cacheKey(q search.Query) string {
-	var b strings.Builder
-	b.WriteString(q.Q)
-	for _, vs := range [][]string{q.Topics, q.Languages, q.Countries} {
-		b.WriteByte(0)
-		b.WriteString(strings.Join(slices.Sorted(slices.Values(vs)), "\x01"))
-	}
-	b.WriteByte(0)
-	b.WriteString(strconv.Itoa(q.Limit))
-	b.WriteByte(0)
-	b.WriteString(strconv.Itoa(q.Offset))
-	if q.Candidates {
-		b.WriteString("\x00c")
-	}
-	return b.String()
+	sorted := func(vs []string) []string { return slices.Sorted(slices.Values(vs)) }
+	raw, _ := json.Marshal([]any{q.Q, sorted(q.Topics), sorted(q.Languages), sorted(q.Countries), q.Limit, q.Offset, q.Candidates})
+	return string(raw)
 }
 
 // cloneResult copies r deeply enough that callers may change their copy.

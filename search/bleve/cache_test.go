@@ -139,3 +139,22 @@ func TestCacheUnderConcurrentWrites(t *testing.T) {
 	close(stop)
 	wg.Wait()
 }
+
+// TestCacheKeyIsUnambiguous: values holding the characters another encoding
+// would use as separators never share a key with other queries.
+func TestCacheKeyIsUnambiguous(t *testing.T) {
+	tests := []struct{ a, b search.Query }{
+		{search.Query{Topics: []string{"leadership\x01strategy"}}, search.Query{Topics: []string{"leadership", "strategy"}}},
+		{search.Query{Topics: []string{"a\x00"}}, search.Query{Topics: []string{"a"}, Languages: []string{""}}},
+		{search.Query{Q: "x", Limit: 1}, search.Query{Q: "x", Limit: 1, Candidates: true}},
+		{search.Query{Topics: []string{"a"}}, search.Query{Languages: []string{"a"}}},
+	}
+	for _, tt := range tests {
+		if cacheKey(tt.a) == cacheKey(tt.b) {
+			t.Errorf("%+v and %+v share the key %q", tt.a, tt.b, cacheKey(tt.a))
+		}
+	}
+	if a, b := cacheKey(search.Query{Topics: []string{"x", "y"}}), cacheKey(search.Query{Topics: []string{"y", "x"}}); a != b {
+		t.Errorf("OR-ed values in another order: got %q and %q, want one key", a, b)
+	}
+}
