@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
@@ -25,6 +26,11 @@ type mongoStore struct {
 	pending *mongostore.Pending
 	// orgCache serves Service.Organization (the conflict rules' reads).
 	orgCache orgCache
+	// single: this process is the embedded database's only user, which
+	// scans for any filter but exactly {_id}; role changes are then checked
+	// in the process under a per-user lock and written by _id alone.
+	single bool
+	locks  mongostore.Locks
 }
 
 func newMongoStore(db *mongo.Database) *mongoStore {
@@ -259,6 +265,9 @@ func (m *mongoStore) setUserOrgVerified(ctx context.Context, id string, verified
 // update (no read-modify-write: concurrent role changes and sign-ins keep
 // each other's work); changed tells whether it did anything.
 func (m *mongoStore) setUserRole(ctx context.Context, id, role string, held bool) (changed bool, err error) {
+	if m.single {
+		defer m.locks.Lock(id)()
+	}
 	res, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, roleUpdate(role, held))
 	if err != nil {
 		return false, mapErr(err, "User")
@@ -279,8 +288,20 @@ func (m *mongoStore) grantUserRole(ctx context.Context, id, role string, note no
 	if _, err := m.pending.Mark(ctx, id); err != nil {
 		return false, err
 	}
-	res, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "roles", Value: bson.D{{Key: "$ne", Value: role}}}},
-		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "roles", Value: role}}}, {Key: "$push", Value: bson.D{{Key: "notes", Value: note}}}})
+	update := bson.D{{Key: "$addToSet", Value: bson.D{{Key: "roles", Value: role}}}, {Key: "$push", Value: bson.D{{Key: "notes", Value: note}}}}
+	if m.single {
+		defer m.locks.Lock(id)()
+		u, err := m.getUser(ctx, id)
+		if err != nil {
+			return false, err // ENOTFOUND
+		}
+		if slices.Contains(u.Roles, role) {
+			return false, nil // held already
+		}
+		_, err = m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
+		return err == nil, mapErr(err, "User")
+	}
+	res, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "roles", Value: bson.D{{Key: "$ne", Value: role}}}}, update)
 	if err != nil {
 		return false, mapErr(err, "User")
 	}
@@ -320,11 +341,7 @@ func (m *mongoStore) dropUserNotes(ctx context.Context, id string, raw []bson.Ra
 	for _, r := range raw {
 		vals = append(vals, r)
 	}
-	if _, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$pullAll", Value: bson.D{{Key: "notes", Value: vals}}}}); err != nil {
-		return mapErr(err, "User")
-	}
-	// No notes left: no field (the sweep looks for {notes: {$exists: true}}).
-	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "notes", Value: bson.A{}}}, bson.D{{Key: "$unset", Value: bson.D{{Key: "notes", Value: ""}}}})
+	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$pullAll", Value: bson.D{{Key: "notes", Value: vals}}}})
 	return mapErr(err, "User")
 }
 
@@ -346,10 +363,10 @@ func (m *mongoStore) userIDs(ctx context.Context, filter bson.D) ([]string, erro
 	return ids, nil
 }
 
-// setUserLang sets a user's language (no write when it is the same).
+// setUserLang sets a user's language, by _id alone (a condition on the
+// language made the embedded database read every user).
 func (m *mongoStore) setUserLang(ctx context.Context, id, lang string) error {
-	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "lang", Value: bson.D{{Key: "$ne", Value: lang}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "lang", Value: lang}}}})
+	_, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{{Key: "lang", Value: lang}}}})
 	return mapErr(err, "User")
 }
 

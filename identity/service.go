@@ -23,6 +23,9 @@ import (
 
 // Config configures the identity service.
 type Config struct {
+	// SingleProcess: this process is the (embedded) database's only user;
+	// set by platform.New.
+	SingleProcess   bool
 	BaseURL         string // public origin; redirect URIs are {BaseURL}/auth/{id}/callback
 	Providers       []ProviderConfig
 	AdminEmails     []string
@@ -82,7 +85,9 @@ func NewService(db *mongo.Database, cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Service{cfg: cfg, store: newMongoStore(db), providers: map[string]*provider{}, now: cfg.Now, log: cfg.Logger}
+	st := newMongoStore(db)
+	st.single = cfg.SingleProcess
+	s := &Service{cfg: cfg, store: st, providers: map[string]*provider{}, now: cfg.Now, log: cfg.Logger}
 	for _, pc := range cfg.Providers {
 		if len(pc.Scopes) == 0 {
 			pc.Scopes = []string{oidc.ScopeOpenID, "email", "profile"}

@@ -83,6 +83,7 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 		return nil, fmt.Errorf("database: %w", err)
 	}
 	icfg := cfg.Identity
+	icfg.SingleProcess = cfg.SingleProcess
 	icfg.Audit, icfg.Inbox = s.Audit, s.Notify
 	if icfg.Logger == nil {
 		icfg.Logger = log.With("component", "identity")
