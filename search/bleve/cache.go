@@ -12,7 +12,13 @@ import (
 
 // resultCacheSize bounds the result cache: a few hundred distinct queries
 // (the unfiltered first page and popular filters are most of the traffic).
-const resultCacheSize = 512
+// With at most cacheMaxHits hits an entry (~2 KB each) it holds at most
+// ~25 MB.
+const resultCacheSize = 256
+
+// cacheMaxHits: larger pages (and matching's candidate lists of up to 300)
+// are not kept.
+const cacheMaxHits = 50
 
 // resultCache keeps search results for the state of the index they were
 // computed on. Every write to the live index bumps writes after Bleve has
@@ -53,10 +59,11 @@ func (c *resultCache) get(key string) (*search.Result, uint64) {
 	return nil, w
 }
 
-// put keeps a copy of res, computed at writes value w.
+// put keeps a copy of res, computed at writes value w (not when it has more
+// than cacheMaxHits hits).
 func (c *resultCache) put(key string, w uint64, res *search.Result) {
-	if w != c.writes.Load() {
-		return // a write landed meanwhile: res may already be stale
+	if w != c.writes.Load() || len(res.Hits) > cacheMaxHits {
+		return // a write landed meanwhile (res may already be stale), or too big
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

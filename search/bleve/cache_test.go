@@ -51,6 +51,12 @@ func TestCacheNeverServesAChangedOrDeletedDocument(t *testing.T) {
 	if cached != 1 {
 		t.Fatalf("cache entries after two equal searches: got %d, want 1", cached)
 	}
+	// A result of more than cacheMaxHits hits is not kept.
+	big := &search.Result{Hits: make([]search.Hit, cacheMaxHits+1), Facets: map[string]map[string]int{}}
+	x.cache.put("big", x.cache.writes.Load(), big)
+	if got, _ := x.cache.get("big"); got != nil {
+		t.Fatalf("a result of %d hits was kept", len(big.Hits))
+	}
 
 	steps := []struct {
 		name string
