@@ -4,11 +4,14 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/opentomentor/opentomentor/mongostore"
 )
 
 type mongoStore struct{ c *mongo.Collection }
@@ -46,6 +49,9 @@ func (m *mongoStore) find(ctx context.Context, field, value string) ([]Entry, er
 }
 
 func (m *mongoStore) replaceUser(ctx context.Context, userID, pseudo string, subjectIDs []string) error {
+	if mongostore.IsEmbedded(m.c.Database()) {
+		return m.replaceUserByID(ctx, userID, pseudo, subjectIDs)
+	}
 	if _, err := m.c.UpdateMany(ctx, bson.D{{Key: "subjectId", Value: bson.D{{Key: "$in", Value: subjectIDs}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "subjectId", Value: pseudo}}}}); err != nil {
 		return fmt.Errorf("audit: pseudonymize: %w", err)
@@ -57,6 +63,37 @@ func (m *mongoStore) replaceUser(ctx context.Context, userID, pseudo string, sub
 	if _, err := m.c.UpdateMany(ctx, bson.D{{Key: "actorId", Value: userID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "actorId", Value: pseudo}, {Key: "actorName", Value: ""}}}}); err != nil {
 		return fmt.Errorf("audit: pseudonymize: %w", err)
+	}
+	return nil
+}
+
+// replaceUserByID is replaceUser for the embedded database: there each
+// UpdateMany read the whole log in one command, holding the only connection
+// (three times per erasure); instead one pass in small batches finds the
+// entries and each is written by _id.
+func (m *mongoStore) replaceUserByID(ctx context.Context, userID, pseudo string, subjectIDs []string) error {
+	entries, err := mongostore.FindAll[Entry](ctx, m.c, "audit", "Audit entries", bson.D{{Key: "$or", Value: bson.A{
+		bson.D{{Key: "subjectId", Value: bson.D{{Key: "$in", Value: subjectIDs}}}},
+		bson.D{{Key: "subjectUserId", Value: userID}},
+		bson.D{{Key: "actorId", Value: userID}},
+	}}}, options.Find().SetProjection(bson.D{{Key: "subjectId", Value: 1}, {Key: "subjectUserId", Value: 1}, {Key: "actorId", Value: 1}}))
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		set := bson.D{}
+		if slices.Contains(subjectIDs, e.SubjectID) {
+			set = append(set, bson.E{Key: "subjectId", Value: pseudo})
+		}
+		if e.SubjectUserID == userID {
+			set = append(set, bson.E{Key: "subjectUserId", Value: pseudo})
+		}
+		if e.ActorID == userID {
+			set = append(set, bson.E{Key: "actorId", Value: pseudo}, bson.E{Key: "actorName", Value: ""})
+		}
+		if _, err := m.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.ID}}, bson.D{{Key: "$set", Value: set}}); err != nil {
+			return fmt.Errorf("audit: pseudonymize: %w", err)
+		}
 	}
 	return nil
 }

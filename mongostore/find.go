@@ -21,11 +21,17 @@ const EmbeddedBatch = 20
 // embeddedClients are the clients of embedded databases (Open).
 var embeddedClients sync.Map
 
+// IsEmbedded reports whether db is on the embedded database.
+func IsEmbedded(db *mongo.Database) bool {
+	_, ok := embeddedClients.Load(db.Client())
+	return ok
+}
+
 // FindAll decodes every document of c that filter matches; pkg and what name
 // them in errors (see MapErr). On the embedded database it reads in batches
 // of EmbeddedBatch unless opts set a batch size.
 func FindAll[T any](ctx context.Context, c *mongo.Collection, pkg, what string, filter any, opts ...options.Lister[options.FindOptions]) ([]T, error) {
-	if _, ok := embeddedClients.Load(c.Database().Client()); ok {
+	if IsEmbedded(c.Database()) {
 		opts = append([]options.Lister[options.FindOptions]{options.Find().SetBatchSize(EmbeddedBatch)}, opts...)
 	}
 	cur, err := c.Find(ctx, filter, opts...)
