@@ -33,7 +33,8 @@ func Suggest(w *World, wt Weights, e Mentee, candidates []Mentor, limit int) ([]
 			excl = append(excl, Exclusion{Mentor: m, Rule: rule, Why: reason})
 			continue
 		}
-		sugg = append(sugg, Suggestion{Mentor: m, Score: fitPrepared(wt, prepare(m.Person, m.Topics), pe, m, e)})
+		pmj := prepare(m.Person, m.Topics)
+		sugg = append(sugg, Suggestion{Mentor: m, Score: fitPrepared(wt, &pmj, &pe, &m, &e)})
 	}
 	slices.SortStableFunc(sugg, func(a, b Suggestion) int {
 		if c := cmp.Compare(b.Score.Total, a.Score.Total); c != 0 {
@@ -105,6 +106,10 @@ func AssignProgress(w *World, wt Weights, mentees []Mentee, mentors []Mentor, pr
 	const forbidden = math.MinInt64
 	wa := wt.array()
 	units := make([]int64, n*nm)
+	rem := make([]int, nm)
+	for j := range mentors {
+		rem[j] = remaining(mentors[j])
+	}
 	workers := max(1, min(runtime.GOMAXPROCS(0), n/64))
 	spans := make([][2]int64, workers) // per worker: max and min units
 	var wg sync.WaitGroup
@@ -114,17 +119,19 @@ func AssignProgress(w *World, wt Weights, mentees []Mentee, mentors []Mentor, pr
 			defer wg.Done()
 			hi, lo := int64(0), int64(0)
 			for i := wk; i < n; i += workers {
-				e := mentees[i]
-				for j, m := range mentors {
+				e := &mentees[i]
+				row := units[i*nm : (i+1)*nm]
+				for j := range mentors {
+					m := &mentors[j]
 					u := int64(forbidden)
-					if remaining(m) > 0 {
-						if allowedFast(vm[j], ve[i], pm[j], pe[i], m, e) {
-							s, _ := factors(pm[j], pe[i], m, e, false)
+					if rem[j] > 0 {
+						if allowedFast(&vm[j], &ve[i], &pm[j], &pe[i], m, e) {
+							s, _ := factors(&pm[j], &pe[i], m, e, false)
 							u = scoreUnits(total(wa, s))
 							hi, lo = max(hi, u), min(lo, u)
 						}
 					}
-					units[i*nm+j] = u
+					row[j] = u
 				}
 			}
 			spans[wk] = [2]int64{hi, lo}
@@ -175,7 +182,7 @@ func AssignProgress(w *World, wt Weights, mentees []Mentee, mentors []Mentor, pr
 			continue
 		}
 		m := mentors[j]
-		pairs = append(pairs, Pair{RequestID: e.RequestID, ProfileID: m.ProfileID, Score: fitPrepared(wt, pm[j], pe[i], m, e)})
+		pairs = append(pairs, Pair{RequestID: e.RequestID, ProfileID: m.ProfileID, Score: fitPrepared(wt, &pm[j], &pe[i], &m, &e)})
 	}
 	return pairs, unassigned
 }
@@ -193,7 +200,7 @@ func (w *World) view(p Person) ruleView {
 
 // allowedFast is Allowed's verdict without the why, from resolved views and
 // prepared languages (TestAllowedFastAgreesWithAllowed keeps them equal).
-func allowedFast(vm, ve ruleView, pm, pe prepared, m Mentor, e Mentee) bool {
+func allowedFast(vm, ve *ruleView, pm, pe *prepared, m *Mentor, e *Mentee) bool {
 	switch {
 	case m.OrgID != "" && m.OrgID == e.OrgID,
 		vm.group != "" && vm.group == ve.group,
@@ -203,7 +210,7 @@ func allowedFast(vm, ve ruleView, pm, pe prepared, m Mentor, e Mentee) bool {
 		intersect(pm.langs, pe.langs, nil) == 0:
 		return false
 	}
-	return m.Active < capacity(m)
+	return m.Active < capacity(*m)
 }
 
 // hungarian solves the rectangular assignment problem for n rows and

@@ -386,7 +386,8 @@ func TestAllowedFastAgreesWithAllowed(t *testing.T) {
 		pe, ve := prepare(e.Person, e.Topics), w.view(e.Person)
 		for _, m := range mentors {
 			want, rule, _ := Allowed(w, m, e)
-			if got := allowedFast(w.view(m.Person), ve, prepare(m.Person, m.Topics), pe, m, e); got != want {
+			vm, pm := w.view(m.Person), prepare(m.Person, m.Topics)
+			if got := allowedFast(&vm, &ve, &pm, &pe, &m, &e); got != want {
 				t.Fatalf("mentor %s, mentee %s: allowedFast %v, Allowed %v (%s)", m.ProfileID, e.RequestID, got, want, rule)
 			}
 			if !want {

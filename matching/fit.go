@@ -111,8 +111,8 @@ func intersect(a, b []string, out *[]string) int {
 
 // preferenceRank is the 1-based rank of the mentor among the mentee's first five
 // preferences, 0 if not preferred.
-func preferenceRank(e Mentee, profileID string) int {
-	for i, id := range e.Preferred {
+func preferenceRank(preferred []string, profileID string) int {
+	for i, id := range preferred {
 		if i >= 5 {
 			break
 		}
@@ -124,7 +124,7 @@ func preferenceRank(e Mentee, profileID string) int {
 }
 
 // factors computes the factor scores; with explain it also says why.
-func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]float64, why [nFactors]Why) {
+func factors(pm, pe *prepared, m *Mentor, e *Mentee, explain bool) (s [nFactors]float64, why [nFactors]Why) {
 	var shared []string
 	var out *[]string
 	if explain {
@@ -201,7 +201,7 @@ func factors(pm, pe prepared, m Mentor, e Mentee, explain bool) (s [nFactors]flo
 	}
 
 	// Preference: rank 1 → 1.0, 2 → 0.9, … 5 → 0.6; not preferred → 0.
-	if r := preferenceRank(e, m.ProfileID); r > 0 {
+	if r := preferenceRank(e.Preferred, m.ProfileID); r > 0 {
 		s[5] = 1 - 0.1*float64(r-1)
 		if explain {
 			why[5] = explainf("preference.rank", map[string]any{"rank": r}, "the mentee's preference #%d", r)
@@ -229,7 +229,7 @@ func total(wa [nFactors]float64, s [nFactors]float64) float64 {
 	return t
 }
 
-func fitPrepared(w Weights, pm, pe prepared, m Mentor, e Mentee) Score {
+func fitPrepared(w Weights, pm, pe *prepared, m *Mentor, e *Mentee) Score {
 	wa := w.array()
 	s, why := factors(pm, pe, m, e, true)
 	sc := Score{Total: total(wa, s), Factors: make([]Factor, nFactors)}
@@ -250,7 +250,8 @@ func fitPrepared(w Weights, pm, pe prepared, m Mentor, e Mentee) Score {
 //
 // Strings compare case-insensitively. Fit does not check the hard rules.
 func Fit(w Weights, m Mentor, e Mentee) Score {
-	return fitPrepared(w, prepare(m.Person, m.Topics), prepare(e.Person, e.Topics), m, e)
+	pm, pe := prepare(m.Person, m.Topics), prepare(e.Person, e.Topics)
+	return fitPrepared(w, &pm, &pe, &m, &e)
 }
 
 // regionOf maps ISO 3166-1 alpha-2 codes to a coarse time-zone region.
