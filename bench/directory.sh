@@ -44,3 +44,8 @@ go run ./bench/load -base "http://127.0.0.1:$port" -c 16 -z 20s \
   '/api/v1/mentors?q=Hoffman&country=DE'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "RSS after the run: $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MiB"
+kill $pid 2>/dev/null || true
+# The figures above are mostly the result cache's (repeated queries); what a
+# miss costs, per query class, is the engine's work in process:
+echo "the engine alone at $n profiles, past the result cache (p50-ms, p99-ms):"
+OTM_BENCH_DOCS=$n go test -run '^$' -bench Search20k -benchtime 100x -timeout 30m ./search/bleve/ | grep -E '^Benchmark'
