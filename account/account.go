@@ -9,6 +9,7 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/assignment"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/linemanager"
@@ -23,6 +24,7 @@ type Service struct {
 	ids      *identity.Service
 	profiles *profile.Service
 	tandems  *tandem.Service
+	assign   *assignment.Service
 	lines    *linemanager.Service
 	programs *program.Service
 	audit    *audit.Log
@@ -30,8 +32,9 @@ type Service struct {
 }
 
 // New returns the account service.
-func New(ids *identity.Service, profiles *profile.Service, programs *program.Service, tandems *tandem.Service, lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
-	return &Service{ids: ids, profiles: profiles, programs: programs, tandems: tandems, lines: lines, audit: log, inbox: inbox}
+func New(ids *identity.Service, profiles *profile.Service, programs *program.Service, tandems *tandem.Service, assign *assignment.Service,
+	lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
+	return &Service{ids: ids, profiles: profiles, programs: programs, tandems: tandems, assign: assign, lines: lines, audit: log, inbox: inbox}
 }
 
 // programTeam stands for the curators in what applicants see.
@@ -168,6 +171,11 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 		return err
 	}
 	if err := s.tandems.EraseTandems(ctx, p.UserID); err != nil {
+		return err
+	}
+	// Computed cohort assignments name executives and mentors: recomputed
+	// at will.
+	if err := s.assign.Erase(ctx); err != nil {
 		return err
 	}
 	if err := s.lines.Erase(ctx, p.UserID); err != nil {

@@ -164,7 +164,7 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 	}
 	// A large cohort (here: every cohort) is computed by a background job:
 	// 202 with the progress until it is done, then the same answer.
-	h.Tandems.SetAssignInlinePairs(-1)
+	h.Assignments.SetInlinePairs(-1)
 	for range 2 { // asking again queues nothing new
 		if status, job := cura.call("GET", "/api/v1/moderation/assignment", nil); status != http.StatusAccepted || job["status"] != "queued" || len(job["pairs"].([]any)) != 0 {
 			t.Fatalf("large cohort: got %d %v, want 202, queued, no pairs", status, job)
@@ -187,8 +187,8 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, err := h.Tandems.RunAssignmentJobs(context.Background()); err != nil || n != 3 {
-		t.Fatalf("RunAssignmentJobs: %d, %v; want 3 jobs", n, err)
+	if n, err := h.Assignments.RunJobs(context.Background()); err != nil || n != 3 {
+		t.Fatalf("RunJobs: %d, %v; want 3 jobs", n, err)
 	}
 	for _, id := range []string{"open:stale", "gone:abc"} {
 		var j struct {
@@ -206,7 +206,7 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 	if status, _ := ada.call("GET", "/api/v1/moderation/assignment", nil); status != http.StatusForbidden {
 		t.Errorf("mentor asks for a computed assignment: got %d, want 403", status)
 	}
-	h.Tandems.SetAssignInlinePairs(0)
+	h.Assignments.SetInlinePairs(0)
 
 	// Never public: nothing of it in the directory.
 	_, dir := anon.b.jsonCall("GET", h.URL+"/api/v1/mentors?q=Katharina", "", nil)

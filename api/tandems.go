@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/assignment"
 	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/tandem"
 )
@@ -108,12 +109,12 @@ func (s *Server) answerTandem(accept bool) fiber.Handler {
 // proposed). A large cohort is computed in the background: 202 with
 // {status: queued|running, progress} until it is done, then 200.
 func (s *Server) cohortAssignment(c *fiber.Ctx) error {
-	a, err := s.cfg.Tandems.CohortAssignment(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
+	a, err := s.cfg.Assignments.Assign(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if a.Status != tandem.AssignmentDone {
+	if a.Status != assignment.Done {
 		c.Status(fiber.StatusAccepted) // a large cohort: computing, ask again
 	}
 	return c.JSON(a)

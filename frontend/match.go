@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/assignment"
 	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/matching"
 	"github.com/opentomentor/opentomentor/program"
@@ -351,7 +352,7 @@ func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, progr
 	d.Title = f.translate(lang, "match.assignment.title")
 	d.Match = v
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	a, err := f.cfg.Tandems.CohortAssignment(ctx, d.Principal, pr.ID)
+	a, err := f.cfg.Assignments.Assign(ctx, d.Principal, pr.ID)
 	if isPhaseConflict(err) {
 		v.CanPropose, v.PhaseNote = false, f.phaseNote(lang, pr)
 		return f.render(c, http.StatusConflict, "match", d)
@@ -362,7 +363,7 @@ func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, progr
 	if st.phase {
 		v.ErrorRule, v.ErrorText = "", f.phaseNote(lang, pr)
 	}
-	if a.Status != tandem.AssignmentDone {
+	if a.Status != assignment.Done {
 		v.Computing = f.translate(lang, "match.assignment.computing", a.Requests, a.Candidates, int(100*a.Progress))
 		v.ReloadURL = back
 		d.Refresh = 3

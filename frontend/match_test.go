@@ -100,7 +100,7 @@ func TestMatchWorkspace(t *testing.T) {
 	assertBody(t, r.body, []string{"Cohort assignment", "Eva Vorstand", "Max Becker", `name="from" value="assignment"`}, nil)
 	// A large cohort (here: every cohort) is computed in the background:
 	// the page shows the progress and reloads itself until it is done.
-	e.Tandems.SetAssignInlinePairs(-1)
+	e.Assignments.SetInlinePairs(-1)
 	for _, lang := range []string{"en", "de"} {
 		r = do(t, app, "/match/assignment", langHeader(lang))
 		if r.status != http.StatusAccepted {
@@ -112,7 +112,7 @@ func TestMatchWorkspace(t *testing.T) {
 		}[lang]
 		assertBody(t, r.body, append(want, `<meta http-equiv="refresh" content="3">`, `href="/match/assignment"`), []string{"Max Becker", `name="from"`})
 	}
-	if _, err := e.Tandems.RunAssignmentJobs(context.Background()); err != nil {
+	if _, err := e.Assignments.RunJobs(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	r = do(t, app, "/match/assignment", langHeader("en"))
@@ -120,7 +120,7 @@ func TestMatchWorkspace(t *testing.T) {
 		t.Fatalf("/match/assignment after the job: got %d; body: %.600s", r.status, r.body)
 	}
 	assertBody(t, r.body, []string{"Eva Vorstand", "Max Becker", `name="from" value="assignment"`}, []string{`http-equiv="refresh"`})
-	e.Tandems.SetAssignInlinePairs(0)
+	e.Assignments.SetInlinePairs(0)
 
 	// Proposing maxB works and shows the flash.
 	r = send(t, app, http.MethodPost, "/match/"+reqID+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {maxID}}, nil)

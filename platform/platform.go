@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/opentomentor/opentomentor/account"
+	"github.com/opentomentor/opentomentor/assignment"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/linemanager"
@@ -59,6 +60,7 @@ type Services struct {
 	Profiles     *profile.Service
 	Programs     *program.Service
 	Tandems      *tandem.Service
+	Assignments  *assignment.Service
 	LineManagers *linemanager.Service
 	Reports      *report.Service
 	Accounts     *account.Service
@@ -102,10 +104,11 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Tandems = tandem.NewService(db, tandem.Config{SingleProcess: cfg.SingleProcess, Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity, LineManagers: s.LineManagers,
 		Index: cfg.Search, Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
 	s.Programs.OnPhase(s.announceRegistration)
+	s.Assignments = assignment.New(db, s.Tandems, s.Programs, cfg.Now)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
 	s.Reports.CacheIn(db)
-	s.Accounts = account.New(s.Identity, s.Profiles, s.Programs, s.Tandems, s.LineManagers, s.Audit, s.Notify)
-	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.EnsureIndexes} {
+	s.Accounts = account.New(s.Identity, s.Profiles, s.Programs, s.Tandems, s.Assignments, s.LineManagers, s.Audit, s.Notify)
+	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.EnsureIndexes, s.Assignments.EnsureIndexes} {
 		if err := init(ctx); err != nil {
 			return nil, fmt.Errorf("database: %w", err)
 		}

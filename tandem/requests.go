@@ -325,8 +325,7 @@ func (s *Service) EraseRequests(ctx context.Context, userID string) error {
 			return err
 		}
 	}
-	// Computed assignments name executives and mentors: recomputed at will.
-	return s.store.dropAssignmentJobs(ctx)
+	return nil
 }
 
 // ImportedRequest is one executive's submitted request brought in from

@@ -10,7 +10,6 @@ package tandem
 import (
 	"context"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -86,9 +85,6 @@ type Service struct {
 	cfg      Config
 	log      *slog.Logger
 	now      func() time.Time
-
-	assignInline atomic.Int64  // SetAssignInlinePairs; 0: the default
-	assignWake   chan struct{} // an assignment job was queued here
 }
 
 // NewService returns the service over db and registers it for phase changes
@@ -101,8 +97,7 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Service{store: newMongoStore(db, cfg.SingleProcess), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now,
-		assignWake: make(chan struct{}, 1)}
+	s := &Service{store: newMongoStore(db, cfg.SingleProcess), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now}
 	cfg.Programs.OnPhase(s.phaseChanged)
 	return s
 }
@@ -121,7 +116,6 @@ func (s *Service) EnsureIndexes(ctx context.Context) error {
 	}
 	return mongostore.EnsureIndexes(ctx, []mongostore.Index{
 		m.pending.Index(),
-		{C: m.assignmentJobs(), Keys: asc("status", "createdAt")},
 		{C: m.tandems(), Keys: asc("mentorUserId", "createdAt")},
 		{C: m.tandems(), Keys: asc("menteeUserId", "createdAt")},
 		{C: m.tandems(), Keys: asc("programId", "createdAt")},

@@ -236,74 +236,24 @@ func menteeOf(r *MenteeRequest) matching.Mentee {
 	return m
 }
 
-// AssignedPair is one pair of a proposed cohort assignment.
-type AssignedPair struct {
-	RequestID  string            `json:"menteeRequestId"`
-	MenteeName string            `json:"menteeName"`
-	Mentor     Candidate         `json:"mentor"`
-	Score      float64           `json:"score"`
-	Factors    []matching.Factor `json:"factors"`
+// Cohort is what a program's cohort assignment is computed from: the open
+// requests (submitted, without a proposed or running tandem) as mentees,
+// their candidates with their free capacity, the rules' world, and what the
+// result shows (the executives' names, the mentors' public cards).
+type Cohort struct {
+	ProgramID string
+	Weights   matching.Weights
+	World     *matching.World
+	Mentees   []matching.Mentee
+	Mentors   []matching.Mentor
+	Names     map[string]string    // request id → the executive's name
+	Cards     map[string]Candidate // mentor profile id → the public card
 }
 
-// Assignment is a proposed assignment of all open requests of a program.
-// For a large cohort it may still be computing: Status queued or running,
-// Progress 0–1, no pairs yet (see CohortAssignment).
-type Assignment struct {
-	ProgramID  string         `json:"programId"`
-	Status     string         `json:"status"`   // done | queued | running | failed
-	Progress   float64        `json:"progress"` // 0–1
-	Requests   int            `json:"requests"`
-	Candidates int            `json:"candidates"`
-	Pairs      []AssignedPair `json:"pairs"`
-	Unassigned []string       `json:"unassigned"`
-	TotalScore float64        `json:"totalScore"`
-}
-
-// CohortAssignment proposes, for every submitted request of a program ("" is
-// the open program) that has no tandem yet, a mentor so that the total fit is
-// maximal under the hard rules and capacities (Hungarian algorithm). Nothing
-// is stored: the curator reviews it and proposes the tandems they keep.
-// Deterministic for the same data, with the program's weights and capacity.
-// A cohort with more candidate pairs than SetAssignInlinePairs allows is
-// computed by a background job (RunAssignments): until it is done the
-// answer has Status queued or running and its Progress, and no pairs.
-// Errors: EUNAUTHORIZED, EFORBIDDEN (not a curator of the program),
-// ENOTFOUND, ECONFLICT (phase), EUNAVAILABLE.
-func (s *Service) CohortAssignment(ctx context.Context, p *otm.Principal, programID string) (*Assignment, error) {
-	pr, err := s.programs.Curated(ctx, p, programID)
-	if err != nil {
-		return nil, err
-	}
-	if err := pr.Require(programCanPropose); err != nil {
-		return nil, err
-	}
-	in, err := s.cohortInput(ctx, pr)
-	if err != nil {
-		return nil, err
-	}
-	if limit := s.inlinePairs(); limit >= 0 && len(in.mentees)*len(in.mentors) <= limit {
-		return in.assign(nil), nil
-	}
-	return s.assignmentJob(ctx, in)
-}
-
-// programCanPropose is the phase rule of proposals (and assignments).
-const programCanPropose = program.CanPropose
-
-// cohortInput is what a program's assignment is computed from.
-type cohortInput struct {
-	pr      *program.Program
-	weights matching.Weights
-	world   *matching.World
-	mentees []matching.Mentee
-	mentors []matching.Mentor
-	names   map[string]string // request id → the executive's name
-	docs    map[string]search.Document
-}
-
-// cohortInput gathers the open requests of pr (submitted, without a
-// proposed or running tandem), their candidates and the rules' world.
-func (s *Service) cohortInput(ctx context.Context, pr *program.Program) (*cohortInput, error) {
+// Cohort gathers the cohort of pr (package assignment computes it; the
+// caller checks access and phase). Errors: EUNAVAILABLE (search), the
+// database's.
+func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, error) {
 	if s.cfg.Index == nil {
 		return nil, otm.Refuse(otm.EUNAVAILABLE, otm.RuleSearchUnavailable, nil, "Search is not available.")
 	}
@@ -315,12 +265,13 @@ func (s *Service) cohortInput(ctx context.Context, pr *program.Program) (*cohort
 	if err != nil {
 		return nil, err
 	}
-	in := &cohortInput{pr: pr, weights: pr.Weights.Matching(), world: &matching.World{Orgs: map[string]matching.Org{}},
-		names: map[string]string{}, docs: map[string]search.Document{}}
+	c := &Cohort{ProgramID: pr.ID, Weights: pr.Weights.Matching(), World: &matching.World{Orgs: map[string]matching.Org{}},
+		Names: map[string]string{}, Cards: map[string]Candidate{}}
+	docs := map[string]search.Document{}
 	var order []string
 	add := func(d search.Document) {
-		if _, ok := in.docs[d.ID]; !ok {
-			in.docs[d.ID] = d
+		if _, ok := docs[d.ID]; !ok {
+			docs[d.ID] = d
 			order = append(order, d.ID)
 		}
 	}
@@ -337,36 +288,21 @@ func (s *Service) cohortInput(ctx context.Context, pr *program.Program) (*cohort
 		return nil, err
 	}
 	for _, r := range open {
-		s.addOrg(ctx, in.world, r.OrgID)
-		in.mentees = append(in.mentees, menteeOf(r))
-		in.names[r.ID] = r.Name
+		s.addOrg(ctx, c.World, r.OrgID)
+		c.Mentees = append(c.Mentees, menteeOf(r))
+		c.Names[r.ID] = r.Name
 		emails[r.OwnerID] = r.Email
 	}
 	slices.Sort(order) // the same candidates in the same order: a deterministic result
-	in.mentors = make([]matching.Mentor, 0, len(order))
+	c.Mentors = make([]matching.Mentor, 0, len(order))
 	for _, id := range order {
-		d := in.docs[id]
-		s.addOrg(ctx, in.world, d.OrgID)
-		in.mentors = append(in.mentors, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, pr.ID)]))
+		d := docs[id]
+		s.addOrg(ctx, c.World, d.OrgID)
+		c.Mentors = append(c.Mentors, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, pr.ID)]))
+		c.Cards[id] = candidateOf(d)
 	}
-	if err := s.applyLineManagement(ctx, in.mentees, emails, in.mentors); err != nil {
+	if err := s.applyLineManagement(ctx, c.Mentees, emails, c.Mentors); err != nil {
 		return nil, err
 	}
-	return in, nil
-}
-
-// assign computes the assignment of in, reporting progress (may be nil).
-func (in *cohortInput) assign(progress func(done, total int)) *Assignment {
-	pairs, unassigned := matching.AssignProgress(in.world, in.weights, in.mentees, in.mentors, progress)
-	out := &Assignment{ProgramID: in.pr.ID, Status: AssignmentDone, Progress: 1, Requests: len(in.mentees), Candidates: len(in.mentors),
-		Pairs: []AssignedPair{}, Unassigned: unassigned}
-	if out.Unassigned == nil {
-		out.Unassigned = []string{}
-	}
-	for _, pr := range pairs {
-		out.Pairs = append(out.Pairs, AssignedPair{RequestID: pr.RequestID, MenteeName: in.names[pr.RequestID],
-			Mentor: candidateOf(in.docs[pr.ProfileID]), Score: pr.Score.Total, Factors: pr.Score.Factors})
-		out.TotalScore += pr.Score.Total
-	}
-	return out
+	return c, nil
 }

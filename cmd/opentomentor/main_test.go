@@ -287,7 +287,7 @@ func TestIntegrationDemoSeedsMentorsAndRequests(t *testing.T) {
 			t.Errorf("organization %s: got %+v (%v), want %s among its competitors", id, o, err, rival)
 		}
 	}
-	if _, err := p.Tandems.CohortAssignment(context.Background(), jonas, demoCohortMatching); err != nil {
+	if _, err := p.Assignments.Assign(context.Background(), jonas, demoCohortMatching); err != nil {
 		t.Errorf("cohort assignment of the demo cohort: %v", err)
 	}
 	queue, total, err := p.Profiles.Queue(context.Background(), curator, "submitted", 50, 0)

@@ -262,7 +262,7 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		p.Tandems.RunAssignments(bg, assignLease, p.Logger.With("component", "assignments"))
+		p.Assignments.Run(bg, assignLease, p.Logger.With("component", "assignments"))
 	}()
 	p.wg.Add(3)
 	fresh := idxFresh(p.Search) && !p.seededNow
