@@ -14,6 +14,7 @@ import (
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/linemanager"
 	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -44,7 +45,7 @@ const programTeam = "program team"
 type Export struct {
 	ExportedAt      time.Time                   `json:"exportedAt"`
 	User            *identity.User              `json:"user"`
-	Organization    *identity.Organization      `json:"organization,omitempty"`
+	Organization    *organization.Organization  `json:"organization,omitempty"`
 	Sessions        []identity.SessionInfo      `json:"sessions"`
 	RoleGrant       []string                    `json:"roleGrant,omitempty"`
 	MentorProfile   *profile.Profile            `json:"mentorProfile,omitempty"`

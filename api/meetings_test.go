@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 func TestIntegrationTandemMeetings(t *testing.T) {
 	h, op := newAppHarness(t)
 	h.putOrgs(t,
-		identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true},
-		identity.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
+		organization.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true},
+		organization.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
 	)
 	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
 	executive := func(sub, email, name string) (*person, string) { return h.executive(t, op, sub, email, name) }

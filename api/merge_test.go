@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 // TestIntegrationMergeOrganization: an organization created at a sign-in
@@ -16,7 +16,7 @@ import (
 func TestIntegrationMergeOrganization(t *testing.T) {
 	h, op := newAppHarness(t)
 	ctx := context.Background()
-	h.putOrgs(t, identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true, Competitors: []string{}})
+	h.putOrgs(t, organization.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true, Competitors: []string{}})
 	if err := h.IDs.GrantRolesByEmail(ctx, "amira@platform.example", []string{otm.RoleAdmin}); err != nil {
 		t.Fatal(err)
 	}

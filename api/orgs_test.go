@@ -11,6 +11,7 @@ import (
 
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 func TestIntegrationAdminOrganizations(t *testing.T) {
@@ -21,7 +22,7 @@ func TestIntegrationAdminOrganizations(t *testing.T) {
 			ic.CuratorEmails = []string{"cura@program.example"}
 		})
 	ctx := context.Background()
-	for _, o := range []identity.Organization{
+	for _, o := range []organization.Organization{
 		{ID: "alpenbank", Name: "Alpenbank AG", Domains: []string{"alpenbank.example"}, Competitors: []string{}},
 		{ID: "bergmann", Name: "Bergmann Versicherung AG", Domains: []string{"bergmann.example"}, Competitors: []string{}},
 		{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Competitors: []string{}},
@@ -141,7 +142,7 @@ func TestIntegrationCreateOrganization(t *testing.T) {
 	h := newHarness(t, func(string) []identity.ProviderConfig { return []identity.ProviderConfig{testProvider("op", op)} },
 		func(ic *identity.Config, _ *apiConfig) { ic.AdminEmails = []string{"amira@program.example"} })
 	ctx := context.Background()
-	if err := h.IDs.PutOrganization(ctx, &identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Competitors: []string{}}); err != nil {
+	if err := h.IDs.PutOrganization(ctx, &organization.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Competitors: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	admin := h.signInAs(t, op, "amira", "amira@program.example", "Amira Nassar")

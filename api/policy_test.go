@@ -9,6 +9,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 // TestIntegrationSignInPolicy: with OTM_SIGNIN_POLICY=verified-organizations
@@ -22,8 +23,8 @@ func TestIntegrationSignInPolicy(t *testing.T) {
 			ic.AdminEmails, ic.VerifiedOrganizationsOnly = []string{"amira@platform.example"}, true
 		})
 	ctx := context.Background()
-	h.putOrgs(t, identity.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
-		identity.Organization{ID: "selfmade", Name: "selfmade.example", Domains: []string{"selfmade.example"}, Verified: false})
+	h.putOrgs(t, organization.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
+		organization.Organization{ID: "selfmade", Name: "selfmade.example", Domains: []string{"selfmade.example"}, Verified: false})
 	if err := h.IDs.GrantRolesByEmail(ctx, "cora@elsewhere.example", []string{otm.RoleCurator}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"
 	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 // newProgramHarness has an admin (amira) and two curators (cura, cura2).
@@ -23,9 +24,9 @@ func newProgramHarness(t *testing.T) (*harness, *oidctest.Provider) {
 			ic.CuratorEmails = []string{"cura@program.example", "cura2@program.example"}
 		})
 	h.putOrgs(t,
-		identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true},
-		identity.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
-		identity.Organization{ID: "alpenbank", Name: "Alpenbank AG", Domains: []string{"alpenbank.example"}, Verified: true},
+		organization.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true},
+		organization.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
+		organization.Organization{ID: "alpenbank", Name: "Alpenbank AG", Domains: []string{"alpenbank.example"}, Verified: true},
 	)
 	return h, op
 }

@@ -7,8 +7,8 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 
-	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/matching"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 // tandemCount is how many tandems p takes part in.
@@ -50,8 +50,8 @@ func suggested(sug map[string]any, profileID string) bool {
 // checks a 409 problem naming the rule, and that nothing was stored.
 func TestIntegrationEveryHardRuleRefused(t *testing.T) {
 	h, op := newAppHarness(t)
-	org := func(id string, domain string, group string, competitors ...string) identity.Organization {
-		return identity.Organization{ID: id, Name: id, Domains: []string{domain}, Group: group, Competitors: competitors, Verified: true}
+	org := func(id string, domain string, group string, competitors ...string) organization.Organization {
+		return organization.Organization{ID: id, Name: id, Domains: []string{domain}, Group: group, Competitors: competitors, Verified: true}
 	}
 	h.putOrgs(t,
 		org("hanse", "hanse.example", ""),

@@ -7,17 +7,17 @@ import (
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 func TestIntegrationTandems(t *testing.T) {
 	h, op := newAppHarness(t)
 	h.putOrgs(t,
-		identity.Organization{ID: "alpenbank", Name: "Alpenbank AG", Domains: []string{"alpenbank.example"}, Competitors: []string{"bergmann"}, Verified: true},
-		identity.Organization{ID: "bergmann", Name: "Bergmann Versicherung AG", Domains: []string{"bergmann.example"}, Competitors: []string{"alpenbank"}, Verified: true},
-		identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true},
-		identity.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
+		organization.Organization{ID: "alpenbank", Name: "Alpenbank AG", Domains: []string{"alpenbank.example"}, Competitors: []string{"bergmann"}, Verified: true},
+		organization.Organization{ID: "bergmann", Name: "Bergmann Versicherung AG", Domains: []string{"bergmann.example"}, Competitors: []string{"alpenbank"}, Verified: true},
+		organization.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true},
+		organization.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
 	)
 	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
 	executive := func(sub, email, name string) (*person, string) { return h.executive(t, op, sub, email, name) }
@@ -146,7 +146,7 @@ func TestIntegrationTandems(t *testing.T) {
 
 // putOrgs stores organizations before anyone signs in, so sign-in maps the
 // test users' e-mail domains to them.
-func (h *harness) putOrgs(t *testing.T, orgs ...identity.Organization) {
+func (h *harness) putOrgs(t *testing.T, orgs ...organization.Organization) {
 	t.Helper()
 	for _, o := range orgs {
 		if o.Competitors == nil {

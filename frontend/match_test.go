@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -149,7 +149,7 @@ func TestMatchWorkspace(t *testing.T) {
 
 func TestMatchGerman(t *testing.T) {
 	e := newPagesEnv(t)
-	if err := e.Identity.PutOrganization(context.Background(), &identity.Organization{ID: "org-acme", Name: "Acme AG", Competitors: []string{}}); err != nil {
+	if err := e.Identity.PutOrganization(context.Background(), &organization.Organization{ID: "org-acme", Name: "Acme AG", Competitors: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	reqID := e.matchSetup(t)

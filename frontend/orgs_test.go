@@ -7,13 +7,13 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/opentomentor/opentomentor/identity"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 func TestOrganizationsPages(t *testing.T) {
 	e := newPagesEnv(t)
 	ctx := context.Background()
-	if err := e.Identity.PutOrganization(ctx, &identity.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true, Competitors: []string{}}); err != nil {
+	if err := e.Identity.PutOrganization(ctx, &organization.Organization{ID: "hanse", Name: "Hanse Logistik AG", Domains: []string{"hanse.example"}, Verified: true, Competitors: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	r := do(t, e.app(t, ada), "/admin/organizations", langHeader("de"))
@@ -53,7 +53,7 @@ func TestOrganizationsPages(t *testing.T) {
 	}
 
 	// An organization created at a sign-in is merged into Hanse.
-	if err := e.Identity.PutOrganization(ctx, &identity.Organization{ID: "hanse-mail-example", Name: "hanse-mail.example", Domains: []string{"hanse-mail.example"}, Competitors: []string{}}); err != nil {
+	if err := e.Identity.PutOrganization(ctx, &organization.Organization{ID: "hanse-mail-example", Name: "hanse-mail.example", Domains: []string{"hanse-mail.example"}, Competitors: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	r = do(t, e.app(t, ada), "/admin/organizations/hanse-mail-example", langHeader("de"))

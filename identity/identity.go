@@ -39,21 +39,6 @@ type User struct {
 	Notes []notify.Note `bson:"notes,omitempty" json:"-"`
 }
 
-// Organization is a company or other body people belong to. Admins keep its
-// domains, industry, group and competitors; conflict rules use them.
-type Organization struct {
-	ID          string    `bson:"_id" json:"id"`
-	Name        string    `bson:"name" json:"name"`
-	Domains     []string  `bson:"domains" json:"domains"`
-	Industry    string    `bson:"industry" json:"industry"`
-	Group       string    `bson:"group" json:"group"`
-	Competitors []string  `bson:"competitors" json:"competitors"`
-	Verified    bool      `bson:"verified" json:"verified"`
-	Source      string    `bson:"source" json:"source"` // issuer | domain | admin | demo
-	CreatedAt   time.Time `bson:"createdAt" json:"createdAt"`
-	UpdatedAt   time.Time `bson:"updatedAt" json:"updatedAt"`
-}
-
 // Session is a server-side session. Its ID is the SHA-256 of the opaque token
 // in the cookie, so a database leak does not leak usable tokens. It carries what
 // each request needs, so that an authenticated request costs one read.

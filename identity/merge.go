@@ -6,23 +6,24 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 // MergeTargets returns the two organizations of a merge after checking it:
 // an admin folds an unverified organization into a different, verified one.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (into),
 // ECONFLICT (rule status: from is verified or into is not).
-func (s *Service) MergeTargets(ctx context.Context, p *otm.Principal, fromID, intoID string) (from, into *Organization, err error) {
+func (s *Service) MergeTargets(ctx context.Context, p *otm.Principal, fromID, intoID string) (from, into *organization.Organization, err error) {
 	if err := requireAdmin(p); err != nil {
 		return nil, nil, err
 	}
 	if fromID == intoID || intoID == "" {
 		return nil, nil, otm.Invalid("Name another organization to merge into.", otm.Field("into", otm.RuleSelf, nil, "must be another organization"))
 	}
-	if from, err = s.store.getOrg(ctx, fromID); err != nil {
+	if from, err = s.orgs.Get(ctx, fromID); err != nil {
 		return nil, nil, err
 	}
-	into, err = s.store.getOrg(ctx, intoID)
+	into, err = s.orgs.Get(ctx, intoID)
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
 		return nil, nil, otm.Invalid("Unknown organization.", otm.Field("into", otm.RuleUnknown, otm.Args{"value": intoID}, "no such organization"))
 	} else if err != nil {
@@ -42,7 +43,7 @@ func (s *Service) MergeTargets(ctx context.Context, p *otm.Principal, fromID, in
 // moves what other features keep of it (applications, requests), and only
 // then is it deleted, so that a failure at any step can be repeated.
 // Errors: those of MergeTargets and reassign.
-func (s *Service) MergeOrganization(ctx context.Context, p *otm.Principal, fromID, intoID string, reassign func(ctx context.Context, into *Organization) error) (*Organization, error) {
+func (s *Service) MergeOrganization(ctx context.Context, p *otm.Principal, fromID, intoID string, reassign func(ctx context.Context, into *organization.Organization) error) (*organization.Organization, error) {
 	from, into, err := s.MergeTargets(ctx, p, fromID, intoID)
 	if err != nil {
 		return nil, err
@@ -58,20 +59,20 @@ func (s *Service) MergeOrganization(ctx context.Context, p *otm.Principal, fromI
 		}
 	}
 	into.UpdatedAt = s.now()
-	if err := s.store.putOrg(ctx, into); err != nil { // the target first: no domain is ever without an organization
+	if err := s.orgs.Put(ctx, into); err != nil { // the target first: no domain is ever without an organization
 		return nil, err
 	}
-	orgs, err := s.store.allOrgs(ctx)
+	orgs, err := s.orgs.All(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, o := range orgs {
 		if o.ID != from.ID && slices.Contains(o.Competitors, from.ID) {
-			if err := s.store.setCompetitor(ctx, o.ID, from.ID, false); err != nil {
+			if err := s.orgs.SetCompetitor(ctx, o.ID, from.ID, false); err != nil {
 				return nil, err
 			}
 			if o.ID != into.ID {
-				if err := s.store.setCompetitor(ctx, o.ID, into.ID, true); err != nil {
+				if err := s.orgs.SetCompetitor(ctx, o.ID, into.ID, true); err != nil {
 					return nil, err
 				}
 			}
@@ -107,7 +108,7 @@ func (s *Service) MergeOrganization(ctx context.Context, p *otm.Principal, fromI
 			return nil, err
 		}
 	}
-	if err := s.store.deleteOrg(ctx, from.ID); err != nil {
+	if err := s.orgs.Delete(ctx, from.ID); err != nil {
 		return nil, err
 	}
 	if s.cfg.Audit != nil {

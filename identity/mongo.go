@@ -19,13 +19,11 @@ import (
 // mongoStore keeps users, organizations, sessions and login attempts. Hot
 // look-ups go by natural _id (session: token hash; user: issuer+subject hash).
 type mongoStore struct {
-	db                                    *mongo.Database
-	users, orgs, sessions, logins, grants *mongo.Collection
+	db                              *mongo.Database
+	users, sessions, logins, grants *mongo.Collection
 	// pending marks the users given notes not yet delivered, so that the
 	// sweep need not scan the users for them.
 	pending *mongostore.Pending
-	// orgCache serves Service.Organization (the conflict rules' reads).
-	orgCache orgCache
 	// single: this process is the embedded database's only user, which
 	// scans for any filter but exactly {_id}; role changes are then checked
 	// in the process under a per-user lock and written by _id alone.
@@ -37,7 +35,6 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 	return &mongoStore{
 		db:       db,
 		users:    db.Collection("users"),
-		orgs:     db.Collection("organizations"),
 		sessions: db.Collection("sessions"),
 		logins:   db.Collection("login_attempts"),
 		grants:   db.Collection("role_grants"),
@@ -51,7 +48,6 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 		m.pending.Index(),
 		{C: m.sessions, Keys: key("userId")},
 		{C: m.sessions, Keys: key("lastSeenAt")}, // the sweep's idle sessions
-		{C: m.orgs, Keys: key("domains")},
 		{C: m.users, Keys: key("email")},
 		{C: m.users, Keys: key("roles")}, // the curators, the admins
 		// The server deletes sessions and sign-in attempts once they
@@ -102,37 +98,6 @@ func (m *mongoStore) getUser(ctx context.Context, id string) (*User, error) {
 func (m *mongoStore) putUser(ctx context.Context, u *User) error {
 	_, err := m.users.ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, u, options.Replace().SetUpsert(true))
 	return mapErr(err, "User")
-}
-
-func (m *mongoStore) getOrg(ctx context.Context, id string) (*Organization, error) {
-	var o Organization
-	if err := m.orgs.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&o); err != nil {
-		return nil, mapErr(err, "Organization")
-	}
-	return &o, nil
-}
-
-func (m *mongoStore) orgByDomain(ctx context.Context, domain string) (*Organization, error) {
-	var o Organization
-	if err := m.orgs.FindOne(ctx, bson.D{{Key: "domains", Value: domain}}).Decode(&o); err != nil {
-		return nil, mapErr(err, "Organization")
-	}
-	return &o, nil
-}
-
-// ensureOrg inserts o unless an organization with its id exists, and returns
-// the stored one. An existing organization is never overwritten (admins own it).
-func (m *mongoStore) ensureOrg(ctx context.Context, o *Organization) (*Organization, error) {
-	res, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, bson.D{{Key: "$setOnInsert", Value: o}}, options.UpdateOne().SetUpsert(true))
-	if err != nil && !mongostore.IsDuplicateKey(err) {
-		return nil, mapErr(err, "Organization")
-	}
-	if err == nil && res.UpsertedCount > 0 {
-		if err := m.orgsChanged(ctx); err != nil {
-			return nil, err
-		}
-	}
-	return m.getOrg(ctx, o.ID)
 }
 
 func (m *mongoStore) insertSession(ctx context.Context, s *Session) error {
@@ -190,13 +155,6 @@ func (m *mongoStore) putRoleGrant(ctx context.Context, email string, roles []str
 	return mapErr(err, "Role grant")
 }
 
-func (m *mongoStore) putOrg(ctx context.Context, o *Organization) error {
-	if _, err := m.orgs.ReplaceOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, o, options.Replace().SetUpsert(true)); err != nil {
-		return mapErr(err, "Organization")
-	}
-	return m.orgsChanged(ctx)
-}
-
 func (m *mongoStore) userSessions(ctx context.Context, userID string) ([]Session, error) {
 	return findAll[Session](ctx, m.sessions, "Sessions", bson.D{{Key: "userId", Value: userID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
 }
@@ -211,23 +169,6 @@ func (m *mongoStore) deleteUser(ctx context.Context, id string) error {
 	return mapErr(err, "User")
 }
 
-func (m *mongoStore) allOrgs(ctx context.Context) ([]Organization, error) {
-	return findAll[Organization](ctx, m.orgs, "Organizations", bson.D{})
-}
-
-// setCompetitor adds or removes other in org id's competitors.
-func (m *mongoStore) setCompetitor(ctx context.Context, id, other string, on bool) error {
-	op := "$addToSet"
-	val := any(other)
-	if !on {
-		op, val = "$pullAll", bson.A{other}
-	}
-	if _, err := m.orgs.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: op, Value: bson.D{{Key: "competitors", Value: val}}}}); err != nil {
-		return mapErr(err, "Organization")
-	}
-	return m.orgsChanged(ctx)
-}
-
 func (m *mongoStore) allSessions(ctx context.Context) ([]Session, error) {
 	return findAll[Session](ctx, m.sessions, "Sessions", bson.D{})
 }
@@ -239,13 +180,6 @@ func (m *mongoStore) setSessionRoles(ctx context.Context, id string, roles []str
 
 func (m *mongoStore) allUsers(ctx context.Context) ([]User, error) {
 	return findAll[User](ctx, m.users, "Users", bson.D{})
-}
-
-func (m *mongoStore) deleteOrg(ctx context.Context, id string) error {
-	if _, err := m.orgs.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
-		return mapErr(err, "Organization")
-	}
-	return m.orgsChanged(ctx)
 }
 
 func (m *mongoStore) setSessionOrg(ctx context.Context, id, orgID, orgName string, verified bool) error {
@@ -381,11 +315,4 @@ func roleUpdate(role string, held bool) bson.D {
 		return bson.D{{Key: "$addToSet", Value: bson.D{{Key: "roles", Value: role}}}}
 	}
 	return bson.D{{Key: "$pullAll", Value: bson.D{{Key: "roles", Value: bson.A{role}}}}}
-}
-
-func (m *mongoStore) insertOrg(ctx context.Context, o *Organization) error {
-	if _, err := m.orgs.InsertOne(ctx, o); err != nil {
-		return mapErr(err, "Organization")
-	}
-	return m.orgsChanged(ctx)
 }

@@ -10,6 +10,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 // OrgPatch changes an organization; nil fields stay as they are.
@@ -30,15 +31,17 @@ func requireAdmin(p *otm.Principal) error {
 
 // Organizations lists every organization by name (admins only). Errors:
 // EUNAUTHORIZED, EFORBIDDEN.
-func (s *Service) Organizations(ctx context.Context, p *otm.Principal) ([]Organization, error) {
+func (s *Service) Organizations(ctx context.Context, p *otm.Principal) ([]organization.Organization, error) {
 	if err := requireAdmin(p); err != nil {
 		return nil, err
 	}
-	os, err := s.store.allOrgs(ctx)
+	os, err := s.orgs.All(ctx)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(os, func(a, b Organization) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortFunc(os, func(a, b organization.Organization) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return os, nil
 }
 
@@ -47,11 +50,11 @@ func (s *Service) Organizations(ctx context.Context, p *otm.Principal) ([]Organi
 // can belong to one organization only. Every change is audited. Errors:
 // EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID naming fields, ECONFLICT
 // naming a domain another organization has.
-func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id string, patch OrgPatch) (*Organization, error) {
+func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id string, patch OrgPatch) (*organization.Organization, error) {
 	if err := requireAdmin(p); err != nil {
 		return nil, err
 	}
-	o, err := s.store.getOrg(ctx, id)
+	o, err := s.orgs.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +66,7 @@ func (s *Service) UpdateOrganization(ctx context.Context, p *otm.Principal, id s
 // group and competitors as in UpdateOrganization. Errors: EUNAUTHORIZED,
 // EFORBIDDEN, EINVALID naming fields, ECONFLICT naming the id or a domain
 // another organization has.
-func (s *Service) CreateOrganization(ctx context.Context, p *otm.Principal, id string, patch OrgPatch) (*Organization, error) {
+func (s *Service) CreateOrganization(ctx context.Context, p *otm.Principal, id string, patch OrgPatch) (*organization.Organization, error) {
 	if err := requireAdmin(p); err != nil {
 		return nil, err
 	}
@@ -83,7 +86,7 @@ func (s *Service) CreateOrganization(ctx context.Context, p *otm.Principal, id s
 	if !orgIDRe.MatchString(id) {
 		return nil, otm.Invalid("The organization is not valid.", otm.Field("id", otm.RuleSlug, otm.Args{"min": 2, "max": 60}, "must be 2–60 lowercase letters, digits or dashes"))
 	}
-	if _, err := s.store.getOrg(ctx, id); err == nil {
+	if _, err := s.orgs.Get(ctx, id); err == nil {
 		return nil, &otm.Error{Code: otm.ECONFLICT, Rule: otm.RuleTaken, Args: otm.Args{"value": id}, Message: "An organization with this id exists already.",
 			Fields: []otm.FieldError{otm.Field("id", otm.RuleTaken, otm.Args{"value": id}, "taken: %s", id)}}
 	} else if otm.ErrorCode(err) != otm.ENOTFOUND {
@@ -94,7 +97,7 @@ func (s *Service) CreateOrganization(ctx context.Context, p *otm.Principal, id s
 		patch.Verified = &verified
 	}
 	now := s.now()
-	o := &Organization{ID: id, Domains: []string{}, Competitors: []string{}, Source: "admin", CreatedAt: now}
+	o := &organization.Organization{ID: id, Domains: []string{}, Competitors: []string{}, Source: "admin", CreatedAt: now}
 	return s.saveOrganization(ctx, p, o, patch, "organization.create")
 }
 
@@ -102,7 +105,7 @@ var orgIDRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$`)
 
 // saveOrganization applies patch to o, checks it and stores it, keeping
 // competition symmetric, and audits action.
-func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *Organization, patch OrgPatch, action string) (*Organization, error) {
+func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *organization.Organization, patch OrgPatch, action string) (*organization.Organization, error) {
 	id := o.ID
 	var fe otm.Problems
 	text := func(field string, v *string, min, max int) string {
@@ -141,7 +144,7 @@ func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *Org
 				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RulePublicDomain, otm.Args{"value": d}, "%q is a public e-mail provider, not an organization's domain", d)
 				continue
 			}
-			if other, err := s.store.orgByDomain(ctx, d); err == nil && other.ID != id {
+			if other, err := s.orgs.ByDomain(ctx, d); err == nil && other.ID != id {
 				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RuleTaken, otm.Args{"value": d, "organization": other.ID}, "%q already belongs to %s", d, other.Name)
 				taken = true
 				continue
@@ -163,7 +166,7 @@ func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *Org
 			case slices.Contains(next, c):
 				continue
 			}
-			if _, err := s.store.getOrg(ctx, c); err != nil {
+			if _, err := s.orgs.Get(ctx, c); err != nil {
 				fe.Add(fmt.Sprintf("competitors[%d]", i), otm.RuleUnknown, otm.Args{"value": truncate(c, 60)}, "%q is not a known organization", truncate(c, 60))
 				continue
 			}
@@ -191,26 +194,26 @@ func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *Org
 	upd.UpdatedAt = s.now()
 	if action == "organization.create" {
 		// Inserted, never upserted: one created meanwhile is not replaced.
-		if err := s.store.insertOrg(ctx, &upd); err != nil {
+		if err := s.orgs.Insert(ctx, &upd); err != nil {
 			if otm.ErrorCode(err) == otm.ECONFLICT {
 				return nil, &otm.Error{Code: otm.ECONFLICT, Rule: otm.RuleTaken, Args: otm.Args{"value": id}, Message: "An organization with this id exists already.",
 					Fields: []otm.FieldError{otm.Field("id", otm.RuleTaken, otm.Args{"value": id}, "taken: %s", id)}}
 			}
 			return nil, err
 		}
-	} else if err := s.store.putOrg(ctx, &upd); err != nil {
+	} else if err := s.orgs.Put(ctx, &upd); err != nil {
 		return nil, err
 	} else if err := s.followOrganization(ctx, &upd); err != nil {
 		return nil, err
 	}
 	// Keep competition symmetric on the other side.
 	for _, c := range added {
-		if err := s.store.setCompetitor(ctx, c, id, true); err != nil {
+		if err := s.orgs.SetCompetitor(ctx, c, id, true); err != nil {
 			return nil, err
 		}
 	}
 	for _, c := range removed {
-		if err := s.store.setCompetitor(ctx, c, id, false); err != nil {
+		if err := s.orgs.SetCompetitor(ctx, c, id, false); err != nil {
 			return nil, err
 		}
 	}
@@ -233,7 +236,7 @@ func hasControl(s string) bool {
 // no longer verified (verification itself is given at the next sign-in,
 // where the provider vouches for it). Repeatable: saving again finishes a
 // failed run.
-func (s *Service) followOrganization(ctx context.Context, o *Organization) error {
+func (s *Service) followOrganization(ctx context.Context, o *organization.Organization) error {
 	users, err := s.store.allUsers(ctx)
 	if err != nil {
 		return err

@@ -81,7 +81,7 @@ func (s *Service) personOf(ctx context.Context, u *User, orgs map[string]string)
 	if id := u.OrganizationID; id != "" {
 		name, ok := orgs[id]
 		if !ok {
-			if o, err := s.store.getOrg(ctx, id); err == nil {
+			if o, err := s.orgs.Get(ctx, id); err == nil {
 				name = o.Name
 			}
 			orgs[id] = name

@@ -19,6 +19,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 // Config configures the identity service.
@@ -51,6 +52,7 @@ type Config struct {
 type Service struct {
 	cfg       Config
 	store     *mongoStore
+	orgs      *organization.Store
 	providers map[string]*provider
 	order     []string
 	now       func() time.Time
@@ -87,7 +89,7 @@ func NewService(db *mongo.Database, cfg Config) (*Service, error) {
 	}
 	st := newMongoStore(db)
 	st.single = cfg.SingleProcess
-	s := &Service{cfg: cfg, store: st, providers: map[string]*provider{}, now: cfg.Now, log: cfg.Logger}
+	s := &Service{cfg: cfg, store: st, orgs: organization.NewStore(db), providers: map[string]*provider{}, now: cfg.Now, log: cfg.Logger}
 	for _, pc := range cfg.Providers {
 		if len(pc.Scopes) == 0 {
 			pc.Scopes = []string{oidc.ScopeOpenID, "email", "profile"}
@@ -109,7 +111,12 @@ func NewService(db *mongo.Database, cfg Config) (*Service, error) {
 func (s *Service) DB() *mongo.Database { return s.store.db }
 
 // EnsureIndexes creates the collections' indexes; it is idempotent.
-func (s *Service) EnsureIndexes(ctx context.Context) error { return s.store.ensureIndexes(ctx) }
+func (s *Service) EnsureIndexes(ctx context.Context) error {
+	if err := s.orgs.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	return s.store.ensureIndexes(ctx)
+}
 
 // ProviderInfo is what the sign-in page shows of a provider.
 type ProviderInfo struct {
@@ -562,7 +569,7 @@ var freemail = map[string]bool{
 // vouches for: the issuer's organization, a verified e-mail domain mapped by the
 // provider's configuration or by an admin, and otherwise a verified company
 // domain seen for the first time (created, unverified until an admin confirms).
-func (s *Service) resolveOrganization(ctx context.Context, p *provider, email string, verified bool) (*Organization, bool, error) {
+func (s *Service) resolveOrganization(ctx context.Context, p *provider, email string, verified bool) (*organization.Organization, bool, error) {
 	if p.cfg.Organization != "" {
 		o, err := s.ensureOrganization(ctx, p.cfg.Organization, "", "issuer", true)
 		return o, true, err
@@ -575,7 +582,7 @@ func (s *Service) resolveOrganization(ctx context.Context, p *provider, email st
 		o, err := s.ensureOrganization(ctx, name, domain, "domain", true)
 		return o, true, err
 	}
-	o, err := s.store.orgByDomain(ctx, domain)
+	o, err := s.orgs.ByDomain(ctx, domain)
 	if err == nil {
 		// A verified organization's member only when the provider may be
 		// believed about the domain: any provider's email_verified is not
@@ -616,7 +623,7 @@ func (s *Service) admitted(ctx context.Context, p *provider, email string, verif
 	if _, ok := p.cfg.EmailDomains[domain]; ok {
 		return true, nil
 	}
-	o, err := s.store.orgByDomain(ctx, domain)
+	o, err := s.orgs.ByDomain(ctx, domain)
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
 		return false, nil
 	} else if err != nil {
@@ -625,14 +632,14 @@ func (s *Service) admitted(ctx context.Context, p *provider, email string, verif
 	return o.Verified, nil
 }
 
-func (s *Service) ensureOrganization(ctx context.Context, name, domain, source string, verified bool) (*Organization, error) {
+func (s *Service) ensureOrganization(ctx context.Context, name, domain, source string, verified bool) (*organization.Organization, error) {
 	now := s.now()
-	o := &Organization{ID: OrgID(name), Name: name, Source: source, Verified: verified, CreatedAt: now, UpdatedAt: now,
+	o := &organization.Organization{ID: OrgID(name), Name: name, Source: source, Verified: verified, CreatedAt: now, UpdatedAt: now,
 		Domains: []string{}, Competitors: []string{}}
 	if domain != "" {
 		o.Domains = []string{domain}
 	}
-	return s.store.ensureOrg(ctx, o)
+	return s.orgs.Ensure(ctx, o)
 }
 
 // GrantRolesByEmail records roles that the person with this verified e-mail
@@ -649,21 +656,21 @@ func (s *Service) GrantRolesByEmail(ctx context.Context, email string, roles []s
 }
 
 // PutOrganization creates or replaces an organization.
-func (s *Service) PutOrganization(ctx context.Context, o *Organization) error {
+func (s *Service) PutOrganization(ctx context.Context, o *organization.Organization) error {
 	now := s.now()
 	if o.CreatedAt.IsZero() {
 		o.CreatedAt = now
 	}
 	o.UpdatedAt = now
-	return s.store.putOrg(ctx, o)
+	return s.orgs.Put(ctx, o)
 }
 
 // Organization returns one organization. Errors: ENOTFOUND.
 //
 // It reads through a cache: a change made on another replica shows within a
 // second (orgCheckEvery), one made here at once.
-func (s *Service) Organization(ctx context.Context, id string) (*Organization, error) {
-	return s.store.cachedOrg(ctx, id)
+func (s *Service) Organization(ctx context.Context, id string) (*organization.Organization, error) {
+	return s.orgs.Cached(ctx, id)
 }
 
 // User returns one user. Errors: ENOTFOUND.
@@ -682,7 +689,7 @@ func (s *Service) createSession(ctx context.Context, u *User, providerID, rawIDT
 		IDToken:    rawIDToken, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionAbsolute),
 	}
 	if u.OrganizationID != "" {
-		if o, err := s.store.getOrg(ctx, u.OrganizationID); err == nil {
+		if o, err := s.orgs.Get(ctx, u.OrganizationID); err == nil {
 			sess.OrgName = o.Name
 		}
 	}

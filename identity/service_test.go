@@ -11,6 +11,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/testenv"
+	"github.com/opentomentor/opentomentor/organization"
 )
 
 func mustService(t *testing.T, cfg Config) *Service {
@@ -147,7 +148,7 @@ func TestIntegrationOrganizationAndRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := s.PutOrganization(ctx, &Organization{ID: "mapped", Name: "Mapped AG", Domains: []string{"mapped.example"}, Verified: true, Competitors: []string{}}); err != nil {
+	if err := s.PutOrganization(ctx, &organization.Organization{ID: "mapped", Name: "Mapped AG", Domains: []string{"mapped.example"}, Verified: true, Competitors: []string{}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.GrantRolesByEmail(ctx, "yp@mapped.example", []string{otm.RoleMentor}); err != nil {

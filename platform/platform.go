@@ -22,6 +22,7 @@ import (
 	"github.com/opentomentor/opentomentor/linemanager"
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/report"
@@ -213,7 +214,7 @@ func (s *Services) DeliverNotes(ctx context.Context) error {
 // (identity.Service.UpdateOrganization) and brings what carries its name and
 // verification along: members and their sessions, applications (and the
 // index), requests. Saving again finishes a failed run.
-func (s *Services) UpdateOrganization(ctx context.Context, p *otm.Principal, id string, patch identity.OrgPatch) (*identity.Organization, error) {
+func (s *Services) UpdateOrganization(ctx context.Context, p *otm.Principal, id string, patch identity.OrgPatch) (*organization.Organization, error) {
 	o, err := s.Identity.UpdateOrganization(ctx, p, id, patch)
 	if err != nil {
 		return nil, err
@@ -231,8 +232,8 @@ func (s *Services) UpdateOrganization(ctx context.Context, p *otm.Principal, id 
 // (admins): its people and their sessions first, then applications and
 // requests, then it is deleted — each step repeatable after a failure.
 // Errors: those of identity.Service.MergeTargets, and the database's.
-func (s *Services) MergeOrganization(ctx context.Context, p *otm.Principal, fromID, intoID string) (*identity.Organization, error) {
-	return s.Identity.MergeOrganization(ctx, p, fromID, intoID, func(ctx context.Context, into *identity.Organization) error {
+func (s *Services) MergeOrganization(ctx context.Context, p *otm.Principal, fromID, intoID string) (*organization.Organization, error) {
+	return s.Identity.MergeOrganization(ctx, p, fromID, intoID, func(ctx context.Context, into *organization.Organization) error {
 		if _, err := s.Profiles.ReassignOrganization(ctx, fromID, into.ID, into.Name, into.Industry); err != nil {
 			return err
 		}

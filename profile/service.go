@@ -20,6 +20,7 @@ import (
 	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/organization"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
@@ -30,7 +31,7 @@ import (
 // Directory is what the service needs to know of people and organizations.
 type Directory interface {
 	User(ctx context.Context, id string) (*identity.User, error)
-	Organization(ctx context.Context, id string) (*identity.Organization, error)
+	Organization(ctx context.Context, id string) (*organization.Organization, error)
 }
 
 // Notifier is told when a profile changed, so the index catches up at once.

@@ -17,9 +17,9 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
-	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
+	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/search"
@@ -57,7 +57,7 @@ type Inbox interface {
 
 // Organizations is what the hard rules need of organizations.
 type Organizations interface {
-	Organization(ctx context.Context, id string) (*identity.Organization, error)
+	Organization(ctx context.Context, id string) (*organization.Organization, error)
 }
 
 // Config wires the service.

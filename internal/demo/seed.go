@@ -8,8 +8,8 @@ import (
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/identity/devidp"
+	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/platform"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
@@ -50,7 +50,7 @@ type persona struct {
 
 // demoOrgs are fictitious organizations across industries; their e-mail domains
 // are mapped, so the demo personas' organizations count as verified.
-var demoOrgs = []identity.Organization{
+var demoOrgs = []organization.Organization{
 	{ID: "nordlicht-digital", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht-digital.example"}, Industry: "software", Group: "Nordlicht Gruppe"},
 	{ID: "hanse-logistik", Name: "Hanse Logistik AG", Domains: []string{"hanse-logistik.example"}, Industry: "logistics", Group: "Hanse Holding", Competitors: []string{"suedstern-mobility"}},
 	{ID: "suedstern-mobility", Name: "Südstern Mobility GmbH", Domains: []string{"suedstern-mobility.example"}, Industry: "mobility", Group: "Südstern", Competitors: []string{"hanse-logistik"}},
@@ -88,10 +88,10 @@ func Personas() []devidp.Persona {
 func Seed(ctx context.Context, svc *platform.Services, opts Options, log *slog.Logger) (seeded bool, err error) {
 	orgs := slices.Clone(demoOrgs)
 	for _, o := range Orgs() {
-		if slices.ContainsFunc(demoOrgs, func(d identity.Organization) bool { return d.ID == o.ID }) {
+		if slices.ContainsFunc(demoOrgs, func(d organization.Organization) bool { return d.ID == o.ID }) {
 			continue // the personas' organization, with its competitors
 		}
-		orgs = append(orgs, identity.Organization{ID: o.ID, Name: o.Name, Domains: []string{o.Domain}, Industry: o.Industry, Group: o.Group})
+		orgs = append(orgs, organization.Organization{ID: o.ID, Name: o.Name, Domains: []string{o.Domain}, Industry: o.Industry, Group: o.Group})
 	}
 	for _, o := range orgs {
 		o.Verified, o.Source = true, "demo"
