@@ -7,19 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-20000}
 port=18766
-bin=$(mktemp -d)/opentomentor
-go build -o "$bin" ./cmd/opentomentor
-data=$(mktemp -d)
-log=$(mktemp)
-start=$(date +%s%N)
-"$bin" demo --mentors "$n" --addr 127.0.0.1:$port --data-dir "$data" --log-level info >"$log" 2>&1 &
-pid=$!
+source bench/lib.sh
+start_demo "$n" $port info
 trap 'kill $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 1200); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break
-  sleep 0.1
-done
-echo "demo with $n mentors ready in $(( ($(date +%s%N) - start) / 1000000 )) ms"
 grep -E "demo seeded|OpenToMentor is ready" "$log" | sed 's/^/  /'
 echo "data directory: $(du -sh "$data" | cut -f1) (search index $(du -sh "$data/search" | cut -f1))"
 go run ./bench/load -base "http://127.0.0.1:$port" -n 1000 -c 4 \

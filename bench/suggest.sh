@@ -5,11 +5,9 @@
 set -euo pipefail
 base=${1:-http://127.0.0.1:8080}
 rounds=${2:-3}
+source "$(dirname "$0")/lib.sh"
 jar=$(mktemp)
-page=$(curl -fsS -L -c "$jar" -b "$jar" "$base/auth/dev/login?return_to=/")
-id=$(grep -o 'name="authRequestID" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//;s/"//')
-curl -fsS -L -o /dev/null -c "$jar" -b "$jar" --data-urlencode "authRequestID=$id" \
-  --data-urlencode "email=jonas.becker@opentomentor.example" --data-urlencode "name=Jonas Becker" "$base/devidp/login"
+signin "$base" "$jar" jonas.becker@opentomentor.example "Jonas Becker" >/dev/null
 ids=$(curl -fsS -b "$jar" "$base/api/v1/moderation/mentee-requests" | grep -o '"id":"mr_[^"]*"' | sed 's/"id":"//;s/"//')
 times=()
 for r in $(seq 1 "$rounds"); do

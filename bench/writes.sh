@@ -14,36 +14,14 @@ n=${1:-20000}
 runs=${2:-30}
 port=18767
 times=$(mktemp)
+source bench/lib.sh
 if [[ -z "${BASE:-}" ]]; then
-  bin=$(mktemp -d)/opentomentor
-  go build -o "$bin" ./cmd/opentomentor
-  data=$(mktemp -d)
-  log=$(mktemp)
-  start=$(date +%s%N)
-  "$bin" demo --mentors "$n" --addr 127.0.0.1:$port --data-dir "$data" --log-level warn >"$log" 2>&1 &
-  pid=$!
+  start_demo "$n" $port
   trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$times"' EXIT
-  for _ in $(seq 1 3000); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break
-    sleep 0.1
-  done
-  echo "demo with $n mentors ready in $(( ($(date +%s%N) - start) / 1000000 )) ms"
-  BASE=http://127.0.0.1:$port
+  BASE=$base
 fi
 base=$BASE
 
-signin() { # jar email name
-  local page id
-  # Sign-ins are limited to 30 a minute from one address: wait (untimed).
-  for _ in $(seq 1 30); do
-    page=$(curl -fsS -L -c "$1" -b "$1" "$base/auth/dev/login?return_to=/account" 2>/dev/null) && break
-    sleep 5
-  done
-  id=$(grep -o 'name="authRequestID" value="[^"]*"' <<<"$page" | head -1 | sed 's/.*value="//;s/"//')
-  curl -fsS -L -o /dev/null -c "$1" -b "$1" --data-urlencode "authRequestID=$id" \
-    --data-urlencode "email=$2" --data-urlencode "name=$3" "$base/devidp/login"
-  curl -fsS -b "$1" "$base/api/v1/me" | sed 's/.*"csrfToken":"\([^"]*\)".*/\1/'
-}
 # call STEP JAR CSRF METHOD PATH [BODY]: times one request, fails on a non-2xx.
 call() {
   local step=$1 jar=$2 csrf=$3 method=$4 path=$5 body=${6:-} out code t
@@ -65,11 +43,11 @@ call() {
 }
 
 cjar=$(mktemp)
-ccsrf=$(signin "$cjar" jonas.becker@opentomentor.example "Jonas Becker")
+ccsrf=$(signin "$base" "$cjar" jonas.becker@opentomentor.example "Jonas Becker")
 profile='{"headline":"Werkstudentin, die KI verständlich erklärt","bio":"Ich zeige Führungskräften, wie generative KI im Alltag hilft und wo ihre Grenzen liegen. Reverse Mentoring heißt für mich zuhören und übersetzen.","topics":["digital-skills"],"languages":["de","en"],"country":"DE","availability":{"hoursPerMonth":4}}'
 for i in $(seq 1 "$runs"); do
   jar=$(mktemp)
-  csrf=$(signin "$jar" "writes.$i.$RANDOM@nordlicht-digital.example" "Write Bench $i")
+  csrf=$(signin "$base" "$jar" "writes.$i.$RANDOM@nordlicht-digital.example" "Write Bench $i")
   id=$(call save "$jar" "$csrf" PUT /api/v1/me/mentor-profile "$profile" | grep -o '"id":"[^"]*"' | head -1 | sed 's/"id":"//;s/"//')
   call save "$jar" "$csrf" PUT /api/v1/me/mentor-profile "${profile/4\}/6\}}" >/dev/null
   call submit "$jar" "$csrf" POST /api/v1/me/mentor-profile/submit >/dev/null

@@ -219,9 +219,6 @@ func (m *mongoStore) setUserRole(ctx context.Context, id, role string, held bool
 // The user is marked as owing notes first; the sweep takes the mark off once
 // the notes are delivered.
 func (m *mongoStore) grantUserRole(ctx context.Context, id, role string, note notify.Note) (changed bool, err error) {
-	if _, err := m.pending.Mark(ctx, id); err != nil {
-		return false, err
-	}
 	update := bson.D{{Key: "$addToSet", Value: bson.D{{Key: "roles", Value: role}}}, {Key: "$push", Value: bson.D{{Key: "notes", Value: note}}}}
 	if m.single {
 		defer m.locks.Lock(id)()
@@ -232,8 +229,14 @@ func (m *mongoStore) grantUserRole(ctx context.Context, id, role string, note no
 		if slices.Contains(u.Roles, role) {
 			return false, nil // held already
 		}
+		if _, err := m.pending.Mark(ctx, id); err != nil {
+			return false, err
+		}
 		_, err = m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
 		return err == nil, mapErr(err, "User")
+	}
+	if _, err := m.pending.Mark(ctx, id); err != nil {
+		return false, err
 	}
 	res, err := m.users.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "roles", Value: bson.D{{Key: "$ne", Value: role}}}}, update)
 	if err != nil {

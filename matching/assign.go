@@ -309,13 +309,12 @@ func hungarian(n int, cols []int, cost []int64, stride int, placed func(int)) []
 		}
 		todo = later
 	}
-	matched := make([]bool, n+1)
 	nMatched := 0
 	for i := 1; i <= n; i++ {
 		row := cost[(i-1)*stride : i*stride]
 		if j := x[i]; j != 0 {
 			nMatched++
-			u[i], matched[i] = row[cols[j-1]]-v[j], true
+			u[i] = row[cols[j-1]] - v[j]
 		} else {
 			u[i], _, _, _ = best2(i)
 		}
@@ -324,8 +323,8 @@ func hungarian(n int, cols []int, cost []int64, stride int, placed func(int)) []
 	placed(nMatched)
 	scan := make([]int, 0, m) // the columns a search looks at
 	for i := 1; i <= n; i++ {
-		if matched[i] {
-			continue
+		if x[i] != 0 {
+			continue // matched by the row reduction
 		}
 		scan = scan[:0]
 		for j := 1; j <= m; j++ {

@@ -3,7 +3,6 @@ package mongostore
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -18,12 +17,19 @@ import (
 // waited, batches of 20 hold it for ~7 ms (BenchmarkLookupWhileScanning).
 const EmbeddedBatch = 20
 
-// embeddedClients are the clients of embedded databases (Open).
-var embeddedClients sync.Map
+// Batch is the batch size for a cursor on c: EmbeddedBatch on the embedded
+// database, else n.
+func Batch(c *mongo.Collection, n int32) int32 {
+	if IsEmbedded(c.Database()) {
+		return EmbeddedBatch
+	}
+	return n
+}
 
-// IsEmbedded reports whether db is on the embedded database.
+// IsEmbedded reports whether db is on the embedded database (a client Open
+// started one for: it counts the writes, see WriteGeneration).
 func IsEmbedded(db *mongo.Database) bool {
-	_, ok := embeddedClients.Load(db.Client())
+	_, ok := gens.Load(db.Client())
 	return ok
 }
 

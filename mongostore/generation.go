@@ -22,7 +22,7 @@ type writeGens struct {
 var gens sync.Map // *mongo.Client → *writeGens
 
 var writeCommands = map[string]bool{"insert": true, "update": true, "delete": true, "findAndModify": true,
-	"drop": true, "dropDatabase": true, "renameCollection": true}
+	"drop": true, "dropDatabase": true}
 
 // monitor returns the command monitor that counts the writes.
 func (g *writeGens) monitor() *event.CommandMonitor {

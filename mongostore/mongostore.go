@@ -141,7 +141,6 @@ func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger
 	}
 	logger.Info("database connected", "embedded", embedded, "database", name, "uri", redact(uri))
 	if embedded {
-		embeddedClients.Store(client, true)
 		gens.Store(client, writes)
 	}
 	return &Store{Client: client, DB: client.Database(name), Embedded: embedded, Pool: pool}, nil

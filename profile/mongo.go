@@ -306,11 +306,7 @@ func (m *mongoStore) markIndexed(ctx context.Context, id string, version int64) 
 
 // all calls fn for every stored profile.
 func (m *mongoStore) all(ctx context.Context, fn func(*Profile) error) error {
-	batch := int32(500)
-	if m.cacheOn {
-		batch = mongostore.EmbeddedBatch // others' requests get the connection between batches
-	}
-	cur, err := m.profiles.Find(ctx, bson.D{}, options.Find().SetBatchSize(batch))
+	cur, err := m.profiles.Find(ctx, bson.D{}, options.Find().SetBatchSize(mongostore.Batch(m.profiles, 500)))
 	if err != nil {
 		return mapErr(err, "Applications")
 	}

@@ -47,12 +47,7 @@ func main() {
 	for _, p := range paths {
 		lat, errs := run(client, *base+p, *n, *c, deadline)
 		slices.Sort(lat)
-		q := func(f float64) float64 {
-			if len(lat) == 0 {
-				return 0
-			}
-			return float64(lat[min(len(lat)-1, int(f*float64(len(lat))))].Microseconds()) / 1000
-		}
+		q := func(f float64) float64 { return quantileMS(lat, f) }
 		fmt.Printf("%-60s %6d %8.2f %8.2f %8.2f %8.2f %6d\n", trim(p, 60), len(lat), q(0.50), q(0.90), q(0.99), q(1), errs)
 	}
 }
@@ -116,14 +111,18 @@ func runMixed(client *http.Client, base string, paths []string, c int, d time.Du
 	wg.Wait()
 	took := time.Since(start)
 	slices.Sort(lat)
-	q := func(f float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[min(len(lat)-1, int(f*float64(len(lat))))].Microseconds()) / 1000
-	}
+	q := func(f float64) float64 { return quantileMS(lat, f) }
 	fmt.Printf("mixed, %d clients, %v: %d requests, %.0f requests/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, errors %d\n",
 		c, took.Round(time.Millisecond), len(lat), float64(len(lat))/took.Seconds(), q(0.5), q(0.9), q(0.99), q(1), errs)
+}
+
+// quantileMS is the f-quantile of the sorted latencies, in milliseconds (0
+// without any).
+func quantileMS(lat []time.Duration, f float64) float64 {
+	if len(lat) == 0 {
+		return 0
+	}
+	return float64(lat[min(len(lat)-1, int(f*float64(len(lat))))].Microseconds()) / 1000
 }
 
 // get times one GET of target, body read; ok is false for an error or a
