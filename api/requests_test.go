@@ -162,6 +162,9 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 		pairs[0].(map[string]any)["mentor"].(map[string]any)["id"] != adaID {
 		t.Errorf("assignment: got %d %v, want Katharina → Ada", status, asg)
 	}
+	if status, out := cura.call("GET", "/api/v1/moderation/assignment?program=no-such-program", nil); status != http.StatusNotFound || out["detail"] == nil {
+		t.Errorf("assignment of an unknown program: got %d %v, want 404 with a problem", status, out)
+	}
 	// A large cohort (here: every cohort) is computed by a background job:
 	// 202 with the progress until it is done, then the same answer.
 	h.Assignments.SetInlinePairs(-1)
