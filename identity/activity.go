@@ -66,11 +66,18 @@ func (s *Service) roleNote(userID, role string) notify.Note {
 		Type: notify.TypeRoleGranted, Args: map[string]any{"role": role}, Link: "/account"}}
 }
 
-// deliverNotes sends the notes on userID's record and takes them off; a
-// failure is logged and left to DeliverNotes.
+// deliverNotes has the notes on userID's record sent and taken off, after
+// the write, by the inbox's courier (notify.Service.Soon); a failure is
+// left to DeliverNotes.
 func (s *Service) deliverNotes(ctx context.Context, userID string) {
-	if _, err := s.deliverUserNotes(ctx, userID); err != nil {
-		s.log.Error("notifications not stored yet; the sweep retries", "user", userID, "err", err)
+	run := func(ctx context.Context) error {
+		_, err := s.deliverUserNotes(ctx, userID)
+		return err
+	}
+	if s.cfg.Inbox != nil {
+		s.cfg.Inbox.Soon(ctx, "user "+userID, run)
+	} else if err := run(ctx); err != nil { // no inbox: the notes are only taken off
+		s.log.Error("notes not taken off yet; the sweep retries", "user", userID, "err", err)
 	}
 }
 

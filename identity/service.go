@@ -38,10 +38,7 @@ type Config struct {
 	Logger          *slog.Logger
 	Audit           *audit.Log // role changes are recorded here; may be nil in tests
 	// Inbox is told when someone is given a role; may be nil.
-	Inbox interface {
-		// Deliver sends the notes an event left (idempotent by message id).
-		Deliver(ctx context.Context, notes []notify.Note) error
-	}
+	Inbox notify.Deliverer
 	// VerifiedOrganizationsOnly admits only people whose verified e-mail
 	// belongs to a verified organization (or whose issuer vouches for one),
 	// and those the configuration or a role grant names.

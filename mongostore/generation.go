@@ -2,6 +2,8 @@ package mongostore
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 
@@ -33,6 +35,13 @@ func (g *writeGens) monitor() *event.CommandMonitor {
 	}
 	return &event.CommandMonitor{
 		Started: func(_ context.Context, e *event.CommandStartedEvent) {
+			if os.Getenv("OTM_TRACE") != "" {
+				c := ""
+				if v, err := e.Command.IndexErr(0); err == nil {
+					c, _ = v.Value().StringValueOK()
+				}
+				fmt.Fprintf(os.Stderr, "TRACE start %d %s %s\n", e.RequestID, e.CommandName, c)
+			}
 			if !writeCommands[e.CommandName] {
 				return
 			}
@@ -46,8 +55,13 @@ func (g *writeGens) monitor() *event.CommandMonitor {
 		},
 		// A write counts once the server answered: what it changed is
 		// visible to every later read.
-		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) { done(e.RequestID) },
-		Failed:    func(_ context.Context, e *event.CommandFailedEvent) { done(e.RequestID) },
+		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
+			if os.Getenv("OTM_TRACE") != "" {
+				fmt.Fprintf(os.Stderr, "TRACE done %d %s %.2fms\n", e.RequestID, e.CommandName, float64(e.Duration.Microseconds())/1000)
+			}
+			done(e.RequestID)
+		},
+		Failed: func(_ context.Context, e *event.CommandFailedEvent) { done(e.RequestID) },
 	}
 }
 

@@ -37,7 +37,11 @@ func (s *Service) Deliver(ctx context.Context, notes []Note) error {
 
 // Deliverer sends notes (the Service does).
 type Deliverer interface {
+	// Deliver sends the notes an event left (idempotent by message id).
 	Deliver(ctx context.Context, notes []Note) error
+	// Soon runs an event's delivery after its write, off the request
+	// (Service.Soon).
+	Soon(ctx context.Context, what string, run func(context.Context) error)
 }
 
 // DeliverThenClear delivers an event's notes and then clears them from the

@@ -76,19 +76,20 @@ type inboxDoc struct {
 
 // Service keeps the inboxes.
 type Service struct {
-	c      *mongo.Collection
-	counts *mongo.Collection // {_id: user id, unread: n}, rewritten after every inbox write
-	outbox *mongo.Collection // e-mails still to send (nil: no e-mail); see outbox.go
-	done   *mongo.Collection // e-mails sent, given up or dropped (kept KeepFor)
-	prefs  *mongo.Collection // e-mail modes per person
-	secret []byte            // signs unsubscribe links (kept in the database: the same on every replica)
-	wake   chan struct{}     // tells this process's Mailer that something was queued
-	fanout *mongo.Collection // messages to many people, expanded by a FanOut (fanout.go)
-	expand chan struct{}     // tells this process's FanOut that a job waits
-	locks  *mongostore.Locks // in-process inbox locks (Config.SingleProcess); nil: version checks
-	pacer  *mongostore.Pacer
-	now    func() time.Time
-	log    *slog.Logger
+	c       *mongo.Collection
+	counts  *mongo.Collection // {_id: user id, unread: n}, rewritten after every inbox write
+	outbox  *mongo.Collection // e-mails still to send (nil: no e-mail); see outbox.go
+	done    *mongo.Collection // e-mails sent, given up or dropped (kept KeepFor)
+	prefs   *mongo.Collection // e-mail modes per person
+	secret  []byte            // signs unsubscribe links (kept in the database: the same on every replica)
+	wake    chan struct{}     // tells this process's Mailer that something was queued
+	fanout  *mongo.Collection // messages to many people, expanded by a FanOut (fanout.go)
+	expand  chan struct{}     // tells this process's FanOut that a job waits
+	locks   *mongostore.Locks // in-process inbox locks (Config.SingleProcess); nil: version checks
+	pacer   *mongostore.Pacer
+	courier courierSlot // the queue of this process's courier (courier.go)
+	now     func() time.Time
+	log     *slog.Logger
 }
 
 // Config configures the inboxes. Every field may be left zero.

@@ -39,10 +39,7 @@ type Notifier interface{ Notify() }
 
 // Inbox is where the applicant is told of decisions and curators of
 // applications.
-type Inbox interface {
-	// Deliver sends the notes an event left (idempotent by message id).
-	Deliver(ctx context.Context, notes []notify.Note) error
-}
+type Inbox interface{ notify.Deliverer }
 
 // Staff finds the people who hold a role (the curators to tell of a new
 // application).
@@ -438,17 +435,18 @@ func (s *Service) noteCurators(ctx context.Context, pr *Profile, version int64) 
 	}
 }
 
-// deliver sends pr's notes after pr was written and clears them. A failure
-// is logged: the notes stay and DeliverNotes sends them later.
+// deliver hands pr's notes, after pr was written, to the inbox's courier,
+// which sends them and clears them (notify.Service.Soon); a failure leaves
+// them for DeliverNotes.
 func (s *Service) deliver(ctx context.Context, pr *Profile) {
-	if s.cfg.Inbox == nil {
+	if s.cfg.Inbox == nil || len(pr.Notes) == 0 {
 		return
 	}
-	if err := notify.DeliverThenClear(ctx, s.cfg.Inbox, pr.Notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, pr.ID, pr.Version, pr.mark) }); err != nil {
-		s.log.Error("notifications not delivered yet; the sweep retries", "profile", pr.ID, "err", err)
-		return
-	}
+	notes, id, version, mark := pr.Notes, pr.ID, pr.Version, pr.mark
 	pr.Notes = nil
+	s.cfg.Inbox.Soon(ctx, "application "+id, func(ctx context.Context) error {
+		return notify.DeliverThenClear(ctx, s.cfg.Inbox, notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, id, version, mark) })
+	})
 }
 
 // DeliverNotes sends the notes that a crash (or a failing inbox) left on

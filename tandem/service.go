@@ -49,8 +49,7 @@ type Roles interface {
 
 // Inbox is where people are told what happened that concerns them.
 type Inbox interface {
-	// Deliver sends the notes an event left (idempotent by message id).
-	Deliver(ctx context.Context, notes []notify.Note) error
+	notify.Deliverer
 	// Retract takes a message back (from the inbox and the e-mail queue).
 	Retract(ctx context.Context, userID, msgID string) error
 }
@@ -190,17 +189,18 @@ func notePair(t *Tandem, typ, key, link string, args map[string]any) {
 	}
 }
 
-// deliver sends t's notes after t was written and clears them. A failure is
-// logged: the notes stay on the tandem and DeliverNotes sends them later.
+// deliver hands t's notes, after t was written, to the inbox's courier,
+// which sends them and clears them (notify.Service.Soon); a failure leaves
+// them on the tandem for DeliverNotes.
 func (s *Service) deliver(ctx context.Context, t *Tandem) {
-	if s.cfg.Inbox == nil {
+	if s.cfg.Inbox == nil || len(t.Notes) == 0 {
 		return
 	}
-	if err := notify.DeliverThenClear(ctx, s.cfg.Inbox, t.Notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, t.ID, t.Version, t.mark) }); err != nil {
-		s.log.Error("notifications not delivered yet; the sweep retries", "tandem", t.ID, "err", err)
-		return
-	}
+	notes, id, version, mark := t.Notes, t.ID, t.Version, t.mark
 	t.Notes = nil
+	s.cfg.Inbox.Soon(ctx, "tandem "+id, func(ctx context.Context) error {
+		return notify.DeliverThenClear(ctx, s.cfg.Inbox, notes, func(ctx context.Context) error { return s.store.clearNotes(ctx, id, version, mark) })
+	})
 }
 
 // DeliverNotes sends the notes that a crash (or a failing inbox) left on

@@ -247,7 +247,12 @@ func (p *Program) Run(ctx context.Context) (err error) {
 			p.mailer.Run(bg)
 		}()
 	}
-	p.wg.Add(2)
+	p.wg.Add(3)
+	go func() {
+		defer p.wg.Done()
+		// Events' notifications are delivered after the response.
+		p.Notify.RunCourier(bg)
+	}()
 	go func() {
 		defer p.wg.Done()
 		p.Notify.NewFanOut(notify.FanOutConfig{Logger: p.Logger.With("component", "fanout"),
