@@ -71,7 +71,7 @@ func scoreUnits(total float64) int64 {
 // Hungarian algorithm (see hungarian), at most O(n²·k) for n mentees and
 // k = n + total remaining capacity columns: every mentor column is replicated
 // once per free slot and one dummy column per mentee stands for
-// "unassigned". 2,000 × 2,000 take ~1.4 s on two cores (BenchmarkAssign2000).
+// "unassigned". 2,000 × 2,000 take ~0.6 s on two cores (BenchmarkAssign2000).
 // The result is deterministic for the same input order. Pairs come in mentee input order,
 // unassigned request ids too.
 func Assign(w *World, wt Weights, mentees []Mentee, mentors []Mentor) (pairs []Pair, unassigned []string) {
@@ -90,6 +90,7 @@ func AssignProgress(w *World, wt Weights, mentees []Mentee, mentors []Mentor, pr
 	ve := make([]ruleView, n)
 	for i, e := range mentees {
 		pe[i], ve[i] = prepare(e.Person, e.Topics), w.view(e.Person)
+		pe[i].need = termNeed(e.Term)
 	}
 	pm := make([]prepared, nm)
 	vm := make([]ruleView, nm)
@@ -100,6 +101,7 @@ func AssignProgress(w *World, wt Weights, mentees []Mentee, mentors []Mentor, pr
 			cols = append(cols, j)
 		}
 	}
+	internSets(pe, pm)
 
 	// Integer fit of every allowed pair; forbidden pairs are marked. The
 	// rows are scored in parallel, one worker a processor.
@@ -229,6 +231,52 @@ func allowedFast(vm, ve *ruleView, pm, pe *prepared, m *Mentor, e *Mentee) bool 
 //
 // placed is told how many rows are matched, after the row reduction and
 // after every search.
+// scanSet is a search's columns still to settle, kept compact (a settled
+// one is swapped out for the last): the column, its kind, its price (fixed
+// during a search), its distance and where it was reached from —
+// sequential arrays instead of look-ups by column, since this scan is most
+// of the assignment's time.
+type scanSet struct {
+	j, kind, from []int
+	price, dist   []int64
+}
+
+func (s *scanSet) reset() {
+	s.j, s.kind, s.from, s.price, s.dist = s.j[:0], s.kind[:0], s.from[:0], s.price[:0], s.dist[:0]
+}
+
+func (s *scanSet) add(j, kind int, price int64) {
+	s.j, s.kind, s.from = append(s.j, j), append(s.kind, kind), append(s.from, 0)
+	s.price, s.dist = append(s.price, price), append(s.dist, math.MaxInt64/4)
+}
+
+// relax lowers each column's distance through column j0, whose row has
+// costs row, at base (its distance less its row's potential), and returns
+// the least distance and its position (-1: the set is empty).
+func (s *scanSet) relax(row []int64, base int64, j0 int) (int64, int) {
+	best, at := int64(math.MaxInt64), -1
+	price, dist, from := s.price, s.dist[:len(s.kind)], s.from[:len(s.kind)]
+	for x, k := range s.kind {
+		if cur := base + row[k] - price[x]; cur < dist[x] {
+			dist[x], from[x] = cur, j0
+		}
+		if dist[x] < best {
+			best, at = dist[x], x
+		}
+	}
+	return best, at
+}
+
+// take removes the column at position x and returns it, its distance and
+// where it was reached from.
+func (s *scanSet) take(x int) (j int, dist int64, from int) {
+	j, dist, from = s.j[x], s.dist[x], s.from[x]
+	last := len(s.j) - 1
+	s.j[x], s.kind[x], s.from[x], s.price[x], s.dist[x] = s.j[last], s.kind[last], s.from[last], s.price[last], s.dist[last]
+	s.j, s.kind, s.from, s.price, s.dist = s.j[:last], s.kind[:last], s.from[:last], s.price[:last], s.dist[:last]
+	return j, dist, from
+}
+
 func hungarian(n int, cols []int, cost []int64, stride int, placed func(int)) []int {
 	m := len(cols)
 	const inf = math.MaxInt64 / 4
@@ -270,8 +318,9 @@ func hungarian(n int, cols []int, cost []int64, stride int, placed func(int)) []
 		}
 		return u1, u2, j1, j2
 	}
-	// Augmenting row reduction (Jonker–Volgenant), eight passes (two, as in
-	// the paper, left 360 of 2,000 rows to search; eight are ~10 % faster): a free row
+	// Augmenting row reduction (Jonker–Volgenant), sixteen passes (two, as
+	// in the paper, left 360 of 2,000 rows to search; eight ~10 % faster,
+	// sixteen another ~10 % with the searches below): a free row
 	// takes its cheapest column, whose price then rises to the row's second
 	// best, evicting the row that had it. Every matched row keeps a cheapest
 	// column of its own, so the duals stay feasible; most rows end matched
@@ -281,7 +330,7 @@ func hungarian(n int, cols []int, cost []int64, stride int, placed func(int)) []
 	for i := 1; i <= n; i++ {
 		todo = append(todo, i)
 	}
-	for range 8 {
+	for range 16 {
 		var later []int
 		for k := 0; k < len(todo); {
 			i := todo[k]
@@ -321,27 +370,28 @@ func hungarian(n int, cols []int, cost []int64, stride int, placed func(int)) []
 	}
 
 	placed(nMatched)
-	scan := make([]int, 0, m) // the columns a search looks at
+	// A search's columns, the matched ones and the free ones apart: see
+	// scanSet. Among columns equally near, a free one ends the search at
+	// once (scores come in few distinct values: ties are common).
+	var matched, open scanSet
 	for i := 1; i <= n; i++ {
 		if x[i] != 0 {
 			continue // matched by the row reduction
 		}
-		scan = scan[:0]
+		matched.reset()
+		open.reset()
 		for j := 1; j <= m; j++ {
 			if p[j] != 0 {
-				scan = append(scan, j)
+				matched.add(j, cols[j-1], v[j])
 			}
 		}
 		for k := range free {
 			if f := free[k]; len(f) > 0 {
-				scan = append(scan, f[len(f)-1])
+				open.add(f[len(f)-1], k, v[f[len(f)-1]])
 			}
 		}
 		// Dijkstra over reduced costs from row i; a settled column leaves
-		// scan (its row joins the tree), the first free column ends it.
-		for _, j := range scan {
-			minv[j] = inf
-		}
+		// the scan (its row joins the tree), the first free column ends it.
 		settled = settled[:0]
 		j0, d0 := 0, int64(0)
 		p[0] = i
@@ -349,23 +399,19 @@ func hungarian(n int, cols []int, cost []int64, stride int, placed func(int)) []
 			i0 := p[j0]
 			row := cost[(i0-1)*stride : i0*stride]
 			base := d0 - u[i0]
-			best, at := int64(inf), -1
-			for x, j := range scan {
-				if cur := base + row[cols[j-1]] - v[j]; cur < minv[j] {
-					minv[j] = cur
-					way[j] = j0
-				}
-				if minv[j] < best {
-					best, at = minv[j], x
-				}
+			bf, af := open.relax(row, base, j0)
+			bm, am := matched.relax(row, base, j0)
+			set, at := &matched, am
+			if af >= 0 && bf <= bm {
+				set, at = &open, af
 			}
-			j0, d0 = scan[at], best
-			scan[at] = scan[len(scan)-1]
-			scan = scan[:len(scan)-1]
-			if p[j0] == 0 {
+			j, d, from := set.take(at)
+			j0, d0, way[j] = j, d, from
+			if set == &open {
 				break
 			}
-			settled = append(settled, j0)
+			minv[j] = d
+			settled = append(settled, j)
 		}
 		// Potentials: the root gains the path's length, every settled column
 		// (and its row) what was left of it when it settled.

@@ -3,6 +3,7 @@ package matching
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -69,6 +70,71 @@ const oneLanguageScore = 0.8
 type prepared struct {
 	topics, langs, interests []string
 	country, region          string
+	// With bits (set by internSets for a whole cohort): the three sets as
+	// bit sets over the cohort's distinct values, for scoring without
+	// explanations.
+	bits                              bool
+	topicBits, langBits, interestBits uint64
+	need                              float64 // a mentee's termNeed, once per cohort (0: not yet)
+}
+
+// termNeed is the hours a month a term needs (quarter 4 h, half-year and
+// unknown terms 3 h, year 2 h).
+func termNeed(term string) float64 {
+	if need, ok := termHours[strings.ToLower(strings.TrimSpace(term))]; ok {
+		return need
+	}
+	return defaultTermHours
+}
+
+// internSets gives every prepared side of a cohort its bit sets when no
+// kind of set has more than 64 distinct values in the cohort.
+func internSets(sides ...[]prepared) {
+	kinds := []struct {
+		set  func(*prepared) []string
+		bits func(*prepared) *uint64
+	}{
+		{func(p *prepared) []string { return p.topics }, func(p *prepared) *uint64 { return &p.topicBits }},
+		{func(p *prepared) []string { return p.langs }, func(p *prepared) *uint64 { return &p.langBits }},
+		{func(p *prepared) []string { return p.interests }, func(p *prepared) *uint64 { return &p.interestBits }},
+	}
+	for _, k := range kinds {
+		ids := map[string]uint{}
+		for _, side := range sides {
+			for i := range side {
+				for _, x := range k.set(&side[i]) {
+					if _, ok := ids[x]; !ok {
+						ids[x] = uint(len(ids))
+					}
+				}
+			}
+		}
+		if len(ids) > 64 {
+			return
+		}
+		for _, side := range sides {
+			for i := range side {
+				b := k.bits(&side[i])
+				for _, x := range k.set(&side[i]) {
+					*b |= 1 << ids[x]
+				}
+			}
+		}
+	}
+	for _, side := range sides {
+		for i := range side {
+			side[i].bits = true
+		}
+	}
+}
+
+// common counts the shared values of two sets: by their bit sets when both
+// have them and nothing is to be collected, else as sorted lists.
+func common(a, b []string, abits, bbits uint64, fast bool, out *[]string) int {
+	if fast && out == nil {
+		return bits.OnesCount64(abits & bbits)
+	}
+	return intersect(a, b, out)
 }
 
 func prepare(p Person, topics []string) prepared {
@@ -130,10 +196,11 @@ func factors(pm, pe *prepared, m *Mentor, e *Mentee, explain bool) (s [nFactors]
 	if explain {
 		out = &shared
 	}
+	fast := pm.bits && pe.bits
 
 	// Topic: share of the mentee's topics the mentor teaches.
 	if len(pe.topics) > 0 {
-		n := intersect(pe.topics, pm.topics, out)
+		n := common(pe.topics, pm.topics, pe.topicBits, pm.topicBits, fast, out)
 		s[0] = float64(n) / float64(len(pe.topics))
 		if explain {
 			why[0] = explainf("topic.shared", map[string]any{"n": n, "of": len(pe.topics), "topics": slices.Clone(shared)}, "teaches %d of %d requested topics (%s)", n, len(pe.topics), listOrNone(shared))
@@ -144,7 +211,7 @@ func factors(pm, pe *prepared, m *Mentor, e *Mentee, explain bool) (s [nFactors]
 
 	// Language: 0 none, 0.8 one, 1 two or more shared.
 	shared = shared[:0]
-	switch n := intersect(pm.langs, pe.langs, out); {
+	switch n := common(pm.langs, pe.langs, pm.langBits, pe.langBits, fast, out); {
 	case n >= 2:
 		s[1] = 1
 	case n == 1:
@@ -156,9 +223,9 @@ func factors(pm, pe *prepared, m *Mentor, e *Mentee, explain bool) (s [nFactors]
 
 	// Availability: hours offered per month against what the term needs
 	// (quarter 4 h, half-year 3 h, year 2 h), capped at 1.
-	need, ok := termHours[strings.ToLower(strings.TrimSpace(e.Term))]
-	if !ok {
-		need = defaultTermHours
+	need := pe.need
+	if need == 0 {
+		need = termNeed(e.Term)
 	}
 	if m.HoursPerMonth > 0 {
 		s[2] = math.Min(1, float64(m.HoursPerMonth)/need)
@@ -173,7 +240,7 @@ func factors(pm, pe *prepared, m *Mentor, e *Mentee, explain bool) (s [nFactors]
 
 	// Interests: Jaccard index of the interest sets.
 	shared = shared[:0]
-	inter := intersect(pm.interests, pe.interests, out)
+	inter := common(pm.interests, pe.interests, pm.interestBits, pe.interestBits, fast, out)
 	if union := len(pm.interests) + len(pe.interests) - inter; union > 0 {
 		s[3] = float64(inter) / float64(union)
 	}

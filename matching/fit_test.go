@@ -1,7 +1,9 @@
 package matching
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -162,5 +164,42 @@ func TestFactorKeys(t *testing.T) {
 		if !seen[k] {
 			t.Errorf("key %q never produced: drop it or cover it here", k)
 		}
+	}
+}
+
+// TestBitSetScoresAgreeWithLists: the assignment's bit-set scoring gives
+// the same factor scores as the sorted lists, and a cohort with more than
+// 64 distinct values of a kind keeps the lists.
+func TestBitSetScoresAgreeWithLists(t *testing.T) {
+	_, mentees, mentors := benchCohort(120)
+	pe, pm := make([]prepared, len(mentees)), make([]prepared, len(mentors))
+	for i, e := range mentees {
+		pe[i] = prepare(e.Person, e.Topics)
+	}
+	for j, m := range mentors {
+		pm[j] = prepare(m.Person, m.Topics)
+	}
+	fe, fm := slices.Clone(pe), slices.Clone(pm)
+	internSets(fe, fm)
+	if !fe[0].bits || !fm[0].bits {
+		t.Fatal("a cohort of few topics, languages and interests: got no bit sets, want them")
+	}
+	for i := range mentees {
+		for j := range mentors {
+			got, _ := factors(&fm[j], &fe[i], &mentors[j], &mentees[i], false)
+			want, _ := factors(&pm[j], &pe[i], &mentors[j], &mentees[i], false)
+			if got != want {
+				t.Fatalf("mentee %d, mentor %d: got %v with bit sets, want %v", i, j, got, want)
+			}
+		}
+	}
+
+	many := make([]prepared, 65)
+	for i := range many {
+		many[i] = prepare(Person{Interests: []string{fmt.Sprintf("interest %d", i)}}, nil)
+	}
+	internSets(many)
+	if many[0].bits {
+		t.Error("65 distinct interests: got bit sets, want the lists kept")
 	}
 }
