@@ -35,3 +35,10 @@ func PlanOfIDLookup(ctx context.Context, s *Store, dbName, coll string) (string,
 	}
 	return strings.Join(plan, "; "), rows.Err()
 }
+
+// Reloads reports how many times m read its whole collection.
+func (m *Mirror[T]) Reloads() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.reloads
+}

@@ -39,12 +39,18 @@ func (s *Service) recordDecision(ctx context.Context, decided *Profile, before *
 // Decisions returns every recorded decision, for program reports (which
 // check who may read them). A small collection: one entry per decision.
 func (s *Service) Decisions(ctx context.Context) ([]DecisionRecord, error) {
+	if s.store.decisionsMirror != nil {
+		return s.store.decisionsMirror.All(ctx, nil)
+	}
 	return findAll[DecisionRecord](ctx, s.store.decisionsC(), "Decisions", bson.D{})
 }
 
 // PendingSubmissions returns the review queue's entries awaiting a decision,
 // for program reports (which check who may read them).
 func (s *Service) PendingSubmissions(ctx context.Context) ([]QueueEntry, error) {
+	if s.store.queueMirror != nil {
+		return s.store.queueMirror.All(ctx, func(e *QueueEntry) bool { return e.Status == StatusSubmitted })
+	}
 	return findAll[QueueEntry](ctx, s.store.queueC, "Queue", bson.D{{Key: "status", Value: StatusSubmitted}})
 }
 

@@ -1,11 +1,13 @@
 package profile
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,7 +39,12 @@ type mongoStore struct {
 	// ver writes conditionally on the version: by _id under the process's
 	// lock in single-process mode (cacheOn), else with the version in the
 	// filter.
-	ver    *mongostore.Versioned
+	ver *mongostore.Versioned
+	// The queue and the decisions kept in memory on the embedded database
+	// (mongostore.Mirror; nil against MongoDB, which has indexes for them).
+	queueMirror     *mongostore.Mirror[QueueEntry]
+	decisionsMirror *mongostore.Mirror[DecisionRecord]
+
 	mu     sync.RWMutex
 	cache  map[string]*Profile
 	erased map[string]bool // ids erased in this process: a read racing the erasure must not cache them again
@@ -46,7 +53,7 @@ type mongoStore struct {
 const cacheMax = 50000
 
 func newMongoStore(db *mongo.Database) *mongoStore {
-	return &mongoStore{
+	m := &mongoStore{
 		profiles: db.Collection("mentor_profiles"),
 		queueC:   db.Collection("review_queue"),
 		outbox:   db.Collection("search_outbox"),
@@ -55,6 +62,9 @@ func newMongoStore(db *mongo.Database) *mongoStore {
 		cache:    map[string]*Profile{},
 		erased:   map[string]bool{},
 	}
+	m.queueMirror = mongostore.NewMirror(m.queueC, "profile", "Queue", nil, func(e *QueueEntry) string { return e.ID })
+	m.decisionsMirror = mongostore.NewMirror(m.decisionsC(), "profile", "Decisions", nil, func(d *DecisionRecord) string { return d.ID })
+	return m
 }
 
 func (m *mongoStore) ensureIndexes(ctx context.Context) error {
@@ -249,7 +259,21 @@ func (m *mongoStore) putQueue(ctx context.Context, p *Profile) error {
 	return mapErr(err, "Queue entry")
 }
 
+// queueOrder is the queue's order: oldest submission first.
+func queueOrder(a, b QueueEntry) int {
+	return cmp.Or(a.SubmittedAt.Compare(b.SubmittedAt), strings.Compare(a.ID, b.ID))
+}
+
 func (m *mongoStore) queue(ctx context.Context, status string, limit, offset int) ([]QueueEntry, int, error) {
+	if m.queueMirror != nil {
+		all, err := m.queueMirror.All(ctx, func(e *QueueEntry) bool { return e.Status == status })
+		if err != nil {
+			return nil, 0, err
+		}
+		slices.SortFunc(all, queueOrder)
+		page := all[min(offset, len(all)):]
+		return slices.Clone(page[:min(limit, len(page))]), len(all), nil
+	}
 	filter := bson.D{{Key: "status", Value: status}}
 	total, err := m.queueC.CountDocuments(ctx, filter)
 	if err != nil {

@@ -32,8 +32,15 @@ type evalEnv struct {
 
 func newEvalEnv(tb testing.TB) *evalEnv {
 	tb.Helper()
-	ctx := context.Background()
 	e := &evalEnv{now: time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC), db: testenv.DB(tb)}
+	e.services(tb)
+	return e
+}
+
+// services builds the services over e.db anew (as a new process would).
+func (e *evalEnv) services(tb testing.TB) {
+	tb.Helper()
+	ctx := context.Background()
 	now := func() time.Time { return e.now }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	e.profiles = profile.NewService(e.db, profile.Config{Now: now, Logger: quiet})
@@ -45,7 +52,6 @@ func newEvalEnv(tb testing.TB) *evalEnv {
 			tb.Fatalf("Init: %v", err)
 		}
 	}
-	return e
 }
 
 // insert writes docs into the named collection.

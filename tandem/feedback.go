@@ -208,7 +208,10 @@ func (m *mongoStore) getFeedback(ctx context.Context, id string) (*Feedback, err
 // feedbackOfProgram returns every feedback on a program's tandems (a small
 // collection: two entries per tandem at most).
 func (m *mongoStore) feedbackOfProgram(ctx context.Context, programID string) ([]Feedback, error) {
-	return findAll[Feedback](ctx, m.feedbackC(), "Feedback", bson.D{{Key: "programId", Value: programID}})
+	if m.mirrors.feedback == nil {
+		return findAll[Feedback](ctx, m.feedbackC(), "Feedback", bson.D{{Key: "programId", Value: programID}})
+	}
+	return m.mirrors.feedback.All(ctx, func(f *Feedback) bool { return f.ProgramID == programID })
 }
 
 // deleteFeedback removes both sides' feedback on a tandem.

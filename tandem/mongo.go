@@ -1,8 +1,11 @@
 package tandem
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -26,10 +29,29 @@ type mongoStore struct {
 	// pending marks the tandems written with notes not yet delivered, so
 	// that the sweep need not scan the tandems for them.
 	pending *mongostore.Pending
+	// The report's collections kept in memory on the embedded database
+	// (mongostore.Mirror; nil against MongoDB).
+	mirrors struct {
+		tandems  *mongostore.Mirror[Tandem]
+		requests *mongostore.Mirror[MenteeRequest]
+		feedback *mongostore.Mirror[Feedback]
+		meetings *mongostore.Mirror[meetingCount]
+	}
+}
+
+// meetingCount is a tandem's counter of logged meetings.
+type meetingCount struct {
+	ID string `bson:"_id"`
+	N  int    `bson:"n"`
 }
 
 func newMongoStore(db *mongo.Database, singleProcess bool) *mongoStore {
-	return &mongoStore{db: db, ver: mongostore.NewVersioned(singleProcess), pending: mongostore.NewPending(db, "tandems")}
+	m := &mongoStore{db: db, ver: mongostore.NewVersioned(singleProcess), pending: mongostore.NewPending(db, "tandems")}
+	m.mirrors.tandems = mongostore.NewMirror(m.tandems(), "tandem", "Tandems", nil, func(t *Tandem) string { return t.ID })
+	m.mirrors.requests = mongostore.NewMirror(m.requests(), "tandem", "Mentee requests", nil, func(r *MenteeRequest) string { return r.ID })
+	m.mirrors.feedback = mongostore.NewMirror(m.feedbackC(), "tandem", "Feedback", nil, func(f *Feedback) string { return f.ID })
+	m.mirrors.meetings = mongostore.NewMirror(m.meetingCountsC(), "tandem", "Meeting counts", nil, func(c *meetingCount) string { return c.ID })
+	return m
 }
 
 // markNotes marks t as owing notes before t is written with them.
@@ -165,7 +187,14 @@ func (m *mongoStore) tandemsOf(ctx context.Context, userID string) ([]Tandem, er
 }
 
 func (m *mongoStore) tandemsOfProgram(ctx context.Context, programID string) ([]Tandem, error) {
-	return findAll[Tandem](ctx, m.tandems(), "Tandems", bson.D{{Key: "programId", Value: programID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
+	if m.mirrors.tandems == nil {
+		return findAll[Tandem](ctx, m.tandems(), "Tandems", bson.D{{Key: "programId", Value: programID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}, {Key: "_id", Value: 1}}))
+	}
+	ts, err := m.mirrors.tandems.All(ctx, func(t *Tandem) bool { return t.ProgramID == programID })
+	slices.SortFunc(ts, func(a, b Tandem) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	return ts, err
 }
 
 func (m *mongoStore) requestsOf(ctx context.Context, ownerID string) ([]MenteeRequest, error) {
@@ -297,7 +326,15 @@ func (m *mongoStore) countMeetings(ctx context.Context, tandemID string) (int64,
 
 // allMeetingCounts returns every tandem's meeting count (a small collection).
 func (m *mongoStore) allMeetingCounts(ctx context.Context) (map[string]int, error) {
-	return countsByID(ctx, m.meetingCountsC(), "n", "Meeting counts")
+	if m.mirrors.meetings == nil {
+		return countsByID(ctx, m.meetingCountsC(), "n", "Meeting counts")
+	}
+	all, err := m.mirrors.meetings.All(ctx, nil)
+	out := make(map[string]int, len(all))
+	for _, c := range all {
+		out[c.ID] = c.N
+	}
+	return out, err
 }
 
 // backfillMeetingCounts writes the counters for meetings logged before they
@@ -341,7 +378,10 @@ func (m *mongoStore) deleteMeetings(ctx context.Context, tandemID string) error 
 }
 
 func (m *mongoStore) requestsOfProgram(ctx context.Context, programID string) ([]MenteeRequest, error) {
-	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "programId", Value: programID}})
+	if m.mirrors.requests == nil {
+		return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "programId", Value: programID}})
+	}
+	return m.mirrors.requests.All(ctx, func(r *MenteeRequest) bool { return r.ProgramID == programID })
 }
 
 func (m *mongoStore) requestsOfOrg(ctx context.Context, orgID string) ([]MenteeRequest, error) {
