@@ -150,17 +150,6 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if p == nil {
 		return otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
 	}
-	// Where they acted as a curator: their traces in others' applications.
-	acted, err := s.audit.ByActor(ctx, p.UserID)
-	if err != nil {
-		return err
-	}
-	var touched []string
-	for _, e := range acted {
-		if e.SubjectType == "mentor_profile" && !slices.Contains(touched, e.SubjectID) {
-			touched = append(touched, e.SubjectID)
-		}
-	}
 	if err := s.profiles.EraseUser(ctx, p.UserID); err != nil {
 		return err
 	}
@@ -191,9 +180,16 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {
 		return err
 	}
-	pseudo, err := s.audit.Pseudonymize(ctx, p.UserID, append(reqs, profile.ProfileIDFor(p.UserID))...)
+	pseudo, acted, err := s.audit.Pseudonymize(ctx, p.UserID, append(reqs, profile.ProfileIDFor(p.UserID))...)
 	if err != nil {
 		return err
+	}
+	// Where they acted as a curator: their traces in others' applications.
+	var touched []string
+	for _, e := range acted {
+		if e.SubjectType == "mentor_profile" && !slices.Contains(touched, e.SubjectID) {
+			touched = append(touched, e.SubjectID)
+		}
 	}
 	if err := s.profiles.ForgetActor(ctx, p.UserID, pseudo, touched); err != nil {
 		return err

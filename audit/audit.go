@@ -95,15 +95,18 @@ func (l *Log) ByActor(ctx context.Context, userID string) ([]Entry, error) {
 // Pseudonymize replaces a person's id — as subject, as actor, and as the
 // subject id of their own objects (subjectIDs, e.g. their application) — by
 // one random pseudonym and drops their name, so the log keeps its shape but
-// no longer points at them. It returns the pseudonym.
-func (l *Log) Pseudonymize(ctx context.Context, userID string, subjectIDs ...string) (string, error) {
+// no longer points at them. It returns the pseudonym and the entries in
+// which the person was the actor, as they were (their subjects: where a
+// curator left traces in others' objects) — read in the same pass.
+func (l *Log) Pseudonymize(ctx context.Context, userID string, subjectIDs ...string) (string, []Entry, error) {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	pseudo := "erased-" + hex.EncodeToString(b)
-	if err := l.store.replaceUser(ctx, userID, pseudo, append([]string{userID}, subjectIDs...)); err != nil {
-		return "", err
+	acted, err := l.store.replaceUser(ctx, userID, pseudo, append([]string{userID}, subjectIDs...))
+	if err != nil {
+		return "", nil, err
 	}
-	return pseudo, nil
+	return pseudo, acted, nil
 }
 
 // newID makes ids that sort by time.

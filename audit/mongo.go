@@ -48,39 +48,47 @@ func (m *mongoStore) find(ctx context.Context, field, value string) ([]Entry, er
 	return out, nil
 }
 
-func (m *mongoStore) replaceUser(ctx context.Context, userID, pseudo string, subjectIDs []string) error {
+func (m *mongoStore) replaceUser(ctx context.Context, userID, pseudo string, subjectIDs []string) ([]Entry, error) {
 	if mongostore.IsEmbedded(m.c.Database()) {
 		return m.replaceUserByID(ctx, userID, pseudo, subjectIDs)
 	}
+	acted, err := m.find(ctx, "actorId", userID)
+	if err != nil {
+		return nil, err
+	}
 	if _, err := m.c.UpdateMany(ctx, bson.D{{Key: "subjectId", Value: bson.D{{Key: "$in", Value: subjectIDs}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "subjectId", Value: pseudo}}}}); err != nil {
-		return fmt.Errorf("audit: pseudonymize: %w", err)
+		return nil, fmt.Errorf("audit: pseudonymize: %w", err)
 	}
 	if _, err := m.c.UpdateMany(ctx, bson.D{{Key: "subjectUserId", Value: userID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "subjectUserId", Value: pseudo}}}}); err != nil {
-		return fmt.Errorf("audit: pseudonymize: %w", err)
+		return nil, fmt.Errorf("audit: pseudonymize: %w", err)
 	}
 	if _, err := m.c.UpdateMany(ctx, bson.D{{Key: "actorId", Value: userID}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "actorId", Value: pseudo}, {Key: "actorName", Value: ""}}}}); err != nil {
-		return fmt.Errorf("audit: pseudonymize: %w", err)
+		return nil, fmt.Errorf("audit: pseudonymize: %w", err)
 	}
-	return nil
+	return acted, nil
 }
 
 // replaceUserByID is replaceUser for the embedded database: there each
 // UpdateMany read the whole log in one command, holding the only connection
 // (three times per erasure); instead one pass in small batches finds the
 // entries and each is written by _id.
-func (m *mongoStore) replaceUserByID(ctx context.Context, userID, pseudo string, subjectIDs []string) error {
+func (m *mongoStore) replaceUserByID(ctx context.Context, userID, pseudo string, subjectIDs []string) ([]Entry, error) {
 	entries, err := mongostore.FindAll[Entry](ctx, m.c, "audit", "Audit entries", bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: "subjectId", Value: bson.D{{Key: "$in", Value: subjectIDs}}}},
 		bson.D{{Key: "subjectUserId", Value: userID}},
 		bson.D{{Key: "actorId", Value: userID}},
-	}}}, options.Find().SetProjection(bson.D{{Key: "subjectId", Value: 1}, {Key: "subjectUserId", Value: 1}, {Key: "actorId", Value: 1}}))
+	}}}, options.Find().SetProjection(bson.D{{Key: "subjectType", Value: 1}, {Key: "subjectId", Value: 1}, {Key: "subjectUserId", Value: 1}, {Key: "actorId", Value: 1}}))
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var acted []Entry
 	for _, e := range entries {
+		if e.ActorID == userID {
+			acted = append(acted, e)
+		}
 		set := bson.D{}
 		if slices.Contains(subjectIDs, e.SubjectID) {
 			set = append(set, bson.E{Key: "subjectId", Value: pseudo})
@@ -92,10 +100,10 @@ func (m *mongoStore) replaceUserByID(ctx context.Context, userID, pseudo string,
 			set = append(set, bson.E{Key: "actorId", Value: pseudo}, bson.E{Key: "actorName", Value: ""})
 		}
 		if _, err := m.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.ID}}, bson.D{{Key: "$set", Value: set}}); err != nil {
-			return fmt.Errorf("audit: pseudonymize: %w", err)
+			return nil, fmt.Errorf("audit: pseudonymize: %w", err)
 		}
 	}
-	return nil
+	return acted, nil
 }
 
 func (m *mongoStore) search(ctx context.Context, f Filter, limit, offset int) ([]Entry, int, error) {

@@ -25,9 +25,13 @@ func TestPseudonymize(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pseudo, err := l.Pseudonymize(ctx, "u_ada", "mp_ada")
+	pseudo, acted, err := l.Pseudonymize(ctx, "u_ada", "mp_ada")
 	if err != nil || !strings.HasPrefix(pseudo, "erased-") {
 		t.Fatalf("Pseudonymize: %q, %v", pseudo, err)
+	}
+	// What Ada did, as it was: the tandem she proposed.
+	if len(acted) != 1 || acted[0].SubjectType != "tandem" || acted[0].SubjectID != "t_1" {
+		t.Errorf("acted: got %+v, want the one entry by Ada (tandem t_1)", acted)
 	}
 	tests := []struct {
 		name string
