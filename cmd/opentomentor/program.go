@@ -264,6 +264,15 @@ func (p *Program) Run(ctx context.Context) (err error) {
 			Staff: p.Identity, Applications: p.Profiles, Logger: p.Logger.With("component", "reminders"),
 			Lease: remindLease}).Run(bg)
 	}()
+	if p.store.Embedded {
+		p.wg.Add(1)
+		go func() {
+			defer p.wg.Done()
+			if err := p.Reports.Warm(bg); err != nil && bg.Err() == nil {
+				p.Logger.Warn("reports not warmed; the first report reads its data", "err", err)
+			}
+		}()
+	}
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
