@@ -198,7 +198,12 @@ func (m *mongoStore) tandemsOfProgram(ctx context.Context, programID string) ([]
 }
 
 func (m *mongoStore) requestsOf(ctx context.Context, ownerID string) ([]MenteeRequest, error) {
-	return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "ownerId", Value: ownerID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+	if m.mirrors.requests == nil {
+		return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "ownerId", Value: ownerID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
+	}
+	rs, err := m.mirrors.requests.All(ctx, func(r *MenteeRequest) bool { return r.OwnerID == ownerID })
+	slices.SortFunc(rs, func(a, b MenteeRequest) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID)) })
+	return rs, err
 }
 
 func (m *mongoStore) deleteTandem(ctx context.Context, id string) error {
