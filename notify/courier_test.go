@@ -7,20 +7,9 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
-)
 
-// waitFor fails t unless cond holds within a few seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 5 s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
+	"github.com/opentomentor/opentomentor/internal/testenv"
+)
 
 func TestSoon(t *testing.T) {
 	ctx := context.Background()
@@ -38,7 +27,7 @@ func TestSoon(t *testing.T) {
 	cctx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); s.RunCourier(cctx) }()
-	waitFor(t, "courier started", func() bool { return s.courier.Load() != nil })
+	testenv.WaitFor(t, "courier started", func() bool { return s.courier.Load() != nil })
 	release := make(chan struct{})
 	var mu sync.Mutex
 	var order []int
@@ -83,11 +72,11 @@ func TestSoonFullQueueDeliversInline(t *testing.T) {
 	done := make(chan struct{})
 	go func() { defer close(done); s.RunCourier(ctx) }()
 	t.Cleanup(func() { stop(); <-done })
-	waitFor(t, "courier started", func() bool { return s.courier.Load() != nil })
+	testenv.WaitFor(t, "courier started", func() bool { return s.courier.Load() != nil })
 	block := make(chan struct{})
 	defer close(block)
 	s.Soon(ctx, "blocker", func(context.Context) error { <-block; return nil })
-	waitFor(t, "blocker taken", func() bool { return len(*s.courier.Load()) == 0 })
+	testenv.WaitFor(t, "blocker taken", func() bool { return len(*s.courier.Load()) == 0 })
 	for range CourierQueue {
 		s.Soon(ctx, "filler", func(context.Context) error { return nil })
 	}

@@ -202,7 +202,9 @@ func (m *mongoStore) requestsOf(ctx context.Context, ownerID string) ([]MenteeRe
 		return findAll[MenteeRequest](ctx, m.requests(), "Mentee requests", bson.D{{Key: "ownerId", Value: ownerID}}, options.Find().SetSort(bson.D{{Key: "createdAt", Value: 1}}))
 	}
 	rs, err := m.mirrors.requests.All(ctx, func(r *MenteeRequest) bool { return r.OwnerID == ownerID })
-	slices.SortFunc(rs, func(a, b MenteeRequest) int { return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(rs, func(a, b MenteeRequest) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
 	return rs, err
 }
 
