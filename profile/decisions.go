@@ -60,6 +60,20 @@ func (m *mongoStore) decisionsC() *mongo.Collection {
 
 // deleteDecisions removes the decisions recorded about one application.
 func (m *mongoStore) deleteDecisions(ctx context.Context, profileID string) error {
-	_, err := m.decisionsC().DeleteMany(ctx, bson.D{{Key: "profileId", Value: profileID}})
-	return mapErr(err, "Decisions")
+	if m.decisionsMirror == nil {
+		_, err := m.decisionsC().DeleteMany(ctx, bson.D{{Key: "profileId", Value: profileID}})
+		return mapErr(err, "Decisions")
+	}
+	// On the embedded database by _id: a filter on profileId reads every
+	// decision ever recorded.
+	ds, err := m.decisionsMirror.All(ctx, func(d *DecisionRecord) bool { return d.ProfileID == profileID })
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if _, err := m.decisionsC().DeleteOne(ctx, bson.D{{Key: "_id", Value: d.ID}}); err != nil {
+			return mapErr(err, "Decisions")
+		}
+	}
+	return nil
 }

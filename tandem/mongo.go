@@ -173,6 +173,13 @@ func (m *mongoStore) clearNotes(ctx context.Context, id string, version, mark in
 }
 
 func (m *mongoStore) tandemsOf(ctx context.Context, userID string) ([]Tandem, error) {
+	if m.mirrors.tandems != nil {
+		ts, err := m.mirrors.tandems.All(ctx, func(t *Tandem) bool { return t.MentorUserID == userID || t.MenteeUserID == userID })
+		slices.SortFunc(ts, func(a, b Tandem) int {
+			return cmp.Or(b.CreatedAt.Compare(a.CreatedAt), strings.Compare(a.ID, b.ID))
+		})
+		return ts, err
+	}
 	cur, err := m.tandems().Find(ctx, bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: "mentorUserId", Value: userID}}, bson.D{{Key: "menteeUserId", Value: userID}}}}},
 		options.Find().SetSort(bson.D{{Key: "createdAt", Value: -1}}))
