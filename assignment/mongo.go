@@ -2,7 +2,6 @@ package assignment
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -42,15 +41,8 @@ func (m *mongoStore) ensureIndexes(ctx context.Context) error {
 
 // get returns the job id, nil when there is none.
 func (m *mongoStore) get(ctx context.Context, id string) (*job, error) {
-	var j job
-	err := m.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&j)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	return &j, nil
+	j, err := mongostore.FindByID[job](ctx, m.c, id)
+	return j, mapErr(err)
 }
 
 // put writes j whole (a new or requeued job).

@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/mail"
 	"slices"
@@ -295,15 +294,8 @@ func (lc Chains) Resolve(ctx context.Context, mentees []matching.Mentee, menteeE
 
 // lineManagersOf returns a person's declaration, nil when there is none.
 func (s *Service) lineManagersOf(ctx context.Context, userID string) (*lineManagersDoc, error) {
-	var d lineManagersDoc
-	err := s.c.FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, mapErr(err)
-	}
-	return &d, nil
+	d, err := mongostore.FindByID[lineManagersDoc](ctx, s.c, userID)
+	return d, mapErr(err)
 }
 
 func (s *Service) putLineManagers(ctx context.Context, d *lineManagersDoc) error {

@@ -72,6 +72,20 @@ func CountsByID(ctx context.Context, c *mongo.Collection, field, pkg, what strin
 	return out, nil
 }
 
+// FindByID returns the document id of c decoded as T, nil when there is
+// none. Errors: the database's, unmapped.
+func FindByID[T any](ctx context.Context, c *mongo.Collection, id string, opts ...options.Lister[options.FindOneOptions]) (*T, error) {
+	var d T
+	err := c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, opts...).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
 // Has reports whether c holds a document with _id id: a look-up by _id
 // reading the _id alone (CountDocuments runs an aggregation, which scanned
 // the embedded database's collection).

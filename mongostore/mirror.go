@@ -2,7 +2,6 @@ package mongostore
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -76,15 +75,14 @@ func (m *Mirror[T]) sync(ctx context.Context) error {
 		return m.reload(ctx, gen, dbGen)
 	}
 	for _, id := range ids {
-		var d T
-		err := m.c.FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(m.projection())).Decode(&d)
+		d, err := FindByID[T](ctx, m.c, id, options.FindOne().SetProjection(m.projection()))
 		switch {
-		case errors.Is(err, mongo.ErrNoDocuments):
-			delete(m.docs, id)
 		case err != nil:
 			return MapErr(err, m.pkg, m.what)
+		case d == nil:
+			delete(m.docs, id)
 		default:
-			m.docs[id] = d
+			m.docs[id] = *d
 		}
 	}
 	m.gen = gen
