@@ -59,7 +59,7 @@ import (
 
 // mappingVersion names the index layout. Open discards an on-disk index of another
 // version (the index is a copy of the database and is rebuilt from it).
-const mappingVersion = "otm-mentors-3" // 3: documents carry orgId
+const mappingVersion = "otm-mentors-4" // 3: documents carry orgId; 4: facets ride on the sort key
 
 var mappingVersionKey = []byte("otm:mapping-version")
 
@@ -75,15 +75,17 @@ const (
 	fieldBio          = "bio"
 	fieldOrganization = "organization"
 	fieldInterests    = "interests"
-	fieldFacet        = "facet" // keyword: "topic:<id>", "language:<code>", "country:<code>"
-	fieldOrder        = "order" // keyword: sorts by PublishedAt desc, then ID
+	fieldFacet        = "facet" // keyword, filters only: "topic:<id>", "language:<code>", "country:<code>"
+	fieldOrder        = "order" // keyword, one term: sortKey (PublishedAt desc, then ID), then the facet values, each after a NUL
 	fieldSource       = "doc"   // stored JSON of the search.Document, not indexed
 )
 
-// The filter and facet values of all three facets share one keyword field, and the
-// secondary sort keys one more: Bleve reads the doc values of every matching document
-// for facets and sorting, once per field, which is most of the cost of a search
-// matching many documents. Sorting on "_id" would even decompress stored fields.
+// Bleve reads the doc values of every matching document for sorting and facets,
+// once per field and term, which is most of the cost of a search matching many
+// documents. So a document has a single doc value, its order term: sorting reads
+// it anyway, and the facets are counted from the same value (facetCounter) instead
+// of by Bleve's facet builder over a second field. The facet field is indexed for
+// filtering only. Sorting on "_id" would even decompress stored fields.
 
 // searchFields lists the searchable fields and their boosts, most important first.
 var searchFields = []struct {
@@ -99,10 +101,6 @@ var searchFields = []struct {
 	{fieldInterests, 0.8},
 }
 
-// facetSize is the number of facet values returned, for the three facets together:
-// more than there are countries, languages and topics, so every value is returned.
-const facetSize = 5000
-
 // Index is a search.Index backed by Bleve. It is safe for concurrent use.
 //
 // On disk, the directory given to Open holds generations of the index
@@ -112,7 +110,7 @@ const facetSize = 5000
 type Index struct {
 	mu       sync.RWMutex // guards closed, bi, gen, maxGen, staged; Close and swaps wait for running calls
 	closed   bool
-	bi       blevelib.Index
+	bi       *genIndex
 	analyzer analysis.Analyzer // the same for every generation: it comes from newMapping
 	fresh    bool
 
@@ -196,7 +194,7 @@ func OpenMem() (*Index, error) {
 }
 
 // createMem returns a new, empty in-memory Bleve index.
-func createMem() (blevelib.Index, error) {
+func createMem() (*genIndex, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, err
@@ -205,10 +203,10 @@ func createMem() (blevelib.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
 	}
-	return bi, nil
+	return withCodes(bi)
 }
 
-func newIndex(bi blevelib.Index, fresh bool) (*Index, error) {
+func newIndex(bi *genIndex, fresh bool) (*Index, error) {
 	a := bi.Mapping().AnalyzerNamed(analyzerName)
 	if a == nil {
 		_ = bi.Close()
@@ -247,13 +245,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.DocValues = false
 		return f
 	}
-	kw := func() *mapping.FieldMapping {
+	kw := func(docValues bool) *mapping.FieldMapping {
 		f := blevelib.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = true // facets and sorting
+		f.DocValues = docValues
 		f.SkipFreqNorm = true
 		return f
 	}
@@ -261,8 +259,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	for _, f := range searchFields {
 		dm.AddFieldMappingsAt(f.name, text())
 	}
-	dm.AddFieldMappingsAt(fieldFacet, kw())
-	dm.AddFieldMappingsAt(fieldOrder, kw())
+	dm.AddFieldMappingsAt(fieldFacet, kw(false))
+	dm.AddFieldMappingsAt(fieldOrder, kw(true)) // sorting and facets
 
 	source := blevelib.NewTextFieldMapping()
 	source.Analyzer = keyword.Name
@@ -280,11 +278,12 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	return im, nil
 }
 
-// indexDoc is what Bleve indexes for one search.Document.
-func indexDoc(d search.Document) (map[string]any, error) {
+// indexDoc is what Bleve indexes for one search.Document, coding its facet values
+// with codes; added reports whether it assigned new codes.
+func indexDoc(d search.Document, codes *facetCodes) (m map[string]any, added bool, err error) {
 	src, err := json.Marshal(d)
 	if err != nil {
-		return nil, fmt.Errorf("bleve: encode document %s: %w", d.ID, err)
+		return nil, false, fmt.Errorf("bleve: encode document %s: %w", d.ID, err)
 	}
 	var facets []string
 	for _, t := range d.Topics {
@@ -301,6 +300,8 @@ func indexDoc(d search.Document) (map[string]any, error) {
 		facets = append(facets, facetValue(search.FacetCountry, c))
 	}
 	slices.Sort(facets)
+	facets = slices.Compact(facets)
+	order, added := codes.encode(orderKey(d), facets)
 	return map[string]any{
 		fieldName:         d.Name,
 		fieldHeadline:     d.Headline,
@@ -309,21 +310,24 @@ func indexDoc(d search.Document) (map[string]any, error) {
 		fieldBio:          d.Bio,
 		fieldOrganization: d.Organization,
 		fieldInterests:    d.Interests,
-		fieldFacet:        slices.Compact(facets),
-		fieldOrder:        orderKey(d),
+		fieldFacet:        facets,
+		fieldOrder:        string(order),
 		fieldSource:       string(src),
-	}, nil
+	}, added, nil
 }
 
 // facetValue returns the fieldFacet term of a facet value.
 func facetValue(facet, value string) string { return facet + ":" + value }
 
-// orderKey returns a key whose ascending order is PublishedAt descending, then ID
-// ascending: MaxInt64 minus the microseconds since the epoch (0 for earlier times) as
-// 16 hex digits, then the ID.
-func orderKey(d search.Document) string {
+// orderKey returns the start of d's fieldOrder term: a key whose ascending order is
+// PublishedAt descending, then ID ascending (MaxInt64 minus the microseconds since
+// the epoch, 0 for earlier times, as 16 hex digits, then the ID), then a NUL, after
+// which facetCodes.encode appends the codes of d's facet values. IDs hold no NUL, so
+// the codes never change the order; a NUL sorts before any character, so an ID
+// before a longer ID it prefixes.
+func orderKey(d search.Document) []byte {
 	us := max(d.PublishedAt.UnixMicro(), 0)
-	return fmt.Sprintf("%016x%s", uint64(math.MaxInt64-us), d.ID)
+	return fmt.Appendf(nil, "%016x%s\x00", uint64(math.MaxInt64-us), d.ID)
 }
 
 // acquire takes the read lock and fails if the index is closed; release with
@@ -368,17 +372,29 @@ func (x *Index) Upsert(ctx context.Context, docs ...search.Document) error {
 	return nil
 }
 
-// upsert writes docs to bi in one batch.
-func upsert(bi blevelib.Index, docs []search.Document) error {
+// upsert writes docs to bi in one batch, with the facet codes if it adds any.
+func upsert(bi *genIndex, docs []search.Document) error {
+	bi.wmu.Lock()
+	defer bi.wmu.Unlock()
 	b := bi.NewBatch()
+	newCodes := false
 	for _, d := range docs {
-		m, err := indexDoc(d)
+		m, added, err := indexDoc(d, &bi.codes)
 		if err != nil {
 			return err
 		}
+		newCodes = newCodes || added
 		if err := b.Index(d.ID, m); err != nil {
 			return fmt.Errorf("bleve: index %s: %w", d.ID, err)
 		}
+	}
+	if newCodes {
+		// Batches are serialized, so no older list overwrites this one.
+		codes, err := bi.codes.marshal()
+		if err != nil {
+			return fmt.Errorf("bleve: encode facet codes: %w", err)
+		}
+		b.SetInternal(facetCodesKey, codes)
 	}
 	if err := bi.Batch(b); err != nil {
 		return fmt.Errorf("bleve: batch: %w", err)
@@ -409,7 +425,7 @@ func (x *Index) Delete(ctx context.Context, ids ...string) error {
 }
 
 // remove deletes ids from bi in one batch.
-func remove(bi blevelib.Index, ids []string) error {
+func remove(bi *genIndex, ids []string) error {
 	b := bi.NewBatch()
 	for _, id := range ids {
 		if id != "" {
@@ -485,7 +501,7 @@ func (x *Index) IDs(ctx context.Context, fn func(id string) error) error {
 		req.SortBy([]string{"_id"})
 		req.Score = blevelib.ScoreNone
 		req.SearchAfter = after
-		res, err := x.search(ctx, req)
+		res, _, err := x.search(ctx, req)
 		if err != nil {
 			return err
 		}
@@ -502,19 +518,19 @@ func (x *Index) IDs(ctx context.Context, fn func(id string) error) error {
 }
 
 // search runs req under the read lock.
-func (x *Index) search(ctx context.Context, req *blevelib.SearchRequest) (*blevelib.SearchResult, error) {
+func (x *Index) search(ctx context.Context, req *blevelib.SearchRequest) (*blevelib.SearchResult, *genIndex, error) {
 	if err := x.acquire(ctx); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer x.mu.RUnlock()
 	res, err := x.bi.SearchInContext(ctx, req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
+			return nil, nil, ctxErr
 		}
-		return nil, fmt.Errorf("bleve: search: %w", err)
+		return nil, nil, fmt.Errorf("bleve: search: %w", err)
 	}
-	return res, nil
+	return res, x.bi, nil
 }
 
 // Close closes the index, waiting for running calls. Later calls return EUNAVAILABLE.

@@ -95,7 +95,7 @@ var openOptions = map[string]any{"bolt_timeout": "2s"}
 
 // openGen opens the index at dir. It returns nil and no error if dir holds no
 // index or one of another layout, which the caller replaces.
-func openGen(dir string) (blevelib.Index, error) {
+func openGen(dir string) (*genIndex, error) {
 	if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
 		return nil, nil
 	}
@@ -104,7 +104,12 @@ func openGen(dir string) (blevelib.Index, error) {
 		return nil, fmt.Errorf("bleve: open %s (is another process using it?): %w", dir, err)
 	}
 	if v, err := bi.GetInternal(mappingVersionKey); err == nil && string(v) == mappingVersion {
-		return bi, nil
+		g, err := withCodes(bi)
+		if err != nil {
+			_ = bi.Close()
+			return nil, err
+		}
+		return g, nil
 	}
 	if err := bi.Close(); err != nil {
 		return nil, fmt.Errorf("bleve: close outdated index %s: %w", dir, err)
@@ -114,7 +119,7 @@ func openGen(dir string) (blevelib.Index, error) {
 
 // createGen creates an empty index of the current layout at dir, replacing
 // whatever dir holds.
-func createGen(dir string) (blevelib.Index, error) {
+func createGen(dir string) (*genIndex, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return nil, fmt.Errorf("bleve: %w", err)
 	}
@@ -131,7 +136,7 @@ func createGen(dir string) (blevelib.Index, error) {
 		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("bleve: %w", err)
 	}
-	return bi, nil
+	return withCodes(bi)
 }
 
 // writeCurrent points root/CURRENT at generation gen atomically: it writes a

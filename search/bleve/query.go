@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -154,11 +153,13 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		req.SortBy([]string{fieldOrder})
 		req.Score = blevelib.ScoreNone
 	}
+	var facets *facetCounter
 	if !q.Candidates {
-		req.AddFacet(fieldFacet, blevelib.NewFacetRequest(fieldFacet, facetSize))
+		facets = &facetCounter{}
+		ctx = facets.attach(ctx)
 	}
 
-	res, err := x.search(ctx, req)
+	res, gen, err := x.search(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -182,13 +183,8 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	for _, name := range []string{search.FacetTopic, search.FacetLanguage, search.FacetCountry} {
 		out.Facets[name] = map[string]int{}
 	}
-	if fr := res.Facets[fieldFacet]; fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			name, value, ok := strings.Cut(t.Term, ":")
-			if counts := out.Facets[name]; ok && counts != nil {
-				counts[value] = t.Count
-			}
-		}
+	if facets != nil {
+		facets.addTo(out.Facets, gen.codes.list())
 	}
 	x.cache.put(key, writes, out)
 	return out, nil

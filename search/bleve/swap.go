@@ -8,8 +8,6 @@ import (
 	"slices"
 	"sync"
 
-	blevelib "github.com/blevesearch/bleve/v2"
-
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/search/internal/stage"
@@ -23,7 +21,7 @@ type staged struct {
 
 	mu   sync.RWMutex // guards done; Commit and Abort wait for running writes
 	done bool
-	bi   blevelib.Index
+	bi   *genIndex
 
 	// journal holds the last write to the live index per id since BeginSwap (nil:
 	// deleted), replayed onto the new generation at Commit. Guarded by x.wmu.

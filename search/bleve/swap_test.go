@@ -84,7 +84,11 @@ func TestOpenMigratesFormerFormat(t *testing.T) {
 	if err := bi.SetInternal(mappingVersionKey, []byte(mappingVersion)); err != nil {
 		t.Fatal(err)
 	}
-	old := &Index{bi: bi, analyzer: bi.Mapping().AnalyzerNamed(analyzerName)}
+	g, err := withCodes(bi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &Index{bi: g, analyzer: bi.Mapping().AnalyzerNamed(analyzerName)}
 	if err := old.Upsert(ctx, searchtest.Profiles(t)...); err != nil {
 		t.Fatal(err)
 	}
