@@ -74,6 +74,7 @@ const (
 	RuleRequiredMail      = "required_mail"        // this message type cannot be switched off
 	RuleMailOff           = "mail_off"             // e-mail is switched off on this platform
 	RuleBadLink           = "bad_link"             // a link (e.g. to unsubscribe) that is not valid or has expired
+	RuleAccountErasing    = "account_erasing"      // signing in while the account's erasure has not finished
 
 	// Matching's hard rules (package matching uses the same keys).
 	RuleSameOrganization   = "same_organization"
@@ -96,7 +97,7 @@ var Rules = []string{
 	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart,
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
 	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleTandemEnded, RuleSearchUnavailable,
-	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail, RuleRequiredMail, RuleMailOff, RuleBadLink,
+	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail, RuleRequiredMail, RuleMailOff, RuleBadLink, RuleAccountErasing,
 	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage,
 	RuleCapacityReached, RuleOneMentorPerMentee,
 }

@@ -5,7 +5,6 @@ package account
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	otm "github.com/opentomentor/opentomentor"
@@ -18,6 +17,7 @@ import (
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Service runs export and erasure.
@@ -30,12 +30,18 @@ type Service struct {
 	programs *program.Service
 	audit    *audit.Log
 	inbox    *notify.Service
+	erasures *mongo.Collection // the erasure jobs (erasure.go)
+	now      func() time.Time
 }
 
-// New returns the account service.
-func New(ids *identity.Service, profiles *profile.Service, programs *program.Service, tandems *tandem.Service, assign *assignment.Service,
-	lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
-	return &Service{ids: ids, profiles: profiles, programs: programs, tandems: tandems, assign: assign, lines: lines, audit: log, inbox: inbox}
+// New returns the account service, keeping its erasure jobs in db.
+func New(db *mongo.Database, now func() time.Time, ids *identity.Service, profiles *profile.Service, programs *program.Service, tandems *tandem.Service,
+	assign *assignment.Service, lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{ids: ids, profiles: profiles, programs: programs, tandems: tandems, assign: assign, lines: lines, audit: log, inbox: inbox,
+		erasures: erasuresOf(db), now: now}
 }
 
 // programTeam stands for the curators in what applicants see.
@@ -142,58 +148,23 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	return ex, nil
 }
 
-// Delete erases the signed-in person: their application from the search index
-// and the database, their sessions, role grant and user record; audit entries
-// about or by them keep only a pseudonym. The search index goes first: if it
-// is unreachable nothing is deleted and EUNAVAILABLE says to try again.
+// Delete erases the signed-in person (see erasure.go): it records the erasure
+// job, signs them out everywhere and deletes their user record and role grant,
+// then has the rest — application and search index entry, requests, tandems,
+// inbox, e-mails; audit entries about or by them keep only a pseudonym — erased
+// right after the response, and by the sweep if that fails. Errors:
+// EUNAUTHORIZED; a database failure before the person was signed out.
 func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if p == nil {
 		return otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
 	}
-	if err := s.profiles.EraseUser(ctx, p.UserID); err != nil {
-		return err
-	}
-	reqs, err := s.tandems.RequestIDsOf(ctx, p.UserID)
+	job, err := s.begin(ctx, p.UserID)
 	if err != nil {
-		return err
-	}
-	if err := s.tandems.EraseRequests(ctx, p.UserID); err != nil {
-		return err
-	}
-	if err := s.tandems.EraseTandems(ctx, p.UserID); err != nil {
-		return err
-	}
-	// Computed cohort assignments name executives and mentors: recomputed
-	// at will.
-	if err := s.assign.Erase(ctx); err != nil {
-		return err
-	}
-	if err := s.lines.Erase(ctx, p.UserID); err != nil {
-		return err
-	}
-	if err := s.programs.EraseFollower(ctx, p.UserID); err != nil {
-		return err
-	}
-	if err := s.inbox.Erase(ctx, p.UserID); err != nil {
 		return err
 	}
 	if err := s.ids.DeleteUser(ctx, p.UserID); err != nil {
 		return err
 	}
-	pseudo, acted, err := s.audit.Pseudonymize(ctx, p.UserID, append(reqs, profile.ProfileIDFor(p.UserID))...)
-	if err != nil {
-		return err
-	}
-	// Where they acted as a curator: their traces in others' applications.
-	var touched []string
-	for _, e := range acted {
-		if e.SubjectType == "mentor_profile" && !slices.Contains(touched, e.SubjectID) {
-			touched = append(touched, e.SubjectID)
-		}
-	}
-	if err := s.profiles.ForgetActor(ctx, p.UserID, pseudo, touched); err != nil {
-		return err
-	}
-	return s.audit.Record(ctx, audit.Entry{ActorID: pseudo, Action: audit.ActionAccountDelete,
-		SubjectType: "user", SubjectID: pseudo, SubjectUserID: pseudo})
+	s.inbox.Soon(ctx, "erasure", func(ctx context.Context) error { return s.finish(ctx, job) })
+	return nil
 }

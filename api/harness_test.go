@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,11 +33,12 @@ import (
 type harness struct {
 	URL string
 	*platform.Services
-	IDs *identity.Service // = Identity
-	Srv *api.Server
-	Idx search.Index // = Search
-	Log *audit.Log   // = Audit
-	DB  *mongo.Database
+	IDs    *identity.Service // = Identity
+	Srv    *api.Server
+	Idx    search.Index // = Search
+	Faults *faultyIndex // = Idx
+	Log    *audit.Log   // = Audit
+	DB     *mongo.Database
 }
 
 type apiConfig = api.Config
@@ -60,10 +63,11 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 	for _, o := range opts {
 		o(&icfg, &acfg)
 	}
-	idx, err := bleve.OpenMem()
+	bi, err := bleve.OpenMem()
 	if err != nil {
 		t.Fatalf("bleve.OpenMem: %v", err)
 	}
+	idx := &faultyIndex{Index: bi}
 	t.Cleanup(func() { _ = idx.Close() })
 	db := testenv.DB(t)
 	svc, err := platform.New(context.Background(), db, platform.Config{Identity: icfg, Search: idx, SingleProcess: true, Logger: logger})
@@ -82,7 +86,7 @@ func newHarness(t testing.TB, providers func(baseURL string) []identity.Provider
 		defer cancel()
 		_ = srv.Shutdown(ctx)
 	})
-	return &harness{URL: base, Services: svc, IDs: svc.Identity, Srv: srv, Idx: idx, Log: svc.Audit, DB: db}
+	return &harness{URL: base, Services: svc, IDs: svc.Identity, Srv: srv, Idx: idx, Faults: idx, Log: svc.Audit, DB: db}
 }
 
 // browser is a cookie-keeping HTTP client that does not follow redirects by
@@ -233,4 +237,18 @@ func (h *harness) me(b *browser) (*me, int) {
 		b.t.Fatalf("decode /me: %v; body %s", err, body)
 	}
 	return &m, resp.StatusCode
+}
+
+// faultyIndex is the harness's Bleve index; deletions fail while failDeletes is
+// set (the search engine down at the wrong moment).
+type faultyIndex struct {
+	*bleve.Index
+	failDeletes atomic.Bool
+}
+
+func (f *faultyIndex) Delete(ctx context.Context, ids ...string) error {
+	if f.failDeletes.Load() {
+		return errors.New("injected fault: the search index is down")
+	}
+	return f.Index.Delete(ctx, ids...)
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/opentomentor/opentomentor/mongostore"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -77,6 +78,28 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 	return l.store.insert(ctx, &e)
 }
 
+// RecordOnce writes e under an id the caller chose in advance (NewID), so a job
+// that records and then fails can run again without a second entry: an entry
+// with that id already there counts as written.
+func (l *Log) RecordOnce(ctx context.Context, id string, e Entry) error {
+	e.At = l.now().UTC()
+	e.ID = id
+	if err := l.store.insert(ctx, &e); err != nil && !mongostore.IsDuplicateKey(err) {
+		return err
+	}
+	return nil
+}
+
+// NewID returns a new entry id for RecordOnce.
+func (l *Log) NewID() string { return newID(l.now()) }
+
+// NewPseudonym returns a new random pseudonym for Pseudonymize.
+func NewPseudonym() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return "erased-" + hex.EncodeToString(b)
+}
+
 // BySubject returns the entries about one object, oldest first.
 func (l *Log) BySubject(ctx context.Context, subjectID string) ([]Entry, error) {
 	return l.store.find(ctx, "subjectId", subjectID)
@@ -94,19 +117,13 @@ func (l *Log) ByActor(ctx context.Context, userID string) ([]Entry, error) {
 
 // Pseudonymize replaces a person's id — as subject, as actor, and as the
 // subject id of their own objects (subjectIDs, e.g. their application) — by
-// one random pseudonym and drops their name, so the log keeps its shape but
-// no longer points at them. It returns the pseudonym and the entries in
-// which the person was the actor, as they were (their subjects: where a
-// curator left traces in others' objects) — read in the same pass.
-func (l *Log) Pseudonymize(ctx context.Context, userID string, subjectIDs ...string) (string, []Entry, error) {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	pseudo := "erased-" + hex.EncodeToString(b)
-	acted, err := l.store.replaceUser(ctx, userID, pseudo, append([]string{userID}, subjectIDs...))
-	if err != nil {
-		return "", nil, err
-	}
-	return pseudo, acted, nil
+// pseudo (NewPseudonym) and drops their name, so the log keeps its shape but
+// no longer points at them. It returns the entries in which the person was the
+// actor (their subjects: where a curator left traces in others' objects), read
+// in the same pass; entries already carrying pseudo count too, so a run again
+// after a failure returns the same.
+func (l *Log) Pseudonymize(ctx context.Context, userID, pseudo string, subjectIDs ...string) ([]Entry, error) {
+	return l.store.replaceUser(ctx, userID, pseudo, append([]string{userID}, subjectIDs...))
 }
 
 // newID makes ids that sort by time.

@@ -52,9 +52,14 @@ func (m *mongoStore) replaceUser(ctx context.Context, userID, pseudo string, sub
 	if mongostore.IsEmbedded(m.c.Database()) {
 		return m.replaceUserByID(ctx, userID, pseudo, subjectIDs)
 	}
-	acted, err := m.find(ctx, "actorId", userID)
+	cur, err := m.c.Find(ctx, bson.D{{Key: "actorId", Value: bson.D{{Key: "$in", Value: bson.A{userID, pseudo}}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("audit: find: %w", err)
+	}
+	acted := []Entry{}
+	if err := cur.All(ctx, &acted); err != nil {
+		return nil, fmt.Errorf("audit: find: %w", err)
 	}
 	if _, err := m.c.UpdateMany(ctx, bson.D{{Key: "subjectId", Value: bson.D{{Key: "$in", Value: subjectIDs}}}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "subjectId", Value: pseudo}}}}); err != nil {
@@ -79,14 +84,14 @@ func (m *mongoStore) replaceUserByID(ctx context.Context, userID, pseudo string,
 	entries, err := mongostore.FindAll[Entry](ctx, m.c, "audit", "Audit entries", bson.D{{Key: "$or", Value: bson.A{
 		bson.D{{Key: "subjectId", Value: bson.D{{Key: "$in", Value: subjectIDs}}}},
 		bson.D{{Key: "subjectUserId", Value: userID}},
-		bson.D{{Key: "actorId", Value: userID}},
+		bson.D{{Key: "actorId", Value: bson.D{{Key: "$in", Value: bson.A{userID, pseudo}}}}},
 	}}}, options.Find().SetProjection(bson.D{{Key: "subjectType", Value: 1}, {Key: "subjectId", Value: 1}, {Key: "subjectUserId", Value: 1}, {Key: "actorId", Value: 1}}))
 	if err != nil {
 		return nil, err
 	}
 	var acted []Entry
 	for _, e := range entries {
-		if e.ActorID == userID {
+		if e.ActorID == userID || e.ActorID == pseudo {
 			acted = append(acted, e)
 		}
 		set := bson.D{}
@@ -98,6 +103,9 @@ func (m *mongoStore) replaceUserByID(ctx context.Context, userID, pseudo string,
 		}
 		if e.ActorID == userID {
 			set = append(set, bson.E{Key: "actorId", Value: pseudo}, bson.E{Key: "actorName", Value: ""})
+		}
+		if len(set) == 0 { // pseudonymized by an earlier run
+			continue
 		}
 		if _, err := m.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: e.ID}}, bson.D{{Key: "$set", Value: set}}); err != nil {
 			return nil, fmt.Errorf("audit: pseudonymize: %w", err)

@@ -25,13 +25,20 @@ func TestPseudonymize(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pseudo, acted, err := l.Pseudonymize(ctx, "u_ada", "mp_ada")
-	if err != nil || !strings.HasPrefix(pseudo, "erased-") {
-		t.Fatalf("Pseudonymize: %q, %v", pseudo, err)
+	pseudo := NewPseudonym()
+	if !strings.HasPrefix(pseudo, "erased-") || pseudo == NewPseudonym() {
+		t.Fatalf("NewPseudonym: got %q, want erased-… and a new one each time", pseudo)
 	}
-	// What Ada did, as it was: the tandem she proposed.
-	if len(acted) != 1 || acted[0].SubjectType != "tandem" || acted[0].SubjectID != "t_1" {
-		t.Errorf("acted: got %+v, want the one entry by Ada (tandem t_1)", acted)
+	// Twice: an erasure that failed after this step runs it again.
+	for run := 1; run <= 2; run++ {
+		acted, err := l.Pseudonymize(ctx, "u_ada", pseudo, "mp_ada")
+		if err != nil {
+			t.Fatalf("Pseudonymize, run %d: %v", run, err)
+		}
+		// What Ada did: the tandem she proposed.
+		if len(acted) != 1 || acted[0].SubjectType != "tandem" || acted[0].SubjectID != "t_1" {
+			t.Errorf("acted, run %d: got %+v, want the one entry by Ada (tandem t_1)", run, acted)
+		}
 	}
 	tests := []struct {
 		name string
@@ -60,5 +67,20 @@ func TestPseudonymize(t *testing.T) {
 				t.Errorf("%s: another actor's name changed to %q", tt.name, e.ActorName)
 			}
 		}
+	}
+}
+
+// TestRecordOnce: a second write under the same id keeps one entry.
+func TestRecordOnce(t *testing.T) {
+	ctx := context.Background()
+	l := New(testenv.DB(t))
+	id := l.NewID()
+	for range 2 {
+		if err := l.RecordOnce(ctx, id, Entry{ActorID: "erased-1", Action: ActionAccountDelete, SubjectType: "user", SubjectID: "erased-1", SubjectUserID: "erased-1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := l.ByActor(ctx, "erased-1"); err != nil || len(got) != 1 || got[0].ID != id {
+		t.Errorf("got %+v, %v, want one entry with id %s", got, err, id)
 	}
 }

@@ -54,6 +54,14 @@ type Service struct {
 	order     []string
 	now       func() time.Time
 	log       *slog.Logger
+	erasing   func(ctx context.Context, userID string) (bool, error) // RefuseSignInWhile
+}
+
+// RefuseSignInWhile makes sign-in refuse a person while erasing reports their
+// account's erasure unfinished (account.Service.Pending): the new account would
+// share the old one's id. Call it before serving.
+func (s *Service) RefuseSignInWhile(erasing func(ctx context.Context, userID string) (bool, error)) {
+	s.erasing = erasing
 }
 
 // Durations of the sign-in flow.
@@ -291,6 +299,14 @@ func (s *Service) CompleteLogin(ctx context.Context, id string, cp CallbackParam
 	}
 	if claims.Email == "" {
 		return nil, s.failLogin(id, "the identity provider did not share an e-mail address", nil)
+	}
+	if s.erasing != nil {
+		if busy, err := s.erasing(ctx, UserID(claims.Issuer, claims.Subject)); err != nil {
+			return nil, err
+		} else if busy {
+			return nil, otm.Refuse(otm.ECONFLICT, otm.RuleAccountErasing, nil,
+				"Your account is still being deleted. Please sign in again in a few minutes.")
+		}
 	}
 	user, err := s.upsertUser(ctx, p, claims)
 	if err != nil {

@@ -40,7 +40,7 @@ func (s *Service) Soon(ctx context.Context, what string, run func(context.Contex
 
 func (s *Service) runTask(ctx context.Context, t task) {
 	if err := t.run(ctx); err != nil {
-		s.log.Error("notifications not delivered yet; the sweep retries", "event", t.what, "err", err)
+		s.log.Error("not done yet; the sweep retries", "task", t.what, "err", err)
 	}
 }
 

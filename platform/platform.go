@@ -108,7 +108,8 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Assignments = assignment.New(db, s.Tandems, s.Programs, cfg.Now)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
 	s.Reports.CacheIn(db)
-	s.Accounts = account.New(s.Identity, s.Profiles, s.Programs, s.Tandems, s.Assignments, s.LineManagers, s.Audit, s.Notify)
+	s.Accounts = account.New(db, cfg.Now, s.Identity, s.Profiles, s.Programs, s.Tandems, s.Assignments, s.LineManagers, s.Audit, s.Notify)
+	s.Identity.RefuseSignInWhile(s.Accounts.Pending)
 	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.EnsureIndexes, s.Assignments.EnsureIndexes} {
 		if err := init(ctx); err != nil {
 			return nil, fmt.Errorf("database: %w", err)
@@ -177,8 +178,9 @@ func pacer(singleProcess bool) *mongostore.Pacer {
 }
 
 // Sweep removes expired sessions and sign-in attempts, finishes ending the
-// tandems of programs past their wrap-up and delivers the notifications
-// events left (DeliverNotes). Idempotent.
+// tandems of programs past their wrap-up, finishes account erasures that
+// failed or were cut off (account.Service.FinishErasures) and delivers the
+// notifications events left (DeliverNotes). Idempotent.
 func (s *Services) Sweep(ctx context.Context) error {
 	if err := s.Identity.Sweep(ctx); err != nil {
 		return fmt.Errorf("sessions: %w", err)
@@ -186,7 +188,12 @@ func (s *Services) Sweep(ctx context.Context) error {
 	if err := s.Tandems.SweepPrograms(ctx); err != nil {
 		return fmt.Errorf("programs: %w", err)
 	}
-	return s.DeliverNotes(ctx)
+	// Erasures that failed do not hold up the notes.
+	_, errErase := s.Accounts.FinishErasures(ctx, account.RetryAfter)
+	if errErase != nil {
+		errErase = fmt.Errorf("erasures: %w", errErase)
+	}
+	return errors.Join(errErase, s.DeliverNotes(ctx))
 }
 
 // DeliverNotes sends what events owe and did not deliver after their write
