@@ -42,3 +42,6 @@ func (m *Mirror[T]) Reloads() int {
 	defer m.mu.Unlock()
 	return m.reloads
 }
+
+// SocketDir returns the directory of the embedded database's socket.
+func SocketDir(s *Store) string { return s.socketDir }

@@ -47,6 +47,7 @@ type Store struct {
 	Pool *PoolStats
 
 	dir          string // the embedded database's files
+	socketDir    string // the private directory of the embedded database's socket
 	cancelFerret context.CancelFunc
 	ferretDone   chan struct{}
 }
@@ -70,13 +71,22 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("mongostore: create data directory: %w", err)
 	}
+	// No TCP port: the embedded database answers on a Unix socket in a new
+	// directory only this user may enter (0700), so no other local account can
+	// read the data or forge a session. The directory is new on every start,
+	// so no socket a killed process left behind gets in the way.
+	sockDir, err := os.MkdirTemp("", "otm-db-")
+	if err != nil {
+		return nil, fmt.Errorf("mongostore: create socket directory: %w", err)
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{Unix: filepath.Join(sockDir, "mongodb.sock")},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(normal)",
 		Logger:    slog.New(&levelHandler{min: slog.LevelWarn, h: logger.With("component", "ferretdb").Handler()}),
 	})
 	if err != nil {
+		_ = os.RemoveAll(sockDir)
 		return nil, fmt.Errorf("mongostore: start embedded database: %w", err)
 	}
 	fctx, cancel := context.WithCancel(context.Background())
@@ -91,8 +101,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		cancel()
 		<-done
+		_ = os.RemoveAll(sockDir)
 		return nil, err
 	}
+	s.socketDir = sockDir
 	s.cancelFerret = cancel
 	s.ferretDone = done
 	s.dir = dir
@@ -139,7 +151,11 @@ func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger
 	if u, err := url.Parse(uri); err == nil && strings.Trim(u.Path, "/") != "" {
 		name = strings.Trim(u.Path, "/")
 	}
-	logger.Info("database connected", "embedded", embedded, "database", name, "uri", redact(uri))
+	shown := redact(uri)
+	if embedded {
+		shown = "(embedded, on a private Unix socket)"
+	}
+	logger.Info("database connected", "embedded", embedded, "database", name, "uri", shown)
 	if embedded {
 		gens.Store(client, writes)
 	}
@@ -161,6 +177,7 @@ func (s *Store) Close(ctx context.Context) error {
 	if s.cancelFerret != nil {
 		s.cancelFerret()
 		<-s.ferretDone
+		_ = os.RemoveAll(s.socketDir)
 	}
 	return err
 }

@@ -36,6 +36,7 @@ type Config struct {
 	SMTP           *notify.SMTPConfig
 	MailFrom       string // OTM_MAIL_FROM
 	MailDisabled   bool   // OTM_MAIL_DISABLED
+	AllowEmbedded  bool   // OTM_ALLOW_EMBEDDED_DB: OTM_ENV=production without OTM_MONGODB_URI
 	MetricsAddr    string // OTM_METRICS_ADDR: serve /metrics there instead of on OTM_ADDR
 
 	SessionIdle     time.Duration // OTM_SESSION_IDLE_TIMEOUT
@@ -53,6 +54,7 @@ var settings = []setting{
 	{"OTM_DATA_DIR", "data-dir", "directory for the embedded database and search index", "./data"},
 	{"OTM_ENV", "env", "development | production", "development"},
 	{"OTM_MONGODB_URI", "mongodb-uri", "a real MongoDB (default: embedded)", ""},
+	{"OTM_ALLOW_EMBEDDED_DB", "allow-embedded-db", "run OTM_ENV=production on the embedded database (one process only)", "false"},
 	{"OTM_MEILISEARCH_URL", "meilisearch-url", "a real Meilisearch (default: embedded)", ""},
 	{"OTM_MEILISEARCH_API_KEY", "meilisearch-api-key", "Meilisearch API key", ""},
 	{"OTM_OIDC_PROVIDERS_FILE", "oidc-providers-file", "YAML file listing the identity providers (default: development provider)", ""},
@@ -111,7 +113,7 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 		for _, b := range []struct {
 			env string
 			dst *bool
-		}{{"OTM_DEV_IDP_PUBLIC", &cfg.DevIDPPublic}, {"OTM_MAIL_DISABLED", &cfg.MailDisabled}} {
+		}{{"OTM_DEV_IDP_PUBLIC", &cfg.DevIDPPublic}, {"OTM_MAIL_DISABLED", &cfg.MailDisabled}, {"OTM_ALLOW_EMBEDDED_DB", &cfg.AllowEmbedded}} {
 			switch strings.ToLower(get(b.env)) {
 			case "true", "1", "yes":
 				*b.dst = true
@@ -205,6 +207,9 @@ func (c *Config) validate() error {
 		} else if err == nil && !isLoopback(host) && !c.DevIDPPublic {
 			errs = append(errs, fmt.Errorf("OTM_ADDR: %q is not a loopback address while the development identity provider (anyone can sign in as anyone) is on; configure OTM_OIDC_PROVIDERS_FILE, listen on 127.0.0.1, or set OTM_DEV_IDP_PUBLIC=true if you really mean it", c.Addr))
 		}
+	}
+	if c.Env == "production" && c.MongoURI == "" && !c.AllowEmbedded {
+		errs = append(errs, errors.New("OTM_MONGODB_URI: required when OTM_ENV=production; the embedded database serves one process on one machine (set OTM_ALLOW_EMBEDDED_DB=true if that is what you mean)"))
 	}
 	errs = append(errs, c.validateMail()...)
 	switch c.LogFormat {
