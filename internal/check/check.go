@@ -170,11 +170,21 @@ func CountryName(code, lang string) string {
 }
 
 // SpreadsheetCell neutralises a CSV cell that a spreadsheet would run as a
-// formula (it starts with = + - @, a tab or a carriage return) with a
-// leading '.
+// formula with a leading ': one whose first visible character is = + - @ (or
+// their full-width forms), or that starts with a tab or carriage return.
+// Spaces and invisible characters (zero-width spaces, byte order marks,
+// direction marks) before it do not hide it.
 func SpreadsheetCell(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\r':
+			return "'" + s
+		case unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) || unicode.IsControl(r):
+			continue
+		case strings.ContainsRune("=+-@＝＋－＠", r):
+			return "'" + s
+		}
+		return s
 	}
 	return s
 }

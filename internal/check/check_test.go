@@ -22,3 +22,33 @@ func TestValidCodes(t *testing.T) {
 		t.Errorf("LanguageName(tr, en): got %q", got)
 	}
 }
+
+func TestSpreadsheetCell(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"text", "Ada Lovelace", "Ada Lovelace"},
+		{"a number", "42", "42"},
+		{"formula", "=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"},
+		{"plus", "+1", "'+1"},
+		{"minus", "-2+3", "'-2+3"},
+		{"at", "@SUM(A1)", "'@SUM(A1)"},
+		{"tab first", "\t=1", "'\t=1"},
+		{"carriage return first", "\r=1", "'\r=1"},
+		{"after a zero-width space", "\u200b=1+1", "'\u200b=1+1"},
+		{"after a byte order mark", "\ufeff@x", "'\ufeff@x"},
+		{"after spaces", "  =1", "'  =1"},
+		{"after a no-break space", "\u00a0-1", "'\u00a0-1"},
+		{"full-width equals", "＝1+1", "'＝1+1"},
+		{"a sign inside", "Mentoring = listening", "Mentoring = listening"},
+		{"only invisible", "\u200b ", "\u200b "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := SpreadsheetCell(tt.in); got != tt.want {
+				t.Errorf("SpreadsheetCell(%q): got %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
