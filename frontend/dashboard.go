@@ -21,6 +21,7 @@ type dashboardView struct {
 	Headlines                          []headline
 	Charts                             []barChart
 	Texts                              []dashText
+	Withheld                           []string // why a side's ratings and texts are not shown
 }
 
 // headline is one key figure.
@@ -144,9 +145,12 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 	if a.MedianHours != nil {
 		hours = f.translate(lang, "dash.hours", dashNum(lang, *a.MedianHours, 1))
 	}
-	overall := "–"
+	overall, overallNote := "–", ""
 	if all.Overall != nil {
 		overall = f.translate(lang, "dash.outOf5", dashNum(lang, *all.Overall, 2))
+	}
+	if all.Withheld {
+		overallNote = f.translate(lang, "dash.withheld", r.Satisfaction.MinGroup)
 	}
 	v.Headlines = []headline{
 		{f.translate(lang, "dash.h.applications"), n(a.Submitted), f.translate(lang, "dash.h.applications.note")},
@@ -156,7 +160,7 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 		{f.translate(lang, "dash.h.tandems"), n(tn.Proposed), f.translate(lang, "dash.h.tandems.note", tn.Accepted)},
 		{f.translate(lang, "dash.h.meetings"), n(m.Held), f.translate(lang, "dash.h.meetings.note", dashOpt(lang, m.PerTandem, 1))},
 		{f.translate(lang, "dash.h.responses"), f.dashPct(lang, all.ResponseRate), f.translate(lang, "dash.h.responses.note", all.Responses, all.Eligible)},
-		{f.translate(lang, "dash.h.overall"), overall, ""},
+		{f.translate(lang, "dash.h.overall"), overall, overallNote},
 		{f.translate(lang, "dash.h.recommend"), f.dashPct(lang, all.RecommendRate), ""},
 	}
 
@@ -215,6 +219,11 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 	v.Charts = append(v.Charts, newBarChart("sides", f.translate(lang, "dash.c.sides"), al, av, at, 5, cl))
 	for _, ft := range r.Satisfaction.Texts {
 		v.Texts = append(v.Texts, dashText{Side: f.translate(lang, "dash.side."+ft.Side), Text: ft.Text})
+	}
+	for _, st := range r.Satisfaction.Sides {
+		if st.Withheld {
+			v.Withheld = append(v.Withheld, f.translate(lang, "dash.texts.withheld", f.translate(lang, "dash.side."+st.Side), r.Satisfaction.MinGroup))
+		}
 	}
 	d.Title = f.translate(lang, "dash.title", r.ProgramName)
 	d.Dashboard = v

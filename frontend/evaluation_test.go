@@ -10,6 +10,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/report"
 	"github.com/opentomentor/opentomentor/tandem"
 )
 
@@ -171,4 +172,29 @@ func TestDashboardPage(t *testing.T) {
 	}
 	r = do(t, e.app(t, eva), "/programs/open/dashboard", langHeader("de"))
 	assertBody(t, r.body, []string{"Nur die Kurator:innen dieses Programms dürfen seine Auswertung sehen."}, nil)
+}
+
+// TestDashboardWithholdsSmallGroups: with one answer per side (fewer than
+// report.MinGroup) the dashboard shows neither ratings nor texts, and says why.
+func TestDashboardWithholdsSmallGroups(t *testing.T) {
+	e := newPagesEnv(t)
+	e.Reports.SetMinGroup(report.MinGroup)
+	ctx := context.Background()
+	id := e.runningTandem(t)
+	if _, err := e.Tandems.EndTandem(ctx, eva, id, false, "Moved abroad"); err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	for _, p := range []*otm.Principal{eva, maxB} {
+		if _, err := e.Tandems.GiveFeedback(ctx, p, id, tandem.FeedbackInput{Overall: 2, Fit: 2, Learned: 2, Recommend: &yes, Text: "Nur ich habe das geschrieben."}); err != nil {
+			t.Fatalf("GiveFeedback: %v", err)
+		}
+	}
+	r := do(t, e.app(t, cora), "/programs/open/dashboard", langHeader("en"))
+	assertBody(t, r.body, []string{`<span class="hint">2 of 2 possible answers</span>`, "Fewer than 3 answers: not shown",
+		"Mentors: fewer than 3 answers, so their ratings and words are not shown.", "Executives: fewer than 3 answers"},
+		[]string{"Nur ich habe das geschrieben.", "2 / 5"})
+	r = do(t, e.app(t, cora), "/programs/open/dashboard", langHeader("de"))
+	assertBody(t, r.body, []string{"Weniger als 3 Antworten: nicht gezeigt", "Führungskräfte: weniger als 3 Antworten"},
+		[]string{"Nur ich habe das geschrieben."})
 }

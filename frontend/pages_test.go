@@ -75,6 +75,7 @@ func newPagesEnv(tb testing.TB) *pagesEnv {
 	if err != nil {
 		tb.Fatalf("platform.New: %v", err)
 	}
+	svc.Reports.SetMinGroup(1) // small fixtures; the withheld figures are tested apart
 	f := mustFrontend(tb, Config{Services: *svc, Logger: slog.New(tbHandler{tb})})
 	return &pagesEnv{Services: svc, f: f, audit: svc.Audit, idx: idx}
 }

@@ -38,6 +38,7 @@ func TestReportCacheFollowsEveryWrite(t *testing.T) {
 			again.GeneratedAt, len(again.Satisfaction.Texts), first.GeneratedAt)
 	}
 	fresh := NewService(e.profiles, e.programs, e.tandems, func() time.Time { return e.now })
+	fresh.SetMinGroup(1)
 	want, err := fresh.ProgramReport(ctx, cura, "spring")
 	if err != nil {
 		t.Fatal(err)

@@ -47,6 +47,7 @@ func (e *evalEnv) services(tb testing.TB) {
 	e.programs = program.NewService(e.db, program.Config{Now: now, Logger: quiet})
 	e.tandems = tandem.NewService(e.db, tandem.Config{Profiles: e.profiles, Programs: e.programs, Now: now, Logger: quiet})
 	e.s = NewService(e.profiles, e.programs, e.tandems, now)
+	e.s.SetMinGroup(1) // small fixtures: the figures are checked with every answer shown (TestSatisfactionWithheld checks the default)
 	for _, init := range []func(context.Context) error{e.profiles.Init, e.programs.Init, e.tandems.BackfillMeetingCounts} {
 		if err := init(ctx); err != nil {
 			tb.Fatalf("Init: %v", err)

@@ -116,7 +116,15 @@ type SideStats struct {
 	Learned       *float64 `json:"learned"`
 	RecommendRate *float64 `json:"recommendRate"`       // 0–1
 	Distribution  [5]int   `json:"overallDistribution"` // answers of overall = 1…5
+	Withheld      bool     `json:"withheld"`            // too few answers to show ratings (SatisfactionReport.MinGroup): they stay null and zero
 }
+
+// MinGroup is the fewest answers a side's ratings and free texts are shown
+// for by default (Service.SetMinGroup): with one or two, everyone in the program could tell whose they are,
+// and the feedback form promises answers are only shown summed up. When one
+// side is withheld, so are the figures of both sides together (they would
+// give the withheld side away by difference).
+const MinGroup = 3
 
 // FreeText is one free-text answer, with its side only.
 type FreeText struct {
@@ -130,6 +138,8 @@ type SatisfactionReport struct {
 	All   SideStats   `json:"all"`
 	Sides []SideStats `json:"sides"` // mentor, mentee
 	Texts []FreeText  `json:"texts"` // sorted by side and text: their order tells nothing
+	// MinGroup is the fewest answers a side's ratings and texts are shown for.
+	MinGroup int `json:"minGroup"`
 }
 
 // Profiles is what a report reads of applications.
@@ -154,6 +164,7 @@ type Service struct {
 	programs Programs
 	tandems  Tandems
 	now      func() time.Time
+	minGroup int // see MinGroup
 
 	db    *mongo.Database // for the cache (CacheIn); nil: no cache
 	mu    sync.Mutex
@@ -205,8 +216,12 @@ func NewService(profiles Profiles, programs Programs, tandems Tandems, now func(
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{profiles: profiles, programs: programs, tandems: tandems, now: now}
+	return &Service{profiles: profiles, programs: programs, tandems: tandems, now: now, minGroup: MinGroup}
 }
+
+// SetMinGroup sets the fewest answers a side's ratings and texts are shown
+// for (at least 1; MinGroup by default). Call it before the first report.
+func (s *Service) SetMinGroup(n int) { s.minGroup = max(n, 1) }
 
 // ProgramReport evaluates a program for its curators. Errors: EUNAUTHORIZED,
 // EFORBIDDEN (not a curator, or not one of this program), ENOTFOUND.
@@ -279,7 +294,7 @@ func (s *Service) compute(ctx context.Context, pr *program.Program, now time.Tim
 		}
 	}
 	r.Meetings = meetingStats(ran, d.MeetingCounts)
-	r.Satisfaction = satisfaction(ts, d.Feedback)
+	r.Satisfaction = satisfaction(ts, d.Feedback, s.minGroup)
 	return r, nil
 }
 
@@ -416,7 +431,7 @@ func meetingStats(ran []string, counts map[string]int) MeetingStats {
 	return m
 }
 
-func satisfaction(ts []tandem.Tandem, fbs []tandem.Feedback) SatisfactionReport {
+func satisfaction(ts []tandem.Tandem, fbs []tandem.Feedback, minGroup int) SatisfactionReport {
 	eligible := map[string]bool{} // tandems whose pair may answer: ran and ended
 	for i := range ts {
 		if ts[i].ActivatedAt != nil && ts[i].Status == tandem.TandemEnded {
@@ -466,13 +481,34 @@ func satisfaction(ts []tandem.Tandem, fbs []tandem.Feedback) SatisfactionReport 
 		}
 		return st
 	}
+	sides := []SideStats{stats(mentor), stats(mentee)}
+	both := stats(all)
+	withheld := map[string]bool{}
+	for i := range sides {
+		if sides[i].Responses > 0 && sides[i].Responses < minGroup {
+			withhold(&sides[i])
+			withheld[sides[i].Side] = true
+		}
+	}
+	if len(withheld) > 0 || (both.Responses > 0 && both.Responses < minGroup) {
+		withhold(&both)
+	}
+	texts = slices.DeleteFunc(texts, func(t FreeText) bool { return withheld[t.Side] })
 	slices.SortFunc(texts, func(a, b FreeText) int {
 		return cmp.Or(cmp.Compare(a.Side, b.Side), cmp.Compare(a.Text, b.Text))
 	})
 	if texts == nil {
 		texts = []FreeText{}
 	}
-	return SatisfactionReport{All: stats(all), Sides: []SideStats{stats(mentor), stats(mentee)}, Texts: texts}
+	return SatisfactionReport{All: both, Sides: sides, Texts: texts, MinGroup: minGroup}
+}
+
+// withhold drops the ratings of st (too few answers, see MinGroup); the
+// counts of answers stay.
+func withhold(st *SideStats) {
+	st.Overall, st.Fit, st.Learned, st.RecommendRate = nil, nil, nil, nil
+	st.Distribution = [5]int{}
+	st.Withheld = true
 }
 
 // median of sorted xs (not empty).
@@ -572,8 +608,13 @@ func (r *Report) CSV(w io.Writer) error {
 		dec("satisfaction", prefix+"learned_avg", st.Learned)
 		pct("satisfaction", prefix+"recommend_pct", st.RecommendRate)
 		for i, n := range st.Distribution {
-			num("satisfaction", prefix+"overall_"+strconv.Itoa(i+1), n)
+			if st.Withheld {
+				row("satisfaction", prefix+"overall_"+strconv.Itoa(i+1), "")
+			} else {
+				num("satisfaction", prefix+"overall_"+strconv.Itoa(i+1), n)
+			}
 		}
+		row("satisfaction", prefix+"withheld", strconv.FormatBool(st.Withheld))
 	}
 	for _, ft := range r.Satisfaction.Texts {
 		row("free_text", ft.Side, ft.Text)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -242,5 +243,67 @@ func TestReportCSV(t *testing.T) {
 		"mentor: '\tTab", "mentor: 'CR", "mentor: Plain, with \"quotes\"\nand a line"}
 	if fmt.Sprintf("%q", texts) != fmt.Sprintf("%q", wantTexts) {
 		t.Errorf("free texts: got %q, want %q", texts, wantTexts)
+	}
+}
+
+// TestSatisfactionWithheld: with fewer than MinGroup answers a side's ratings
+// and texts are withheld, and then the figures of both sides together too
+// (they would give it away by difference); counts stay.
+func TestSatisfactionWithheld(t *testing.T) {
+	ended := func(id string) tandem.Tandem {
+		at := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+		return tandem.Tandem{ID: id, Status: tandem.TandemEnded, ActivatedAt: &at}
+	}
+	answer := func(id, side string, overall int, text string) tandem.Feedback {
+		return tandem.Feedback{TandemID: id, Side: side, Overall: overall, Fit: overall, Learned: overall, Recommend: true, Text: text}
+	}
+	ts := []tandem.Tandem{ended("t1"), ended("t2"), ended("t3"), ended("t4")}
+	tests := []struct {
+		name                         string
+		fbs                          []tandem.Feedback
+		wantMentor, wantMentee, want bool // withheld
+		wantTexts                    []string
+	}{
+		{"nobody answered", nil, false, false, false, nil},
+		{"one mentor", []tandem.Feedback{answer("t1", tandem.SideMentor, 5, "mine")}, true, false, true, nil},
+		{"three mentors, one executive", []tandem.Feedback{
+			answer("t1", tandem.SideMentor, 5, "a"), answer("t2", tandem.SideMentor, 4, "b"), answer("t3", tandem.SideMentor, 3, ""),
+			answer("t1", tandem.SideMentee, 1, "only me")}, false, true, true, []string{"a", "b"}},
+		{"three on each side", []tandem.Feedback{
+			answer("t1", tandem.SideMentor, 5, "a"), answer("t2", tandem.SideMentor, 4, ""), answer("t3", tandem.SideMentor, 3, ""),
+			answer("t1", tandem.SideMentee, 2, "x"), answer("t2", tandem.SideMentee, 2, ""), answer("t4", tandem.SideMentee, 2, "")},
+			false, false, false, []string{"x", "a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := satisfaction(ts, tt.fbs, MinGroup)
+			for _, c := range []struct {
+				st   SideStats
+				want bool
+			}{{got.Sides[0], tt.wantMentor}, {got.Sides[1], tt.wantMentee}, {got.All, tt.want}} {
+				if c.st.Withheld != c.want {
+					t.Errorf("%s withheld: got %v, want %v", c.st.Side, c.st.Withheld, c.want)
+				}
+				if c.st.Withheld && (c.st.Overall != nil || c.st.Fit != nil || c.st.Learned != nil || c.st.RecommendRate != nil || c.st.Distribution != [5]int{}) {
+					t.Errorf("%s withheld but shows ratings: %+v", c.st.Side, c.st)
+				}
+				if !c.st.Withheld && c.st.Responses > 0 && c.st.Overall == nil {
+					t.Errorf("%s shown without its average: %+v", c.st.Side, c.st)
+				}
+			}
+			if got.Sides[0].Responses+got.Sides[1].Responses != len(tt.fbs) || got.All.Responses != len(tt.fbs) {
+				t.Errorf("responses: got %d + %d (all %d), want %d", got.Sides[0].Responses, got.Sides[1].Responses, got.All.Responses, len(tt.fbs))
+			}
+			var texts []string
+			for _, x := range got.Texts {
+				texts = append(texts, x.Text)
+			}
+			if !slices.Equal(texts, tt.wantTexts) {
+				t.Errorf("texts: got %q, want %q", texts, tt.wantTexts)
+			}
+			if got.MinGroup != MinGroup {
+				t.Errorf("MinGroup: got %d, want %d", got.MinGroup, MinGroup)
+			}
+		})
 	}
 }
