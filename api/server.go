@@ -70,6 +70,10 @@ type Config struct {
 	// LoginsPerMinute bounds sign-in starts per client IP (each stores a
 	// pending attempt); 0 means 30, negative means no limit (benchmarks).
 	LoginsPerMinute int
+	// ReadsPerMinute and WritesPerMinute bound requests per signed-in person,
+	// or per client IP for visitors (requestLimiter): 0 means the default
+	// (DefaultReadsPerMinute, DefaultWritesPerMinute), negative no limit.
+	ReadsPerMinute, WritesPerMinute int
 	// RateLimitStorage holds the rate limit's counters (nil: this process's
 	// memory). Several replicas share one (the database), so that the limit
 	// holds across them.
@@ -160,6 +164,7 @@ func (s *Server) routes() {
 		app.All(s.cfg.DevIDPPath+"/*", h)
 	}
 	app.Use(s.authenticate)
+	app.Use(s.requestLimiter())
 	app.Use(CSRF(s.cfg.BaseURL))
 
 	auth := app.Group("/auth")

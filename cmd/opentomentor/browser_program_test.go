@@ -230,13 +230,18 @@ func TestBrowserFullProgram(t *testing.T) {
 			t.Errorf("dashboard %q: got %q, want %q (all: %v)", label, figures[label], want, figures)
 		}
 	}
-	jonas.assertPageShows("We struggled to find time.", "Endlich verstehe ich, wie mein Team KI nutzt.")
+	// Two answers a side: too few to show whose they are (report.MinGroup).
+	jonas.assertPageShows("Mentors: fewer than 3 answers, so their ratings and words are not shown.",
+		"Executives: fewer than 3 answers, so their ratings and words are not shown.", "Fewer than 3 answers: not shown")
+	if text := eval[string](jonas, `document.querySelector('main').innerText`); strings.Contains(text, "We struggled to find time.") || strings.Contains(text, "Endlich verstehe ich") {
+		t.Errorf("dashboard shows free texts of a side with two answers")
+	}
 	if n := eval[int](jonas, `document.querySelectorAll('svg.chart').length`); n < 3 {
 		t.Errorf("dashboard charts: got %d, want several", n)
 	}
 	href := eval[string](jonas, `document.querySelector('main a[download]').getAttribute('href')`)
 	csv := eval[string](jonas, `fetch(`+js(href)+`).then(r => r.text())`)
-	for _, want := range []string{"tandems,proposed,2", "tandems,accepted,2", "requests,submitted,2", "satisfaction,mentee_responses,2", "satisfaction,mentor_responses,2"} {
+	for _, want := range []string{"tandems,proposed,2", "tandems,accepted,2", "requests,submitted,2", "satisfaction,mentee_responses,2", "satisfaction,mentor_responses,2", "satisfaction,mentor_withheld,true"} {
 		if !strings.Contains(csv, want) {
 			t.Errorf("dashboard CSV: got\n%s\nwant a row %q", csv, want)
 		}

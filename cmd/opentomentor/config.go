@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,9 @@ type Config struct {
 	AllowEmbedded  bool   // OTM_ALLOW_EMBEDDED_DB: OTM_ENV=production without OTM_MONGODB_URI
 	MetricsAddr    string // OTM_METRICS_ADDR: serve /metrics there instead of on OTM_ADDR
 
+	ReadsPerMinute  int // OTM_RATE_LIMIT_READS; -1: no limit
+	WritesPerMinute int // OTM_RATE_LIMIT_WRITES; -1: no limit
+
 	SessionIdle     time.Duration // OTM_SESSION_IDLE_TIMEOUT
 	SessionAbsolute time.Duration // OTM_SESSION_ABSOLUTE_TIMEOUT
 }
@@ -65,6 +69,8 @@ var settings = []setting{
 	{"OTM_LOG_LEVEL", "log-level", "debug | info | warn | error", "info"},
 	{"OTM_TRUSTED_PROXIES", "trusted-proxies", "comma-separated proxy IPs/CIDRs whose X-Forwarded-* headers are trusted", ""},
 	{"OTM_SIGNIN_POLICY", "signin-policy", "open | verified-organizations (only people of verified organizations, and those the configuration or a grant names)", "open"},
+	{"OTM_RATE_LIMIT_READS", "rate-limit-reads", "page and API reads a minute per signed-in person, or per client address for visitors; 0: no limit", "1200"},
+	{"OTM_RATE_LIMIT_WRITES", "rate-limit-writes", "writes a minute per signed-in person, or per client address for visitors; 0: no limit", "120"},
 	{"OTM_SESSION_IDLE_TIMEOUT", "session-idle-timeout", "session idle timeout", "2h"},
 	{"OTM_SESSION_ABSOLUTE_TIMEOUT", "session-absolute-timeout", "session absolute timeout", "12h"},
 	{"OTM_SMTP_URL", "smtp-url", "where e-mail goes: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (default in development: the /dev/mail mailbox)", ""},
@@ -130,6 +136,20 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 				}
 			}
 			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+		}
+		for _, l := range []struct {
+			env string
+			dst *int
+		}{{"OTM_RATE_LIMIT_READS", &cfg.ReadsPerMinute}, {"OTM_RATE_LIMIT_WRITES", &cfg.WritesPerMinute}} {
+			v, err := strconv.Atoi(get(l.env))
+			if err != nil || v < 0 || v > 1_000_000 {
+				errs = append(errs, fmt.Errorf("%s: %q is not a number of requests a minute (0 for no limit)", l.env, get(l.env)))
+				continue
+			}
+			if v == 0 {
+				v = -1
+			}
+			*l.dst = v
 		}
 		for _, d := range []struct {
 			env string

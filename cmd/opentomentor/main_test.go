@@ -162,6 +162,9 @@ func TestConfigValidation(t *testing.T) {
 		{"bad meili URL", map[string]string{"OTM_MEILISEARCH_URL": "meili"}, nil, "OTM_MEILISEARCH_URL"},
 		{"bad log format", map[string]string{"OTM_LOG_FORMAT": "xml"}, nil, "OTM_LOG_FORMAT"},
 		{"bad proxy", map[string]string{"OTM_TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, nil, "OTM_TRUSTED_PROXIES"},
+		{"bad read limit", map[string]string{"OTM_RATE_LIMIT_READS": "lots"}, nil, "OTM_RATE_LIMIT_READS"},
+		{"negative write limit", map[string]string{"OTM_RATE_LIMIT_WRITES": "-5"}, nil, "OTM_RATE_LIMIT_WRITES"},
+		{"limits off", map[string]string{"OTM_RATE_LIMIT_READS": "0", "OTM_RATE_LIMIT_WRITES": "0"}, nil, ""},
 		{"bad idle timeout", map[string]string{"OTM_SESSION_IDLE_TIMEOUT": "5s"}, nil, "OTM_SESSION_IDLE_TIMEOUT"},
 	}
 	for _, tt := range tests {

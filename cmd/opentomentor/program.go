@@ -220,6 +220,8 @@ func (p *Program) Run(ctx context.Context) (err error) {
 	}
 	srvCfg := api.Config{
 		RateLimitStorage: limits,
+		ReadsPerMinute:   cfg.ReadsPerMinute,
+		WritesPerMinute:  cfg.WritesPerMinute,
 		BaseURL:          p.BaseURL,
 		Services:         *p.Services,
 		Pages:            pages,
