@@ -356,3 +356,25 @@ func TestIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestTyposOnFirstWordsOnly: only the first maxTypoWords words of a query
+// allow typos, so a long query stays within a few times a short one's cost.
+func TestTyposOnFirstWordsOnly(t *testing.T) {
+	x := mustOpenMem(t)
+	ws := x.words("leadership sustainable digitalisation communication collaboration transformation")
+	if len(ws) != 6 {
+		t.Fatalf("got %d words, want 6", len(ws))
+	}
+	for i, w := range ws {
+		want := typoBudget(w.term)
+		if i >= maxTypoWords {
+			want = 0
+		}
+		if w.typos != want {
+			t.Errorf("word %d %q: got %d typos, want %d", i+1, w.term, w.typos, want)
+		}
+	}
+	if !ws[5].prefix {
+		t.Errorf("the last word: got no prefix match, want one")
+	}
+}
