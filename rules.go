@@ -59,6 +59,7 @@ const (
 	RuleOwnApplication    = "own_application" // a curator deciding on their own application
 	RuleOwnTandem         = "own_tandem"      // a curator proposing a tandem they are part of
 	RuleMaxMeetings       = "max_meetings"    // {max}: the meeting log is full
+	RuleMaxComments       = "max_comments"    // {max}: the application holds the most comments it can
 	RuleTandemEnded       = "tandem_ended"    // the tandem has ended
 	RuleSearchUnavailable = "search_unavailable"
 	RuleProviderDown      = "provider_unavailable" // {provider}: the identity provider cannot be reached
@@ -96,7 +97,7 @@ var Rules = []string{
 	RuleUnknown, RuleInteger, RuleType, RuleJSON, RuleUnknownField, RuleTooLarge, RuleNotAllZero,
 	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart,
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
-	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleTandemEnded, RuleSearchUnavailable,
+	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleMaxComments, RuleTandemEnded, RuleSearchUnavailable,
 	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail, RuleRequiredMail, RuleMailOff, RuleBadLink, RuleAccountErasing,
 	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage,
 	RuleCapacityReached, RuleOneMentorPerMentee,

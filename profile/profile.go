@@ -188,6 +188,7 @@ const (
 	URLMax                    = 200
 	ReasonMin, ReasonMax      = 5, 2000
 	CommentMax                = 2000
+	MaxComments               = 200 // per application: curators discuss, they do not chat
 )
 
 // clean trims, normalises and validates c for saving. Saving a draft accepts

@@ -481,6 +481,13 @@ func (s *Service) AddComment(ctx context.Context, p *otm.Principal, id, text str
 	if err != nil {
 		return nil, err
 	}
+	// Checked before the push, not in it (a filter beyond _id would read every
+	// application on the embedded database): two curators commenting at the
+	// same moment may pass the cap by one.
+	if len(cur.Comments) >= MaxComments {
+		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleMaxComments, otm.Args{"max": MaxComments},
+			"This application has the most comments it can hold (%d).", MaxComments)
+	}
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	cm := Comment{ID: hex.EncodeToString(b), AuthorID: p.UserID, AuthorName: p.Name, Text: text, At: s.now().UTC()}
