@@ -253,8 +253,12 @@ func TestIntegrationProgramLifecycle(t *testing.T) {
 			t.Errorf("curator outside the program: %s %s: got %d, want 403", tt.method, tt.path, status)
 		}
 	}
-	if status, _ := propose(cura); status != http.StatusForbidden {
-		t.Errorf("curator outside the program proposing: got %d, want 403", status)
+	// To a curator of another program the request is as unknown as one that
+	// does not exist: neither its existence nor its status shows.
+	status, outside := propose(cura)
+	_, made := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": "mr_doesnotexist", "mentorProfileId": adaID})
+	if got := fieldsOf(outside); status != http.StatusBadRequest || len(got) != 1 || got[0] != "menteeRequestId" || outside["detail"] != made["detail"] {
+		t.Errorf("curator outside the program proposing: got %d %v, want 400 on menteeRequestId as for an unknown request (%v)", status, outside, made)
 	}
 	_, all := cura.call("GET", "/api/v1/moderation/mentee-requests", nil)
 	for _, it := range all["items"].([]any) {

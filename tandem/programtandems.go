@@ -2,9 +2,9 @@ package tandem
 
 import (
 	"context"
-	"strings"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/program"
 )
 
 // ProgramTandems lists a program's tandems, oldest first, for its curators
@@ -29,10 +29,24 @@ func (s *Service) PairedRequests(ctx context.Context, p *otm.Principal) (map[str
 	if err != nil {
 		return nil, err
 	}
+	// Only the requests of the caller's programs.
+	programs, err := s.programs.All(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]bool{}
-	for key, n := range taken {
-		if id, ok := strings.CutPrefix(key, "request:"); ok && n > 0 {
-			out[id] = true
+	for i := range programs {
+		if !program.Curates(p, &programs[i]) {
+			continue
+		}
+		reqs, err := s.store.requestsOfProgram(ctx, programs[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range reqs {
+			if taken["request:"+reqs[i].ID] > 0 {
+				out[reqs[i].ID] = true
+			}
 		}
 	}
 	return out, nil

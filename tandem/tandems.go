@@ -127,9 +127,19 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	if len(fe) > 0 {
 		return nil, otm.Invalid("Name the request and the mentor.", fe...)
 	}
+	unknown := otm.Invalid("Unknown request.", otm.Field("menteeRequestId", otm.RuleUnknown, nil, "no such mentee request"))
 	r, err := s.store.getRequest(ctx, requestID)
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
-		return nil, otm.Invalid("Unknown request.", otm.Field("menteeRequestId", otm.RuleUnknown, nil, "no such mentee request"))
+		return nil, unknown
+	} else if err != nil {
+		return nil, err
+	}
+	// Scope before anything about the request: to a curator of another
+	// program, a request of this one is as unknown as one that does not exist
+	// (neither its existence nor its status shows).
+	pr, err := s.programs.Curated(ctx, p, r.ProgramID)
+	if c := otm.ErrorCode(err); c == otm.EFORBIDDEN || c == otm.ENOTFOUND {
+		return nil, unknown
 	} else if err != nil {
 		return nil, err
 	}
@@ -144,10 +154,6 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	}
 	if p.UserID == r.OwnerID || p.UserID == mp.OwnerID {
 		return nil, otm.Refuse(otm.EFORBIDDEN, otm.RuleOwnTandem, nil, "You cannot propose a tandem you are part of.")
-	}
-	pr, err := s.programs.Curated(ctx, p, r.ProgramID)
-	if err != nil {
-		return nil, err
 	}
 	if err := pr.Require(program.CanPropose); err != nil {
 		return nil, err
