@@ -47,6 +47,7 @@ const (
 	RuleClockTime    = "clock_time"         // HH:MM, 24-hour clock
 	RuleInFuture     = "in_future"          // a date in the future
 	RuleBeforeStart  = "before_start"       // a date before the tandem started
+	RuleAfterWrapUp  = "after_wrap_up"      // {date}: a date after the program's wrap-up
 
 	// Refusals.
 	RuleWrongPhase        = "wrong_phase"     // {program, phase, action, allowed}: the phase does not allow it
@@ -95,7 +96,7 @@ var Rules = []string{
 	RuleOneOf, RuleHTTPS, RuleLinkedInURL, RuleNoPort, RuleSlug, RuleReserved, RuleDate, RuleDateOrder,
 	RuleAfterKickOff, RuleRequiredOnce, RuleDomain, RulePublicDomain, RuleEmail, RuleTaken, RuleDuplicate, RuleSelf, RuleNotMentor,
 	RuleUnknown, RuleInteger, RuleType, RuleJSON, RuleUnknownField, RuleTooLarge, RuleNotAllZero,
-	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart,
+	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart, RuleAfterWrapUp,
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
 	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleMaxComments, RuleTandemEnded, RuleSearchUnavailable,
 	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail, RuleRequiredMail, RuleMailOff, RuleBadLink, RuleAccountErasing,

@@ -13,7 +13,6 @@ import (
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/linemanager"
 	"github.com/opentomentor/opentomentor/notify"
-	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -51,7 +50,7 @@ const programTeam = "program team"
 type Export struct {
 	ExportedAt      time.Time                   `json:"exportedAt"`
 	User            *identity.User              `json:"user"`
-	Organization    *organization.Organization  `json:"organization,omitempty"`
+	Organization    *Membership                 `json:"organization,omitempty"`
 	Sessions        []identity.SessionInfo      `json:"sessions"`
 	RoleGrant       []string                    `json:"roleGrant,omitempty"`
 	MentorProfile   *profile.Profile            `json:"mentorProfile,omitempty"`
@@ -68,6 +67,17 @@ type Export struct {
 	AuditByMe       []audit.Entry               `json:"auditByMe"`
 }
 
+// Membership is the organization a person belongs to, as their export shows
+// it: without what admins maintain about the organization (group,
+// competitors), which is not about the person.
+type Membership struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Domains  []string `json:"domains"`
+	Industry string   `json:"industry,omitempty"`
+	Verified bool     `json:"verified"`
+}
+
 // Export gathers everything about the signed-in person. Errors: EUNAUTHORIZED.
 func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error) {
 	if p == nil {
@@ -80,7 +90,9 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	ex := &Export{ExportedAt: time.Now().UTC(), User: u}
 	if u.OrganizationID != "" {
 		if o, err := s.ids.Organization(ctx, u.OrganizationID); err == nil {
-			ex.Organization = o
+			// What the person's membership is; the admins' notes on the
+			// organization (its group, its competitors) are not about them.
+			ex.Organization = &Membership{ID: o.ID, Name: o.Name, Domains: o.Domains, Industry: o.Industry, Verified: o.Verified}
 		}
 	}
 	if ex.Sessions, err = s.ids.Sessions(ctx, u.ID, p.SessionID); err != nil {

@@ -129,6 +129,15 @@ func TestIntegrationAdminOrganizations(t *testing.T) {
 	if o := orgOf(); o["id"] != "hanse" || o["verified"] != true {
 		t.Fatalf("member before: got %v, want hanse verified", o)
 	}
+	// The member's export names their organization, not what admins keep about it.
+	if status, out := admin.call("PATCH", "/api/v1/admin/organizations/hanse", map[string]any{"group": "Hanse Holding", "competitors": []string{"bergmann"}}); status != 200 {
+		t.Fatalf("patch hanse: got %d %v", status, out)
+	}
+	if status, ex := member.call("GET", "/api/v1/me/export", nil); status != 200 {
+		t.Errorf("export: got %d", status)
+	} else if o, _ := ex["organization"].(map[string]any); o["id"] != "hanse" || o["group"] != nil || o["competitors"] != nil {
+		t.Errorf("export's organization: got %v, want hanse without group and competitors", o)
+	}
 	if status, out := admin.call("PATCH", "/api/v1/admin/organizations/hanse", map[string]any{"name": "Hanse Logistik SE", "verified": false}); status != 200 {
 		t.Fatalf("un-verify hanse: got %d %v", status, out)
 	}

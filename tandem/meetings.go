@@ -64,10 +64,22 @@ func (s *Service) activeTandem(ctx context.Context, p *otm.Principal, id string)
 // SetCadence stores the pair's meeting cadence (either side). Errors:
 // EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID naming the fields.
 func (s *Service) SetCadence(ctx context.Context, p *otm.Principal, id string, c cadence.Cadence) (*Tandem, error) {
-	if _, _, err := s.activeTandem(ctx, p, id); err != nil {
+	t, _, err := s.activeTandem(ctx, p, id)
+	if err != nil {
 		return nil, err
 	}
-	if _, fe := c.Validate(); len(fe) > 0 {
+	_, fe := c.Validate()
+	if len(fe) == 0 {
+		// Meetings after the program's wrap-up would never be held.
+		pr, err := s.programs.Lookup(ctx, t.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		if pr.WrapUp != "" && c.StartDate > pr.WrapUp {
+			fe = append(fe, otm.Field("startDate", otm.RuleAfterWrapUp, otm.Args{"date": pr.WrapUp}, "must be on or before the program's wrap-up (%s)", pr.WrapUp))
+		}
+	}
+	if len(fe) > 0 {
 		return nil, otm.Invalid("The cadence is not valid.", fe...)
 	}
 	for attempt := 0; ; attempt++ {

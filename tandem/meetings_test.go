@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	otm "github.com/opentomentor/opentomentor"
+
 	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 	"github.com/opentomentor/opentomentor/program"
@@ -153,5 +155,31 @@ func TestIntegrationMeetingCap(t *testing.T) {
 	}
 	if n, _ := st.countMeetings(ctx, "t_cap"); n != 0 {
 		t.Errorf("count after erasing the tandem's meetings: got %d, want 0", n)
+	}
+}
+
+// TestIntegrationCadenceWithinProgram: a cadence may not start after the
+// program's wrap-up; on or before it is stored.
+func TestIntegrationCadenceWithinProgram(t *testing.T) {
+	ctx := context.Background()
+	e := newEvalEnv(t)
+	e.program(t, "spring", "running") // wrap-up 2027-08-31
+	e.tandem(t, "t_run", "spring", "ada", "kat", TandemActive, true, "")
+	tests := []struct {
+		start    string
+		wantRule string
+	}{
+		{"2027-09-01", otm.RuleAfterWrapUp},
+		{"2027-08-31", ""},
+		{"2027-03-03", ""},
+	}
+	for _, tt := range tests {
+		c := goodCadence()
+		c.StartDate = tt.start
+		_, err := e.s.SetCadence(ctx, user("ada"), "t_run", c)
+		rule, args := otm.FieldRule(err, "startDate")
+		if rule != tt.wantRule || (tt.wantRule != "" && args["date"] != "2027-08-31") {
+			t.Errorf("start %s: got %v (rule %q, %v), want rule %q", tt.start, err, rule, args, tt.wantRule)
+		}
 	}
 }

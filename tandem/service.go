@@ -9,6 +9,8 @@ package tandem
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -152,12 +154,14 @@ func (s *Service) SweepPrograms(ctx context.Context) error {
 		return err
 	}
 	system := &otm.Principal{UserID: "system", Name: "OpenToMentor"}
+	// One program that fails does not hold up the others.
+	var errs []error
 	for i := range ps {
 		if err := s.phaseChanged(ctx, system, &ps[i]); err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("program %s: %w", ps[i].ID, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // requirePhase refuses action when the program's phase does not allow it.
