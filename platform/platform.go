@@ -188,6 +188,9 @@ func (s *Services) Sweep(ctx context.Context) error {
 	if err := s.Tandems.SweepPrograms(ctx); err != nil {
 		return fmt.Errorf("programs: %w", err)
 	}
+	if _, err := s.Tandems.ReconcileSlots(ctx); err != nil {
+		return fmt.Errorf("slots: %w", err)
+	}
 	// Erasures that failed do not hold up the notes.
 	_, errErase := s.Accounts.FinishErasures(ctx, account.RetryAfter)
 	if errErase != nil {

@@ -116,19 +116,56 @@ func (m *mongoStore) slots() *mongo.Collection {
 }
 
 // reserve takes one of capacity slots under key, atomically: the conditional
-// upsert fails with a duplicate key when every slot is taken.
-func (m *mongoStore) reserve(ctx context.Context, key string, capacity int) bool {
+// upsert fails with a duplicate key when every slot is taken (ok false, no
+// error); any other failure is an error, not a full slot.
+func (m *mongoStore) reserve(ctx context.Context, key string, capacity int) (ok bool, err error) {
 	if capacity <= 0 {
 		capacity = 1
 	}
-	_, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$lt", Value: capacity}}}},
+	_, err = m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$lt", Value: capacity}}}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "taken", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
-	return err == nil
+	switch {
+	case err == nil:
+		return true, nil
+	case mongostore.IsDuplicateKey(err):
+		return false, nil
+	}
+	return false, mapErr(err, "Slot")
 }
 
-func (m *mongoStore) release(ctx context.Context, key string) {
-	_, _ = m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$gt", Value: 0}}}},
+// release gives back one slot under key.
+func (m *mongoStore) release(ctx context.Context, key string) error {
+	_, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$gt", Value: 0}}}},
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "taken", Value: -1}}}})
+	return mapErr(err, "Slot")
+}
+
+// raiseSlot sets the count under key to n if it still is was (a reconciliation
+// that lost no race); it reports whether it did.
+func (m *mongoStore) raiseSlot(ctx context.Context, key string, was, n int) (bool, error) {
+	filter := bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: was}}
+	opts := options.UpdateOne()
+	if was == 0 {
+		// No document yet, or one at 0.
+		filter = bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$lte", Value: 0}}}}
+		opts.SetUpsert(true)
+	}
+	res, err := m.slots().UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "taken", Value: n}}}}, opts)
+	if mongostore.IsDuplicateKey(err) {
+		return false, nil // changed meanwhile
+	}
+	if err != nil {
+		return false, mapErr(err, "Slot")
+	}
+	return res.ModifiedCount+res.UpsertedCount > 0, nil
+}
+
+// allTandems returns every tandem (from the mirror on the embedded database).
+func (m *mongoStore) allTandems(ctx context.Context) ([]Tandem, error) {
+	if m.mirrors.tandems == nil {
+		return findAll[Tandem](ctx, m.tandems(), "Tandems", bson.D{})
+	}
+	return m.mirrors.tandems.All(ctx, func(*Tandem) bool { return true })
 }
 
 func (m *mongoStore) insertTandem(ctx context.Context, t *Tandem) error {

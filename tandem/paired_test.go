@@ -20,8 +20,8 @@ func TestIntegrationPairedRequestsInScope(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"mr_a", "mr_c"} { // paired: a slot taken
-		if !e.s.store.reserve(ctx, "request:"+id, 1) {
-			t.Fatalf("reserve %s", id)
+		if ok, err := e.s.store.reserve(ctx, "request:"+id, 1); !ok || err != nil {
+			t.Fatalf("reserve %s: %v, %v", id, ok, err)
 		}
 	}
 	tests := []struct {
@@ -38,6 +38,42 @@ func TestIntegrationPairedRequestsInScope(t *testing.T) {
 		}
 		if ids := slices.Sorted(maps.Keys(got)); !slices.Equal(ids, tt.want) {
 			t.Errorf("%s: got %v, want %v", tt.who, ids, tt.want)
+		}
+	}
+}
+
+// TestIntegrationReconcileSlots: counts below the proposed and running
+// tandems that hold them are raised to them; ended tandems count for nothing;
+// a count above is left; a second run changes nothing.
+func TestIntegrationReconcileSlots(t *testing.T) {
+	ctx := context.Background()
+	e := newEvalEnv(t)
+	e.program(t, "spring", "running")
+	// Stored without their reservations: as after a lost release race.
+	e.tandem(t, "t1", "spring", "ada", "kat", TandemActive, true, "")
+	e.tandem(t, "t2", "spring", "ada", "lea", TandemProposed, false, "")
+	e.tandem(t, "t3", "spring", "bob", "max", TandemEnded, true, "mentor")
+	if ok, err := e.s.store.reserve(ctx, mentorSlot("mp_ada", "spring"), 5); !ok || err != nil { // one of two
+		t.Fatalf("reserve: %v, %v", ok, err)
+	}
+	for range 2 { // a kept slot: above its tandems
+		if ok, err := e.s.store.reserve(ctx, mentorSlot("mp_cem", "spring"), 5); !ok || err != nil {
+			t.Fatalf("reserve: %v, %v", ok, err)
+		}
+	}
+	for run, want := range []int{3, 0} {
+		if n, err := e.s.ReconcileSlots(ctx); err != nil || n != want {
+			t.Errorf("run %d: got %d raised, %v, want %d", run+1, n, err, want)
+		}
+	}
+	taken, err := e.s.store.slotsTaken(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]int{mentorSlot("mp_ada", "spring"): 2, "request:mr_kat_spring": 1, "request:mr_lea_spring": 1,
+		mentorSlot("mp_bob", "spring"): 0, "request:mr_max_spring": 0, mentorSlot("mp_cem", "spring"): 2} {
+		if taken[key] != want {
+			t.Errorf("%s: got %d, want %d", key, taken[key], want)
 		}
 	}
 }

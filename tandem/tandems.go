@@ -184,11 +184,16 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		return nil, ruleConflict(rule, reason.Args, reason.Text)
 	}
 	program := r.ProgramID
-	if !s.store.reserve(ctx, mentorSlot(mp.ID, program), mentor.Capacity) {
+	if ok, err := s.store.reserve(ctx, mentorSlot(mp.ID, program), mentor.Capacity); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, ruleConflict(otm.RuleCapacityReached, otm.Args{"mentor": mp.Name, "capacity": mentor.Capacity}, fmt.Sprintf("%s has no capacity left in this program", mp.Name))
 	}
-	if !s.store.reserve(ctx, "request:"+r.ID, 1) {
-		s.store.release(ctx, mentorSlot(mp.ID, program))
+	if ok, err := s.store.reserve(ctx, "request:"+r.ID, 1); !ok || err != nil {
+		s.release(ctx, mentorSlot(mp.ID, program))
+		if err != nil {
+			return nil, err
+		}
 		return nil, ruleConflict(otm.RuleOneMentorPerMentee, nil, "this executive already has a proposed or running tandem in this program")
 	}
 	b := make([]byte, 8)
@@ -201,8 +206,8 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	notePair(t, notify.TypeTandemProposed, "tandem.proposed:"+t.ID, "/tandems", map[string]any{"program": pr.Name})
 	if err := s.store.insertTandem(ctx, t); err != nil {
-		s.store.release(ctx, mentorSlot(mp.ID, program))
-		s.store.release(ctx, "request:"+r.ID)
+		s.release(ctx, mentorSlot(mp.ID, program))
+		s.release(ctx, "request:"+r.ID)
 		return nil, err
 	}
 	s.recordTandem(ctx, p, "tandem.propose", t, "")
@@ -309,8 +314,8 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 		return nil, err
 	}
 	if !accept {
-		s.store.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
-		s.store.release(ctx, "request:"+upd.RequestID)
+		s.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
+		s.release(ctx, "request:"+upd.RequestID)
 	}
 	action := "tandem.accept"
 	if !accept {
@@ -401,8 +406,8 @@ func (s *Service) end(ctx context.Context, cur *Tandem, by, reason string, notes
 	if err := s.store.replaceTandem(ctx, &upd, cur.Version); err != nil {
 		return nil, err
 	}
-	s.store.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
-	s.store.release(ctx, "request:"+upd.RequestID)
+	s.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
+	s.release(ctx, "request:"+upd.RequestID)
 	return &upd, nil
 }
 
@@ -476,8 +481,8 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 	}
 	for _, t := range ts {
 		if t.Status == TandemProposed || t.Status == TandemActive {
-			s.store.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
-			s.store.release(ctx, "request:"+t.RequestID)
+			s.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
+			s.release(ctx, "request:"+t.RequestID)
 		}
 		if err := s.store.deleteMeetings(ctx, t.ID); err != nil {
 			return err
@@ -515,3 +520,51 @@ func introduce(t *Tandem) {
 
 // introductionID is the id of the introduction sent to side.
 func introductionID(tandemID, side string) string { return "tandem.running:" + tandemID + ":" + side }
+
+// release gives back a slot after the change that frees it is stored; a
+// failure is logged, and the sweep's ReconcileSlots does not raise counts
+// above the tandems that hold them.
+func (s *Service) release(ctx context.Context, key string) {
+	if err := s.store.release(ctx, key); err != nil {
+		s.log.Error("slot not released", "slot", key, "err", err)
+	}
+}
+
+// ReconcileSlots brings every slot count up to the proposed and running
+// tandems that hold it, where a failure or a race (an erasure during an
+// early end) left it lower: a count below them would let a mentor take more
+// tandems than their capacity. Counts above them (a slot a crash kept) are
+// left: lowering one could undo a reservation whose tandem is being written.
+// It returns how many counts it raised. Idempotent; run it from the sweep.
+func (s *Service) ReconcileSlots(ctx context.Context) (int, error) {
+	taken, err := s.store.slotsTaken(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ts, err := s.store.allTandems(ctx)
+	if err != nil {
+		return 0, err
+	}
+	want := map[string]int{}
+	for i := range ts {
+		if t := &ts[i]; t.Status == TandemProposed || t.Status == TandemActive {
+			want[mentorSlot(t.MentorProfileID, t.ProgramID)]++
+			want["request:"+t.RequestID]++
+		}
+	}
+	raised := 0
+	for key, n := range want {
+		if taken[key] >= n {
+			continue
+		}
+		ok, err := s.store.raiseSlot(ctx, key, taken[key], n)
+		if err != nil {
+			return raised, err
+		}
+		if ok {
+			s.log.Warn("slot count below its tandems raised", "slot", key, "was", taken[key], "now", n)
+			raised++
+		}
+	}
+	return raised, nil
+}
