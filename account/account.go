@@ -170,7 +170,7 @@ func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if p == nil {
 		return otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
 	}
-	job, err := s.begin(ctx, p.UserID)
+	job, err := s.begin(ctx, p.UserID, p.Email)
 	if err != nil {
 		return err
 	}

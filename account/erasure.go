@@ -42,6 +42,7 @@ const RetryAfter = time.Minute
 // erasure is a job: one person to erase.
 type erasure struct {
 	UserID      string    `bson:"_id"`
+	Email       string    `bson:"email"` // to take them off programs' curators; gone with the job
 	Pseudonym   string    `bson:"pseudonym"`
 	AuditID     string    `bson:"auditId"`  // the id of the account.delete entry
 	Subjects    []string  `bson:"subjects"` // what the audit log names their objects by: requests, application
@@ -52,12 +53,12 @@ type erasure struct {
 
 // begin records the erasure job for userID, or returns the one already recorded
 // (a repeated request keeps the first pseudonym).
-func (s *Service) begin(ctx context.Context, userID string) (*erasure, error) {
+func (s *Service) begin(ctx context.Context, userID, email string) (*erasure, error) {
 	reqs, err := s.tandems.RequestIDsOf(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	job := erasure{UserID: userID, Pseudonym: audit.NewPseudonym(), AuditID: s.audit.NewID(),
+	job := erasure{UserID: userID, Email: email, Pseudonym: audit.NewPseudonym(), AuditID: s.audit.NewID(),
 		Subjects: append(reqs, profile.ProfileIDFor(userID)), RequestedAt: s.now().UTC()}
 	var got erasure
 	err = s.erasures.FindOneAndUpdate(ctx, bson.D{{Key: "_id", Value: userID}},
@@ -95,6 +96,7 @@ func (s *Service) eraseRest(ctx context.Context, job *erasure) error {
 		func() error { return s.assign.Erase(ctx) },
 		func() error { return s.lines.Erase(ctx, userID) },
 		func() error { return s.programs.EraseFollower(ctx, userID) },
+		func() error { return s.programs.EraseCurator(ctx, job.Email) },
 		func() error { return s.inbox.Erase(ctx, userID) },
 		func() error {
 			acted, err := s.audit.Pseudonymize(ctx, userID, job.Pseudonym, job.Subjects...)

@@ -574,6 +574,42 @@ func (s *Service) UpdateProgram(ctx context.Context, p *otm.Principal, id string
 	return &upd, nil
 }
 
+// EraseCurator takes an erased person's e-mail off every program's curators
+// (account erasure): it would otherwise keep naming them, and give the role to
+// whoever signs in with that address next. Idempotent.
+func (s *Service) EraseCurator(ctx context.Context, email string) error {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return nil
+	}
+	all, err := s.store.programs(ctx)
+	if err != nil {
+		return err
+	}
+	system := &otm.Principal{UserID: "system", Name: "OpenToMentor"}
+	for i := range all {
+		for attempt := 0; slices.Contains(all[i].Curators, email); attempt++ {
+			upd := all[i]
+			upd.Curators = slices.DeleteFunc(slices.Clone(upd.Curators), func(c string) bool { return c == email })
+			upd.UpdatedAt = s.now().UTC()
+			err := s.store.replaceProgram(ctx, &upd, all[i].Version)
+			if err == nil {
+				s.recordProgram(ctx, system, "program.update", &upd, "a curator's account was erased")
+				break
+			}
+			if otm.ErrorCode(err) != otm.ECONFLICT || attempt == 3 {
+				return err
+			}
+			cur, err := s.store.getProgram(ctx, all[i].ID) // changed meanwhile: again on the new version
+			if err != nil {
+				return err
+			}
+			all[i] = *cur
+		}
+	}
+	return nil
+}
+
 // AdvancePhase moves a program to its next phase (admins and its curators).
 // Opening registration needs all dates; entering wrap-up ends the program's
 // running tandems and withdraws open proposals. Errors: EUNAUTHORIZED,
