@@ -86,6 +86,7 @@ const (
 	RuleNoSharedLanguage   = "no_shared_language"
 	RuleCapacityReached    = "capacity_reached"
 	RuleOneMentorPerMentee = "one_mentor_per_mentee"
+	RuleRequestPaired      = "request_paired" // a request with a proposed or running tandem cannot be withdrawn
 )
 
 // Rules lists every rule key, so that a test can check that each one is
@@ -100,6 +101,6 @@ var Rules = []string{
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
 	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleMaxComments, RuleTandemEnded, RuleSearchUnavailable,
 	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail, RuleRequiredMail, RuleMailOff, RuleBadLink, RuleAccountErasing,
-	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage,
+	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage, RuleRequestPaired,
 	RuleCapacityReached, RuleOneMentorPerMentee,
 }

@@ -430,6 +430,16 @@ func (s *Server) submitMyRequest(c *fiber.Ctx) error {
 	return c.JSON(requestOf(r))
 }
 
+// withdrawMyRequest answers POST /api/v1/me/mentee-request/withdraw
+// (?program=, the open program by default).
+func (s *Server) withdrawMyRequest(c *fiber.Ctx) error {
+	r, err := s.cfg.Tandems.WithdrawRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(requestOf(r))
+}
+
 // myRequests answers GET /api/v1/me/mentee-requests: the caller's requests
 // to every program.
 func (s *Server) myRequests(c *fiber.Ctx) error {

@@ -189,6 +189,7 @@ func (s *Server) routes() {
 		v1.Get("/me/mentee-request", s.getMyRequest)
 		v1.Put("/me/mentee-request", s.putMyRequest)
 		v1.Post("/me/mentee-request/submit", s.submitMyRequest)
+		v1.Post("/me/mentee-request/withdraw", s.withdrawMyRequest)
 		v1.Get("/me/tandems", s.myTandems)
 		v1.Post("/me/tandems/:id/accept", s.answerTandem(true))
 		v1.Post("/me/tandems/:id/decline", s.answerTandem(false))

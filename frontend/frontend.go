@@ -357,6 +357,7 @@ type providerLink struct {
 //	GET  /request                 an executive's private mentee request
 //	POST /request                 save it (action=remove:N or up:N first edits the preferred mentors)
 //	POST /request/submit          save it and send it to the curators
+//	POST /request/withdraw        take a submitted request back from the curators
 //	POST /request/prefer          add a mentor (mentor=<profile id>) from their profile page
 //	GET  /match                   curators' matching workspace: submitted mentee requests
 //	GET  /match/assignment        the proposed cohort assignment (?proposed=<tandem id>)
@@ -437,6 +438,7 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/request", f.requestPage)
 		app.Post("/request", f.requestSave)
 		app.Post("/request/submit", f.requestSubmit)
+		app.Post("/request/withdraw", f.requestWithdraw)
 		app.Post("/request/prefer", f.requestPrefer)
 		app.Get("/match", f.matchList)
 		app.Get("/match/assignment", f.matchAssignment)

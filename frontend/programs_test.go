@@ -381,6 +381,19 @@ func TestRequestProgram(t *testing.T) {
 	assertBody(t, do(t, app, "/request", langHeader("en")).body, []string{"My requests",
 		`href="/request?program=leadership-2027">Leadership 2027</a> <span class="muted">· With the curators</span>`}, nil)
 
+	// Withdrawn and sent again: the button takes it back from the curators.
+	assertBody(t, do(t, app, "/request?program="+cohort, langHeader("en")).body,
+		[]string{`formaction="/request/withdraw?program=leadership-2027" formnovalidate>Withdraw the request</button>`}, nil)
+	assertRedirect(t, send(t, app, http.MethodPost, "/request/withdraw?program="+cohort, url.Values{"csrf_token": {katrin.CSRFToken}}, nil),
+		"/request?program=leadership-2027&done=withdrawn")
+	assertBody(t, do(t, app, "/request?program="+cohort+"&done=withdrawn", langHeader("de")).body,
+		[]string{"Ihre Anfrage wurde zurückgezogen"}, []string{"Anfrage zurückziehen"})
+	if req, err := e.Tandems.MyRequest(ctx, katrin, cohort); err != nil || req.Status != tandem.RequestWithdrawn {
+		t.Fatalf("after withdrawing: got %+v, %v, want withdrawn", req, err)
+	}
+	assertRedirect(t, send(t, app, http.MethodPost, "/request/submit?program="+cohort, validRequest(katrin.CSRFToken), nil),
+		"/request?program=leadership-2027&done=submitted")
+
 	// Matching closes requests: the page shows the request read-only, and a post saves nothing.
 	e.toPhase(t, cohort, program.PhaseMatching)
 	for lang, want := range map[string][]string{

@@ -145,8 +145,8 @@ type requestView struct {
 	// request is shown, not the form; ClosedText says why.
 	ReadOnly   bool
 	ClosedText string
-	// SaveURL and SubmitURL are the form's actions, carrying the program.
-	SaveURL, SubmitURL string
+	// SaveURL, SubmitURL and WithdrawURL are the form's actions, carrying the program.
+	SaveURL, SubmitURL, WithdrawURL string
 	// Mine are the executive's requests, one per program; Open the programs
 	// taking requests that they have none in yet.
 	Mine, Open []requestLink
@@ -287,9 +287,10 @@ func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *program.Program, r
 	v.CanSubmit = v.Status != tandem.RequestSubmitted
 	v.ProgramID, v.ProgramName, v.ProgramURL = pr.ID, pr.Name, programURL(pr.ID)
 	v.Phase, v.PhaseLabel, v.IsOpenProgram = pr.Phase, f.phaseLabel(lang, pr.Phase), pr.ID == program.OpenProgram
-	v.SaveURL, v.SubmitURL = requestURLFor(pr.ID), "/request/submit"
+	v.SaveURL, v.SubmitURL, v.WithdrawURL = requestURLFor(pr.ID), "/request/submit", "/request/withdraw"
 	if !v.IsOpenProgram {
 		v.SubmitURL += "?program=" + url.QueryEscape(pr.ID)
+		v.WithdrawURL += "?program=" + url.QueryEscape(pr.ID)
 	}
 	if !pr.Allows(program.CanRequest) {
 		v.ReadOnly, v.CanSubmit = true, false
@@ -433,6 +434,7 @@ var requestNotices = map[string]string{
 	"submitted": "request.done.submitted",
 	"removed":   "request.done.removed",
 	"moved":     "request.done.moved",
+	"withdrawn": "request.done.withdrawn",
 }
 
 // requestGate sends visitors to sign in; anyone signed in may ask for a
@@ -538,6 +540,24 @@ func (f *Frontend) requestSave(c *fiber.Ctx) error { return f.requestPost(c, fal
 
 // requestSubmit answers POST /request/submit: save, then send to the curators.
 func (f *Frontend) requestSubmit(c *fiber.Ctx) error { return f.requestPost(c, true) }
+
+// requestWithdraw answers POST /request/withdraw: take the caller's submitted
+// request back from the curators.
+func (f *Frontend) requestWithdraw(c *fiber.Ctx) error {
+	d := f.newPage(c, "request")
+	if ok, err := f.requestGate(c, d, "/request"); !ok {
+		return err
+	}
+	fm := readForm(c)
+	pr, err := f.requestProgram(c, d, requestProgramID(c, fm), "/request")
+	if pr == nil {
+		return err
+	}
+	if _, err := f.cfg.Tandems.WithdrawRequest(c.UserContext(), d.Principal, pr.ID); err != nil {
+		return f.fail(c, err, requestURLFor(pr.ID), "")
+	}
+	return c.Redirect(requestRedirect(pr.ID, "withdrawn"), http.StatusSeeOther)
+}
 
 func (f *Frontend) requestPost(c *fiber.Ctx, submit bool) error {
 	d := f.newPage(c, "request")

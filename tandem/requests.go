@@ -243,6 +243,38 @@ func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal, programID
 	return &upd, nil
 }
 
+// WithdrawRequest takes the caller's submitted request back from the
+// curators (saving it again makes it a draft). While a mentor is proposed for
+// it or its tandem runs, it stays: the proposal is answered, the tandem ended,
+// first. Errors: EUNAUTHORIZED, ENOTFOUND, ECONFLICT (status; request_paired).
+func (s *Service) WithdrawRequest(ctx context.Context, p *otm.Principal, programID string) (*MenteeRequest, error) {
+	cur, err := s.MyRequest(ctx, p, programID)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Status != RequestSubmitted {
+		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleStatus, otm.Args{"status": cur.Status}, "Only a request with the curators can be withdrawn.")
+	}
+	ts, err := s.store.tandemsOf(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range ts {
+		if ts[i].RequestID == cur.ID && (ts[i].Status == TandemProposed || ts[i].Status == TandemActive) {
+			return nil, otm.Refuse(otm.ECONFLICT, otm.RuleRequestPaired, nil,
+				"A mentor is proposed for this request or its tandem runs: answer the proposal or end the tandem first.")
+		}
+	}
+	upd := *cur
+	upd.Status, upd.UpdatedAt = RequestWithdrawn, s.now().UTC()
+	if err := s.store.replaceRequest(ctx, &upd, cur.Version); err != nil {
+		return nil, err
+	}
+	s.record(ctx, audit.Entry{ActorID: p.UserID, ActorName: p.Name, Action: "request.withdraw",
+		SubjectType: "mentee_request", SubjectID: upd.ID, SubjectUserID: p.UserID, ProgramID: upd.ProgramID})
+	return &upd, nil
+}
+
 // Requests lists submitted mentee requests, oldest first, of one program
 // (programID non-empty; its curators only) or of every program the caller
 // curates. Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
