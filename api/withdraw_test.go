@@ -85,3 +85,44 @@ func TestIntegrationWithdrawRequest(t *testing.T) {
 		t.Errorf("saving after withdrawal: got %d %v, want a draft", status, out)
 	}
 }
+
+// TestIntegrationAcceptRechecksRules: a line manager declared after the
+// proposal stops the tandem at its acceptance.
+func TestIntegrationAcceptRechecksRules(t *testing.T) {
+	h, op := newAppHarness(t)
+	ctx := context.Background()
+	if err := h.IDs.GrantRolesByEmail(ctx, "katharina@hanse.example", []string{otm.RoleMentee}); err != nil {
+		t.Fatal(err)
+	}
+	exec := h.signInAs(t, op, "kw", "katharina@hanse.example", "Dr. Katharina Weber")
+	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
+	_, p := ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
+	adaID := p["id"].(string)
+	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
+	cura.call("POST", "/api/v1/moderation/applications/"+adaID+"/decision", map[string]any{"decision": "approve"})
+	h.sync(t)
+	exec.call("PUT", "/api/v1/me/mentee-request", validRequest())
+	_, out := exec.call("POST", "/api/v1/me/mentee-request/submit", nil)
+	if status, out := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": out["id"], "mentorProfileId": adaID}); status != http.StatusCreated {
+		t.Fatalf("propose: got %d %v", status, out)
+	}
+	_, ts := exec.call("GET", "/api/v1/me/tandems", nil)
+	tid := ts["items"].([]any)[0].(map[string]any)["id"].(string)
+
+	// Ada turns out to be in Katharina's reporting line.
+	if status, out := ada.call("PUT", "/api/v1/me/line-managers", map[string]any{"emails": []string{"katharina@hanse.example"}}); status != http.StatusOK {
+		t.Fatalf("declare: got %d %v", status, out)
+	}
+	status, out := ada.call("POST", "/api/v1/me/tandems/"+tid+"/accept", nil)
+	if status != http.StatusConflict || out["rule"] != otm.RuleLineManagement {
+		t.Errorf("accept after the declaration: got %d %v, want 409 line_management", status, out)
+	}
+	if _, mine := ada.call("GET", "/api/v1/me/tandems", nil); mine["items"].([]any)[0].(map[string]any)["status"] != "proposed" {
+		t.Errorf("after the refusal: got %v, want still proposed", mine["items"])
+	}
+	// Declining is always possible.
+	if status, out := ada.call("POST", "/api/v1/me/tandems/"+tid+"/decline", map[string]any{"reason": "Sie ist meine Chefin."}); status != http.StatusOK {
+		t.Errorf("decline: got %d %v, want 200", status, out)
+	}
+}

@@ -158,30 +158,9 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	if err := pr.Require(program.CanPropose); err != nil {
 		return nil, err
 	}
-	world := &matching.World{Orgs: map[string]matching.Org{}}
-	s.addOrg(ctx, world, r.OrgID)
-	s.addOrg(ctx, world, mp.OrgID)
-	pub := mp.Published
-	mentor := matching.Mentor{Person: matching.Person{UserID: mp.OwnerID, OrgID: mp.OrgID, Languages: pub.Languages, Country: pub.Country, Interests: pub.Interests},
-		ProfileID: mp.ID, Topics: pub.Topics, HoursPerMonth: pub.Availability.HoursPerMonth, Capacity: 1}
-	mentee := matching.Mentee{Person: matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
-		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term}
-	mentor.Capacity = pr.Capacity
-	lc, err := s.lineChainsOf(ctx, mp.OwnerID, r.OwnerID)
+	mentor, mentee, err := s.pairRules(ctx, r, mp, pr.Capacity)
 	if err != nil {
 		return nil, err
-	}
-	pair, mentors := []matching.Mentee{mentee}, []matching.Mentor{mentor}
-	mentorEmail := func(context.Context, []string) (map[string]string, error) {
-		return map[string]string{mp.ID: mp.Email}, nil
-	}
-	if err := lc.Resolve(ctx, pair, map[string]string{r.OwnerID: r.Email}, mentors, mentorEmail); err != nil {
-		return nil, err
-	}
-	mentee, mentor = pair[0], mentors[0]
-	// Capacity is enforced by the reservation below; the other rules here.
-	if ok, rule, reason := matching.Allowed(world, mentor, mentee); !ok {
-		return nil, ruleConflict(rule, reason.Args, reason.Text)
 	}
 	program := r.ProgramID
 	if ok, err := s.store.reserve(ctx, mentorSlot(mp.ID, program), mentor.Capacity); err != nil {
@@ -247,6 +226,54 @@ type Answer struct {
 	ShareContact bool
 }
 
+// pairRules checks the hard rules between a request and a mentor as they
+// are now (organizations, competitors, line management, languages); capacity
+// and one mentor per request are the slots' (reserve). It returns both as
+// matching sees them.
+func (s *Service) pairRules(ctx context.Context, r *MenteeRequest, mp *profile.Profile, capacity int) (matching.Mentor, matching.Mentee, error) {
+	world := &matching.World{Orgs: map[string]matching.Org{}}
+	s.addOrg(ctx, world, r.OrgID)
+	s.addOrg(ctx, world, mp.OrgID)
+	pub := mp.Published
+	if pub == nil {
+		pub = &mp.Draft
+	}
+	mentor := matching.Mentor{Person: matching.Person{UserID: mp.OwnerID, OrgID: mp.OrgID, Languages: pub.Languages, Country: pub.Country, Interests: pub.Interests},
+		ProfileID: mp.ID, Topics: pub.Topics, HoursPerMonth: pub.Availability.HoursPerMonth, Capacity: capacity}
+	mentee := matching.Mentee{Person: matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
+		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term}
+	lc, err := s.lineChainsOf(ctx, mp.OwnerID, r.OwnerID)
+	if err != nil {
+		return mentor, mentee, err
+	}
+	pair, mentors := []matching.Mentee{mentee}, []matching.Mentor{mentor}
+	mentorEmail := func(context.Context, []string) (map[string]string, error) {
+		return map[string]string{mp.ID: mp.Email}, nil
+	}
+	if err := lc.Resolve(ctx, pair, map[string]string{r.OwnerID: r.Email}, mentors, mentorEmail); err != nil {
+		return mentor, mentee, err
+	}
+	mentee, mentor = pair[0], mentors[0]
+	if ok, rule, reason := matching.Allowed(world, mentor, mentee); !ok {
+		return mentor, mentee, ruleConflict(rule, reason.Args, reason.Text)
+	}
+	return mentor, mentee, nil
+}
+
+// rulesStillHold checks a proposed tandem's pair against the hard rules again.
+func (s *Service) rulesStillHold(ctx context.Context, t *Tandem) error {
+	r, err := s.store.getRequest(ctx, t.RequestID)
+	if err != nil {
+		return err
+	}
+	mp, err := s.profiles.Lookup(ctx, t.MentorProfileID)
+	if err != nil {
+		return err
+	}
+	_, _, err = s.pairRules(ctx, r, mp, 1)
+	return err
+}
+
 // AnswerTandem records the caller's accept or decline. Only the pair may
 // answer (anyone else gets ENOTFOUND, revealing nothing); a decline's reason
 // is for curators only; a tandem becomes active once both accept. Errors:
@@ -276,6 +303,11 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 	}
 	if accept {
 		reason = "" // only a decline carries a reason
+		// What held at the proposal may not hold now (a line manager declared
+		// since, organizations merged): the rules again, as they are.
+		if err := s.rulesStillHold(ctx, cur); err != nil {
+			return nil, err
+		}
 	}
 	upd := *cur
 	upd.Notes = slices.Clone(cur.Notes)
