@@ -20,12 +20,8 @@ import (
 func TestIntegrationErasureResumes(t *testing.T) {
 	ctx := context.Background()
 	h, op := newAppHarness(t)
-	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
 	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
-	_, p := ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
-	id := p["id"].(string)
-	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
-	cura.call("POST", "/api/v1/moderation/applications/"+id+"/decision", map[string]any{"decision": "approve"})
+	ada, id := h.approvedMentor(t, op, cura, "ada", "ada@nordlicht.example", "Ada Lovelace", []string{"de", "en"})
 	h.sync(t)
 
 	h.Faults.failDeletes.Store(true)

@@ -21,13 +21,9 @@ func TestIntegrationWithdrawRequest(t *testing.T) {
 	}
 	exec := h.signInAs(t, op, "kw", "katharina@hanse.example", "Dr. Katharina Weber")
 	other := h.signInAs(t, op, "tom", "tom@bergmann.example", "Tom Bergmann")
-	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
 	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
 	anon := &person{b: newBrowser(t), h: h}
-	_, p := ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
-	adaID := p["id"].(string)
-	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
-	cura.call("POST", "/api/v1/moderation/applications/"+adaID+"/decision", map[string]any{"decision": "approve"})
+	_, adaID := h.approvedMentor(t, op, cura, "ada", "ada@nordlicht.example", "Ada Lovelace", []string{"de", "en"})
 	h.sync(t)
 
 	const withdraw = "/api/v1/me/mentee-request/withdraw"
@@ -90,21 +86,11 @@ func TestIntegrationWithdrawRequest(t *testing.T) {
 // proposal stops the tandem at its acceptance.
 func TestIntegrationAcceptRechecksRules(t *testing.T) {
 	h, op := newAppHarness(t)
-	ctx := context.Background()
-	if err := h.IDs.GrantRolesByEmail(ctx, "katharina@hanse.example", []string{otm.RoleMentee}); err != nil {
-		t.Fatal(err)
-	}
-	exec := h.signInAs(t, op, "kw", "katharina@hanse.example", "Dr. Katharina Weber")
-	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	exec, reqID := h.executive(t, op, "kw", "katharina@hanse.example", "Dr. Katharina Weber")
 	cura := h.signInAs(t, op, "cura", "cura@program.example", "Clara Curator")
-	_, p := ada.call("PUT", "/api/v1/me/mentor-profile", validProfile(t))
-	adaID := p["id"].(string)
-	ada.call("POST", "/api/v1/me/mentor-profile/submit", nil)
-	cura.call("POST", "/api/v1/moderation/applications/"+adaID+"/decision", map[string]any{"decision": "approve"})
+	ada, adaID := h.approvedMentor(t, op, cura, "ada", "ada@nordlicht.example", "Ada Lovelace", []string{"de", "en"})
 	h.sync(t)
-	exec.call("PUT", "/api/v1/me/mentee-request", validRequest())
-	_, out := exec.call("POST", "/api/v1/me/mentee-request/submit", nil)
-	if status, out := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": out["id"], "mentorProfileId": adaID}); status != http.StatusCreated {
+	if status, out := cura.call("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": reqID, "mentorProfileId": adaID}); status != http.StatusCreated {
 		t.Fatalf("propose: got %d %v", status, out)
 	}
 	_, ts := exec.call("GET", "/api/v1/me/tandems", nil)
