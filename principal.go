@@ -3,6 +3,7 @@ package opentomentor
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Roles a user can hold.
@@ -29,6 +30,9 @@ type Principal struct {
 	// EmailTrusted: the identity provider verified Email and is trusted for
 	// its domain, so a role named by e-mail (a program's curators) applies.
 	EmailTrusted bool
+	// SignedInAt is when the session began: the last time the person proved
+	// who they are to their identity provider.
+	SignedInAt time.Time
 }
 
 // HasRole reports whether the principal holds role.

@@ -77,6 +77,7 @@ const (
 	RuleMailOff           = "mail_off"             // e-mail is switched off on this platform
 	RuleBadLink           = "bad_link"             // a link (e.g. to unsubscribe) that is not valid or has expired
 	RuleAccountErasing    = "account_erasing"      // signing in while the account's erasure has not finished
+	RuleRecentSignIn      = "recent_sign_in"       // {minutes}: sign in again first (deleting the account)
 
 	// Matching's hard rules (package matching uses the same keys).
 	RuleSameOrganization   = "same_organization"
@@ -100,7 +101,7 @@ var Rules = []string{
 	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart, RuleAfterWrapUp,
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
 	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleMaxComments, RuleTandemEnded, RuleSearchUnavailable,
-	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail, RuleRequiredMail, RuleMailOff, RuleBadLink, RuleAccountErasing,
+	RuleProviderDown, RuleRole, RuleProgramCurator, RuleCSRF, RuleCrossSite, RuleRateLimit, RuleLastAdmin, RuleConfigured, RuleSignInPolicy, RuleUntrustedEmail, RuleRequiredMail, RuleMailOff, RuleBadLink, RuleAccountErasing, RuleRecentSignIn,
 	RuleSameOrganization, RuleSameGroup, RuleCompetitors, RuleLineManagement, RuleNoSharedLanguage, RuleRequestPaired,
 	RuleCapacityReached, RuleOneMentorPerMentee,
 }

@@ -160,15 +160,24 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 	return ex, nil
 }
 
+// RecentSignIn is how long after signing in a person may delete their account.
+const RecentSignIn = 15 * time.Minute
+
 // Delete erases the signed-in person (see erasure.go): it records the erasure
 // job, signs them out everywhere and deletes their user record and role grant,
 // then has the rest — application and search index entry, requests, tandems,
 // inbox, e-mails; audit entries about or by them keep only a pseudonym — erased
 // right after the response, and by the sweep if that fails. Errors:
-// EUNAUTHORIZED; a database failure before the person was signed out.
+// EUNAUTHORIZED; EFORBIDDEN (recent_sign_in: the last sign-in was more than
+// RecentSignIn ago); a database failure before the person was signed out.
 func (s *Service) Delete(ctx context.Context, p *otm.Principal) error {
 	if p == nil {
 		return otm.Errorf(otm.EUNAUTHORIZED, "Sign in first.")
+	}
+	// Whoever finds a signed-in browser unattended must not erase its owner.
+	if s.now().Sub(p.SignedInAt) > RecentSignIn {
+		return otm.Refuse(otm.EFORBIDDEN, otm.RuleRecentSignIn, otm.Args{"minutes": int(RecentSignIn.Minutes())},
+			"Sign in again to delete your account: the last sign-in was more than %d minutes ago.", int(RecentSignIn.Minutes()))
 	}
 	job, err := s.begin(ctx, p.UserID, p.Email)
 	if err != nil {

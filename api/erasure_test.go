@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	otm "github.com/opentomentor/opentomentor"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -78,5 +81,28 @@ func TestIntegrationErasureResumes(t *testing.T) {
 	again := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
 	if status, _ := again.call("GET", "/api/v1/me/mentor-profile", nil); status != http.StatusNotFound {
 		t.Errorf("profile after erasure and a new sign-in: got %d, want 404", status)
+	}
+}
+
+// TestIntegrationDeleteNeedsRecentSignIn: an hour after signing in, deleting
+// the account asks for a new sign-in and erases nothing.
+func TestIntegrationDeleteNeedsRecentSignIn(t *testing.T) {
+	ctx := context.Background()
+	h, op := newAppHarness(t)
+	ada := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	if _, err := h.DB.Collection("sessions").UpdateMany(ctx, bson.D{{Key: "userId", Value: ada.me.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "createdAt", Value: time.Now().Add(-time.Hour)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	status, out := ada.call("DELETE", "/api/v1/me", nil)
+	if status != http.StatusForbidden || out["rule"] != otm.RuleRecentSignIn {
+		t.Fatalf("DELETE an hour after signing in: got %d %v, want 403 recent_sign_in", status, out)
+	}
+	if _, err := h.IDs.User(ctx, ada.me.ID); err != nil {
+		t.Errorf("user after the refusal: %v, want still there", err)
+	}
+	again := h.signInAs(t, op, "ada", "ada@nordlicht.example", "Ada Lovelace")
+	if status, out := again.call("DELETE", "/api/v1/me", nil); status != http.StatusNoContent {
+		t.Errorf("DELETE right after signing in again: got %d %v, want 204", status, out)
 	}
 }

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -23,6 +24,7 @@ type accountView struct {
 	Typed            string
 	Errors           map[string]string
 	Message          string
+	ReauthURL        string // sign in again, then come back here to delete
 
 	// LineManagers is the declared line-management chain (with
 	// Config.Profiles); see linemanagers.go.
@@ -95,6 +97,10 @@ func (f *Frontend) accountDelete(c *fiber.Ctx) error {
 		return f.renderAccountOrFail(c, http.StatusUnprocessableEntity, d, av)
 	}
 	if err := f.cfg.Accounts.Delete(c.UserContext(), p); err != nil {
+		if rule, _ := otm.ErrorRule(err); rule == otm.RuleRecentSignIn {
+			av.Message, av.ReauthURL = f.errorText(c.UserContext(), d.Lang, err), "/signin?return_to="+url.QueryEscape("/account#delete")
+			return f.renderAccountOrFail(c, http.StatusForbidden, d, av)
+		}
 		if otm.ErrorCode(err) == otm.EUNAVAILABLE {
 			av.Message = f.translate(d.Lang, "account.delete.err.unavailable")
 			return f.renderAccountOrFail(c, http.StatusServiceUnavailable, d, av)

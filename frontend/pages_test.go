@@ -720,9 +720,24 @@ func TestAccountDelete(t *testing.T) {
 	e := newPagesEnv(t)
 	ctx := context.Background()
 	e.submitApplication(t, lena)
-	app := e.app(t, lena)
+	// Signed in an hour ago: sign in again first, nothing is deleted.
+	stale := *lena
+	stale.SignedInAt = time.Now().Add(-time.Hour)
+	r := send(t, e.app(t, &stale), http.MethodPost, "/account/delete",
+		url.Values{"csrf_token": {lena.CSRFToken}, "confirm": {"1"}, "confirm_email": {"lena@acme.example"}}, langHeader("en"))
+	if r.status != http.StatusForbidden {
+		t.Errorf("delete an hour after signing in: got %d, want 403", r.status)
+	}
+	assertBody(t, r.body, []string{"For your safety, sign in again before you delete your account (your last sign-in was more than 15 minutes ago).",
+		`href="/signin?return_to=%2Faccount%23delete">Sign in again</a>`}, nil)
+	if _, err := e.Profiles.MyProfile(ctx, lena); err != nil {
+		t.Errorf("MyProfile after the refusal: got %v, want the application still there", err)
+	}
+	fresh := *lena
+	fresh.SignedInAt = time.Now()
+	app := e.app(t, &fresh)
 
-	r := do(t, app, "/account", langHeader("en"))
+	r = do(t, app, "/account", langHeader("en"))
 	assertBody(t, r.body, []string{"Delete my account", `action="/account/delete"`, "To confirm, type your e-mail address",
 		`href="/api/v1/me/export"`, "Decisions about me", "Submitted for review"}, nil)
 

@@ -738,6 +738,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*otm.Principa
 		UserID: sess.UserID, SessionID: sess.ID, Email: sess.Email, Name: sess.Name,
 		Organization: sess.OrgID, OrgName: sess.OrgName, OrgVerified: sess.OrgVerified,
 		Roles: sess.Roles, CSRFToken: sess.CSRFToken, ProviderID: sess.ProviderID, EmailTrusted: sess.EmailTrust,
+		SignedInAt: sess.CreatedAt,
 	}, nil
 }
 
