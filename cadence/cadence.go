@@ -187,19 +187,28 @@ func (c *Cadence) Calendar(s Series, days []Day, now time.Time) ([]byte, error) 
 	stamp := "DTSTAMP:" + now.UTC().Format("20060102T150405Z")
 	cal := ics.New("-//OpenToMentor//Tandem calendar//EN")
 	line := cal.Line
-	cal.TimeZone(loc, first)
-	line("BEGIN:VEVENT")
-	line("UID:" + s.UID)
-	line(stamp)
-	line("DTSTART;TZID=" + loc.String() + ":" + first.Format(local))
-	line(fmt.Sprintf("DURATION:PT%dM", c.DurationMinutes))
-	rule := c.rrule(first)
-	if u, ok := s.until(loc); ok {
-		rule += ";UNTIL=" + u.UTC().Format("20060102T150405Z")
+	until, ends := s.until(loc)
+	var last time.Time
+	if ends {
+		last = until
 	}
-	line("RRULE:" + rule)
-	line("SUMMARY:" + ics.EscapeText(s.Summary))
-	line("END:VEVENT")
+	cal.TimeZone(loc, first, last)
+	// A series that ends before its first meeting has none: no event (an
+	// UNTIL before DTSTART is read differently by every calendar).
+	if !ends || !until.Before(first) {
+		line("BEGIN:VEVENT")
+		line("UID:" + s.UID)
+		line(stamp)
+		line("DTSTART;TZID=" + loc.String() + ":" + first.Format(local))
+		line(fmt.Sprintf("DURATION:PT%dM", c.DurationMinutes))
+		rule := c.rrule(first)
+		if ends {
+			rule += ";UNTIL=" + until.UTC().Format("20060102T150405Z")
+		}
+		line("RRULE:" + rule)
+		line("SUMMARY:" + ics.EscapeText(s.Summary))
+		line("END:VEVENT")
+	}
 	for _, ev := range days {
 		d, err := time.Parse(DateLayout, ev.Date)
 		if err != nil {

@@ -1,6 +1,7 @@
 package cadence
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -83,6 +84,43 @@ func TestNextMeeting(t *testing.T) {
 			}
 			if ok && !got.Equal(at(tt.want)) {
 				t.Errorf("got %v, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestCalendarSpan: the time zone covers the series through the year after
+// its end, and a series that ends before its first meeting has no event.
+func TestCalendarSpan(t *testing.T) {
+	c := Cadence{Every: Weekly, Weekday: 2, Time: "18:30", DurationMinutes: 60, Timezone: "Europe/Berlin", StartDate: "2025-03-03"}
+	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		last     string
+		want     []string
+		wantNone []string
+	}{
+		{"ends in eight years", "2033-06-30", []string{"RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU;UNTIL=20330630T215959Z", "DTSTART:20340326T020000"},
+			[]string{"DTSTART:20350325T020000"}},
+		{"ends before it starts", "2025-03-01", []string{"BEGIN:VTIMEZONE"}, []string{"RRULE:", "BEGIN:VEVENT"}},
+		{"no end", "", []string{"RRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=TU\r\n", "DTSTART:20350325T020000"}, []string{"UNTIL="}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw, err := c.Calendar(Series{UID: "t_1@opentomentor", Summary: "Tandem", LastDate: tt.last}, nil, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := strings.ReplaceAll(string(raw), "\r\n ", "")
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("missing %q in\n%s", w, got)
+				}
+			}
+			for _, w := range tt.wantNone {
+				if strings.Contains(got, w) {
+					t.Errorf("got %q, want none, in\n%s", w, got)
+				}
 			}
 		})
 	}

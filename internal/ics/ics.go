@@ -25,8 +25,11 @@ func New(prodID string) *Calendar {
 // Line writes one content line (folded; the caller escapes TEXT values).
 func (c *Calendar) Line(s string) { foldLine(&c.b, s) }
 
-// TimeZone writes loc's VTIMEZONE for five years from the year of first.
-func (c *Calendar) TimeZone(loc *time.Location, first time.Time) { writeVTimezone(&c.b, loc, first) }
+// TimeZone writes loc's VTIMEZONE from the year of first through the year
+// after last (the last event; zero for a series without end: twenty years).
+func (c *Calendar) TimeZone(loc *time.Location, first, last time.Time) {
+	writeVTimezone(&c.b, loc, first, last)
+}
 
 // Bytes ends the calendar and returns it.
 func (c *Calendar) Bytes() []byte {
@@ -34,17 +37,23 @@ func (c *Calendar) Bytes() []byte {
 	return []byte(c.b.String())
 }
 
-// writeVTimezone describes loc's offsets from the year of first for five
-// years, as RFC 5545 asks for every TZID used.
-func writeVTimezone(b *strings.Builder, loc *time.Location, first time.Time) {
+// writeVTimezone describes loc's offsets from the year of first through the
+// year after last (twenty years when last is zero), as RFC 5545 asks for
+// every TZID used.
+func writeVTimezone(b *strings.Builder, loc *time.Location, first, last time.Time) {
 	foldLine(b, "BEGIN:VTIMEZONE")
 	foldLine(b, "TZID:"+loc.String())
 	from := time.Date(first.Year(), 1, 1, 0, 0, 0, 0, loc)
-	to := from.AddDate(5, 0, 0)
+	to := from.AddDate(20, 0, 0)
+	if !last.IsZero() {
+		to = time.Date(max(last.Year(), first.Year())+2, 1, 1, 0, 0, 0, 0, loc)
+	}
 	n := 0
 	for at := from; ; {
 		_, end := at.ZoneBounds()
-		if end.IsZero() || end.After(to) {
+		// No further transition, past the span, or none that moves on (Go's
+		// zone data can repeat its last bound far in the future).
+		if end.IsZero() || end.After(to) || !end.After(at) {
 			break
 		}
 		_, offFrom := end.Add(-time.Second).Zone()
