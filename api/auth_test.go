@@ -15,6 +15,7 @@ import (
 	"github.com/opentomentor/opentomentor/internal/oidctest"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 	"github.com/opentomentor/opentomentor/mongostore"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // devProvider starts an independent development OpenID Provider on its own
@@ -387,9 +388,16 @@ func TestIntegrationLogoutAndCSRF(t *testing.T) {
 		})
 	}
 
+	// No raw ID token is kept with the session.
+	if n, err := h.DB.Collection("sessions").CountDocuments(context.Background(), bson.D{{Key: "idToken", Value: bson.D{{Key: "$exists", Value: true}}}}); err != nil || n != 0 {
+		t.Errorf("sessions keeping an ID token: got %d (%v), want 0", n, err)
+	}
 	resp, _ := b.postForm(h.URL+"/auth/logout", url.Values{"csrf_token": {m.CSRFToken}}, nil)
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("logout: got %d, want 303", resp.StatusCode)
+	}
+	if loc := resp.Header.Get("Location"); strings.Contains(loc, "id_token_hint") {
+		t.Errorf("logout redirect: got %q, want no id_token_hint (the client_id names us)", loc)
 	}
 	if _, status := h.me(b); status != http.StatusUnauthorized {
 		t.Errorf("me after logout: got %d, want 401", status)

@@ -54,7 +54,6 @@ type Session struct {
 	EmailTrust  bool      `bson:"emailTrusted"` // verified by a provider trusted for its domain
 	CSRFToken   string    `bson:"csrfToken"`
 	ProviderID  string    `bson:"providerId"`
-	IDToken     string    `bson:"idToken,omitempty"` // for RP-initiated logout's id_token_hint
 	CreatedAt   time.Time `bson:"createdAt"`
 	LastSeenAt  time.Time `bson:"lastSeenAt"`
 	ExpiresAt   time.Time `bson:"expiresAt"` // absolute expiry

@@ -123,6 +123,12 @@ func (m *mongoStore) deleteSession(ctx context.Context, id string) error {
 	return mapErr(err, "Session")
 }
 
+func (m *mongoStore) unsetIDTokens(ctx context.Context) error {
+	_, err := m.sessions.UpdateMany(ctx, bson.D{{Key: "idToken", Value: bson.D{{Key: "$exists", Value: true}}}},
+		bson.D{{Key: "$unset", Value: bson.D{{Key: "idToken", Value: ""}}}})
+	return mapErr(err, "Sessions")
+}
+
 func (m *mongoStore) deleteUserSessions(ctx context.Context, userID string) error {
 	_, err := m.sessions.DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}})
 	return mapErr(err, "Sessions")

@@ -312,7 +312,9 @@ func (s *Service) CompleteLogin(ctx context.Context, id string, cp CallbackParam
 	if err != nil {
 		return nil, err
 	}
-	token, sess, err := s.createSession(ctx, user, id, rawID)
+	// The raw ID token is not kept: logout at the provider names this client
+	// (client_id) instead of sending it back as id_token_hint.
+	token, sess, err := s.createSession(ctx, user, id)
 	if err != nil {
 		return nil, err
 	}
@@ -692,14 +694,14 @@ func (s *Service) User(ctx context.Context, id string) (*User, error) {
 }
 
 // createSession starts a new session with a fresh token (rotated at sign-in).
-func (s *Service) createSession(ctx context.Context, u *User, providerID, rawIDToken string) (string, *Session, error) {
+func (s *Service) createSession(ctx context.Context, u *User, providerID string) (string, *Session, error) {
 	now := s.now()
 	token := randomToken(32)
 	sess := &Session{
 		ID: hashToken(token), UserID: u.ID, Email: u.Email, Name: u.Name, OrgID: u.OrganizationID,
 		OrgVerified: u.OrgVerified, Roles: u.Roles, CSRFToken: randomToken(32), ProviderID: providerID,
 		EmailTrust: u.EmailVerified && s.providers[providerID] != nil && s.providers[providerID].vouchesFor(u.Email),
-		IDToken:    rawIDToken, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionAbsolute),
+		CreatedAt:  now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionAbsolute),
 	}
 	if u.OrganizationID != "" {
 		if o, err := s.orgs.Get(ctx, u.OrganizationID); err == nil {
@@ -779,14 +781,17 @@ func (s *Service) Logout(ctx context.Context, p *otm.Principal, everywhere bool,
 	}
 	q := u.Query()
 	q.Set("client_id", prov.cfg.ClientID)
-	if sess.IDToken != "" {
-		q.Set("id_token_hint", sess.IDToken)
-	}
 	if postLogoutRedirect != "" {
 		q.Set("post_logout_redirect_uri", postLogoutRedirect)
 	}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
+}
+
+// ForgetIDTokens removes the raw ID tokens that sessions of earlier versions
+// kept (for logout's id_token_hint): a migration, idempotent.
+func (s *Service) ForgetIDTokens(ctx context.Context) error {
+	return s.store.unsetIDTokens(ctx)
 }
 
 // EndAllSessions ends every session of a user (used at account deletion).

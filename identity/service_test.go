@@ -12,6 +12,7 @@ import (
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 	"github.com/opentomentor/opentomentor/organization"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func mustService(t *testing.T, cfg Config) *Service {
@@ -34,7 +35,7 @@ func mustSession(t *testing.T, s *Service, u *User) string {
 	if err := s.store.putUser(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := s.createSession(context.Background(), u, "op", "")
+	token, _, err := s.createSession(context.Background(), u, "op")
 	if err != nil {
 		t.Fatalf("createSession: %v", err)
 	}
@@ -352,7 +353,7 @@ func TestIntegrationReconcileSessionRoles(t *testing.T) {
 	if err := s.store.putUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := s.createSession(ctx, u, "op", "")
+	token, _, err := s.createSession(ctx, u, "op")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +391,7 @@ func TestIntegrationReconcileNeedsVerifiedEmail(t *testing.T) {
 	if err := s.store.putUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := s.createSession(ctx, u, "op", "")
+	token, _, err := s.createSession(ctx, u, "op")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,5 +400,28 @@ func TestIntegrationReconcileNeedsVerifiedEmail(t *testing.T) {
 	}
 	if p, err := s.Authenticate(ctx, token); err != nil || p.HasRole(otm.RoleAdmin) {
 		t.Errorf("unverified e-mail after a restart: got %v (%v), want no admin role", p, err)
+	}
+}
+
+// TestIntegrationForgetIDTokens: the migration removes the raw ID tokens that
+// sessions of earlier versions kept; the sessions stay valid.
+func TestIntegrationForgetIDTokens(t *testing.T) {
+	ctx := context.Background()
+	s := mustService(t, Config{})
+	u := &User{ID: "u_ada", Email: "ada@nordlicht.example", Name: "Ada"}
+	token := mustSession(t, s, u)
+	if _, err := s.store.sessions.UpdateMany(ctx, bson.D{}, bson.D{{Key: "$set", Value: bson.D{{Key: "idToken", Value: "eyJhbGciOi.old.token"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := s.ForgetIDTokens(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := s.store.sessions.CountDocuments(ctx, bson.D{{Key: "idToken", Value: bson.D{{Key: "$exists", Value: true}}}}); err != nil || n != 0 {
+		t.Errorf("sessions with an ID token: got %d (%v), want 0", n, err)
+	}
+	if p, err := s.Authenticate(ctx, token); err != nil || p.UserID != u.ID {
+		t.Errorf("session after the migration: got %v, %v, want Ada signed in", p, err)
 	}
 }

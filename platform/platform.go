@@ -131,6 +131,7 @@ func (s *Services) migrations() []mongostore.Migration {
 	return []mongostore.Migration{
 		{ID: "0001-meeting-counts", Run: s.Tandems.BackfillMeetingCounts},
 		{ID: "0002-last-meeting-dates", Run: s.Tandems.BackfillLastMeetings},
+		{ID: "0003-forget-id-tokens", Run: s.Identity.ForgetIDTokens},
 	}
 }
 
