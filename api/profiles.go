@@ -488,7 +488,7 @@ func (s *Server) suggestRequest(c *fiber.Ctx) error {
 	if limit < 1 || limit > 100 {
 		return otm.Invalid("A query parameter is not valid.", otm.Field("limit", otm.RuleRange, otm.Args{"min": 1, "max": 100}, "must be between 1 and 100"))
 	}
-	out, err := s.cfg.Tandems.Suggest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), limit)
+	out, err := s.cfg.Suggestions.Suggest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), limit)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/matching"
 	"github.com/opentomentor/opentomentor/program"
-	"github.com/opentomentor/opentomentor/tandem"
+	"github.com/opentomentor/opentomentor/suggest"
 )
 
 // DefaultInlinePairs is how many candidate pairs (requests × mentors) an
@@ -40,7 +40,7 @@ const (
 type Pair struct {
 	RequestID  string            `json:"menteeRequestId"`
 	MenteeName string            `json:"menteeName"`
-	Mentor     tandem.Candidate  `json:"mentor"`
+	Mentor     suggest.Candidate `json:"mentor"`
 	Score      float64           `json:"score"`
 	Factors    []matching.Factor `json:"factors"`
 }
@@ -61,7 +61,7 @@ type Assignment struct {
 
 // Cohorts is what an assignment reads of requests and mentors.
 type Cohorts interface {
-	Cohort(ctx context.Context, pr *program.Program) (*tandem.Cohort, error)
+	Cohort(ctx context.Context, pr *program.Program) (*suggest.Cohort, error)
 }
 
 // Programs is what an assignment needs of programs.
@@ -116,7 +116,7 @@ func (s *Service) Assign(ctx context.Context, p *otm.Principal, programID string
 }
 
 // cohort gathers pr's cohort if its phase allows proposals.
-func (s *Service) cohort(ctx context.Context, pr *program.Program) (*tandem.Cohort, error) {
+func (s *Service) cohort(ctx context.Context, pr *program.Program) (*suggest.Cohort, error) {
 	if err := pr.Require(program.CanPropose); err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (s *Service) inlinePairs() int {
 }
 
 // compute assigns c, reporting progress (may be nil).
-func compute(c *tandem.Cohort, progress func(done, total int)) *Assignment {
+func compute(c *suggest.Cohort, progress func(done, total int)) *Assignment {
 	pairs, unassigned := matching.AssignProgress(c.World, c.Weights, c.Mentees, c.Mentors, progress)
 	out := &Assignment{ProgramID: c.ProgramID, Status: Done, Progress: 1, Requests: len(c.Mentees), Candidates: len(c.Mentors),
 		Pairs: []Pair{}, Unassigned: unassigned}
@@ -153,7 +153,7 @@ func compute(c *tandem.Cohort, progress func(done, total int)) *Assignment {
 
 // jobID identifies a job: the program and the state of its inputs, and of
 // what its result shows (names, mentor cards).
-func jobID(c *tandem.Cohort) string {
+func jobID(c *suggest.Cohort) string {
 	raw, err := json.Marshal(c)
 	if err != nil { // plain data: cannot happen
 		panic(fmt.Sprintf("assignment: encode the cohort: %v", err))

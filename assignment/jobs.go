@@ -11,12 +11,12 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/mongostore"
-	"github.com/opentomentor/opentomentor/tandem"
+	"github.com/opentomentor/opentomentor/suggest"
 )
 
 // job returns the result for c when a job computed it, else the job's
 // progress, queueing the job if there is none (or it failed).
-func (s *Service) job(ctx context.Context, c *tandem.Cohort) (*Assignment, error) {
+func (s *Service) job(ctx context.Context, c *suggest.Cohort) (*Assignment, error) {
 	id := jobID(c)
 	j, err := s.store.get(ctx, id)
 	if err != nil {

@@ -265,7 +265,7 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 	if err != nil {
 		return f.fail(c, err, here, "")
 	}
-	sg, err := f.cfg.Tandems.Suggest(ctx, d.Principal, id, suggestionLimit)
+	sg, err := f.cfg.Suggestions.Suggest(ctx, d.Principal, id, suggestionLimit)
 	if err != nil {
 		return f.fail(c, err, here, "")
 	}

@@ -27,6 +27,7 @@ import (
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/report"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/suggest"
 	"github.com/opentomentor/opentomentor/tandem"
 )
 
@@ -61,6 +62,7 @@ type Services struct {
 	Profiles     *profile.Service
 	Programs     *program.Service
 	Tandems      *tandem.Service
+	Suggestions  *suggest.Service
 	Assignments  *assignment.Service
 	LineManagers *linemanager.Service
 	Reports      *report.Service
@@ -103,9 +105,11 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
 	s.LineManagers = linemanager.NewService(db, cfg.Now)
 	s.Tandems = tandem.NewService(db, tandem.Config{SingleProcess: cfg.SingleProcess, Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity, LineManagers: s.LineManagers,
-		Index: cfg.Search, Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
+		Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
 	s.Programs.OnPhase(s.announceRegistration)
-	s.Assignments = assignment.New(db, s.Tandems, s.Programs, cfg.Now)
+	s.Suggestions = suggest.New(suggest.Config{Tandems: s.Tandems, Programs: s.Programs, Index: cfg.Search,
+		LineManagers: s.LineManagers, Emails: s.Profiles.Emails})
+	s.Assignments = assignment.New(db, s.Suggestions, s.Programs, cfg.Now)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
 	s.Reports.CacheIn(db)
 	s.Accounts = account.New(db, cfg.Now, s.Identity, s.Profiles, s.Programs, s.Tandems, s.Assignments, s.LineManagers, s.Audit, s.Notify)

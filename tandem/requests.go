@@ -243,6 +243,13 @@ func (s *Service) SubmitRequest(ctx context.Context, p *otm.Principal, programID
 	return &upd, nil
 }
 
+// SubmittedRequests returns every request with the curators, of every
+// program, without checking who asks: for features that check access
+// themselves (a program's cohort, package suggest).
+func (s *Service) SubmittedRequests(ctx context.Context) ([]MenteeRequest, error) {
+	return s.store.requestsByStatus(ctx, RequestSubmitted)
+}
+
 // WithdrawRequest takes the caller's submitted request back from the
 // curators (saving it again makes it a draft). While a mentor is proposed for
 // it or its tandem runs, it stays: the proposal is answered, the tandem ended,

@@ -1,8 +1,8 @@
 // Package tandem owns what happens between an executive and a mentor:
 // mentee requests (private to their owner and the program's curators),
-// suggestions and cohort assignment (package matching decides, this package
-// gathers), tandems with their slots (capacity, one mentor per mentee),
-// meetings and cadence, and feedback. It reads profiles, programs and
+// tandems with their slots (capacity, one mentor per mentee), meetings and
+// cadence, and feedback. Package suggest finds the mentors for requests on
+// top of it. It reads profiles, programs and
 // line-management chains through small interfaces and never the other way
 // round.
 package tandem
@@ -24,7 +24,6 @@ import (
 	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
-	"github.com/opentomentor/opentomentor/search"
 )
 
 // Profiles is what the service needs of mentor applications.
@@ -69,7 +68,6 @@ type Config struct {
 	Profiles      Profiles
 	Programs      Programs
 	Organizations Organizations // may be nil: no organization rules beyond equal ids
-	Index         search.Index  // candidates for suggestions; may be nil (suggestions unavailable)
 	Roles         Roles         // may be nil: nobody's roles follow their requests
 	LineManagers  LineChains    // may be nil: no line-management rule
 	Inbox         Inbox         // may be nil: nobody is told

@@ -226,14 +226,47 @@ type Answer struct {
 	ShareContact bool
 }
 
+// AddOrg puts an organization's group and competitors into the rules' world
+// (nothing without Config.Organizations; an organization it cannot read
+// stands for itself).
+func (s *Service) AddOrg(ctx context.Context, w *matching.World, id string) {
+	if id == "" || s.cfg.Organizations == nil {
+		return
+	}
+	if _, ok := w.Orgs[id]; ok {
+		return
+	}
+	o, err := s.cfg.Organizations.Organization(ctx, id)
+	if err != nil {
+		w.Orgs[id] = matching.Org{ID: id}
+		return
+	}
+	w.Orgs[id] = matching.Org{ID: o.ID, Group: o.Group, Competitors: o.Competitors}
+}
+
+// Slots are the reservation counts: how many proposed or running tandems a
+// mentor has in a program, and a request has.
+type Slots map[string]int
+
+// Mentor returns the mentor's count in the program.
+func (sl Slots) Mentor(profileID, programID string) int { return sl[mentorSlot(profileID, programID)] }
+
+// Request returns the request's count (0 or 1).
+func (sl Slots) Request(id string) int { return sl["request:"+id] }
+
+func mentorSlot(profileID, program string) string { return "mentor:" + profileID + ":" + program }
+
+// SlotsTaken returns every reservation count (for suggestions and cohorts).
+func (s *Service) SlotsTaken(ctx context.Context) (Slots, error) { return s.store.slotsTaken(ctx) }
+
 // pairRules checks the hard rules between a request and a mentor as they
 // are now (organizations, competitors, line management, languages); capacity
 // and one mentor per request are the slots' (reserve). It returns both as
 // matching sees them.
 func (s *Service) pairRules(ctx context.Context, r *MenteeRequest, mp *profile.Profile, capacity int) (matching.Mentor, matching.Mentee, error) {
 	world := &matching.World{Orgs: map[string]matching.Org{}}
-	s.addOrg(ctx, world, r.OrgID)
-	s.addOrg(ctx, world, mp.OrgID)
+	s.AddOrg(ctx, world, r.OrgID)
+	s.AddOrg(ctx, world, mp.OrgID)
 	pub := mp.Published
 	if pub == nil {
 		pub = &mp.Draft

@@ -1,4 +1,10 @@
-package tandem
+// Package suggest finds mentors for mentee requests: ranked, explained
+// suggestions for one request (for its curators), and the cohort a program's
+// assignment is computed from (package assignment). Candidates come from the
+// search engine, with the request's topics and languages as filters, so the
+// work grows with the matches, not the directory; the hard rules and scores
+// are package matching's; requests and slots are package tandem's.
+package suggest
 
 import (
 	"context"
@@ -7,10 +13,57 @@ import (
 	"sync"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/linemanager"
 	"github.com/opentomentor/opentomentor/matching"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/tandem"
 )
+
+// Tandems is what suggestions read of requests and slots.
+type Tandems interface {
+	Request(ctx context.Context, p *otm.Principal, id string) (*tandem.MenteeRequest, error)
+	SubmittedRequests(ctx context.Context) ([]tandem.MenteeRequest, error)
+	SlotsTaken(ctx context.Context) (tandem.Slots, error)
+	AddOrg(ctx context.Context, w *matching.World, id string)
+}
+
+// Programs is what suggestions need of programs.
+type Programs interface {
+	RequireCuratorOfAny(ctx context.Context, p *otm.Principal) error
+	Lookup(ctx context.Context, id string) (*program.Program, error)
+}
+
+// Config wires the service.
+type Config struct {
+	Tandems  Tandems
+	Programs Programs
+	Index    search.Index // candidates; may be nil (suggestions unavailable)
+	// LineManagers may be nil: no line-management rule.
+	LineManagers interface {
+		All(ctx context.Context) (linemanager.Chains, error)
+	}
+	Emails func(ctx context.Context, profileIDs []string) (map[string]string, error) // mentors' addresses, for the line-management rule
+}
+
+// Service computes suggestions and cohorts.
+type Service struct{ cfg Config }
+
+// New returns the service.
+func New(cfg Config) *Service { return &Service{cfg: cfg} }
+
+// applyLineManagement resolves every declaration (loaded once) for these
+// mentees (menteeEmails: user id → address) and mentors, in place.
+func (s *Service) applyLineManagement(ctx context.Context, mentees []matching.Mentee, menteeEmails map[string]string, mentors []matching.Mentor) error {
+	if s.cfg.LineManagers == nil {
+		return nil
+	}
+	lc, err := s.cfg.LineManagers.All(ctx)
+	if err != nil {
+		return err
+	}
+	return lc.Resolve(ctx, mentees, menteeEmails, mentors, s.cfg.Emails)
+}
 
 // Candidate is a mentor as suggestions show them: the public card.
 type Candidate struct {
@@ -59,17 +112,17 @@ type Suggestions struct {
 // the executive's preferred mentors are always considered. Errors:
 // EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EUNAVAILABLE (search).
 func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID string, limit int) (*Suggestions, error) {
-	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
+	if err := s.cfg.Programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
 	if s.cfg.Index == nil {
 		return nil, otm.Refuse(otm.EUNAVAILABLE, otm.RuleSearchUnavailable, nil, "Search is not available.")
 	}
-	r, err := s.Request(ctx, p, requestID)
+	r, err := s.cfg.Tandems.Request(ctx, p, requestID)
 	if err != nil {
 		return nil, err
 	}
-	pr, err := s.programs.Lookup(ctx, r.ProgramID)
+	pr, err := s.cfg.Programs.Lookup(ctx, r.ProgramID)
 	if err != nil {
 		return nil, err
 	}
@@ -88,16 +141,16 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 		return nil, err
 	}
 	world := &matching.World{Orgs: map[string]matching.Org{}}
-	s.addOrg(ctx, world, r.OrgID)
+	s.cfg.Tandems.AddOrg(ctx, world, r.OrgID)
 	candidates := make([]matching.Mentor, 0, len(order))
-	taken, err := s.store.slotsTaken(ctx)
+	taken, err := s.cfg.Tandems.SlotsTaken(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range order {
 		d := docs[id]
-		s.addOrg(ctx, world, d.OrgID)
-		candidates = append(candidates, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, r.ProgramID)]))
+		s.cfg.Tandems.AddOrg(ctx, world, d.OrgID)
+		candidates = append(candidates, mentorOf(d, pr.Capacity, taken.Mentor(d.ID, r.ProgramID)))
 	}
 	mentee := menteeOf(r)
 	one := []matching.Mentee{mentee}
@@ -122,25 +175,9 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 	return out, nil
 }
 
-// addOrg puts an organization's group and competitors into the rules' world.
-func (s *Service) addOrg(ctx context.Context, w *matching.World, id string) {
-	if id == "" || s.cfg.Organizations == nil {
-		return
-	}
-	if _, ok := w.Orgs[id]; ok {
-		return
-	}
-	o, err := s.cfg.Organizations.Organization(ctx, id)
-	if err != nil {
-		w.Orgs[id] = matching.Org{ID: id}
-		return
-	}
-	w.Orgs[id] = matching.Org{ID: o.ID, Group: o.Group, Competitors: o.Competitors}
-}
-
 // gatherCandidates adds the request's preferred mentors and up to
 // search.MaxCandidates mentors the search engine finds for its topics and languages.
-func (s *Service) gatherCandidates(ctx context.Context, r *MenteeRequest, add func(search.Document)) error {
+func (s *Service) gatherCandidates(ctx context.Context, r *tandem.MenteeRequest, add func(search.Document)) error {
 	for _, pref := range r.Content.Preferences {
 		if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
 			add(*d)
@@ -169,14 +206,14 @@ func (s *Service) searchCandidates(ctx context.Context, topics, languages []stri
 
 // gatherCohort adds the candidates of many requests: each distinct pair of
 // topics and languages is searched once, a few searches at a time.
-func (s *Service) gatherCohort(ctx context.Context, reqs []*MenteeRequest, add func(search.Document)) error {
+func (s *Service) gatherCohort(ctx context.Context, reqs []*tandem.MenteeRequest, add func(search.Document)) error {
 	type key struct{ topics, languages string }
-	keyOf := func(r *MenteeRequest) key {
+	keyOf := func(r *tandem.MenteeRequest) key {
 		t, l := slices.Sorted(slices.Values(r.Content.Topics)), slices.Sorted(slices.Values(r.Content.Languages))
 		return key{strings.Join(t, ","), strings.Join(l, ",")}
 	}
 	var keys []key
-	queries := map[key]*MenteeRequest{}
+	queries := map[key]*tandem.MenteeRequest{}
 	for _, r := range reqs {
 		for _, pref := range r.Content.Preferences {
 			if d, err := s.cfg.Index.Get(ctx, pref.MentorProfileID); err == nil {
@@ -213,8 +250,6 @@ func (s *Service) gatherCohort(ctx context.Context, reqs []*MenteeRequest, add f
 	return nil
 }
 
-func mentorSlot(profileID, program string) string { return "mentor:" + profileID + ":" + program }
-
 // mentorOf is a public directory entry as matching sees it; active is how
 // many tandems the mentor already has in the program.
 func mentorOf(d search.Document, capacity, active int) matching.Mentor {
@@ -225,7 +260,7 @@ func mentorOf(d search.Document, capacity, active int) matching.Mentor {
 	}
 }
 
-func menteeOf(r *MenteeRequest) matching.Mentee {
+func menteeOf(r *tandem.MenteeRequest) matching.Mentee {
 	m := matching.Mentee{
 		Person:    matching.Person{UserID: r.OwnerID, OrgID: r.OrgID, Languages: r.Content.Languages, Interests: r.Content.Interests},
 		RequestID: r.ID, Topics: r.Content.Topics, Term: r.Content.Term,
@@ -257,11 +292,11 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 	if s.cfg.Index == nil {
 		return nil, otm.Refuse(otm.EUNAVAILABLE, otm.RuleSearchUnavailable, nil, "Search is not available.")
 	}
-	reqs, err := s.store.requestsByStatus(ctx, RequestSubmitted)
+	reqs, err := s.cfg.Tandems.SubmittedRequests(ctx)
 	if err != nil {
 		return nil, err
 	}
-	taken, err := s.store.slotsTaken(ctx)
+	taken, err := s.cfg.Tandems.SlotsTaken(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -276,10 +311,10 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 		}
 	}
 	emails := map[string]string{} // mentee user id → address, for the line-management rule
-	var open []*MenteeRequest
+	var open []*tandem.MenteeRequest
 	for i := range reqs {
 		r := &reqs[i]
-		if r.ProgramID != pr.ID || taken["request:"+r.ID] > 0 {
+		if r.ProgramID != pr.ID || taken.Request(r.ID) > 0 {
 			continue // already has a proposed or running tandem
 		}
 		open = append(open, r)
@@ -288,7 +323,7 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 		return nil, err
 	}
 	for _, r := range open {
-		s.addOrg(ctx, c.World, r.OrgID)
+		s.cfg.Tandems.AddOrg(ctx, c.World, r.OrgID)
 		c.Mentees = append(c.Mentees, menteeOf(r))
 		c.Names[r.ID] = r.Name
 		emails[r.OwnerID] = r.Email
@@ -297,8 +332,8 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 	c.Mentors = make([]matching.Mentor, 0, len(order))
 	for _, id := range order {
 		d := docs[id]
-		s.addOrg(ctx, c.World, d.OrgID)
-		c.Mentors = append(c.Mentors, mentorOf(d, pr.Capacity, taken[mentorSlot(d.ID, pr.ID)]))
+		s.cfg.Tandems.AddOrg(ctx, c.World, d.OrgID)
+		c.Mentors = append(c.Mentors, mentorOf(d, pr.Capacity, taken.Mentor(d.ID, pr.ID)))
 		c.Cards[id] = candidateOf(d)
 	}
 	if err := s.applyLineManagement(ctx, c.Mentees, emails, c.Mentors); err != nil {
