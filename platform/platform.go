@@ -187,21 +187,26 @@ func pacer(singleProcess bool) *mongostore.Pacer {
 // failed or were cut off (account.Service.FinishErasures) and delivers the
 // notifications events left (DeliverNotes). Idempotent.
 func (s *Services) Sweep(ctx context.Context) error {
-	if err := s.Identity.Sweep(ctx); err != nil {
-		return fmt.Errorf("sessions: %w", err)
+	// Each step on its own: one that fails does not hold up the others.
+	var errs []error
+	for _, step := range []struct {
+		name string
+		run  func(context.Context) error
+	}{
+		{"sessions", s.Identity.Sweep},
+		{"programs", s.Tandems.SweepPrograms},
+		{"slots", func(ctx context.Context) error { _, err := s.Tandems.ReconcileSlots(ctx); return err }},
+		{"erasures", func(ctx context.Context) error {
+			_, err := s.Accounts.FinishErasures(ctx, account.RetryAfter)
+			return err
+		}},
+		{"notes", s.DeliverNotes},
+	} {
+		if err := step.run(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", step.name, err))
+		}
 	}
-	if err := s.Tandems.SweepPrograms(ctx); err != nil {
-		return fmt.Errorf("programs: %w", err)
-	}
-	if _, err := s.Tandems.ReconcileSlots(ctx); err != nil {
-		return fmt.Errorf("slots: %w", err)
-	}
-	// Erasures that failed do not hold up the notes.
-	_, errErase := s.Accounts.FinishErasures(ctx, account.RetryAfter)
-	if errErase != nil {
-		errErase = fmt.Errorf("erasures: %w", errErase)
-	}
-	return errors.Join(errErase, s.DeliverNotes(ctx))
+	return errors.Join(errs...)
 }
 
 // DeliverNotes sends what events owe and did not deliver after their write

@@ -17,17 +17,7 @@ import (
 // stored.
 func TestIntegrationCommentCap(t *testing.T) {
 	ctx := context.Background()
-	idx := &mapIndex{docs: map[string]search.Document{}}
-	s := NewService(testenv.DB(t), Config{Index: idx})
-	if err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	owner := &otm.Principal{UserID: "u_ada", Name: "Ada"}
-	c := Content{Headline: "Digital natives teach leaders", Bio: "I help leaders understand how my generation works, learns and decides, with examples from my own team.",
-		Topics: []string{"digital-skills"}, Languages: []string{"de"}, Country: "DE", Availability: Availability{HoursPerMonth: 4}}
-	if err := s.Import(ctx, idx, []Imported{{OwnerID: owner.UserID, Name: "Ada", Content: c, Status: StatusSubmitted, At: time.Now()}}, 1); err != nil {
-		t.Fatal(err)
-	}
+	s, owner := mustImported(t, adaContent(), StatusSubmitted)
 	id := ProfileIDFor(owner.UserID)
 	cura := &otm.Principal{UserID: "u_cura", Name: "Cura", Roles: []string{otm.RoleCurator}}
 	// All but the last straight into the application (a fixture: one write);
@@ -51,4 +41,27 @@ func TestIntegrationCommentCap(t *testing.T) {
 	if err != nil || len(pr.Comments) != MaxComments {
 		t.Errorf("after the refusal: got %d comments (%v), want %d", len(pr.Comments), err, MaxComments)
 	}
+}
+
+// adaContent is a complete application.
+func adaContent() Content {
+	return Content{Headline: "Digital natives teach leaders", Bio: "I help leaders understand how my generation works, learns and decides, with examples from my own team.",
+		Topics: []string{"digital-skills"}, Languages: []string{"de"}, Country: "DE", Availability: Availability{HoursPerMonth: 4}}
+}
+
+// mustImported returns a service over a fresh database whose only
+// application is Ada's, with content c in status; and Ada.
+func mustImported(t *testing.T, c Content, status string) (*Service, *otm.Principal) {
+	t.Helper()
+	ctx := context.Background()
+	idx := &mapIndex{docs: map[string]search.Document{}}
+	s := NewService(testenv.DB(t), Config{Index: idx})
+	if err := s.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	owner := &otm.Principal{UserID: "u_ada", Name: "Ada"}
+	if err := s.Import(ctx, idx, []Imported{{OwnerID: owner.UserID, Name: "Ada", Content: c, Status: status, At: time.Now()}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	return s, owner
 }

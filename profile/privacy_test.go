@@ -3,29 +3,17 @@ package profile
 import (
 	"context"
 	"testing"
-	"time"
 
 	otm "github.com/opentomentor/opentomentor"
-	"github.com/opentomentor/opentomentor/internal/testenv"
-	"github.com/opentomentor/opentomentor/search"
 )
 
 // TestIntegrationPrivacyAtOnce: hiding takes effect in the published version
 // (and so in the directory) at once; showing more waits for review.
 func TestIntegrationPrivacyAtOnce(t *testing.T) {
 	ctx := context.Background()
-	idx := &mapIndex{docs: map[string]search.Document{}}
-	s := NewService(testenv.DB(t), Config{Index: idx})
-	if err := s.Init(ctx); err != nil {
-		t.Fatal(err)
-	}
-	owner := &otm.Principal{UserID: "u_ada", Name: "Ada"}
-	c := Content{Headline: "Digital natives teach leaders", Bio: "I help leaders understand how my generation works, learns and decides, with examples from my own team.",
-		Topics: []string{"digital-skills"}, Languages: []string{"de"}, Country: "DE", Availability: Availability{HoursPerMonth: 4},
-		Interests: []string{"climbing"}, Visibility: Visibility{Interests: VisPublic, Availability: VisPublic, LinkedInURL: VisExecutives}}
-	if err := s.Import(ctx, idx, []Imported{{OwnerID: owner.UserID, Name: "Ada", Content: c, Status: StatusApproved, At: time.Now()}}, 1); err != nil {
-		t.Fatal(err)
-	}
+	c := adaContent()
+	c.Interests, c.Visibility = []string{"climbing"}, Visibility{Interests: VisPublic, Availability: VisPublic, LinkedInURL: VisExecutives}
+	s, owner := mustImported(t, c, StatusApproved)
 	if d := Document(mustLookup(t, s, owner)); len(d.Interests) == 0 || d.HoursPerMonth == 0 {
 		t.Fatalf("before: got %+v, want interests and hours public", d)
 	}

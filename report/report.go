@@ -120,8 +120,9 @@ type SideStats struct {
 }
 
 // MinGroup is the fewest answers a side's ratings and free texts are shown
-// for by default (Service.SetMinGroup): with one or two, everyone in the program could tell whose they are,
-// and the feedback form promises answers are only shown summed up. When one
+// for by default (Service.SetMinGroup): with one or two, everyone in the
+// program could tell whose they are, and the feedback form promises answers
+// are only shown summed up. When one
 // side is withheld, so are the figures of both sides together (they would
 // give the withheld side away by difference).
 const MinGroup = 3

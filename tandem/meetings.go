@@ -47,43 +47,41 @@ func (s *Service) pairTandem(ctx context.Context, p *otm.Principal, id string) (
 
 // activeTandem is pairTandem for changes: the tandem must be running and its
 // program in a phase that allows meetings.
-func (s *Service) activeTandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, string, error) {
+func (s *Service) activeTandem(ctx context.Context, p *otm.Principal, id string) (*Tandem, string, *program.Program, error) {
 	t, side, err := s.pairTandem(ctx, p, id)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	if t.Status != TandemActive {
-		return nil, "", otm.Refuse(otm.ECONFLICT, otm.RuleTandemEnded, nil, "This tandem has ended; its meeting log is read-only.")
+		return nil, "", nil, otm.Refuse(otm.ECONFLICT, otm.RuleTandemEnded, nil, "This tandem has ended; its meeting log is read-only.")
 	}
-	if err := s.requirePhase(ctx, t.ProgramID, program.CanMeet); err != nil {
-		return nil, "", err
+	pr, err := s.programs.Lookup(ctx, t.ProgramID)
+	if err != nil {
+		return nil, "", nil, err
 	}
-	return t, side, nil
+	if err := pr.Require(program.CanMeet); err != nil {
+		return nil, "", nil, err
+	}
+	return t, side, pr, nil
 }
 
 // SetCadence stores the pair's meeting cadence (either side). Errors:
 // EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID naming the fields.
 func (s *Service) SetCadence(ctx context.Context, p *otm.Principal, id string, c cadence.Cadence) (*Tandem, error) {
-	t, _, err := s.activeTandem(ctx, p, id)
+	_, _, pr, err := s.activeTandem(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}
 	_, fe := c.Validate()
-	if len(fe) == 0 {
-		// Meetings after the program's wrap-up would never be held.
-		pr, err := s.programs.Lookup(ctx, t.ProgramID)
-		if err != nil {
-			return nil, err
-		}
-		if pr.WrapUp != "" && c.StartDate > pr.WrapUp {
-			fe = append(fe, otm.Field("startDate", otm.RuleAfterWrapUp, otm.Args{"date": pr.WrapUp}, "must be on or before the program's wrap-up (%s)", pr.WrapUp))
-		}
+	// Meetings after the program's wrap-up would never be held.
+	if len(fe) == 0 && pr.WrapUp != "" && c.StartDate > pr.WrapUp {
+		fe = append(fe, otm.Field("startDate", otm.RuleAfterWrapUp, otm.Args{"date": pr.WrapUp}, "must be on or before the program's wrap-up (%s)", pr.WrapUp))
 	}
 	if len(fe) > 0 {
 		return nil, otm.Invalid("The cadence is not valid.", fe...)
 	}
 	for attempt := 0; ; attempt++ {
-		cur, _, err := s.activeTandem(ctx, p, id)
+		cur, _, _, err := s.activeTandem(ctx, p, id)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +104,7 @@ func (s *Service) SetCadence(ctx context.Context, p *otm.Principal, id string, c
 // most one day ahead and at most one day before the tandem was created.
 // Errors: EUNAUTHORIZED, ENOTFOUND, ECONFLICT, EINVALID.
 func (s *Service) AddMeeting(ctx context.Context, p *otm.Principal, id, date, notes string) (*Meeting, error) {
-	t, side, err := s.activeTandem(ctx, p, id)
+	t, side, _, err := s.activeTandem(ctx, p, id)
 	if err != nil {
 		return nil, err
 	}

@@ -25,7 +25,7 @@ func (s *Service) PairedRequests(ctx context.Context, p *otm.Principal) (map[str
 	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
-	taken, err := s.store.slotsTaken(ctx)
+	taken, err := s.SlotsTaken(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (s *Service) PairedRequests(ctx context.Context, p *otm.Principal) (map[str
 			return nil, err
 		}
 		for i := range reqs {
-			if taken["request:"+reqs[i].ID] > 0 {
+			if taken.Request(reqs[i].ID) > 0 {
 				out[reqs[i].ID] = true
 			}
 		}

@@ -168,7 +168,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	} else if !ok {
 		return nil, ruleConflict(otm.RuleCapacityReached, otm.Args{"mentor": mp.Name, "capacity": mentor.Capacity}, fmt.Sprintf("%s has no capacity left in this program", mp.Name))
 	}
-	if ok, err := s.store.reserve(ctx, "request:"+r.ID, 1); !ok || err != nil {
+	if ok, err := s.store.reserve(ctx, requestSlot(r.ID), 1); !ok || err != nil {
 		s.release(ctx, mentorSlot(mp.ID, program))
 		if err != nil {
 			return nil, err
@@ -186,7 +186,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	notePair(t, notify.TypeTandemProposed, "tandem.proposed:"+t.ID, "/tandems", map[string]any{"program": pr.Name})
 	if err := s.store.insertTandem(ctx, t); err != nil {
 		s.release(ctx, mentorSlot(mp.ID, program))
-		s.release(ctx, "request:"+r.ID)
+		s.release(ctx, requestSlot(r.ID))
 		return nil, err
 	}
 	s.recordTandem(ctx, p, "tandem.propose", t, "")
@@ -252,9 +252,11 @@ type Slots map[string]int
 func (sl Slots) Mentor(profileID, programID string) int { return sl[mentorSlot(profileID, programID)] }
 
 // Request returns the request's count (0 or 1).
-func (sl Slots) Request(id string) int { return sl["request:"+id] }
+func (sl Slots) Request(id string) int { return sl[requestSlot(id)] }
 
 func mentorSlot(profileID, program string) string { return "mentor:" + profileID + ":" + program }
+
+func requestSlot(id string) string { return "request:" + id }
 
 // SlotsTaken returns every reservation count (for suggestions and cohorts).
 func (s *Service) SlotsTaken(ctx context.Context) (Slots, error) { return s.store.slotsTaken(ctx) }
@@ -380,7 +382,7 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 	}
 	if !accept {
 		s.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
-		s.release(ctx, "request:"+upd.RequestID)
+		s.release(ctx, requestSlot(upd.RequestID))
 	}
 	action := "tandem.accept"
 	if !accept {
@@ -472,7 +474,7 @@ func (s *Service) end(ctx context.Context, cur *Tandem, by, reason string, notes
 		return nil, err
 	}
 	s.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
-	s.release(ctx, "request:"+upd.RequestID)
+	s.release(ctx, requestSlot(upd.RequestID))
 	return &upd, nil
 }
 
@@ -547,7 +549,7 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 	for _, t := range ts {
 		if t.Status == TandemProposed || t.Status == TandemActive {
 			s.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
-			s.release(ctx, "request:"+t.RequestID)
+			s.release(ctx, requestSlot(t.RequestID))
 		}
 		if err := s.store.deleteMeetings(ctx, t.ID); err != nil {
 			return err
@@ -614,7 +616,7 @@ func (s *Service) ReconcileSlots(ctx context.Context) (int, error) {
 	for i := range ts {
 		if t := &ts[i]; t.Status == TandemProposed || t.Status == TandemActive {
 			want[mentorSlot(t.MentorProfileID, t.ProgramID)]++
-			want["request:"+t.RequestID]++
+			want[requestSlot(t.RequestID)]++
 		}
 	}
 	raised := 0
