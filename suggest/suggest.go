@@ -129,26 +129,19 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 	if limit <= 0 || limit > 100 {
 		limit = 20
 	}
-	docs := map[string]search.Document{}
-	var order []string
-	add := func(d search.Document) {
-		if _, ok := docs[d.ID]; !ok {
-			docs[d.ID] = d
-			order = append(order, d.ID)
-		}
-	}
-	if err := s.gatherCandidates(ctx, r, add); err != nil {
+	cs := newCandidateSet()
+	if err := s.gatherCandidates(ctx, r, cs.add); err != nil {
 		return nil, err
 	}
 	world := &matching.World{Orgs: map[string]matching.Org{}}
 	s.cfg.Tandems.AddOrg(ctx, world, r.OrgID)
-	candidates := make([]matching.Mentor, 0, len(order))
+	candidates := make([]matching.Mentor, 0, len(cs.order))
 	taken, err := s.cfg.Tandems.SlotsTaken(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, id := range order {
-		d := docs[id]
+	for _, id := range cs.order {
+		d := cs.docs[id]
 		s.cfg.Tandems.AddOrg(ctx, world, d.OrgID)
 		candidates = append(candidates, mentorOf(d, pr.Capacity, taken.Mentor(d.ID, r.ProgramID)))
 	}
@@ -163,7 +156,7 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 		prefRank[pref.MentorProfileID] = i + 1
 	}
 	sug, exc := matching.Suggest(world, pr.Weights.Matching(), mentee, candidates, limit)
-	card := func(id string) Candidate { return candidateOf(docs[id]) }
+	card := func(id string) Candidate { return candidateOf(cs.docs[id]) }
 	out := &Suggestions{RequestID: r.ID, Candidates: len(candidates), Suggestions: []SuggestedMentor{}, Excluded: []ExcludedMentor{}}
 	for _, sg := range sug {
 		out.Suggestions = append(out.Suggestions, SuggestedMentor{Mentor: card(sg.Mentor.ProfileID), Score: sg.Score.Total,
@@ -173,6 +166,22 @@ func (s *Service) Suggest(ctx context.Context, p *otm.Principal, requestID strin
 		out.Excluded = append(out.Excluded, ExcludedMentor{Mentor: card(ex.Mentor.ProfileID), Rule: ex.Rule, Args: ex.Why.Args, Reason: ex.Why.Text})
 	}
 	return out, nil
+}
+
+// candidateSet is directory entries by id, with the ids in the order first
+// added; add keeps the first entry of an id.
+type candidateSet struct {
+	docs  map[string]search.Document
+	order []string
+}
+
+func newCandidateSet() *candidateSet { return &candidateSet{docs: map[string]search.Document{}} }
+
+func (cs *candidateSet) add(d search.Document) {
+	if _, ok := cs.docs[d.ID]; !ok {
+		cs.docs[d.ID] = d
+		cs.order = append(cs.order, d.ID)
+	}
 }
 
 // gatherCandidates adds the request's preferred mentors and up to
@@ -302,14 +311,7 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 	}
 	c := &Cohort{ProgramID: pr.ID, Weights: pr.Weights.Matching(), World: &matching.World{Orgs: map[string]matching.Org{}},
 		Names: map[string]string{}, Cards: map[string]Candidate{}}
-	docs := map[string]search.Document{}
-	var order []string
-	add := func(d search.Document) {
-		if _, ok := docs[d.ID]; !ok {
-			docs[d.ID] = d
-			order = append(order, d.ID)
-		}
-	}
+	cs := newCandidateSet()
 	emails := map[string]string{} // mentee user id → address, for the line-management rule
 	var open []*tandem.MenteeRequest
 	for i := range reqs {
@@ -319,7 +321,7 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 		}
 		open = append(open, r)
 	}
-	if err := s.gatherCohort(ctx, open, add); err != nil {
+	if err := s.gatherCohort(ctx, open, cs.add); err != nil {
 		return nil, err
 	}
 	for _, r := range open {
@@ -328,10 +330,10 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 		c.Names[r.ID] = r.Name
 		emails[r.OwnerID] = r.Email
 	}
-	slices.Sort(order) // the same candidates in the same order: a deterministic result
-	c.Mentors = make([]matching.Mentor, 0, len(order))
-	for _, id := range order {
-		d := docs[id]
+	slices.Sort(cs.order) // the same candidates in the same order: a deterministic result
+	c.Mentors = make([]matching.Mentor, 0, len(cs.order))
+	for _, id := range cs.order {
+		d := cs.docs[id]
 		s.cfg.Tandems.AddOrg(ctx, c.World, d.OrgID)
 		c.Mentors = append(c.Mentors, mentorOf(d, pr.Capacity, taken.Mentor(d.ID, pr.ID)))
 		c.Cards[id] = candidateOf(d)
