@@ -45,3 +45,6 @@ func (m *Mirror[T]) Reloads() int {
 
 // SocketDir returns the directory of the embedded database's socket.
 func SocketDir(s *Store) string { return s.socketDir }
+
+// RemoveStaleSockets is removeStaleSockets.
+var RemoveStaleSockets = removeStaleSockets

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -74,8 +75,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	// No TCP port: the embedded database answers on a Unix socket in a new
 	// directory only this user may enter (0700), so no other local account can
 	// read the data or forge a session. The directory is new on every start,
-	// so no socket a killed process left behind gets in the way.
-	sockDir, err := os.MkdirTemp("", "otm-db-")
+	// so no socket a killed process left behind gets in the way; such
+	// leftovers are removed (removeStaleSockets).
+	removeStaleSockets(os.TempDir(), time.Now())
+	sockDir, err := os.MkdirTemp("", socketDirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("mongostore: create socket directory: %w", err)
 	}
@@ -113,6 +116,35 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// socketDirPrefix names the directories of the embedded databases' sockets.
+const socketDirPrefix = "otm-db-"
+
+// removeStaleSockets removes the socket directories under dir that processes
+// which stopped without Close (killed, or test binaries) left behind: older
+// than a minute (a starting process may not listen yet) and with a socket
+// nobody answers on. Best effort: errors are ignored.
+func removeStaleSockets(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), socketDirPrefix) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || now.Sub(info.ModTime()) < time.Minute {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if c, err := net.DialTimeout("unix", filepath.Join(path, "mongodb.sock"), time.Second); err == nil {
+			_ = c.Close() // in use
+			continue
+		}
+		_ = os.RemoveAll(path)
+	}
 }
 
 func connect(ctx context.Context, uri string, embedded bool, logger *slog.Logger) (*Store, error) {
