@@ -237,20 +237,25 @@ func TestIntegrationProgramLifecycle(t *testing.T) {
 	status, out = cura2.call("GET", "/api/v1/moderation/assignment"+q, nil)
 	wrongPhase("cohort assignment in registration", status, out)
 
-	// A curator outside the program: refused everywhere in it.
-	for _, tt := range []struct{ method, path string }{
-		{"GET", "/api/v1/moderation/mentee-requests" + q},
-		{"GET", "/api/v1/moderation/mentee-requests/" + reqID},
-		{"GET", "/api/v1/moderation/mentee-requests/" + reqID + "/suggestions"},
-		{"GET", "/api/v1/moderation/assignment" + q},
-		{"POST", "/api/v1/moderation/programs/spring-2027/phase"},
+	// A curator outside the program: refused everywhere in it; its requests
+	// are as unknown to them as missing ones (404, as for mr_nobody).
+	for _, tt := range []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/api/v1/moderation/mentee-requests" + q, http.StatusForbidden},
+		{"GET", "/api/v1/moderation/mentee-requests/" + reqID, http.StatusNotFound},
+		{"GET", "/api/v1/moderation/mentee-requests/mr_nobody_spring-2027", http.StatusNotFound},
+		{"GET", "/api/v1/moderation/mentee-requests/" + reqID + "/suggestions", http.StatusNotFound},
+		{"GET", "/api/v1/moderation/assignment" + q, http.StatusForbidden},
+		{"POST", "/api/v1/moderation/programs/spring-2027/phase", http.StatusForbidden},
 	} {
 		var body any
 		if tt.method == "POST" {
 			body = map[string]any{"phase": "matching"}
 		}
-		if status, _ := cura.call(tt.method, tt.path, body); status != http.StatusForbidden {
-			t.Errorf("curator outside the program: %s %s: got %d, want 403", tt.method, tt.path, status)
+		if status, _ := cura.call(tt.method, tt.path, body); status != tt.want {
+			t.Errorf("curator outside the program: %s %s: got %d, want %d", tt.method, tt.path, status, tt.want)
 		}
 	}
 	// To a curator of another program the request is as unknown as one that

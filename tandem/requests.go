@@ -325,11 +325,12 @@ func (s *Service) Request(ctx context.Context, p *otm.Principal, id string) (*Me
 	if err != nil {
 		return nil, err
 	}
-	if r.Status != RequestSubmitted { // drafts and withdrawn requests are the executive's alone
-		return nil, otm.Errorf(otm.ENOTFOUND, "Mentee request not found.")
-	}
-	if _, err := s.programs.Curated(ctx, p, r.ProgramID); err != nil {
+	unknown := otm.Errorf(otm.ENOTFOUND, "Mentee request not found.")
+	if _, err := s.curatedOrUnknown(ctx, p, r.ProgramID, unknown); err != nil {
 		return nil, err
+	}
+	if r.Status != RequestSubmitted { // drafts and withdrawn requests are the executive's alone
+		return nil, unknown
 	}
 	return r, nil
 }

@@ -255,3 +255,15 @@ func (s *Service) ProgramData(ctx context.Context, programID string) (*ProgramDa
 	}
 	return d, nil
 }
+
+// curatedOrUnknown checks that p curates programID, for an object of that
+// program: to a curator of another program the object is as unknown as one
+// that does not exist (the answer is unknown, never "forbidden", so that
+// neither its existence nor its status shows).
+func (s *Service) curatedOrUnknown(ctx context.Context, p *otm.Principal, programID string, unknown error) (*program.Program, error) {
+	pr, err := s.programs.Curated(ctx, p, programID)
+	if c := otm.ErrorCode(err); c == otm.EFORBIDDEN || c == otm.ENOTFOUND {
+		return nil, unknown
+	}
+	return pr, err
+}

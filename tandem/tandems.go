@@ -134,13 +134,10 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	} else if err != nil {
 		return nil, err
 	}
-	// Scope before anything about the request: to a curator of another
-	// program, a request of this one is as unknown as one that does not exist
-	// (neither its existence nor its status shows).
-	pr, err := s.programs.Curated(ctx, p, r.ProgramID)
-	if c := otm.ErrorCode(err); c == otm.EFORBIDDEN || c == otm.ENOTFOUND {
-		return nil, unknown
-	} else if err != nil {
+	// Scope before anything about the request (neither its existence nor its
+	// status shows to a curator of another program).
+	pr, err := s.curatedOrUnknown(ctx, p, r.ProgramID, unknown)
+	if err != nil {
 		return nil, err
 	}
 	if r.Status != RequestSubmitted {
@@ -404,7 +401,7 @@ func (s *Service) Tandem(ctx context.Context, p *otm.Principal, id string) (*Tan
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.programs.Curated(ctx, p, t.ProgramID); err != nil {
+	if _, err := s.curatedOrUnknown(ctx, p, t.ProgramID, otm.Errorf(otm.ENOTFOUND, "Tandem not found.")); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -418,13 +415,18 @@ func (s *Service) EndTandem(ctx context.Context, p *otm.Principal, id string, cu
 	if err := otm.RequireSignedIn(p); err != nil {
 		return nil, err
 	}
+	if curator {
+		if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
+			return nil, err
+		}
+	}
 	cur, err := s.store.getTandem(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	by := cur.Side(p.UserID)
 	if curator {
-		if _, err := s.programs.Curated(ctx, p, cur.ProgramID); err != nil {
+		if _, err := s.curatedOrUnknown(ctx, p, cur.ProgramID, otm.Errorf(otm.ENOTFOUND, "Tandem not found.")); err != nil {
 			return nil, err
 		}
 		by = "curator"

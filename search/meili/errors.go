@@ -52,7 +52,7 @@ func meiliCode(err error) string {
 	}
 	var me *meilisearch.Error
 	if errors.As(err, &me) {
-		return me.MeilisearchApiError.Code
+		return string(me.APIError.Code)
 	}
 	return ""
 }
@@ -77,14 +77,14 @@ func (x *Index) wrap(ctx context.Context, op string, err error) error {
 		return fmt.Errorf("meili: %s: %s", op, x.scrub(err.Error()))
 	}
 	switch me.ErrCode {
-	case meilisearch.MeilisearchApiError, meilisearch.MeilisearchApiErrorWithoutMessage:
-		ae := &apiError{Op: op, Status: me.StatusCode, Code: me.MeilisearchApiError.Code, Type: me.MeilisearchApiError.Type}
-		if me.ErrCode == meilisearch.MeilisearchApiError {
-			ae.Message = x.scrub(me.MeilisearchApiError.Message)
+	case meilisearch.APIError, meilisearch.APIErrorWithoutMessage:
+		ae := &apiError{Op: op, Status: me.StatusCode, Code: string(me.APIError.Code), Type: me.APIError.Type}
+		if me.ErrCode == meilisearch.APIError {
+			ae.Message = x.scrub(me.APIError.Message)
 		}
 		ae.err = statusError(me.StatusCode, ae.Code)
 		return ae
-	case meilisearch.MeilisearchTimeoutError, meilisearch.MeilisearchCommunicationError, meilisearch.MeilisearchMaxRetriesExceeded:
+	case meilisearch.TimeoutError, meilisearch.CommunicationError, meilisearch.MaxRetriesExceeded:
 		cause := "no response"
 		if me.OriginError != nil {
 			cause = x.scrub(me.OriginError.Error())
@@ -121,7 +121,7 @@ func statusError(status int, code string) *otm.Error {
 // an invalid_request error, ENOTFOUND for a missing index or document, EUNAVAILABLE
 // otherwise (auth, internal and system errors, cancellation).
 func (x *Index) failedTask(op string, t *meilisearch.Task) error {
-	ae := &apiError{Op: op, Task: t.UID, Code: t.Error.Code, Type: t.Error.Type, Message: x.scrub(t.Error.Message)}
+	ae := &apiError{Op: op, Task: t.UID, Code: string(t.Error.Code), Type: t.Error.Type, Message: x.scrub(t.Error.Message)}
 	if ae.Task == 0 {
 		ae.Task = t.TaskUID
 	}

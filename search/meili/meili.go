@@ -260,10 +260,10 @@ func newMarkers() (pre, post string, err error) {
 
 // setUp creates the index if needed and applies the settings.
 func (x *Index) setUp(ctx context.Context) error {
-	info, err := x.ms.GetIndexWithContext(ctx, x.uid)
+	info, err := x.ms.GetIndex(ctx, x.uid)
 	switch {
 	case meiliCode(err) == "index_not_found":
-		task, err := x.ms.CreateIndexWithContext(ctx, &meilisearch.IndexConfig{Uid: x.uid, PrimaryKey: primaryKey})
+		task, err := x.ms.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: x.uid, PrimaryKey: primaryKey})
 		if err != nil {
 			return x.wrap(ctx, "create index", err)
 		}
@@ -274,7 +274,7 @@ func (x *Index) setUp(ctx context.Context) error {
 	case err != nil:
 		return x.wrap(ctx, "get index", err)
 	case info.PrimaryKey == "":
-		task, err := x.index().UpdateIndexWithContext(ctx, &meilisearch.UpdateIndexRequestParams{PrimaryKey: primaryKey})
+		task, err := x.index().UpdateIndex(ctx, &meilisearch.UpdateIndexRequestParams{PrimaryKey: primaryKey})
 		if err != nil {
 			return x.wrap(ctx, "set primary key", err)
 		}
@@ -292,12 +292,12 @@ func (x *Index) setUp(ctx context.Context) error {
 // applySettings applies Settings to the index uid, resets its stop words and waits
 // for those tasks.
 func (x *Index) applySettings(ctx context.Context, uid string) error {
-	settings, err := x.ms.Index(uid).UpdateSettingsWithContext(ctx, newSettings())
+	settings, err := x.ms.Index(uid).UpdateSettings(ctx, newSettings())
 	if err != nil {
 		return x.wrap(ctx, "update settings", err)
 	}
 	// Settings omits empty lists, so stop words added by hand are reset separately.
-	stopWords, err := x.ms.Index(uid).ResetStopWordsWithContext(ctx)
+	stopWords, err := x.ms.Index(uid).ResetStopWords(ctx)
 	if err != nil {
 		return x.wrap(ctx, "reset stop words", err)
 	}
@@ -491,7 +491,7 @@ func encodeDocs(docs []search.Document) ([]string, []json.RawMessage, error) {
 // addDocuments enqueues the addition of the stored documents body to the index uid.
 func (x *Index) addDocuments(ctx context.Context, uid string, body []json.RawMessage) (*meilisearch.TaskInfo, error) {
 	pk := primaryKey
-	task, err := x.ms.Index(uid).AddDocumentsWithContext(ctx, body, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+	task, err := x.ms.Index(uid).AddDocuments(ctx, body, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 	if err != nil {
 		return nil, x.wrap(ctx, "add documents", err)
 	}
@@ -530,7 +530,7 @@ func deletable(ids []string) []string {
 
 // deleteDocuments enqueues the deletion of ids from the index uid.
 func (x *Index) deleteDocuments(ctx context.Context, uid string, ids []string) (*meilisearch.TaskInfo, error) {
-	task, err := x.ms.Index(uid).DeleteDocumentsWithContext(ctx, ids, nil)
+	task, err := x.ms.Index(uid).DeleteDocuments(ctx, ids, nil)
 	if err != nil {
 		return nil, x.wrap(ctx, "delete documents", err)
 	}
@@ -546,7 +546,7 @@ func (x *Index) Get(ctx context.Context, id string) (*search.Document, error) {
 		return nil, otm.Errorf(otm.ENOTFOUND, "Mentor profile not found.")
 	}
 	var m map[string]json.RawMessage
-	if err := x.index().GetDocumentWithContext(ctx, id, nil, &m); err != nil {
+	if err := x.index().GetDocument(ctx, id, nil, &m); err != nil {
 		return nil, x.wrap(ctx, "get document", err)
 	}
 	d, err := decodeDoc(m)
@@ -561,7 +561,7 @@ func (x *Index) Count(ctx context.Context) (int, error) {
 	if err := x.open(ctx); err != nil {
 		return 0, err
 	}
-	st, err := x.index().GetStatsWithContext(ctx, nil)
+	st, err := x.index().GetStats(ctx, nil)
 	if err != nil {
 		return 0, x.wrap(ctx, "index stats", err)
 	}
@@ -573,7 +573,7 @@ func (x *Index) Ping(ctx context.Context) error {
 	if err := x.open(ctx); err != nil {
 		return err
 	}
-	h, err := x.ms.HealthWithContext(ctx)
+	h, err := x.ms.Health(ctx)
 	if err != nil {
 		return x.wrap(ctx, "health", err)
 	}
@@ -592,7 +592,7 @@ func (x *Index) IDs(ctx context.Context, fn func(id string) error) error {
 	for offset := int64(0); ; offset += idsPage {
 		var res meilisearch.DocumentsResult
 		q := &meilisearch.DocumentsQuery{Offset: offset, Limit: idsPage, Fields: []string{fieldID}}
-		if err := x.index().GetDocumentsWithContext(ctx, q, &res); err != nil {
+		if err := x.index().GetDocuments(ctx, q, &res); err != nil {
 			return x.wrap(ctx, "list documents", err)
 		}
 		for _, h := range res.Results {
@@ -632,7 +632,7 @@ func (x *Index) wait(ctx context.Context, op string, info *meilisearch.TaskInfo)
 	defer cancel()
 	delay := firstPoll
 	for {
-		task, err := x.ms.GetTaskWithContext(tctx, info.TaskUID)
+		task, err := x.ms.GetTask(tctx, info.TaskUID)
 		if err != nil {
 			if ctx.Err() == nil && tctx.Err() != nil {
 				return x.taskTimeoutError(op, info.TaskUID)

@@ -38,7 +38,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		return nil, err
 	}
 	req, skip := x.searchRequest(q)
-	raw, err := x.index().SearchRawWithContext(ctx, q.Q, req)
+	raw, err := x.index().SearchRaw(ctx, q.Q, req)
 	if err != nil {
 		return nil, x.wrap(ctx, "search", err)
 	}

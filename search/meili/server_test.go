@@ -47,12 +47,12 @@ func openServer(t *testing.T, url, key string) *Index {
 		defer cancel()
 		ms := meilisearch.New(url, meilisearch.WithAPIKey(key))
 		defer ms.Close()
-		task, err := ms.DeleteIndexWithContext(ctx, uid)
+		task, err := ms.DeleteIndex(ctx, uid)
 		if err != nil {
 			t.Errorf("delete index %s: %v", uid, err)
 			return
 		}
-		if _, err := ms.WaitForTaskWithContext(ctx, task.TaskUID, 20*time.Millisecond); err != nil {
+		if _, err := ms.WaitForTask(ctx, task.TaskUID, 20*time.Millisecond); err != nil {
 			t.Errorf("delete index %s: %v", uid, err)
 		}
 	})

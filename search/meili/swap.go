@@ -99,7 +99,7 @@ func tempUID(uid string) (string, error) {
 
 // createTemp creates the index uid with the primary key and Settings.
 func (x *Index) createTemp(ctx context.Context, uid string) error {
-	task, err := x.ms.CreateIndexWithContext(ctx, &meilisearch.IndexConfig{Uid: uid, PrimaryKey: primaryKey})
+	task, err := x.ms.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: uid, PrimaryKey: primaryKey})
 	if err != nil {
 		return x.wrap(ctx, "create temporary index", err)
 	}
@@ -123,7 +123,7 @@ func (x *Index) endSwap(st *staged) {
 // already gone counts as deleted. If it fails, uid is kept for the next BeginSwap.
 // x.swapMu must not be held.
 func (x *Index) dropTemp(ctx context.Context, uid string) error {
-	task, err := x.ms.DeleteIndexWithContext(ctx, uid)
+	task, err := x.ms.DeleteIndex(ctx, uid)
 	if err != nil {
 		err = x.wrap(ctx, "delete temporary index", err)
 	} else {
@@ -310,7 +310,7 @@ func (st *staged) swap(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 	}
-	task, err := x.ms.SwapIndexesWithContext(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{x.uid, st.uid}}})
+	task, err := x.ms.SwapIndexes(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{x.uid, st.uid}}})
 	if err != nil {
 		return nil, x.wrap(ctx, "swap indexes", err)
 	}
