@@ -17,6 +17,10 @@ import (
 const (
 	DefaultReadsPerMinute  = 1200
 	DefaultWritesPerMinute = 120
+	// DefaultSearchesPerMinute bounds directory searches (API and page): a
+	// person typing a query gets a result per pause, a scraper from one
+	// address gets 429s after two a second.
+	DefaultSearchesPerMinute = 120
 )
 
 // requestLimiter bounds requests a minute: a signed-in person's on their own,
@@ -50,10 +54,15 @@ func (s *Server) requestLimiter() fiber.Handler {
 	}
 	reads := mk(s.cfg.ReadsPerMinute, DefaultReadsPerMinute, "read")
 	writes := mk(s.cfg.WritesPerMinute, DefaultWritesPerMinute, "write")
+	searches := mk(s.cfg.SearchesPerMinute, DefaultSearchesPerMinute, "search")
 	return func(c *fiber.Ctx) error {
 		l := writes
 		if m := c.Method(); m == fiber.MethodGet || m == fiber.MethodHead {
 			l = reads
+			if p := c.Path(); searches != nil && (p == "/api/v1/mentors" || p == "/mentors") {
+				return searches(c) // in its own, smaller bucket
+
+			}
 		}
 		if l == nil || strings.HasPrefix(c.Path(), "/static/") {
 			return c.Next()

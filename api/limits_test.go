@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/opentomentor/opentomentor/api"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/oidctest"
 )
@@ -40,12 +44,12 @@ func TestIntegrationRequestLimits(t *testing.T) {
 		t.Fatalf("%s: %d reads in a minute all answered 200, want 429 beyond 12", who, max)
 	}
 	anon := newBrowser(t)
-	untilRefused("a visitor", func() *http.Response { r, _ := anon.get(h.URL + "/api/v1/mentors"); return r }, 13)
-	if status, _ := ada.call("GET", "/api/v1/mentors", nil); status != http.StatusOK {
+	untilRefused("a visitor", func() *http.Response { r, _ := anon.get(h.URL + "/api/v1/programs"); return r }, 13)
+	if status, _ := ada.call("GET", "/api/v1/programs", nil); status != http.StatusOK {
 		t.Errorf("Ada reading after the visitors' limit: got %d, want 200 (her own count)", status)
 	}
-	untilRefused("Ada", func() *http.Response { r, _ := ada.b.get(h.URL + "/api/v1/mentors"); return r }, 13)
-	if status, _ := bob.call("GET", "/api/v1/mentors", nil); status != http.StatusOK {
+	untilRefused("Ada", func() *http.Response { r, _ := ada.b.get(h.URL + "/api/v1/programs"); return r }, 13)
+	if status, _ := bob.call("GET", "/api/v1/programs", nil); status != http.StatusOK {
 		t.Errorf("Bob reading after Ada's limit: got %d, want 200", status)
 	}
 
@@ -60,5 +64,45 @@ func TestIntegrationRequestLimits(t *testing.T) {
 	}
 	if status, out := bob.call("PUT", "/api/v1/me/mentor-profile", validProfile(t)); status != http.StatusOK {
 		t.Errorf("Bob writing after Ada's limit: got %d %v, want 200", status, out)
+	}
+}
+
+// TestIntegrationSearchLimit: at the default limits, 300 rapid anonymous
+// searches from one address get 429s, while a visitor at another address
+// is served.
+func TestIntegrationSearchLimit(t *testing.T) {
+	h, _ := newAppHarness(t)
+	from := func(ip string) *http.Client {
+		t.Helper()
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+		return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: d.DialContext}}
+	}
+	search := func(c *http.Client, q string) int {
+		t.Helper()
+		resp, err := c.Get(h.URL + "/api/v1/mentors?q=" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	scraper, other := from("127.0.0.1"), from("127.0.0.2")
+	refused, served := 0, 0
+	for i := range 300 {
+		switch status := search(scraper, "daten"+strconv.Itoa(i%7)); status {
+		case http.StatusOK:
+			served++
+		case http.StatusTooManyRequests:
+			refused++
+		default:
+			t.Fatalf("search %d: got %d", i+1, status)
+		}
+	}
+	if served != api.DefaultSearchesPerMinute || refused != 300-api.DefaultSearchesPerMinute {
+		t.Errorf("one address, 300 searches: %d served, %d refused; want %d served, the rest 429", served, refused, api.DefaultSearchesPerMinute)
+	}
+	if status := search(other, "daten"); status != http.StatusOK {
+		t.Errorf("a visitor at another address: got %d, want 200", status)
 	}
 }

@@ -74,6 +74,9 @@ type Config struct {
 	// or per client IP for visitors (requestLimiter): 0 means the default
 	// (DefaultReadsPerMinute, DefaultWritesPerMinute), negative no limit.
 	ReadsPerMinute, WritesPerMinute int
+	// SearchesPerMinute bounds directory searches (the costliest reads) the
+	// same way: 0 means DefaultSearchesPerMinute, negative no limit.
+	SearchesPerMinute int
 	// RateLimitStorage holds the rate limit's counters (nil: this process's
 	// memory). Several replicas share one (the database), so that the limit
 	// holds across them.

@@ -131,3 +131,8 @@ func (s *Service) runJob(ctx context.Context, j *job) error {
 // Erase removes every computed assignment (an account's erasure: results
 // name people).
 func (s *Service) Erase(ctx context.Context) error { return s.store.drop(ctx) }
+
+// ForgetProgram removes a program's assignments (its retention period is over).
+func (s *Service) ForgetProgram(ctx context.Context, programID string) error {
+	return s.store.dropProgram(ctx, programID)
+}

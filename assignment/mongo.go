@@ -92,6 +92,12 @@ func (m *mongoStore) dropDoneBefore(ctx context.Context, programID string, t tim
 	return mapErr(err)
 }
 
+// dropProgram removes every job of a program.
+func (m *mongoStore) dropProgram(ctx context.Context, programID string) error {
+	_, err := m.c.DeleteMany(ctx, bson.D{{Key: "programId", Value: programID}})
+	return mapErr(err)
+}
+
 // drop removes every job.
 func (m *mongoStore) drop(ctx context.Context) error {
 	_, err := m.c.DeleteMany(ctx, bson.D{})

@@ -12,7 +12,7 @@ start_demo() {
   data=$(mktemp -d)
   log=$(mktemp)
   start=$(date +%s%N)
-  OTM_RATE_LIMIT_READS=0 OTM_RATE_LIMIT_WRITES=0 "$bin" demo --mentors "$1" --addr "127.0.0.1:$2" --data-dir "$data" --log-level "${3:-warn}" >>"$log" 2>&1 &
+  OTM_RATE_LIMIT_READS=0 OTM_RATE_LIMIT_WRITES=0 OTM_RATE_LIMIT_SEARCHES=0 "$bin" demo --mentors "$1" --addr "127.0.0.1:$2" --data-dir "$data" --log-level "${3:-warn}" >>"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 3000); do
     curl -fsS -o /dev/null "http://127.0.0.1:$2/readyz" 2>/dev/null && break

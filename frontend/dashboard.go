@@ -18,6 +18,7 @@ type dashboardView struct {
 	ProgramID, ProgramName, PhaseLabel string
 	ProgramURL, CSVURL                 string
 	Generated, Window                  string
+	Archived                           string // the cohort's data was deleted (retention): these figures are kept
 	Headlines                          []headline
 	Charts                             []barChart
 	Texts                              []dashText
@@ -131,6 +132,9 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 		ProgramURL: "/programs/" + pathID(r.ProgramID),
 		CSVURL:     "/api/v1/moderation/programs/" + pathID(r.ProgramID) + "/report.csv",
 		Generated:  formatTime(lang, r.GeneratedAt)}
+	if r.ArchivedAt != nil {
+		v.Archived = f.translate(lang, "dash.archived", formatTime(lang, *r.ArchivedAt))
+	}
 	if r.Phase == program.PhaseOpen || slices.Contains(program.Phases, r.Phase) {
 		v.PhaseLabel = f.translate(lang, "dash.phase."+r.Phase)
 	}

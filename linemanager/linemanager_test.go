@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/testenv"
 	"github.com/opentomentor/opentomentor/matching"
 )
@@ -77,8 +79,8 @@ func TestMaskEmail(t *testing.T) {
 func TestIntegrationLineManagersStoreFingerprintsOnly(t *testing.T) {
 	now := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
 	db := testenv.DB(t)
-	s := NewService(db, func() time.Time { return now })
 	ctx := context.Background()
+	s := newService(t, db, Config{Now: func() time.Time { return now }})
 	p := &otm.Principal{UserID: "u_tom", Email: "tom@acme.example", Name: "Tom"}
 
 	if _, err := s.Mine(ctx, nil); otm.ErrorCode(err) != otm.EUNAUTHORIZED {
@@ -110,8 +112,12 @@ func TestIntegrationLineManagersStoreFingerprintsOnly(t *testing.T) {
 			t.Errorf("stored document holds %q: %s", leak, doc)
 		}
 	}
-	if ms, _ := raw["managers"].(bson.A); len(ms) != 2 || ms[0] != Fingerprint("klara.boss@acme.example") {
+	ms, _ := raw["managers"].(bson.A)
+	if len(ms) != 2 || ms[0] != s.fingerprint("klara.boss@acme.example") {
 		t.Errorf("stored fingerprints: got %v, want 2, the first of klara.boss@acme.example", raw["managers"])
+	}
+	if len(ms) > 0 && ms[0] == Fingerprint("klara.boss@acme.example") {
+		t.Error("the stored fingerprint is the plain SHA-256 of the address: anyone with a list of addresses reverses it")
 	}
 	if again, err := s.Mine(ctx, p); err != nil || !slices.Equal(again.Managers, wantHints) {
 		t.Errorf("read back: got %+v, %v", again, err)
@@ -141,6 +147,18 @@ func TestIntegrationLineManagersStoreFingerprintsOnly(t *testing.T) {
 	}
 }
 
+// chains is what Service.All returns for the declared addresses, under one key.
+func chains(declared map[string][]string) Chains {
+	s := &Service{chain: []fpKey{{id: "k1", key: []byte("0123456789abcdef0123456789abcdef")}}}
+	c := s.chains()
+	for user, emails := range declared {
+		for _, e := range emails {
+			c.byUser[user] = append(c.byUser[user], s.fingerprint(e))
+		}
+	}
+	return c
+}
+
 func TestLineChainsResolve(t *testing.T) {
 	const (
 		menteeMail = "ceo@bigco.example"
@@ -155,12 +173,12 @@ func TestLineChainsResolve(t *testing.T) {
 		wantRule  string // on mentor; "" when allowed
 		wantReads int    // calls for mentors' addresses
 	}{
-		{"nobody declared", Chains{}, "", 0},
-		{"someone else declared", Chains{"u_x": {Fingerprint(menteeMail)}}, "", 0},
-		{"mentee above mentor (mentor declared)", Chains{"u_junior": {Fingerprint("other@x.example"), Fingerprint(" CEO@BigCo.example ")}}, matching.RuleLineManagement, 0},
-		{"mentor declared someone else", Chains{"u_junior": {Fingerprint("boss@bigco.example")}}, "", 0},
-		{"mentor above mentee (mentee declared)", Chains{"u_ceo": {Fingerprint(mentorMail)}}, matching.RuleLineManagement, 1},
-		{"mentee declared someone else", Chains{"u_ceo": {Fingerprint("board@bigco.example")}}, "", 1},
+		{"nobody declared", chains(nil), "", 0},
+		{"someone else declared", chains(map[string][]string{"u_x": {menteeMail}}), "", 0},
+		{"mentee above mentor (mentor declared)", chains(map[string][]string{"u_junior": {"other@x.example", " CEO@BigCo.example "}}), matching.RuleLineManagement, 0},
+		{"mentor declared someone else", chains(map[string][]string{"u_junior": {"boss@bigco.example"}}), "", 0},
+		{"mentor above mentee (mentee declared)", chains(map[string][]string{"u_ceo": {mentorMail}}), matching.RuleLineManagement, 1},
+		{"mentee declared someone else", chains(map[string][]string{"u_ceo": {"board@bigco.example"}}), "", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,5 +209,98 @@ func TestLineChainsResolve(t *testing.T) {
 				t.Errorf("an unrelated mentor is excluded by %s", rule)
 			}
 		})
+	}
+}
+
+// newService returns the service with its keys loaded.
+func newService(t *testing.T, db *mongo.Database, cfg Config) *Service {
+	t.Helper()
+	s := NewService(db, cfg)
+	if err := s.LoadKeys(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestIntegrationFingerprintKeys: declarations stored before keys (plain
+// SHA-256) and under fewer keys are re-wrapped when a key is added, and still
+// recognise the same managers; a key nobody configured leaves the declaration
+// out instead of comparing it wrongly; saving and clearing are audited
+// without naming anyone.
+func TestIntegrationFingerprintKeys(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.DB(t)
+	log := audit.New(db)
+	k1, k2 := []byte("first key, 32 bytes long........"), []byte("second key, 32 bytes long.......")
+	tom := &otm.Principal{UserID: "u_tom", Email: "tom@acme.example", Name: "Tom"}
+	ann := &otm.Principal{UserID: "u_ann", Email: "ann@acme.example", Name: "Ann"}
+
+	// Before keys: a plain SHA-256, as this package stored them.
+	if _, err := db.Collection("line_managers").InsertOne(ctx, bson.D{{Key: "_id", Value: "u_old"},
+		{Key: "managers", Value: bson.A{Fingerprint("ceo@acme.example")}}, {Key: "hints", Value: bson.A{"c…@acme.example"}}}); err != nil {
+		t.Fatal(err)
+	}
+	one := newService(t, db, Config{Keys: [][]byte{k1}, Audit: log})
+	if _, err := one.Set(ctx, tom, []string{"ceo@acme.example"}); err != nil {
+		t.Fatal(err)
+	}
+	two := newService(t, db, Config{Keys: [][]byte{k1, k2}, Audit: log})
+	if _, err := two.Set(ctx, ann, []string{"ceo@acme.example"}); err != nil {
+		t.Fatal(err)
+	}
+	recognises := func(s *Service, who string) bool {
+		t.Helper()
+		c, err := s.All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.Contains(c.byUser[who], c.fp("CEO@acme.example"))
+	}
+	// Before the re-wrap, reading wraps the older ones on the fly.
+	for _, who := range []string{"u_old", "u_tom", "u_ann"} {
+		if !recognises(two, who) {
+			t.Errorf("%s before the re-wrap: the declared manager is not recognised", who)
+		}
+	}
+	n, err := two.Rewrap(ctx)
+	if err != nil || n != 2 {
+		t.Fatalf("rewrap: got %d, %v; want the 2 older declarations", n, err)
+	}
+	if n, err := two.Rewrap(ctx); err != nil || n != 0 {
+		t.Errorf("second rewrap: got %d, %v; want nothing left", n, err)
+	}
+	cur, _ := db.Collection("line_managers").Find(ctx, bson.D{})
+	var docs []lineManagersDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		if !slices.Equal(d.Keys, two.keyIDs()) || d.Managers[0] != two.fingerprint("ceo@acme.example") {
+			t.Errorf("%s after the rewrap: keys %v, fingerprint %s; want both keys and the same fingerprint as a new save", d.ID, d.Keys, d.Managers[0])
+		}
+		if !recognises(two, d.ID) {
+			t.Errorf("%s after the rewrap: the declared manager is not recognised", d.ID)
+		}
+	}
+	// A process with another key cannot compare them: it leaves them out.
+	other := newService(t, db, Config{Keys: [][]byte{[]byte("somebody else's key, 32 bytes..")}})
+	if c, err := other.All(ctx); err != nil || len(c.byUser) != 0 {
+		t.Errorf("under an unknown key: got %v, %v; want no chains", c.byUser, err)
+	}
+	// Audited: saving and clearing, with the count and never an address.
+	if _, err := two.Set(ctx, ann, nil); err != nil {
+		t.Fatal(err)
+	}
+	entries, _, err := log.Find(ctx, audit.Filter{Action: "line_managers.set"}, 10, 0)
+	if err != nil || len(entries) != 3 {
+		t.Fatalf("audit: got %d entries, %v; want 3", len(entries), err)
+	}
+	for _, e := range entries {
+		if strings.Contains(fmt.Sprint(e), "ceo") || e.ActorID != e.SubjectUserID {
+			t.Errorf("audit entry %+v: want the person's own, with no address", e)
+		}
+	}
+	if entries[0].Details != "managers=0" || entries[0].SubjectUserID != "u_ann" {
+		t.Errorf("newest entry: got %+v, want Ann clearing hers (managers=0)", entries[0])
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -177,6 +178,41 @@ func (s *Service) Retract(ctx context.Context, userID, msgID string) error {
 	for _, c := range []*mongo.Collection{s.outbox, s.done} {
 		if _, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, msgID)}}); err != nil {
 			return mapErr(err)
+		}
+	}
+	return nil
+}
+
+// RetractAbout takes back every message of a person about subject (a
+// tandem id, say): those whose id names it between colons or at the end, as
+// the senders build them ("tandem.proposed:<id>:mentor").
+func (s *Service) RetractAbout(ctx context.Context, userID, subject string) error {
+	about := func(id string) bool {
+		return strings.Contains(id, ":"+subject+":") || strings.HasSuffix(id, ":"+subject)
+	}
+	var gone []string
+	if err := s.update(ctx, userID, func(d *inboxDoc) bool {
+		gone = gone[:0]
+		d.Items = slices.DeleteFunc(d.Items, func(x Message) bool {
+			if about(x.ID) {
+				gone = append(gone, x.ID)
+				return true
+			}
+			return false
+		})
+		d.Unread = unread(d.Items)
+		return len(gone) > 0
+	}); err != nil {
+		return err
+	}
+	if !s.MailEnabled() {
+		return nil
+	}
+	for _, id := range gone {
+		for _, c := range []*mongo.Collection{s.outbox, s.done} {
+			if _, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, id)}}); err != nil {
+				return mapErr(err)
+			}
 		}
 	}
 	return nil

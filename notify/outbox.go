@@ -2,7 +2,6 @@ package notify
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"slices"
 	"time"
@@ -98,22 +97,11 @@ func outboxKey(userID, msgID string) string { return userID + "/" + msgID }
 // replica reads the same one). Errors: the database's.
 func (s *Service) EnableMail(ctx context.Context) error {
 	db := s.c.Database()
-	settings := db.Collection("settings")
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return err
+	key, err := mongostore.SettingKey(ctx, db, "mail-unsubscribe-key")
+	if err != nil {
+		return errors.Join(errors.New("notify: the unsubscribe key cannot be read"), mapErr(err))
 	}
-	_, err := settings.InsertOne(ctx, bson.D{{Key: "_id", Value: "mail-unsubscribe-key"}, {Key: "key", Value: key}})
-	if err != nil && !mongostore.IsDuplicateKey(err) {
-		return mapErr(err)
-	}
-	var d struct {
-		Key []byte `bson:"key"`
-	}
-	if err := settings.FindOne(ctx, bson.D{{Key: "_id", Value: "mail-unsubscribe-key"}}).Decode(&d); err != nil || len(d.Key) < 32 {
-		return errors.Join(errors.New("notify: the unsubscribe key cannot be read"), err)
-	}
-	s.secret = d.Key
+	s.secret = key
 	s.outbox, s.done, s.prefs = db.Collection("mail_outbox"), db.Collection("mail_sent"), db.Collection("mail_prefs")
 	return s.ensureIndexes(ctx)
 }

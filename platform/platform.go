@@ -50,6 +50,13 @@ type Config struct {
 	// MigrationLease lets one replica migrate the database while the others
 	// wait (nil: this process is the only one).
 	MigrationLease *mongostore.Lease
+	// Retention is how long after its evaluation a cohort keeps its requests,
+	// tandems, meeting logs and feedback; the sweep then deletes them and
+	// keeps the report's figures (ForgetEvaluated). 0: kept.
+	Retention time.Duration
+	// FingerprintKeys key the fingerprints of declared line managers, oldest
+	// first (linemanager.Config.Keys); none: a key kept in the database.
+	FingerprintKeys [][]byte
 }
 
 // Services are the platform's services, built over one database. A zero
@@ -69,7 +76,8 @@ type Services struct {
 	Accounts     *account.Service
 	Notify       *notify.Service
 
-	now func() time.Time
+	now       func() time.Time
+	retention time.Duration
 }
 
 // New builds every service over db, creates their indexes and seeds what
@@ -82,7 +90,7 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Services{now: cfg.Now, Search: cfg.Search, Audit: audit.New(db), Notify: notify.New(db, notify.Config{Now: cfg.Now,
+	s := &Services{now: cfg.Now, retention: cfg.Retention, Search: cfg.Search, Audit: audit.New(db), Notify: notify.New(db, notify.Config{Now: cfg.Now,
 		Logger: log.With("component", "notify"), SingleProcess: cfg.SingleProcess, Pacer: pacer(cfg.SingleProcess)})}
 	if err := s.Audit.EnsureIndexes(ctx); err != nil {
 		return nil, fmt.Errorf("database: %w", err)
@@ -103,7 +111,7 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Profiles = profile.NewService(db, profile.Config{Directory: s.Identity, Audit: s.Audit, Index: cfg.Search,
 		Roles: s.Identity, Inbox: s.Notify, Staff: s.Identity, Logger: log.With("component", "profile"), Now: cfg.Now, CacheProfiles: cfg.SingleProcess})
 	s.Programs = program.NewService(db, program.Config{Audit: s.Audit, Logger: log.With("component", "program"), Now: cfg.Now})
-	s.LineManagers = linemanager.NewService(db, cfg.Now)
+	s.LineManagers = linemanager.NewService(db, linemanager.Config{Keys: cfg.FingerprintKeys, Audit: s.Audit, Logger: log.With("component", "linemanager"), Now: cfg.Now})
 	s.Tandems = tandem.NewService(db, tandem.Config{SingleProcess: cfg.SingleProcess, Profiles: s.Profiles, Programs: s.Programs, Organizations: s.Identity, LineManagers: s.LineManagers,
 		Roles: s.Identity, Inbox: s.Notify, Audit: s.Audit, Logger: log.With("component", "tandem"), Now: cfg.Now})
 	s.Programs.OnPhase(s.announceRegistration)
@@ -112,9 +120,10 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Assignments = assignment.New(db, s.Suggestions, s.Programs, cfg.Now)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
 	s.Reports.CacheIn(db)
+	s.Reports.ArchiveIn(db)
 	s.Accounts = account.New(db, cfg.Now, s.Identity, s.Profiles, s.Programs, s.Tandems, s.Assignments, s.LineManagers, s.Audit, s.Notify)
 	s.Identity.RefuseSignInWhile(s.Accounts.Pending)
-	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.EnsureIndexes, s.Assignments.EnsureIndexes} {
+	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.EnsureIndexes, s.Assignments.EnsureIndexes, s.LineManagers.LoadKeys} {
 		if err := init(ctx); err != nil {
 			return nil, fmt.Errorf("database: %w", err)
 		}
@@ -136,6 +145,7 @@ func (s *Services) migrations() []mongostore.Migration {
 		{ID: "0001-meeting-counts", Run: s.Tandems.BackfillMeetingCounts},
 		{ID: "0002-last-meeting-dates", Run: s.Tandems.BackfillLastMeetings},
 		{ID: "0003-forget-id-tokens", Run: s.Identity.ForgetIDTokens},
+		{ID: "0004-keyed-line-manager-fingerprints", Run: func(ctx context.Context) error { _, err := s.LineManagers.Rewrap(ctx); return err }},
 	}
 }
 
@@ -183,7 +193,8 @@ func pacer(singleProcess bool) *mongostore.Pacer {
 }
 
 // Sweep removes expired sessions and sign-in attempts, finishes ending the
-// tandems of programs past their wrap-up, finishes account erasures that
+// tandems of programs past their wrap-up, re-wraps line-manager fingerprints
+// under a newly added key, finishes account erasures that
 // failed or were cut off (account.Service.FinishErasures) and delivers the
 // notifications events left (DeliverNotes). Idempotent.
 func (s *Services) Sweep(ctx context.Context) error {
@@ -196,17 +207,73 @@ func (s *Services) Sweep(ctx context.Context) error {
 		{"sessions", s.Identity.Sweep},
 		{"programs", s.Tandems.SweepPrograms},
 		{"slots", func(ctx context.Context) error { _, err := s.Tandems.ReconcileSlots(ctx); return err }},
+		// A key added since the last start: the declarations of replicas that
+		// did not know it yet.
+		{"fingerprints", func(ctx context.Context) error { _, err := s.LineManagers.Rewrap(ctx); return err }},
 		{"erasures", func(ctx context.Context) error {
 			_, err := s.Accounts.FinishErasures(ctx, account.RetryAfter)
 			return err
 		}},
 		{"notes", s.DeliverNotes},
+		{"retention", func(ctx context.Context) error {
+			if s.retention <= 0 {
+				return nil
+			}
+			_, err := s.ForgetEvaluated(ctx, s.retention)
+			return err
+		}},
 	} {
 		if err := step.run(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", step.name, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// ForgetEvaluated deletes what cohorts evaluated longer than olderThan ago
+// (the sweep: Config.Retention) kept of their people: requests, tandems, meeting logs, feedback
+// and assignments. Their report is archived first (figures only), and the
+// program records when (Program.DataDeletedAt); the audit log keeps its
+// entries (an account's erasure pseudonymizes them). Idempotent: a run cut
+// off is finished by the next. It returns the programs it finished.
+func (s *Services) ForgetEvaluated(ctx context.Context, olderThan time.Duration) (int, error) {
+	now := s.now().UTC()
+	progs, err := s.Programs.All(ctx)
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	var errs []error
+	for i := range progs {
+		pr := &progs[i]
+		if pr.Phase != program.PhaseEvaluated || pr.DataDeletedAt != nil || now.Sub(pr.PhaseChangedAt) < olderThan {
+			continue
+		}
+		if err := s.forget(ctx, pr, now); err != nil {
+			errs = append(errs, fmt.Errorf("program %s: %w", pr.ID, err))
+			continue
+		}
+		done++
+	}
+	return done, errors.Join(errs...)
+}
+
+func (s *Services) forget(ctx context.Context, pr *program.Program, now time.Time) error {
+	if err := s.Reports.Archive(ctx, pr); err != nil {
+		return err
+	}
+	n, err := s.Tandems.ForgetProgram(ctx, pr.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.Assignments.ForgetProgram(ctx, pr.ID); err != nil {
+		return err
+	}
+	if err := s.Programs.MarkDataDeleted(ctx, pr.ID, now); err != nil {
+		return err
+	}
+	return s.Audit.Record(ctx, audit.Entry{ActorID: "system", Action: "program.retention", SubjectType: "program", SubjectID: pr.ID,
+		ProgramID: pr.ID, Details: fmt.Sprintf("deleted=%d", n)})
 }
 
 // DeliverNotes sends what events owe and did not deliver after their write

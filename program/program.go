@@ -228,7 +228,10 @@ type Program struct {
 	PhaseChangedAt     time.Time      `bson:"phaseChangedAt" json:"phaseChangedAt"`
 	CreatedAt          time.Time      `bson:"createdAt" json:"createdAt"`
 	UpdatedAt          time.Time      `bson:"updatedAt" json:"updatedAt"`
-	Version            int64          `bson:"version" json:"version"`
+	// DataDeletedAt is when the retention period deleted the cohort's
+	// requests, tandems, meetings and feedback (MarkDataDeleted).
+	DataDeletedAt *time.Time `bson:"dataDeletedAt,omitempty" json:"dataDeletedAt,omitempty"`
+	Version       int64      `bson:"version" json:"version"`
 }
 
 // Public returns what visitors may see of a program: no curators, no weights.
@@ -755,4 +758,13 @@ func (m *mongoStore) deleteProgram(ctx context.Context, id string, expected int6
 		return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, nil, "The program was changed meanwhile. Reload it and try again.")
 	}
 	return nil
+}
+
+// MarkDataDeleted records that the retention period deleted what the
+// evaluated program pr kept of its people (at most once: the first mark
+// stays).
+func (s *Service) MarkDataDeleted(ctx context.Context, id string, at time.Time) error {
+	_, err := s.store.programsC().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "dataDeletedAt", Value: nil}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "dataDeletedAt", Value: at.UTC()}}}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	return mapErr(err, "Program")
 }

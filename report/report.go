@@ -40,6 +40,9 @@ type Report struct {
 	Tandems      TandemStats        `json:"tandems"`
 	Meetings     MeetingStats       `json:"meetings"`
 	Satisfaction SatisfactionReport `json:"satisfaction"`
+	// ArchivedAt is set on the report kept when the retention period deleted
+	// the cohort's data (Archive): its figures are as of that time.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 }
 
 // ReportWindow is the time span application numbers are counted in:
@@ -167,6 +170,8 @@ type Service struct {
 	now      func() time.Time
 	minGroup int // see MinGroup
 
+	archive *mongo.Collection // the reports of programs whose data was deleted (ArchiveIn)
+
 	db    *mongo.Database // for the cache (CacheIn); nil: no cache
 	mu    sync.Mutex
 	cache map[string]cachedReport // program id → its last report
@@ -231,6 +236,11 @@ func (s *Service) ProgramReport(ctx context.Context, p *otm.Principal, programID
 	if err != nil {
 		return nil, err
 	}
+	if pr.DataDeletedAt != nil && s.archive != nil {
+		if r, err := s.archived(ctx, pr.ID); err != nil || r != nil {
+			return r, err
+		}
+	}
 	now := s.now().UTC()
 	var gen uint64
 	cacheable := false
@@ -258,6 +268,56 @@ func (s *Service) ProgramReport(ctx context.Context, p *otm.Principal, programID
 		s.mu.Unlock()
 	}
 	return r, nil
+}
+
+// ArchiveIn keeps the reports of programs whose data the retention period
+// deletes in db's program_reports collection (Archive).
+func (s *Service) ArchiveIn(db *mongo.Database) { s.archive = db.Collection("program_reports") }
+
+// archivedReport is a program_reports entry: the report as JSON.
+type archivedReport struct {
+	ID     string `bson:"_id"`
+	Report []byte `bson:"report"`
+}
+
+// Archive keeps pr's report as it is now, before the retention period deletes
+// the data it is computed from: figures only (small groups withheld as on the
+// dashboard), no person. Only the first archive counts, so a deletion cut off
+// and run again never replaces it with the report of what was left.
+func (s *Service) Archive(ctx context.Context, pr *program.Program) error {
+	if s.archive == nil {
+		return nil
+	}
+	if r, err := s.archived(ctx, pr.ID); err != nil || r != nil {
+		return err
+	}
+	now := s.now().UTC()
+	r, err := s.compute(ctx, pr, now)
+	if err != nil {
+		return err
+	}
+	r.ArchivedAt = &now
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.archive.InsertOne(ctx, archivedReport{ID: pr.ID, Report: raw}); err != nil && !mongostore.IsDuplicateKey(err) {
+		return mongostore.MapErr(err, "report", "Reports")
+	}
+	return nil
+}
+
+// archived returns the archived report of a program, nil when there is none.
+func (s *Service) archived(ctx context.Context, programID string) (*Report, error) {
+	a, err := mongostore.FindByID[archivedReport](ctx, s.archive, programID)
+	if err != nil || a == nil {
+		return nil, mongostore.MapErr(err, "report", "Reports")
+	}
+	var r Report
+	if err := json.Unmarshal(a.Report, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // compute builds the report of pr as of now.

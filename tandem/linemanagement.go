@@ -17,7 +17,7 @@ type LineChains interface {
 // Config.LineManagers.
 func (s *Service) lineChainsOf(ctx context.Context, userIDs ...string) (linemanager.Chains, error) {
 	if s.cfg.LineManagers == nil {
-		return nil, nil
+		return linemanager.Chains{}, nil
 	}
 	return s.cfg.LineManagers.Of(ctx, userIDs...)
 }

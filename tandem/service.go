@@ -53,6 +53,8 @@ type Inbox interface {
 	notify.Deliverer
 	// Retract takes a message back (from the inbox and the e-mail queue).
 	Retract(ctx context.Context, userID, msgID string) error
+	// RetractAbout takes back every message of a person about a subject.
+	RetractAbout(ctx context.Context, userID, subject string) error
 }
 
 // Organizations is what the hard rules need of organizations.

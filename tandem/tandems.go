@@ -548,28 +548,47 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 	if err != nil {
 		return err
 	}
-	for _, t := range ts {
-		if t.Status == TandemProposed || t.Status == TandemActive {
-			s.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
-			s.release(ctx, requestSlot(t.RequestID))
-		}
-		if err := s.store.deleteMeetings(ctx, t.ID); err != nil {
-			return err
-		}
-		if err := s.store.deleteFeedback(ctx, t.ID); err != nil { // both sides': the tandem is gone
-			return err
-		}
-		if err := s.store.deleteTandem(ctx, t.ID); err != nil {
-			return err
-		}
+	for i := range ts {
 		// The partner's introduction may carry this person's address.
-		if partner, side := t.MentorUserID, SideMentor; s.cfg.Inbox != nil {
-			if t.Side(userID) == SideMentor {
-				partner, side = t.MenteeUserID, SideMentee
-			}
-			if err := s.cfg.Inbox.Retract(ctx, partner, introductionID(t.ID, side)); err != nil {
-				return err
-			}
+		partner := SideMentor
+		if ts[i].Side(userID) == SideMentor {
+			partner = SideMentee
+		}
+		if err := s.deleteTandem(ctx, &ts[i], partner); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteTandem deletes t with its meeting log and both sides' feedback, frees
+// the slots it held, and takes back what the given sides were told of it (the
+// introduction may carry the partner's address; the others name the partner).
+// Each step is idempotent, so a run cut off is finished by the next.
+func (s *Service) deleteTandem(ctx context.Context, t *Tandem, retract ...string) error {
+	if t.Status == TandemProposed || t.Status == TandemActive {
+		s.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
+		s.release(ctx, requestSlot(t.RequestID))
+	}
+	if err := s.store.deleteMeetings(ctx, t.ID); err != nil {
+		return err
+	}
+	if err := s.store.deleteFeedback(ctx, t.ID); err != nil {
+		return err
+	}
+	if err := s.store.deleteTandem(ctx, t.ID); err != nil {
+		return err
+	}
+	if s.cfg.Inbox == nil {
+		return nil
+	}
+	for _, side := range retract {
+		user := t.MentorUserID
+		if side == SideMentee {
+			user = t.MenteeUserID
+		}
+		if err := s.cfg.Inbox.RetractAbout(ctx, user, t.ID); err != nil {
+			return err
 		}
 	}
 	return nil

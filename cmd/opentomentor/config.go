@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/base64"
 	"errors"
 	"flag"
 	"fmt"
@@ -39,9 +40,19 @@ type Config struct {
 	MailDisabled   bool   // OTM_MAIL_DISABLED
 	AllowEmbedded  bool   // OTM_ALLOW_EMBEDDED_DB: OTM_ENV=production without OTM_MONGODB_URI
 	MetricsAddr    string // OTM_METRICS_ADDR: serve /metrics there instead of on OTM_ADDR
+	// FingerprintKeys (OTM_FINGERPRINT_KEYS): comma-separated base64 keys of
+	// at least 16 bytes, oldest first, that key the fingerprints of declared
+	// line managers.
+	FingerprintKeys [][]byte
 
 	ReadsPerMinute  int // OTM_RATE_LIMIT_READS; -1: no limit
 	WritesPerMinute int // OTM_RATE_LIMIT_WRITES; -1: no limit
+	// SearchesPerMinute (OTM_RATE_LIMIT_SEARCHES) bounds directory searches;
+	// -1: no limit.
+	SearchesPerMinute int
+	// RetentionDays (OTM_RETENTION_DAYS): days after its evaluation that a
+	// cohort keeps its requests, tandems, meetings and feedback; 0: kept.
+	RetentionDays int
 
 	SessionIdle     time.Duration // OTM_SESSION_IDLE_TIMEOUT
 	SessionAbsolute time.Duration // OTM_SESSION_ABSOLUTE_TIMEOUT
@@ -71,12 +82,15 @@ var settings = []setting{
 	{"OTM_SIGNIN_POLICY", "signin-policy", "open | verified-organizations (only people of verified organizations, and those the configuration or a grant names)", "open"},
 	{"OTM_RATE_LIMIT_READS", "rate-limit-reads", "page and API reads a minute per signed-in person, or per client address for visitors; 0: no limit", "1200"},
 	{"OTM_RATE_LIMIT_WRITES", "rate-limit-writes", "writes a minute per signed-in person, or per client address for visitors; 0: no limit", "120"},
+	{"OTM_RATE_LIMIT_SEARCHES", "rate-limit-searches", "directory searches a minute per signed-in person, or per client address for visitors; 0: no limit", "120"},
+	{"OTM_RETENTION_DAYS", "retention-days", "days after its evaluation that a cohort keeps its requests, tandems, meetings and feedback (then deleted; the report's figures stay); 0: kept", "365"},
 	{"OTM_SESSION_IDLE_TIMEOUT", "session-idle-timeout", "session idle timeout", "2h"},
 	{"OTM_SESSION_ABSOLUTE_TIMEOUT", "session-absolute-timeout", "session absolute timeout", "12h"},
 	{"OTM_SMTP_URL", "smtp-url", "where e-mail goes: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (default in development: the /dev/mail mailbox)", ""},
 	{"OTM_MAIL_FROM", "mail-from", "the sender of e-mails, e.g. \"OpenToMentor <noreply@opentomentor.example>\"", ""},
 	{"OTM_MAIL_DISABLED", "mail-disabled", "send no e-mail at all (the inbox only)", "false"},
 	{"OTM_METRICS_ADDR", "metrics-addr", "serve Prometheus metrics (/metrics) on this host:port instead of on OTM_ADDR", ""},
+	{"OTM_FINGERPRINT_KEYS", "fingerprint-keys", "comma-separated base64 keys (16+ bytes each, oldest first; add new ones at the end, never remove) that key line-manager fingerprints (default: a key kept in the database)", ""},
 }
 
 // registerConfigFlags adds every setting to fs and returns a function that builds
@@ -128,6 +142,17 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 				errs = append(errs, fmt.Errorf("%s: %q is not a boolean (use true or false)", b.env, get(b.env)))
 			}
 		}
+		for i, k := range splitList(get("OTM_FINGERPRINT_KEYS")) {
+			key, err := base64.StdEncoding.DecodeString(k)
+			if err != nil {
+				key, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(k, "="))
+			}
+			if err != nil || len(key) < 16 {
+				errs = append(errs, fmt.Errorf("OTM_FINGERPRINT_KEYS: key %d is not base64 of at least 16 bytes (e.g. openssl rand -base64 32)", i+1))
+				continue
+			}
+			cfg.FingerprintKeys = append(cfg.FingerprintKeys, key)
+		}
 		for _, p := range splitList(get("OTM_TRUSTED_PROXIES")) {
 			if net.ParseIP(p) == nil {
 				if _, _, err := net.ParseCIDR(p); err != nil {
@@ -140,7 +165,7 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 		for _, l := range []struct {
 			env string
 			dst *int
-		}{{"OTM_RATE_LIMIT_READS", &cfg.ReadsPerMinute}, {"OTM_RATE_LIMIT_WRITES", &cfg.WritesPerMinute}} {
+		}{{"OTM_RATE_LIMIT_READS", &cfg.ReadsPerMinute}, {"OTM_RATE_LIMIT_WRITES", &cfg.WritesPerMinute}, {"OTM_RATE_LIMIT_SEARCHES", &cfg.SearchesPerMinute}} {
 			v, err := strconv.Atoi(get(l.env))
 			if err != nil || v < 0 || v > 1_000_000 {
 				errs = append(errs, fmt.Errorf("%s: %q is not a number of requests a minute (0 for no limit)", l.env, get(l.env)))
@@ -150,6 +175,11 @@ func registerConfigFlags(fs *flag.FlagSet, getenv func(string) string) func() (C
 				v = -1
 			}
 			*l.dst = v
+		}
+		if v, err := strconv.Atoi(get("OTM_RETENTION_DAYS")); err != nil || v < 0 || v > 36500 {
+			errs = append(errs, fmt.Errorf("OTM_RETENTION_DAYS: %q is not a number of days (0 to keep cohorts' data)", get("OTM_RETENTION_DAYS")))
+		} else {
+			cfg.RetentionDays = v
 		}
 		for _, d := range []struct {
 			env string

@@ -147,7 +147,8 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		Identity: identity.Config{BaseURL: p.BaseURL, Providers: providers, AdminEmails: cfg.AdminEmails, CuratorEmails: cfg.CuratorEmails,
 			SessionIdle: cfg.SessionIdle, SessionAbsolute: cfg.SessionAbsolute,
 			VerifiedOrganizationsOnly: cfg.SignInPolicy == "verified-organizations"},
-		Search: idx, SingleProcess: p.store.Embedded, Logger: p.Logger, MigrationLease: p.lease("migrations", time.Minute),
+		Search: idx, SingleProcess: p.store.Embedded, Logger: p.Logger, MigrationLease: p.lease("migrations", time.Minute), FingerprintKeys: cfg.FingerprintKeys,
+		Retention: time.Duration(cfg.RetentionDays) * 24 * time.Hour,
 	})
 	if err != nil {
 		_ = idx.Close()
@@ -219,12 +220,13 @@ func (p *Program) Run(ctx context.Context) (err error) {
 		limits = kv
 	}
 	srvCfg := api.Config{
-		RateLimitStorage: limits,
-		ReadsPerMinute:   cfg.ReadsPerMinute,
-		WritesPerMinute:  cfg.WritesPerMinute,
-		BaseURL:          p.BaseURL,
-		Services:         *p.Services,
-		Pages:            pages,
+		RateLimitStorage:  limits,
+		ReadsPerMinute:    cfg.ReadsPerMinute,
+		WritesPerMinute:   cfg.WritesPerMinute,
+		SearchesPerMinute: cfg.SearchesPerMinute,
+		BaseURL:           p.BaseURL,
+		Services:          *p.Services,
+		Pages:             pages,
 		ReadyChecks: []api.Check{
 			{Name: "database", Check: p.store.Ping},
 			{Name: "search", Check: p.Search.Ping, Optional: true},

@@ -1,0 +1,31 @@
+package tandem
+
+import "context"
+
+// ForgetProgram deletes what a program kept of its people once its retention
+// period is over: its requests, tandems, meeting logs and feedback, and the
+// introductions (which may carry a partner's address) from both sides'
+// inboxes. The program itself, its archived report and the audit log stay.
+// Idempotent: a run cut off is finished by the next. It returns how many
+// requests and tandems it deleted.
+func (s *Service) ForgetProgram(ctx context.Context, programID string) (int, error) {
+	ts, err := s.store.tandemsOfProgram(ctx, programID)
+	if err != nil {
+		return 0, err
+	}
+	for i := range ts {
+		if err := s.deleteTandem(ctx, &ts[i], SideMentor, SideMentee); err != nil {
+			return i, err
+		}
+	}
+	rs, err := s.store.requestsOfProgram(ctx, programID)
+	if err != nil {
+		return len(ts), err
+	}
+	for i, r := range rs {
+		if err := s.store.deleteRequest(ctx, r.ID); err != nil {
+			return len(ts) + i, err
+		}
+	}
+	return len(ts) + len(rs), nil
+}
