@@ -240,6 +240,25 @@ func TestIntegrationStateRefusals(t *testing.T) {
 		resp, body := other.get(cb)
 		assertRefused(t, h, other, resp, body, "started in another browser")
 	})
+	t.Run("a binding the client chose", func(t *testing.T) {
+		// Login CSRF by cookie tossing: the attacker plants a binding of
+		// their choosing in the victim's browser and in their own, starts a
+		// sign-in with their own account and sends the victim the callback.
+		chosen := strings.Repeat("A", 43) + ".chosen-by-the-attacker"
+		u, _ := url.Parse(h.URL)
+		attacker, victim := newBrowser(t), newBrowser(t)
+		for _, b := range []*browser{attacker, victim} {
+			b.c.Jar.SetCookies(u, []*http.Cookie{{Name: "otm_login", Value: chosen, Path: "/"}})
+		}
+		cb := h.toCallback(attacker, "a", "/", "", "")
+		for _, c := range attacker.c.Jar.Cookies(u) {
+			if c.Name == "otm_login" && c.Value == chosen {
+				t.Errorf("the attacker's browser kept the chosen binding: the platform accepted it")
+			}
+		}
+		resp, body := victim.get(cb)
+		assertRefused(t, h, victim, resp, body, "started in another browser")
+	})
 	t.Run("mix-up: provider B's response at provider A's callback", func(t *testing.T) {
 		b := newBrowser(t)
 		cbB := h.toCallback(b, "b", "/", "", "")

@@ -2,6 +2,9 @@ package identity
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -18,6 +22,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/organization"
 )
@@ -55,6 +60,9 @@ type Service struct {
 	now       func() time.Time
 	log       *slog.Logger
 	erasing   func(ctx context.Context, userID string) (bool, error) // RefuseSignInWhile
+
+	bindingMu  sync.Mutex
+	bindingKey []byte // signs sign-in bindings (bindingKeyFor)
 }
 
 // RefuseSignInWhile makes sign-in refuse a person while erasing reports their
@@ -170,7 +178,7 @@ func SafeReturnTo(returnTo string) string {
 // returns the provider's authorization URL and the binding to keep in the
 // browser. Errors: ENOTFOUND for an unknown provider, EUNAVAILABLE when the
 // provider cannot be reached.
-func (s *Service) BeginLogin(ctx context.Context, id, returnTo, binding string) (authURL, newBinding string, err error) {
+func (s *Service) BeginLogin(ctx context.Context, id, returnTo, binding string) (authURL, kept string, err error) {
 	p, err := s.provider(id)
 	if err != nil {
 		return "", "", err
@@ -180,8 +188,15 @@ func (s *Service) BeginLogin(ctx context.Context, id, returnTo, binding string) 
 		s.log.Warn("identity provider discovery failed", "provider", id, "err", err)
 		return "", "", otm.Refuse(otm.EUNAVAILABLE, otm.RuleProviderDown, otm.Args{"provider": p.cfg.Name}, "The identity provider %s cannot be reached right now. Please try again in a moment.", p.cfg.Name)
 	}
-	if len(binding) < 32 {
-		binding = randomToken(32)
+	key, err := s.bindingKeyFor(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	// Only a binding this platform issued is kept (several tabs signing in
+	// share it); any other value, one a client or a cookie-tossing
+	// neighbour chose, is replaced.
+	if !validBinding(key, binding) {
+		binding = newBinding(key)
 	}
 	state, nonce := randomToken(32), randomToken(32)
 	now := s.now()
@@ -254,7 +269,7 @@ func (s *Service) CompleteLogin(ctx context.Context, id string, cp CallbackParam
 		return nil, s.failLogin(id, "sign-in took too long", nil)
 	case la.ProviderID != id:
 		return nil, s.failLogin(id, "response from a different identity provider", fmt.Errorf("state issued for %q", la.ProviderID))
-	case binding == "" || !equalSecret(la.BindingHash, hashToken(binding)):
+	case binding == "" || !equalSecret(la.BindingHash, hashToken(binding)) || !s.issuedBinding(ctx, binding):
 		return nil, s.failLogin(id, "started in another browser", nil)
 	}
 	if cp.Error != "" {
@@ -903,4 +918,44 @@ func sortedCopy(in []string) []string {
 	out := slices.Clone(in)
 	slices.Sort(out)
 	return out
+}
+
+// bindingKeyFor returns the key that signs sign-in bindings, loading it (or
+// creating it, on the first start) from the database's settings: every
+// replica signs and checks with the same one.
+func (s *Service) bindingKeyFor(ctx context.Context) ([]byte, error) {
+	s.bindingMu.Lock()
+	defer s.bindingMu.Unlock()
+	if s.bindingKey == nil {
+		k, err := mongostore.SettingKey(ctx, s.store.db, "signin-binding-key")
+		if err != nil {
+			return nil, mapErr(err, "The sign-in key")
+		}
+		s.bindingKey = k
+	}
+	return s.bindingKey, nil
+}
+
+// issuedBinding reports whether binding is one this platform issued.
+func (s *Service) issuedBinding(ctx context.Context, binding string) bool {
+	key, err := s.bindingKeyFor(ctx)
+	return err == nil && validBinding(key, binding)
+}
+
+// newBinding returns a new sign-in binding: a random token and its MAC.
+func newBinding(key []byte) string {
+	t := randomToken(32)
+	return t + "." + bindingMAC(key, t)
+}
+
+func bindingMAC(key []byte, token string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("signin-binding:" + token))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
+// validBinding reports whether binding carries key's MAC of its token.
+func validBinding(key []byte, binding string) bool {
+	t, mac, ok := strings.Cut(binding, ".")
+	return ok && len(t) >= 43 && len(binding) <= 128 && hmac.Equal([]byte(mac), []byte(bindingMAC(key, t)))
 }

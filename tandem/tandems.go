@@ -186,9 +186,33 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		s.release(ctx, requestSlot(r.ID))
 		return nil, err
 	}
+	if err := s.stillProposable(ctx, t); err != nil {
+		return nil, err
+	}
 	s.recordTandem(ctx, p, "tandem.propose", t, "")
 	s.deliver(ctx, t)
 	return t, nil
+}
+
+// stillProposable reads the program's phase again once the proposal t is
+// stored: a curator moving the program on (to wrap-up) ends its proposals,
+// and may have looked for them just before t was stored. Then t is taken back
+// (as if never made) and the phase refusal returned; if t was stored first,
+// the phase change finds it. A phase that cannot be read keeps t (the sweep
+// ends it should the program have moved on).
+func (s *Service) stillProposable(ctx context.Context, t *Tandem) error {
+	pr, err := s.programs.Lookup(ctx, t.ProgramID)
+	if err != nil {
+		return nil
+	}
+	refusal := pr.Require(program.CanPropose)
+	if refusal == nil {
+		return nil
+	}
+	if err := s.deleteTandem(ctx, t, SideMentor, SideMentee); err != nil {
+		s.log.Error("a proposal made as the phase changed was not taken back; the sweep ends it", "tandem", t.ID, "err", err)
+	}
+	return refusal
 }
 
 // MyTandems lists the tandems the caller is part of, each with the partner's
