@@ -192,3 +192,26 @@ func TestIntegrationCreateOrganization(t *testing.T) {
 		t.Errorf("organizations after refusals: got %d, want %d (nothing half-written)", len(after), len(before))
 	}
 }
+
+// TestIntegrationOrganizationsCreatedPerPerson: one person's sign-ins create
+// at most identity.MaxOrgsCreated organizations from new e-mail domains; the
+// next new domain signs them in without one, and creates nothing.
+func TestIntegrationOrganizationsCreatedPerPerson(t *testing.T) {
+	h, op := newAppHarness(t)
+	ctx := context.Background()
+	for i := range identity.MaxOrgsCreated + 1 {
+		domain := "cycle" + string(rune('a'+i)) + ".example"
+		p := h.signInAs(t, op, "mallory", "mallory@"+domain, "Mallory")
+		_, err := h.IDs.Organization(ctx, identity.OrgID(domain))
+		switch {
+		case i < identity.MaxOrgsCreated && (err != nil || p.me.Organization == nil):
+			t.Errorf("sign-in %d (%s): organization %v, %v; want one created", i+1, domain, p.me.Organization, err)
+		case i >= identity.MaxOrgsCreated && (otm.ErrorCode(err) != otm.ENOTFOUND || p.me.Organization != nil):
+			t.Errorf("sign-in %d (%s): organization %v, %v; want none created beyond %d", i+1, domain, p.me.Organization, err, identity.MaxOrgsCreated)
+		}
+	}
+	// Someone else is not held up by Mallory's count.
+	if p := h.signInAs(t, op, "nina", "nina@cycled.example", "Nina"); p.me.Organization == nil {
+		t.Errorf("another person's new domain: got no organization, want one")
+	}
+}

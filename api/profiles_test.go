@@ -171,7 +171,13 @@ func TestIntegrationApplicationLifecycle(t *testing.T) {
 		}
 		return out
 	}
+	// A draft never sent is Ada's alone: the reviewers neither read nor list it.
+	step(cura, "GET", "/api/v1/moderation/applications/"+id, nil, 404, "")
+	if out := step(cura, "GET", "/api/v1/moderation/applications?status=draft", nil, 400, ""); !contains(fieldsOf(out), "status") {
+		t.Errorf("a queue of drafts: got %v, want 400 naming status", out)
+	}
 	step(ada, "POST", "/api/v1/me/mentor-profile/submit", nil, 200, "submitted")
+	step(cura, "GET", "/api/v1/moderation/applications/"+id, nil, 200, "submitted")
 
 	queue := step(cura, "GET", "/api/v1/moderation/applications?status=submitted", nil, 200, "")
 	if queue["total"].(float64) != 1 {

@@ -16,10 +16,11 @@ import (
 	"github.com/opentomentor/opentomentor/profile"
 )
 
-// queueStatuses are the review board's tabs, the default first.
+// queueStatuses are the review board's tabs, the default first. Drafts are
+// their authors' alone (profile.Service.Application): no tab.
 var queueStatuses = []string{
 	profile.StatusSubmitted, profile.StatusChangesRequested, profile.StatusRejected,
-	profile.StatusWithdrawn, profile.StatusDraft,
+	profile.StatusWithdrawn,
 }
 
 // queuePageSize is the number of applications per queue page.

@@ -405,8 +405,9 @@ func TestCurateQueue(t *testing.T) {
 				`href="/curate?status=changes_requested"`, `href="/curate" aria-current="page">Review<`, "data-shortcuts-hint", `<a href="/admin/audit">Audit log</a>`}},
 		{name: "curator de", p: cora, target: "/curate", lang: "de", wantStatus: 200,
 			want: []string{"Bewerbungen prüfen", "In Prüfung", "Älteste zuerst."}},
-		{name: "other tab is empty", p: cora, target: "/curate?status=draft", lang: "en", wantStatus: 200,
+		{name: "other tab is empty", p: cora, target: "/curate?status=withdrawn", lang: "en", wantStatus: 200,
 			want: []string{"No applications with this status."}, wantNot: []string{"data-queue-link"}},
+		{name: "no tab of drafts (their authors' alone)", p: cora, target: "/curate?status=draft", lang: "en", wantStatus: 400},
 		{name: "unknown status", p: cora, target: "/curate?status=approved", lang: "en", wantStatus: 400},
 		{name: "bad page", p: cora, target: "/curate?page=abc", lang: "en", wantStatus: 400},
 	}

@@ -34,6 +34,9 @@ type User struct {
 	CreatedAt      time.Time `bson:"createdAt" json:"createdAt"`
 	UpdatedAt      time.Time `bson:"updatedAt" json:"updatedAt"`
 	LastLoginAt    time.Time `bson:"lastLoginAt" json:"lastLoginAt"`
+	// OrgsCreated counts the organizations this person's sign-ins created
+	// from new e-mail domains (MaxOrgsCreated).
+	OrgsCreated int `bson:"orgsCreated,omitempty" json:"-"`
 	// Notes are the messages a role grant owes (written with the grant,
 	// taken off once delivered; never shown).
 	Notes []notify.Note `bson:"notes,omitempty" json:"-"`

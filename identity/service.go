@@ -159,9 +159,8 @@ func (s *Service) provider(id string) (*provider, error) {
 // otherwise, so that sign-in can never redirect elsewhere.
 func SafeReturnTo(returnTo string) string {
 	if returnTo == "" || len(returnTo) > 2048 || !strings.HasPrefix(returnTo, "/") ||
-		strings.HasPrefix(returnTo, "//") || strings.HasPrefix(returnTo, "/\\") ||
-		strings.ContainsAny(returnTo, "\\\r\n\t\x00") {
-		return "/"
+		strings.HasPrefix(returnTo, "//") || strings.Contains(returnTo, "\\") || strings.ContainsFunc(returnTo, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "/" // no control character anywhere, the fragment included (found by FuzzSafeReturnTo)
 	}
 	u, err := url.Parse(returnTo)
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
@@ -481,10 +480,6 @@ func (s *Service) upsertUser(ctx context.Context, p *provider, c *idClaims) (*Us
 				"Only people of the organizations on this platform can sign in. Ask your organization's HR or program team to have it added.")
 		}
 	}
-	org, orgVerified, err := s.resolveOrganization(ctx, p, email, verified)
-	if err != nil {
-		return nil, err
-	}
 	id := UserID(c.Issuer, c.Subject)
 	existing, err := s.store.getUser(ctx, id)
 	if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
@@ -494,14 +489,19 @@ func (s *Service) upsertUser(ctx context.Context, p *provider, c *idClaims) (*Us
 	if existing != nil {
 		u = existing
 	}
+	org, orgVerified, err := s.resolveOrganization(ctx, p, email, verified, u)
+	if err != nil {
+		return nil, err
+	}
 	before := slices.Clone(u.Roles)
 	u.ProviderID, u.Email, u.EmailVerified, u.Name = p.cfg.ID, email, verified, truncate(name, 100)
 	u.Picture = c.Picture
 	u.UpdatedAt, u.LastLoginAt = now, now
 	if org != nil {
 		u.OrganizationID, u.OrgVerified = org.ID, orgVerified
-	} else if u.OrgVerified {
-		// The provider no longer vouches for the organization.
+	} else {
+		// What the provider says no longer names an organization (another
+		// domain, a public mail provider, an unverified address).
 		u.OrganizationID, u.OrgVerified = "", false
 	}
 	trusted := verified && p.vouchesFor(email)
@@ -595,13 +595,20 @@ var freemail = map[string]bool{
 	"freenet.de": true, "aol.com": true,
 }
 
+// MaxOrgsCreated bounds the organizations one person's sign-ins create from
+// e-mail domains seen for the first time: beyond it, a new domain gets no
+// organization (the person signs in without one until an admin adds it), so
+// that nobody fills the admins' list by cycling through domains.
+const MaxOrgsCreated = 3
+
 // resolveOrganization derives a person's organization from what the provider
 // vouches for: the issuer's organization, a verified e-mail domain mapped by the
 // provider's configuration or by an admin, and otherwise a verified company
-// domain seen for the first time (created, unverified until an admin confirms).
-func (s *Service) resolveOrganization(ctx context.Context, p *provider, email string, verified bool) (*organization.Organization, bool, error) {
+// domain seen for the first time (created, unverified until an admin confirms,
+// and counted on u: MaxOrgsCreated).
+func (s *Service) resolveOrganization(ctx context.Context, p *provider, email string, verified bool, u *User) (*organization.Organization, bool, error) {
 	if p.cfg.Organization != "" {
-		o, err := s.ensureOrganization(ctx, p.cfg.Organization, "", "issuer", true)
+		o, _, err := s.ensureOrganization(ctx, p.cfg.Organization, "", "issuer", true)
 		return o, true, err
 	}
 	_, domain, ok := strings.Cut(email, "@")
@@ -609,7 +616,7 @@ func (s *Service) resolveOrganization(ctx context.Context, p *provider, email st
 		return nil, false, nil
 	}
 	if name, ok := p.cfg.EmailDomains[domain]; ok {
-		o, err := s.ensureOrganization(ctx, name, domain, "domain", true)
+		o, _, err := s.ensureOrganization(ctx, name, domain, "domain", true)
 		return o, true, err
 	}
 	o, err := s.orgs.ByDomain(ctx, domain)
@@ -621,7 +628,14 @@ func (s *Service) resolveOrganization(ctx context.Context, p *provider, email st
 	} else if otm.ErrorCode(err) != otm.ENOTFOUND {
 		return nil, false, err
 	}
-	o, err = s.ensureOrganization(ctx, domain, domain, "domain", false)
+	if u.OrgsCreated >= MaxOrgsCreated {
+		s.log.Warn("sign-in from a new e-mail domain: no organization created, the person created the most already", "user", u.ID, "max", MaxOrgsCreated)
+		return nil, false, nil
+	}
+	o, created, err := s.ensureOrganization(ctx, domain, domain, "domain", false)
+	if created {
+		u.OrgsCreated++
+	}
 	return o, false, err
 }
 
@@ -662,7 +676,7 @@ func (s *Service) admitted(ctx context.Context, p *provider, email string, verif
 	return o.Verified, nil
 }
 
-func (s *Service) ensureOrganization(ctx context.Context, name, domain, source string, verified bool) (*organization.Organization, error) {
+func (s *Service) ensureOrganization(ctx context.Context, name, domain, source string, verified bool) (*organization.Organization, bool, error) {
 	now := s.now()
 	o := &organization.Organization{ID: OrgID(name), Name: name, Source: source, Verified: verified, CreatedAt: now, UpdatedAt: now,
 		Domains: []string{}, Competitors: []string{}}

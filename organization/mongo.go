@@ -79,18 +79,21 @@ func (m *Store) ByDomain(ctx context.Context, domain string) (*Organization, err
 }
 
 // Ensure inserts o unless an organization with its id exists, and returns
-// the stored one. An existing organization is never overwritten (admins own it).
-func (m *Store) Ensure(ctx context.Context, o *Organization) (*Organization, error) {
+// the stored one and whether this call created it. An existing organization
+// is never overwritten (admins own it).
+func (m *Store) Ensure(ctx context.Context, o *Organization) (*Organization, bool, error) {
 	res, err := m.c.UpdateOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, bson.D{{Key: "$setOnInsert", Value: o}}, options.UpdateOne().SetUpsert(true))
 	if err != nil && !mongostore.IsDuplicateKey(err) {
-		return nil, mapErr(err)
+		return nil, false, mapErr(err)
 	}
-	if err == nil && res.UpsertedCount > 0 {
+	created := err == nil && res.UpsertedCount > 0
+	if created {
 		if err := m.changed(ctx); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
-	return m.Get(ctx, o.ID)
+	stored, err := m.Get(ctx, o.ID)
+	return stored, created, err
 }
 
 // Put writes o whole.

@@ -501,13 +501,19 @@ func (s *Service) AddComment(ctx context.Context, p *otm.Principal, id, text str
 	return upd, nil
 }
 
-// Application returns any application for curators. Errors: EUNAUTHORIZED,
-// EFORBIDDEN, ENOTFOUND.
+// Application returns an application for the reviewers (curators and
+// admins): any that was sent to them at least once. A draft never submitted
+// is its author's alone and as unknown to them as a missing one. Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Service) Application(ctx context.Context, p *otm.Principal, id string) (*Profile, error) {
 	if err := requireCurator(p); err != nil {
 		return nil, err
 	}
-	return s.store.get(ctx, id)
+	pr, err := s.store.get(ctx, id)
+	if err == nil && pr.SubmittedAt == nil {
+		return nil, otm.Errorf(otm.ENOTFOUND, "Application not found.")
+	}
+	return pr, err
 }
 
 // QueueEntry is one application in the curators' queue.
@@ -532,7 +538,8 @@ func (s *Service) Queue(ctx context.Context, p *otm.Principal, status string, li
 		status = StatusSubmitted
 	}
 	var fe otm.Problems
-	check.OneOf(&fe, "status", status, Statuses...)
+	// Drafts are their authors' alone (see Application): no queue of them.
+	check.OneOf(&fe, "status", status, slices.DeleteFunc(slices.Clone(Statuses), func(st string) bool { return st == StatusDraft })...)
 	check.Paging(&fe, &limit, offset, 50, 200)
 	if err := fe.Err("The query is not valid."); err != nil {
 		return nil, 0, err
