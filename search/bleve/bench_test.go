@@ -230,3 +230,43 @@ func BenchmarkSearch20k(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkHostileQuery compares, in one run, a one-word query with a typo and
+// a twelve-word query with typos in every word (what a hostile client would
+// send to make the engine work): the caps (words, typos on the first four
+// words only) keep the long one within a few times the short one. It reports
+// both medians and their ratio (want ≤ 5).
+//
+//	go test -run '^$' -bench HostileQuery -benchtime 200x ./search/bleve/
+func BenchmarkHostileQuery(b *testing.B) {
+	n := 20000
+	if v, err := strconv.Atoi(os.Getenv("OTM_BENCH_DOCS")); err == nil && v > 0 {
+		n = v
+	}
+	x := buildIndex(b, filepath.Join(b.TempDir(), "mentors"), benchDocs(n))
+	b.Cleanup(func() { _ = x.Close() })
+	one := search.Query{Q: "Digitalisirung"}
+	twelve := search.Query{Q: "Digitalisirung Nachhaltigkait leadrship Hofman Schnieder Kuberntes socal medai plattforms artifical inteligence feedbak"}
+	ctx := context.Background()
+	run := func(q search.Query) time.Duration {
+		x.cache.changed() // the engine's work, not the result cache's
+		t0 := time.Now()
+		if _, err := x.Search(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(t0)
+	}
+	var short, long []time.Duration
+	for b.Loop() {
+		short = append(short, run(one))
+		long = append(long, run(twelve))
+	}
+	median := func(ds []time.Duration) float64 {
+		slices.Sort(ds)
+		return float64(ds[len(ds)/2].Microseconds()) / 1000
+	}
+	s, l := median(short), median(long)
+	b.ReportMetric(s, "one-word-p50-ms")
+	b.ReportMetric(l, "twelve-words-p50-ms")
+	b.ReportMetric(l/s, "ratio")
+}
