@@ -262,6 +262,41 @@ func (m *mongoStore) slotsTaken(ctx context.Context) (map[string]int, error) {
 	return countsByID(ctx, m.slots(), "taken", "Slots")
 }
 
+// slotDoc is a tandem_slots entry: the count, and when a reconciliation saw
+// it above its tandems (High, HighSince), the count it saw and since when.
+type slotDoc struct {
+	ID        string     `bson:"_id"`
+	Taken     int        `bson:"taken"`
+	High      *int       `bson:"high,omitempty"`
+	HighSince *time.Time `bson:"highSince,omitempty"`
+}
+
+func (m *mongoStore) allSlots(ctx context.Context) ([]slotDoc, error) {
+	return findAll[slotDoc](ctx, m.slots(), "Slots", bson.D{})
+}
+
+// markHigh notes that the count under key was seen at was, above its
+// tandems, at now, unless that very count is noted already (then the first
+// sighting stays).
+func (m *mongoStore) markHigh(ctx context.Context, key string, was int, now time.Time) error {
+	_, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: was}, {Key: "high", Value: bson.D{{Key: "$ne", Value: was}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "high", Value: was}, {Key: "highSince", Value: now}}}})
+	return mapErr(err, "Slot")
+}
+
+// lowerSlot sets the count under key from was to n if it has stood at was,
+// noted as high, since before: no reservation or release came in between. It
+// reports whether it did.
+func (m *mongoStore) lowerSlot(ctx context.Context, key string, was, n int, before time.Time) (bool, error) {
+	res, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: was}, {Key: "high", Value: was},
+		{Key: "highSince", Value: bson.D{{Key: "$lte", Value: before}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "taken", Value: n}}}, {Key: "$unset", Value: bson.D{{Key: "high", Value: ""}, {Key: "highSince", Value: ""}}}})
+	if err != nil {
+		return false, mapErr(err, "Slot")
+	}
+	return res.ModifiedCount > 0, nil
+}
+
 func (m *mongoStore) meetings() *mongo.Collection {
 	return m.db.Collection("tandem_meetings")
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestIntegrationPairedRequestsInScope: a curator learns which requests are
@@ -74,6 +75,49 @@ func TestIntegrationReconcileSlots(t *testing.T) {
 		mentorSlot("mp_bob", "spring"): 0, "request:mr_max_spring": 0, mentorSlot("mp_cem", "spring"): 2} {
 		if taken[key] != want {
 			t.Errorf("%s: got %d, want %d", key, taken[key], want)
+		}
+	}
+
+	// A count above its tandems is lowered once it stood unchanged for
+	// SlotGrace; a reservation meanwhile starts the wait again.
+	cem, dan := mentorSlot("mp_cem", "spring"), mentorSlot("mp_dan", "spring")
+	for range 2 {
+		if ok, err := e.s.store.reserve(ctx, dan, 5); !ok || err != nil {
+			t.Fatalf("reserve: %v, %v", ok, err)
+		}
+	}
+	count := func(key string) int {
+		t.Helper()
+		taken, err := e.s.store.slotsTaken(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return taken[key]
+	}
+	steps := []struct {
+		name     string
+		advance  time.Duration
+		reserve  string // a reservation before the run
+		changed  int
+		cem, dan int
+	}{
+		{"dan's count first seen high", 0, "", 0, 2, 2},
+		{"within the grace", SlotGrace - time.Minute, "", 0, 2, 2},
+		{"a reservation for dan", 0, dan, 0, 2, 3},
+		{"cem's grace over; dan's wait started again", time.Minute, "", 1, 0, 3},
+		{"dan's grace over", SlotGrace, "", 1, 0, 0},
+		{"nothing left", SlotGrace, "", 0, 0, 0},
+	}
+	for _, st := range steps {
+		e.now = e.now.Add(st.advance)
+		if st.reserve != "" {
+			if ok, err := e.s.store.reserve(ctx, st.reserve, 5); !ok || err != nil {
+				t.Fatalf("%s: reserve: %v, %v", st.name, ok, err)
+			}
+		}
+		n, err := e.s.ReconcileSlots(ctx)
+		if err != nil || n != st.changed || count(cem) != st.cem || count(dan) != st.dan {
+			t.Errorf("%s: got %d changed (%v), cem %d, dan %d; want %d, %d, %d", st.name, n, err, count(cem), count(dan), st.changed, st.cem, st.dan)
 		}
 	}
 }

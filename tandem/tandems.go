@@ -642,14 +642,24 @@ func (s *Service) release(ctx context.Context, key string) {
 	}
 }
 
-// ReconcileSlots brings every slot count up to the proposed and running
-// tandems that hold it, where a failure or a race (an erasure during an
-// early end) left it lower: a count below them would let a mentor take more
-// tandems than their capacity. Counts above them (a slot a crash kept) are
-// left: lowering one could undo a reservation whose tandem is being written.
-// It returns how many counts it raised. Idempotent; run it from the sweep.
+// SlotGrace is how long a slot count must stand unchanged above the tandems
+// that hold it before ReconcileSlots lowers it: far longer than a reservation
+// takes to be followed by its tandem's write, so that lowering never undoes a
+// reservation in flight.
+const SlotGrace = 10 * time.Minute
+
+// ReconcileSlots brings every slot count to the proposed and running tandems
+// that hold it. A count below them (a failed release racing an erasure, say)
+// would let a mentor take more tandems than their capacity: it is raised at
+// once. A count above them (a process stopped between reserving and writing
+// the tandem) would keep a mentor from the tandems they have room for: it is
+// noted, and lowered once it has stood unchanged for SlotGrace — any
+// reservation or release meanwhile changes it and starts the wait again. Every
+// write is conditional on the count read, so a concurrent reservation always
+// wins. It returns how many counts it changed. Idempotent; run it from the
+// sweep.
 func (s *Service) ReconcileSlots(ctx context.Context) (int, error) {
-	taken, err := s.store.slotsTaken(ctx)
+	slots, err := s.store.allSlots(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -664,19 +674,49 @@ func (s *Service) ReconcileSlots(ctx context.Context) (int, error) {
 			want[requestSlot(t.RequestID)]++
 		}
 	}
-	raised := 0
-	for key, n := range want {
-		if taken[key] >= n {
-			continue
-		}
-		ok, err := s.store.raiseSlot(ctx, key, taken[key], n)
-		if err != nil {
-			return raised, err
-		}
-		if ok {
-			s.log.Warn("slot count below its tandems raised", "slot", key, "was", taken[key], "now", n)
-			raised++
+	now := s.now().UTC()
+	changed := 0
+	seen := map[string]bool{}
+	for _, sl := range slots {
+		seen[sl.ID] = true
+		n := want[sl.ID]
+		switch {
+		case sl.Taken < n:
+			ok, err := s.store.raiseSlot(ctx, sl.ID, sl.Taken, n)
+			if err != nil {
+				return changed, err
+			}
+			if ok {
+				s.log.Warn("slot count below its tandems raised", "slot", sl.ID, "was", sl.Taken, "now", n)
+				changed++
+			}
+		case sl.Taken > n && sl.High != nil && *sl.High == sl.Taken && sl.HighSince != nil && !now.Before(sl.HighSince.Add(SlotGrace)):
+			ok, err := s.store.lowerSlot(ctx, sl.ID, sl.Taken, n, now.Add(-SlotGrace))
+			if err != nil {
+				return changed, err
+			}
+			if ok {
+				s.log.Warn("slot count above its tandems lowered", "slot", sl.ID, "was", sl.Taken, "now", n)
+				changed++
+			}
+		case sl.Taken > n:
+			if err := s.store.markHigh(ctx, sl.ID, sl.Taken, now); err != nil {
+				return changed, err
+			}
 		}
 	}
-	return raised, nil
+	for key, n := range want { // no count at all
+		if seen[key] {
+			continue
+		}
+		ok, err := s.store.raiseSlot(ctx, key, 0, n)
+		if err != nil {
+			return changed, err
+		}
+		if ok {
+			s.log.Warn("slot count below its tandems raised", "slot", key, "was", 0, "now", n)
+			changed++
+		}
+	}
+	return changed, nil
 }
