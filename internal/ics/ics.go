@@ -108,6 +108,9 @@ func foldLine(b *strings.Builder, s string) {
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
+		if cut == 0 { // no character starts within the limit (invalid UTF-8): cut at it (found by FuzzCalendar)
+			cut = limit
+		}
 		b.WriteString(s[:cut])
 		b.WriteString("\r\n ")
 		s = s[cut:]

@@ -1,0 +1,82 @@
+package identity
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// FuzzSafeReturnTo checks that sign-in only ever returns to a same-site
+// relative path: what SafeReturnTo keeps starts with one "/" (not "//" nor
+// "/\"), has no scheme, host or user, no backslash and no control
+// character (browsers drop tabs and newlines, so "/\t/x" would be "//x"),
+// is not under /auth/, and is the input unchanged; anything else is "/".
+func FuzzSafeReturnTo(f *testing.F) {
+	for _, s := range []string{
+		"/programs/2025?tab=pairs#top",
+		"/",
+		"",
+		"//evil.example",
+		"/\\evil.example",
+		"/\t/evil.example",
+		"/\r\n/evil.example",
+		"/a\r\nSet-Cookie: x=1",
+		"javascript:alert(1)",
+		"/javascript:alert(1)",
+		"https://evil.example/",
+		"/\u200b=cmd",
+		"/\x00",
+		"/\x7f/evil.example",
+		"\xff/",
+		"/%2F%2Fevil.example",
+		"/auth/oidc/callback",
+		"/%61uth/oidc/callback",
+		"/<script>alert(1)</script>",
+		"/" + strings.Repeat("a", 2047),
+		"/" + strings.Repeat("a", 2048),
+		"/\u3000/evil.example",
+		"/\uff0f/evil.example",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := SafeReturnTo(in)
+		if got == "/" {
+			return
+		}
+		if got != in {
+			t.Fatalf("SafeReturnTo(%q) = %q, want the input or \"/\"", in, got)
+		}
+		if len(got) > 2048 {
+			t.Fatalf("SafeReturnTo kept %d bytes", len(got))
+		}
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.HasPrefix(got, "/\\") {
+			t.Fatalf("SafeReturnTo(%q) kept a path that is not same-site relative", in)
+		}
+		if strings.Contains(got, "\\") {
+			t.Fatalf("SafeReturnTo(%q) kept a backslash", in)
+		}
+		// ASCII control characters are what browsers strip or stop at; C1
+		// controls are only percent-encoded, which keeps the path a path.
+		for i := 0; i < len(got); i++ {
+			if got[i] < 0x20 || got[i] == 0x7f {
+				t.Fatalf("SafeReturnTo(%q) kept the control character %q at %d", in, got[i], i)
+			}
+		}
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("SafeReturnTo(%q) kept an unparsable URL: %v", in, err)
+		}
+		if u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+			t.Fatalf("SafeReturnTo(%q) kept scheme %q host %q user %v opaque %q", in, u.Scheme, u.Host, u.User, u.Opaque)
+		}
+		if !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "/auth/") {
+			t.Fatalf("SafeReturnTo(%q) kept path %q", in, u.Path)
+		}
+		// Resolved against the site, it stays on the site.
+		base, _ := url.Parse("https://otm.example/start")
+		if r := base.ResolveReference(u); r.Scheme != "https" || r.Host != "otm.example" {
+			t.Fatalf("SafeReturnTo(%q) resolves to %s", in, r)
+		}
+	})
+}
