@@ -11,7 +11,6 @@ import (
 	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
-	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // People of the matching tests: an executive of Acme (lena's organization)
@@ -36,7 +35,17 @@ func (e *pagesEnv) matchSetup(tb testing.TB) string {
 	if r.status != http.StatusSeeOther {
 		tb.Fatalf("submit request: got %d, want 303; body: %.600s", r.status, r.body)
 	}
-	return tandem.RequestIDFor(eva.UserID, program.OpenProgram)
+	return e.requestID(tb, eva.UserID, program.OpenProgram)
+}
+
+// requestID is the id of a person's request to a program.
+func (e *pagesEnv) requestID(tb testing.TB, userID, programID string) string {
+	tb.Helper()
+	id, err := e.Tandems.RequestID(context.Background(), userID, programID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return id
 }
 
 func TestMatchAccess(t *testing.T) {

@@ -477,7 +477,7 @@ func TestMatchProgram(t *testing.T) {
 	e.newCohort(t, program.PhaseRegistration)
 	form := with(validRequest(katrin.CSRFToken), "program", cohort)
 	assertRedirect(t, send(t, e.app(t, katrin), http.MethodPost, "/request/submit", form, nil), "/request?program=leadership-2027&done=submitted")
-	cohortReq := tandem.RequestIDFor(katrin.UserID, cohort)
+	cohortReq := e.requestID(t, katrin.UserID, cohort)
 	app := e.app(t, cora)
 
 	r := do(t, app, "/match", langHeader("en"))

@@ -605,12 +605,16 @@ func (f *Frontend) requestPrefer(c *fiber.Ctx) error {
 	d := f.newPage(c, "mentors")
 	fm := readForm(c)
 	id := strings.TrimSpace(fm.get("mentor"))
-	if search.ValidateID(id) != nil {
-		return f.RenderError(c, http.StatusBadRequest, f.translate(d.Lang, "mentor.notFound"))
+	valid := search.ValidateID(id) == nil
+	back := "/mentors"
+	if valid {
+		back = "/mentors/" + pathID(id)
 	}
-	back := "/mentors/" + pathID(id)
-	if ok, err := f.requestGate(c, d, back); !ok {
+	if ok, err := f.requestGate(c, d, back); !ok { // who asks before what
 		return err
+	}
+	if !valid {
+		return f.RenderError(c, http.StatusBadRequest, f.translate(d.Lang, "mentor.notFound"))
 	}
 	pr, err := f.requestProgram(c, d, requestProgramID(c, fm), back)
 	if pr == nil {

@@ -32,9 +32,9 @@ func BenchmarkProgramReport(b *testing.B) {
 		for i := range 500 {
 			mentee := fmt.Sprintf("x%d%s", i, prog)
 			sub := at
-			requests = append(requests, &tandem.MenteeRequest{ID: tandem.RequestIDFor("u_"+mentee, prog), OwnerID: "u_" + mentee, ProgramID: prog,
+			requests = append(requests, &tandem.MenteeRequest{ID: requestIDFor("u_"+mentee, prog), OwnerID: "u_" + mentee, ProgramID: prog,
 				Status: tandem.RequestSubmitted, Version: 1, CreatedAt: at, UpdatedAt: at, SubmittedAt: &sub})
-			t := &tandem.Tandem{ID: fmt.Sprintf("t_%s_%d", prog, i), ProgramID: prog, RequestID: tandem.RequestIDFor("u_"+mentee, prog),
+			t := &tandem.Tandem{ID: fmt.Sprintf("t_%s_%d", prog, i), ProgramID: prog, RequestID: requestIDFor("u_"+mentee, prog),
 				MentorUserID: fmt.Sprintf("u_m%d", i), MenteeUserID: "u_" + mentee, Status: tandem.TandemDeclined, DeclinedBy: tandem.SideMentor,
 				CreatedAt: at, UpdatedAt: at, Version: 1}
 			if i < 400 {
@@ -128,7 +128,7 @@ func touch(b *testing.B, db *mongo.Database, i int) {
 	at := time.Date(2027, 3, 1, 9, 0, 0, i, time.UTC)
 	for _, w := range []struct{ coll, id string }{
 		{"tandems", fmt.Sprintf("t_spring_%d", i%500)},
-		{"mentee_requests", tandem.RequestIDFor(fmt.Sprintf("u_x%dspring", i%500), "spring")},
+		{"mentee_requests", requestIDFor(fmt.Sprintf("u_x%dspring", i%500), "spring")},
 		{"tandem_feedback", tandem.FeedbackID(fmt.Sprintf("t_spring_%d", i%300), tandem.SideMentor)},
 		{"application_decisions", fmt.Sprintf("ad_%d", i%1000)},
 	} {

@@ -55,7 +55,7 @@ func reportScenario(t *testing.T) (*evalEnv, *otm.Principal) {
 		owner, program, status string
 	}{{"kat", "spring", tandem.RequestSubmitted}, {"tob", "spring", tandem.RequestSubmitted}, {"ulla", "spring", tandem.RequestWithdrawn},
 		{"vera", "spring", tandem.RequestDraft}, {"wim", "autumn", tandem.RequestSubmitted}} {
-		rq := &tandem.MenteeRequest{ID: tandem.RequestIDFor("u_"+r.owner, r.program), OwnerID: "u_" + r.owner, ProgramID: r.program,
+		rq := &tandem.MenteeRequest{ID: requestIDFor("u_"+r.owner, r.program), OwnerID: "u_" + r.owner, ProgramID: r.program,
 			Status: r.status, Version: 1, CreatedAt: sub, UpdatedAt: sub}
 		if r.status != tandem.RequestDraft {
 			rq.SubmittedAt = &sub
@@ -306,4 +306,10 @@ func TestSatisfactionWithheld(t *testing.T) {
 			}
 		})
 	}
+}
+
+// requestIDFor names a request stored straight into the database (the
+// service's ids are keyed; any unique id does here).
+func requestIDFor(userID, programID string) string {
+	return "mr_" + strings.TrimPrefix(userID, "u_") + "_" + programID
 }

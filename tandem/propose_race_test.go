@@ -58,7 +58,11 @@ func TestIntegrationProposalRacingWrapUp(t *testing.T) {
 		OrgName: "Nordlicht", Content: c, Status: profile.StatusApproved, At: e.now}}, 1); err != nil {
 		t.Fatal(err)
 	}
-	mentorID, requestID := profile.ProfileIDFor("u_ada"), RequestIDFor("u_kat", "spring")
+	mentorID := profile.ProfileIDFor("u_ada")
+	requestID, err := e.s.RequestID(ctx, "u_kat", "spring")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cora := user("cora")
 	cora.Email = "cora@example.com"
 

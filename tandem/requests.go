@@ -2,6 +2,9 @@ package tandem
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base32"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +12,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/check"
+	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 )
@@ -59,9 +63,43 @@ type MenteeRequest struct {
 	SubmittedAt *time.Time     `bson:"submittedAt,omitempty"`
 }
 
-// RequestIDFor derives the id of a person's request to a program.
-func RequestIDFor(userID, programID string) string {
+// legacyRequestID is the id requests were stored under before ids were
+// keyed: derivable from the person's user id, which public mentor ids carry.
+// Such requests are still found (findMyRequest) and keep their id.
+func legacyRequestID(userID, programID string) string {
 	return "mr_" + strings.TrimPrefix(userID, "u_") + "_" + programID
+}
+
+// RequestID is the id of a person's request to a program: an HMAC of the
+// user id and the program under a key kept in the database, so that nobody
+// outside derives it from a public id, while the platform finds it by _id.
+func (s *Service) RequestID(ctx context.Context, userID, programID string) (string, error) {
+	s.idMu.Lock()
+	defer s.idMu.Unlock()
+	if s.idKey == nil {
+		k, err := mongostore.SettingKey(ctx, s.store.db, "request-id-key")
+		if err != nil {
+			return "", mapErr(err, "The request id key")
+		}
+		s.idKey = k
+	}
+	m := hmac.New(sha256.New, s.idKey)
+	m.Write([]byte(userID + "\x00" + programID))
+	return "mr_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil)[:15])) + "_" + programID, nil
+}
+
+// findMyRequest returns a person's request to a program, under its keyed id
+// or, stored before ids were keyed, its legacy one. Errors: ENOTFOUND.
+func (s *Service) findMyRequest(ctx context.Context, userID, programID string) (*MenteeRequest, error) {
+	id, err := s.RequestID(ctx, userID, programID)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.store.getRequest(ctx, id)
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		return s.store.getRequest(ctx, legacyRequestID(userID, programID))
+	}
+	return r, err
 }
 
 // Limits of a mentee request.
@@ -149,7 +187,7 @@ func (s *Service) MyRequest(ctx context.Context, p *otm.Principal, programID str
 	if err != nil {
 		return nil, err
 	}
-	return s.store.getRequest(ctx, RequestIDFor(p.UserID, pr.ID))
+	return s.findMyRequest(ctx, p.UserID, pr.ID)
 }
 
 // MyRequests lists the caller's requests to every program.
@@ -175,9 +213,12 @@ func (s *Service) SaveRequest(ctx context.Context, p *otm.Principal, programID s
 	if err := pr.Require(program.CanRequest); err != nil {
 		return nil, err
 	}
-	id := RequestIDFor(p.UserID, pr.ID)
-	cur, err := s.store.getRequest(ctx, id)
+	cur, err := s.findMyRequest(ctx, p.UserID, pr.ID)
 	if err != nil && otm.ErrorCode(err) != otm.ENOTFOUND {
+		return nil, err
+	}
+	id, err := s.RequestID(ctx, p.UserID, pr.ID)
+	if err != nil {
 		return nil, err
 	}
 	complete := cur != nil && cur.Status == RequestSubmitted
@@ -402,7 +443,11 @@ func (s *Service) ImportRequests(ctx context.Context, in []ImportedRequest) erro
 			return err
 		}
 		at := ir.At.UTC()
-		r := &MenteeRequest{ID: RequestIDFor(ir.OwnerID, pr.ID), OwnerID: ir.OwnerID, Name: ir.Name, Email: ir.Email,
+		id, err := s.RequestID(ctx, ir.OwnerID, pr.ID)
+		if err != nil {
+			return err
+		}
+		r := &MenteeRequest{ID: id, OwnerID: ir.OwnerID, Name: ir.Name, Email: ir.Email,
 			OrgID: ir.OrgID, OrgName: ir.OrgName, ProgramID: pr.ID, Status: RequestSubmitted, Content: c,
 			Version: 1, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
 		if err := s.store.insertRequest(ctx, r); err != nil {

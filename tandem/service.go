@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -86,6 +87,9 @@ type Service struct {
 	cfg      Config
 	log      *slog.Logger
 	now      func() time.Time
+
+	idMu  sync.Mutex
+	idKey []byte // keys request ids (requestID)
 }
 
 // NewService returns the service over db and registers it for phase changes
