@@ -145,10 +145,7 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 	}
 	a, tn, m, all := r.Applications, r.Tandems, r.Meetings, r.Satisfaction.All
 	n := func(i int) string { return strconv.Itoa(i) }
-	hours := "–"
-	if a.MedianHours != nil {
-		hours = f.translate(lang, "dash.hours", dashNum(lang, *a.MedianHours, 1))
-	}
+	hours := dashOptHours(f, lang, a.MedianHours)
 	overall, overallNote := "–", ""
 	if all.Overall != nil {
 		overall = f.translate(lang, "dash.outOf5", dashNum(lang, *all.Overall, 2))
@@ -235,9 +232,14 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 	return f.render(c, http.StatusOK, "dashboard", d)
 }
 
+// dashOptHours formats a duration in hours: minutes below an hour (a
+// median of 0.04 h is "2 min", not "0 h"), a dash when it is nil.
 func dashOptHours(f *Frontend, lang string, x *float64) string {
-	if x == nil {
+	switch {
+	case x == nil:
 		return "–"
+	case *x < 1:
+		return f.translate(lang, "dash.minutes", strconv.Itoa(max(1, int(math.Round(*x*60)))))
 	}
 	return f.translate(lang, "dash.hours", dashNum(lang, *x, 1))
 }

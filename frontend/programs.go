@@ -85,6 +85,11 @@ type programManage struct {
 	Next, NextLabel, NextText string
 	EndsTandems               bool
 	PhaseError                string
+	// NextWarnings say what moving on would do that may not be meant (end
+	// the running tandems, come before the program's dates); Confirming
+	// shows them with a second button after the first was pressed.
+	NextWarnings []string
+	Confirming   bool
 
 	CanDelete              bool
 	MatchURL, DashboardURL string
@@ -350,6 +355,12 @@ func (f *Frontend) programPage(c *fiber.Ctx) error {
 // renderProgram renders a program page; fm (nil: the stored program) and err
 // are a failed edit or phase change to show in the management section.
 func (f *Frontend) renderProgram(c *fiber.Ctx, status int, d *pageData, pr *program.Program, fm *programForm, err error) error {
+	return f.renderProgramPage(c, status, d, pr, fm, err, false)
+}
+
+// renderProgramPage renders a program page, asking to confirm the move to
+// the next phase when confirm is set.
+func (f *Frontend) renderProgramPage(c *fiber.Ctx, status int, d *pageData, pr *program.Program, fm *programForm, err error, confirm bool) error {
 	lang := d.Lang
 	v := &programView{Mode: "show", programItem: f.programItemOf(lang, pr), Description: pr.Description,
 		PhaseText: f.translate(lang, "programs.does."+pr.Phase)}
@@ -373,7 +384,9 @@ func (f *Frontend) renderProgram(c *fiber.Ctx, status int, d *pageData, pr *prog
 		if next := program.Next(pr.Phase); next != "" && !m.IsOpen {
 			m.Next, m.NextLabel, m.NextText = next, f.phaseLabel(lang, next), f.translate(lang, "programs.does."+next)
 			m.EndsTandems = next == program.PhaseWrapUp
+			m.NextWarnings = f.phaseWarnings(lang, pr, next, time.Now())
 		}
+		m.Confirming = confirm && len(m.NextWarnings) > 0
 		m.CanDelete = p.HasRole(otm.RoleAdmin) && pr.Phase == program.PhasePlanning
 		m.MatchURL = "/match?program=" + url.QueryEscape(pr.ID)
 		m.DashboardURL = programURL(pr.ID) + "/dashboard"
@@ -672,7 +685,14 @@ func (f *Frontend) programPhase(c *fiber.Ctx) error {
 	if pr == nil {
 		return err
 	}
-	if _, err := f.cfg.Programs.AdvancePhase(c.UserContext(), d.Principal, pr.ID, strings.TrimSpace(readForm(c).get("phase"))); err != nil {
+	form := readForm(c)
+	to := strings.TrimSpace(form.get("phase"))
+	// A move with consequences (ending tandems, coming before the dates)
+	// takes a second, explicit step.
+	if to == program.Next(pr.Phase) && form.get("confirm") != "yes" && len(f.phaseWarnings(d.Lang, pr, to, time.Now())) > 0 {
+		return f.renderProgramConfirm(c, d, pr)
+	}
+	if _, err := f.cfg.Programs.AdvancePhase(c.UserContext(), d.Principal, pr.ID, to); err != nil {
 		status := httperr.FormStatus(err)
 		switch otm.ErrorCode(err) {
 		case otm.EINVALID:
@@ -687,6 +707,36 @@ func (f *Frontend) programPhase(c *fiber.Ctx) error {
 		return f.renderProgram(c, status, d, pr, nil, err)
 	}
 	return c.Redirect(programURL(pr.ID)+"?done=phase", http.StatusSeeOther)
+}
+
+// phaseDate is the program date each phase is planned to start on.
+var phaseDate = map[string]func(pr *program.Program) string{
+	program.PhaseRegistration: func(pr *program.Program) string { return pr.RegistrationOpens },
+	program.PhaseMatching:     func(pr *program.Program) string { return pr.RegistrationCloses },
+	program.PhaseRunning:      func(pr *program.Program) string { return pr.KickOff },
+	program.PhaseWrapUp:       func(pr *program.Program) string { return pr.WrapUp },
+}
+
+// phaseWarnings says what moving pr to next now would do that may not be
+// meant: end its running tandems and withdraw open proposals (wrap-up), or
+// start the phase before the date the program gives for it.
+func (f *Frontend) phaseWarnings(lang string, pr *program.Program, next string, now time.Time) []string {
+	var out []string
+	if date, ok := phaseDate[next]; ok {
+		if d, err := time.Parse(program.DateLayout, date(pr)); err == nil && now.UTC().Before(d) {
+			out = append(out, f.translate(lang, "programs.warn.early", f.phaseLabel(lang, next), evalDate(lang, &d)))
+		}
+	}
+	if next == program.PhaseWrapUp {
+		out = append(out, f.translate(lang, "programs.warn.endsTandems"))
+	}
+	return out
+}
+
+// renderProgramConfirm shows the program page asking to confirm the move
+// to the next phase.
+func (f *Frontend) renderProgramConfirm(c *fiber.Ctx, d *pageData, pr *program.Program) error {
+	return f.renderProgramPage(c, http.StatusOK, d, pr, nil, nil, true)
 }
 
 // ruleFieldsNeeded marks the note withPhaseNote adds (the pages' own rule:

@@ -268,10 +268,35 @@ func TestProgramPhase(t *testing.T) {
 	e := newPagesEnv(t)
 	e.newCohort(t, program.PhasePlanning)
 	app := e.app(t, cora)
-	move := func(p *otm.Principal, phase, lang string) response {
-		return send(t, e.app(t, p), http.MethodPost, "/programs/"+cohort+"/phase", url.Values{"csrf_token": {p.CSRFToken}, "phase": {phase}}, langHeader(lang))
+	send3 := func(p *otm.Principal, phase, lang, confirm string) response {
+		return send(t, e.app(t, p), http.MethodPost, "/programs/"+cohort+"/phase", url.Values{"csrf_token": {p.CSRFToken}, "phase": {phase}, "confirm": {confirm}}, langHeader(lang))
 	}
-	assertRedirect(t, move(cora, program.PhaseRegistration, "en"), "/programs/"+cohort+"?done=phase")
+	move := func(p *otm.Principal, phase, lang string) response { return send3(p, phase, lang, "") }
+	phaseNow := func() string {
+		t.Helper()
+		pr, err := e.Programs.Program(context.Background(), ada, cohort)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pr.Phase
+	}
+	// Registration opens on 10 January 2027: moving before that is early,
+	// said on the page and confirmed in a second step.
+	assertBody(t, do(t, app, "/programs/"+cohort, langHeader("en")).body, []string{"Registration open is planned to start on 10 Jan 2027: moving now is early.", "Move to Registration open…"}, nil)
+	for lang, want := range map[string][]string{
+		"en": {"Move to Registration open now?", "Registration open is planned to start on 10 Jan 2027", `name="confirm" value="yes"`, "Yes, move to Registration open now", "Cancel"},
+		"de": {"Jetzt zu „Registrierung offen“ wechseln?", "am 10.1.2027 beginnen", "Ja, jetzt zu „Registrierung offen“ wechseln", "Abbrechen"},
+	} {
+		r := move(cora, program.PhaseRegistration, lang)
+		if r.status != http.StatusOK {
+			t.Fatalf("early move without confirmation (%s): got %d, want 200 asking to confirm", lang, r.status)
+		}
+		assertBody(t, r.body, want, nil)
+		if got := phaseNow(); got != program.PhasePlanning {
+			t.Fatalf("after asking to confirm: phase %s, want still planning", got)
+		}
+	}
+	assertRedirect(t, send3(cora, program.PhaseRegistration, "en", "yes"), "/programs/"+cohort+"?done=phase")
 	assertBody(t, do(t, app, "/programs/"+cohort+"?done=phase", langHeader("en")).body,
 		[]string{"The program is now in its phase “Registration open”.", `<li class="phase-step is-current" aria-current="step">`}, nil)
 
@@ -292,11 +317,20 @@ func TestProgramPhase(t *testing.T) {
 		t.Fatalf("phase: got %s, want registration", pr.Phase)
 	}
 	e.toPhase(t, cohort, program.PhaseRunning)
-	for lang, want := range map[string]string{
-		"en": "Move to Wrap-up and end all running tandems",
-		"de": "Zu „Abschluss“ wechseln und alle laufenden Tandems beenden",
+	// Wrap-up ends every running tandem: never in one click.
+	for lang, want := range map[string][]string{
+		"en": {"Move to Wrap-up and end all running tandems", "Every running tandem of this program ends"},
+		"de": {"Zu „Abschluss“ wechseln und alle laufenden Tandems beenden", "Alle laufenden Tandems dieses Programms enden"},
 	} {
-		assertBody(t, do(t, app, "/programs/"+cohort, langHeader(lang)).body, []string{want, `class="btn btn-danger"`}, nil)
+		r := move(cora, program.PhaseWrapUp, lang)
+		if r.status != http.StatusOK || phaseNow() != program.PhaseRunning {
+			t.Fatalf("wrap-up without confirmation (%s): got %d, phase %s; want 200 and still running", lang, r.status, phaseNow())
+		}
+		assertBody(t, r.body, append(want, `class="btn btn-danger"`), nil)
+	}
+	assertRedirect(t, send3(cora, program.PhaseWrapUp, "en", "yes"), "/programs/"+cohort+"?done=phase")
+	if got := phaseNow(); got != program.PhaseWrapUp {
+		t.Errorf("after confirming: phase %s, want wrap-up", got)
 	}
 
 	// A program without dates cannot open registration: the fields say why.

@@ -22,8 +22,10 @@ const (
 	programNewLink   = `main a.btn[href="/programs/new"]`
 	programFormSave  = `#program-form button[type="submit"]`
 	programPhaseMove = `main form[action$="/phase"] button[type="submit"]`
-	programCTA       = `main .cta-card a.btn`
-	requestSubmitBtn = `#request-form button[type="submit"][formaction]`
+	// programPhaseConfirm is the second step a move with consequences takes.
+	programPhaseConfirm = `main .phase-confirm form[action$="/phase"] button[type="submit"]`
+	programCTA          = `main .cta-card a.btn`
+	requestSubmitBtn    = `#request-form button[type="submit"][formaction]`
 )
 
 // TestBrowserFullProgram runs a cohort through the pages, as the people
@@ -107,7 +109,9 @@ func TestBrowserFullProgram(t *testing.T) {
 	// 3. Jonas closes registration, reads the suggestions for Katharina and
 	// asks for the cohort assignment.
 	jonas.navigate("/programs/" + programID)
-	follow(jonas, "move to matching", chromedp.CSS(programPhaseMove))
+	// Registration is planned to close in 20 days: the page says the move is
+	// early and asks again.
+	movePhase(jonas, "move to matching", "Move to Matching now?", "is planned to start on")
 	jonas.navigate("/match?program=" + programID)
 	jonas.assertPageShows(katName, thomasName)
 	follow(jonas, "open Katharina's request", chromedp.Search(`//main//table//a[normalize-space()=`+xq(katName)+`]`))
@@ -133,7 +137,7 @@ func TestBrowserFullProgram(t *testing.T) {
 		}
 	}
 	jonas.navigate("/programs/" + programID)
-	follow(jonas, "move to running", chromedp.CSS(programPhaseMove))
+	movePhase(jonas, "move to running", "Move to Running now?", "is planned to start on")
 
 	// 5. Katharina's pair agrees a cadence on their tandem page and both log
 	// a meeting; the calendar recurs until the wrap-up and has the kick-off.
@@ -177,7 +181,8 @@ func TestBrowserFullProgram(t *testing.T) {
 
 	// 6. Jonas wraps the program up: the tandems end.
 	jonas.navigate("/programs/" + programID)
-	follow(jonas, "move to wrap-up", chromedp.CSS(programPhaseMove))
+	// Never in one click: wrap-up ends every running tandem.
+	movePhase(jonas, "move to wrap-up", "Move to Wrap-up now?", "Every running tandem of this program ends")
 	for _, tn := range p.programTandems(t, programID) {
 		if tn.Status != tandem.TandemEnded || tn.EndedBy != "program" {
 			t.Fatalf("tandem %s at wrap-up: got %s by %q, want ended by the program", tn.ID, tn.Status, tn.EndedBy)
@@ -327,3 +332,13 @@ func (p *Program) programTandems(t *testing.T, programID string) []tandem.Tandem
 
 // browserAdmin reads what the pages wrote, to check it.
 var browserAdmin = &otm.Principal{UserID: "u_test_admin", Name: "Test Admin", Roles: []string{otm.RoleAdmin}}
+
+// movePhase presses the program page's phase button; the page must then ask
+// to confirm, saying wants (an early move, the end of the tandems), and the
+// move is confirmed. The phase does not move on the first press.
+func movePhase(b *tab, what string, wants ...string) {
+	b.t.Helper()
+	follow(b, what, chromedp.CSS(programPhaseMove))
+	b.assertPageShows(wants...)
+	follow(b, what+": confirm", chromedp.CSS(programPhaseConfirm))
+}
