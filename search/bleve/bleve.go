@@ -41,6 +41,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	stdunicode "unicode"
 
 	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -55,11 +56,12 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/phonetic"
 )
 
 // mappingVersion names the index layout. Open discards an on-disk index of another
 // version (the index is a copy of the database and is rebuilt from it).
-const mappingVersion = "otm-mentors-4" // 3: documents carry orgId; 4: facets ride on the sort key
+const mappingVersion = "otm-mentors-5" // 3: documents carry orgId; 4: facets ride on the sort key; 5: name sounds
 
 var mappingVersionKey = []byte("otm:mapping-version")
 
@@ -75,9 +77,10 @@ const (
 	fieldBio          = "bio"
 	fieldOrganization = "organization"
 	fieldInterests    = "interests"
-	fieldFacet        = "facet" // keyword, filters only: "topic:<id>", "language:<code>", "country:<code>"
-	fieldOrder        = "order" // keyword, one term: sortKey (PublishedAt desc, then ID), then the facet values, each after a NUL
-	fieldSource       = "doc"   // stored JSON of the search.Document, not indexed
+	fieldFacet        = "facet"     // keyword, filters only: "topic:<id>", "language:<code>", "country:<code>"
+	fieldNameSound    = "nameSound" // keyword: the phonetic codes of the name's words (phonetic.Codes)
+	fieldOrder        = "order"     // keyword, one term: sortKey (PublishedAt desc, then ID), then the facet values, each after a NUL
+	fieldSource       = "doc"       // stored JSON of the search.Document, not indexed
 )
 
 // Bleve reads the doc values of every matching document for sorting and facets,
@@ -260,6 +263,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		dm.AddFieldMappingsAt(f.name, text())
 	}
 	dm.AddFieldMappingsAt(fieldFacet, kw(false))
+	dm.AddFieldMappingsAt(fieldNameSound, kw(false))
 	dm.AddFieldMappingsAt(fieldOrder, kw(true)) // sorting and facets
 
 	source := blevelib.NewTextFieldMapping()
@@ -311,9 +315,20 @@ func indexDoc(d search.Document, codes *facetCodes) (m map[string]any, added boo
 		fieldOrganization: d.Organization,
 		fieldInterests:    d.Interests,
 		fieldFacet:        facets,
+		fieldNameSound:    nameSounds(d.Name),
 		fieldOrder:        string(order),
 		fieldSource:       string(src),
 	}, added, nil
+}
+
+// nameSounds returns the phonetic codes of the words of a name.
+func nameSounds(name string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !stdunicode.IsLetter(r) }) {
+		out = append(out, phonetic.Codes(w)...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // facetValue returns the fieldFacet term of a facet value.

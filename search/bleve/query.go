@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/phonetic"
 )
 
 // prefixBoost weighs a prefix match of the last word against a whole-word match.
@@ -98,10 +99,33 @@ func textQuery(ws []word) query.Query {
 				dis = append(dis, pq)
 			}
 		}
+		// A name spelled another way (Maier for Mayer, Sara for Sarah): the
+		// word sounds like a word of the name.
+		if utf8.RuneCountInString(w.term) >= minSoundLen {
+			for _, code := range phonetic.Codes(w.term) {
+				tq := query.NewTermQuery(code)
+				tq.SetField(fieldNameSound)
+				tq.SetBoost(soundBoost)
+				dis = append(dis, tq)
+			}
+		}
 		conj = append(conj, query.NewDisjunctionQuery(dis))
 	}
 	return query.NewConjunctionQuery(conj)
 }
+
+// MatchesNameSounds says that the index finds names by how they sound too
+// (searchtest.NameSounds).
+func (x *Index) MatchesNameSounds() {}
+
+// minSoundLen is the shortest query word matched by its sound: shorter ones
+// sound like too many names.
+const minSoundLen = 3
+
+// soundBoost weighs a word that sounds like a word of the name: below the
+// name itself (10) and its typo matches, so that a name as written ranks
+// first and one that only sounds alike after it.
+const soundBoost = 4
 
 // filterQuery returns the filters of q (OR within a facet, AND across facets), or nil.
 func filterQuery(q search.Query) query.Query {
