@@ -733,8 +733,9 @@ func TestBrowserApplicationJourney(t *testing.T) {
 	lena.waitFor("the live check to flag the headline",
 		`document.querySelector('#err-headline').textContent.includes('Write at least 10 characters.') && document.querySelector('#f-headline').getAttribute('aria-invalid') === 'true'`)
 	followStatus(lena, "submit with a short headline", chromedp.CSS(applySubmit), 422)
-	lena.assertLocation("/apply/submit")
 	expect422(lena, "/apply/submit")
+	// The form's own address again: a reload does not send it twice.
+	lena.waitFor("the address to be /apply again", `location.pathname === '/apply'`)
 	if got := lena.text("#err-headline"); !strings.Contains(got, "Write at least 10 characters.") {
 		t.Errorf("error next to the headline: got %q, want %q", got, "Write at least 10 characters.")
 	}
@@ -776,9 +777,19 @@ func TestBrowserApplicationJourney(t *testing.T) {
 	}
 	lena.assertNoConsoleErrors()
 
-	// 1 (cont.). A proper headline shows in the live preview; submitting
-	// puts the application under review.
+	// 1 (cont.). An invalid LinkedIn address does not freeze the live check
+	// (the browser's own validation used to stop it silently): the field
+	// gets its error, and a proper headline still clears the headline's.
+	lena.typeInto("#f-linkedin", "linkedin.com/in/lena")
 	lena.typeInto("#f-headline", headline)
+	lena.waitHTMXSettled()
+	lena.waitFor("the live check to flag the LinkedIn address",
+		`document.querySelector('#err-linkedin').textContent.trim() !== '' && document.querySelector('#f-linkedin').getAttribute('aria-invalid') === 'true'`)
+	lena.waitFor("the live check to clear the headline error beside it",
+		`document.querySelector('#err-headline').textContent.trim() === ''`)
+	// A proper headline shows in the live preview; submitting puts the
+	// application under review.
+	lena.typeInto("#f-linkedin", "")
 	lena.waitHTMXSettled()
 	lena.waitFor("the preview to show the headline", `document.querySelector(`+js(previewHead)+`)?.textContent.trim() === `+js(headline))
 	lena.waitFor("the live check to clear the headline error",

@@ -17,6 +17,16 @@
     }
   });
 
+  // A page a form was sent back to (POST /apply/submit with errors) keeps
+  // the address of the form itself, so that a reload does not send it again.
+  // The form carries novalidate: the server's live check names every problem
+  // (the browser's own check would stop htmx's live check at the first
+  // invalid URL or number, silently).
+  var home = document.querySelector("[data-replace-url]");
+  if (home && window.history && history.replaceState && location.pathname !== home.getAttribute("data-replace-url")) {
+    history.replaceState(null, "", home.getAttribute("data-replace-url"));
+  }
+
   // Character counters: <p data-counter-for="id" data-max="n" data-template="%d of %d">.
   function updateCounter(counter) {
     var field = document.getElementById(counter.getAttribute("data-counter-for"));
