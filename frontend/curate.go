@@ -125,12 +125,7 @@ func (f *Frontend) curateQueue(c *fiber.Ctx) error {
 	if page < v.Pages {
 		v.NextURL = queueURL(status, page+1)
 	}
-	if key, ok := decisionNotices[c.Query("done")]; ok && c.Query("id") != "" {
-		// The name comes from the application, not from the URL.
-		if pr, err := f.cfg.Profiles.Application(ctx, d.Principal, c.Query("id")); err == nil {
-			d.Notice = f.translate(d.Lang, key, pr.Name)
-		}
-	}
+	f.decisionNotice(c, d)
 	d.Title = f.translate(d.Lang, "curate.title")
 	d.Queue = v
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -349,12 +344,25 @@ type reviewState struct {
 	CommentError     string
 }
 
+// decisionNotice says which decision was just taken (?done=&id=), naming the
+// application as stored, never as the URL says.
+func (f *Frontend) decisionNotice(c *fiber.Ctx, d *pageData) {
+	key, ok := decisionNotices[c.Query("done")]
+	if !ok || c.Query("id") == "" {
+		return
+	}
+	if pr, err := f.cfg.Profiles.Application(c.UserContext(), d.Principal, c.Query("id")); err == nil {
+		d.Notice = f.translate(d.Lang, key, pr.Name)
+	}
+}
+
 // curateDetail answers GET /curate/:id.
 func (f *Frontend) curateDetail(c *fiber.Ctx) error {
 	d := f.newPage(c, "curate")
 	if done, err := f.requireCuratorPage(c, d, d.Here); done {
 		return err
 	}
+	f.decisionNotice(c, d)
 	return f.renderReview(c, http.StatusOK, d, c.Params("id"), reviewState{})
 }
 
@@ -485,8 +493,19 @@ func (f *Frontend) curateDecide(c *fiber.Ctx) error {
 		}
 		return f.renderReview(c, status, d, id, st)
 	}
+	// On to the next application waiting for a decision, if there is one;
+	// else back to the (empty) queue.
 	q := url.Values{"done": {st.Decision}, "id": {pr.ID}}
-	return c.Redirect("/curate?"+q.Encode(), http.StatusSeeOther)
+	next := "/curate"
+	if items, _, err := f.cfg.Profiles.Queue(c.UserContext(), d.Principal, profile.StatusSubmitted, 2, 0); err == nil {
+		for _, it := range items {
+			if it.ID != pr.ID {
+				next = "/curate/" + pathID(it.ID)
+				break
+			}
+		}
+	}
+	return c.Redirect(next+"?"+q.Encode(), http.StatusSeeOther)
 }
 
 // curateComment answers POST /curate/:id/comments.

@@ -49,6 +49,7 @@ type matchFactor struct {
 type matchSuggestion struct {
 	ProfileID, Name, Organization, Headline, Score, ProfileURL string
 	Preferred                                                  int
+	Rank                                                       int // 1 for the best: its reasons show open
 	Factors                                                    []matchFactor
 }
 
@@ -62,7 +63,7 @@ type matchPref struct {
 }
 
 type matchPair struct {
-	RequestID, RequestURL, MenteeName, MentorName, MentorOrg, ProfileID, Score string
+	RequestID, RequestURL, MenteeName, MentorName, MentorOrg, ProfileID, ProfileURL, Score string
 }
 
 // matchView is the curators' matching workspace: the list of requests
@@ -303,9 +304,9 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 		}
 		v.Prefs = append(v.Prefs, mp)
 	}
-	for _, s := range sg.Suggestions {
+	for i, s := range sg.Suggestions {
 		ms := matchSuggestion{ProfileID: s.Mentor.ProfileID, Name: s.Mentor.Name, Organization: s.Mentor.Organization,
-			Headline: s.Mentor.Headline, Score: fmtScore(lang, s.Score), Preferred: s.Preferred,
+			Headline: s.Mentor.Headline, Score: fmtScore(lang, s.Score), Preferred: s.Preferred, Rank: i + 1,
 			ProfileURL: "/mentors/" + pathID(s.Mentor.ProfileID)}
 		for _, fc := range s.Factors {
 			ms.Factors = append(ms.Factors, matchFactor{Name: f.factorLabel(lang, fc.Name), Contribution: fmtScore(lang, fc.Contribution),
@@ -372,7 +373,8 @@ func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, progr
 	v.TotalScore, v.Candidates = fmtScore(lang, a.TotalScore), a.Candidates
 	for _, p := range a.Pairs {
 		v.Pairs = append(v.Pairs, matchPair{RequestID: p.RequestID, RequestURL: "/match/" + pathID(p.RequestID), MenteeName: p.MenteeName,
-			MentorName: p.Mentor.Name, MentorOrg: p.Mentor.Organization, ProfileID: p.Mentor.ProfileID, Score: fmtScore(lang, p.Score)})
+			MentorName: p.Mentor.Name, MentorOrg: p.Mentor.Organization, ProfileID: p.Mentor.ProfileID,
+			ProfileURL: "/mentors/" + pathID(p.Mentor.ProfileID), Score: fmtScore(lang, p.Score)})
 	}
 	for _, id := range a.Unassigned {
 		it := matchItem{URL: "/match/" + pathID(id), Name: id}

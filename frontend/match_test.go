@@ -90,7 +90,11 @@ func TestMatchWorkspace(t *testing.T) {
 	assertBody(t, sug, []string{"I want to understand how my young colleagues use AI tools at work.", "Hybrid", "Sailing",
 		"Suggested mentors", "Max Becker", "Beta GmbH", "Propose tandem", `name="mentorProfileId" value="` + maxID + `"`,
 		`action="/match/` + reqID + `/propose"`, `name="csrf_token" value="csrf-cora"`, "<th scope=\"row\">Topics</th>",
-		"<th scope=\"row\">Languages</th>", "Contribution"}, []string{`value="` + lenaID + `"`})
+		"<th scope=\"row\">Languages</th>", "Contribution",
+		// The reasons fold away (only the best suggestion's open), and each
+		// Propose button says whom it proposes.
+		`<details class="match-why" open>`, "<summary>Why Max Becker fits</summary>",
+		`Propose tandem<span class="visually-hidden">: Max Becker</span></button>`}, []string{`value="` + lenaID + `"`})
 	assertBody(t, exc, []string{"Lena Hoffmann", "Same organization"}, nil)
 	assertNoInlineCode(t, r.body)
 

@@ -877,3 +877,25 @@ func TestPagesRefuseMissingCSRF(t *testing.T) {
 		t.Errorf("after refused posts: got %v, want no application", err)
 	}
 }
+
+// TestCurateDecisionGoesToTheNext: after a decision the curator lands on the
+// next application waiting for one (with the decision said), not on the
+// queue; after the last, on the queue.
+func TestCurateDecisionGoesToTheNext(t *testing.T) {
+	e := newPagesEnv(t)
+	e.submitApplication(t, lena)
+	e.submitApplication(t, maxB)
+	decideAt := func(id string) response {
+		t.Helper()
+		pr, err := e.Profiles.Application(context.Background(), cora, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return send(t, e.app(t, cora), http.MethodPost, "/curate/"+id+"/decision",
+			url.Values{"csrf_token": {cora.CSRFToken}, "decision": {"approve"}, "reason": {""}, "version": {fmt.Sprint(pr.Version)}}, nil)
+	}
+	assertRedirect(t, decideAt("mp_lena"), "/curate/mp_max?done=approve&id=mp_lena")
+	r := do(t, e.app(t, cora), "/curate/mp_max?done=approve&id=mp_lena", langHeader("en"))
+	assertBody(t, r.body, []string{"Approved: Lena Hoffmann", "Max Becker"}, nil)
+	assertRedirect(t, decideAt("mp_max"), "/curate?done=approve&id=mp_max")
+}
