@@ -285,16 +285,24 @@ func (f *Frontend) cadenceText(lang string, cd *cadence.Cadence) string {
 	if cd.Weekday >= 1 && cd.Weekday <= len(days) {
 		day = days[cd.Weekday-1]
 	}
+	// The first meeting: the first of the weekday on or after the start
+	// date ("from" names it, not the start date: every Wednesday from 4
+	// December meets first on 9 December).
+	from := cd.StartDate
+	first, err := time.Parse(time.DateOnly, cd.StartDate)
+	if err == nil {
+		for i := 0; i < 7 && isoWeekday(first) != cd.Weekday; i++ {
+			first = first.AddDate(0, 0, 1)
+		}
+		from = first.Format(time.DateOnly)
+	}
 	var every string
 	switch cd.Every {
 	case cadence.Monthly:
 		// The same rule as the calendar: the n-th weekday of the month of the
 		// first meeting, the last one from the 29th on.
 		n := 0
-		if first, err := time.Parse(time.DateOnly, cd.StartDate); err == nil {
-			for i := 0; i < 7 && isoWeekday(first) != cd.Weekday; i++ {
-				first = first.AddDate(0, 0, 1)
-			}
+		if err == nil {
 			n = (first.Day()-1)/7 + 1
 		}
 		ords := f.listMessage(lang, "mytandem.ordinals") // first … fourth, last
@@ -312,7 +320,7 @@ func (f *Frontend) cadenceText(lang string, cd *cadence.Cadence) string {
 	default:
 		every = f.translate(lang, "mytandem.cad.weekly", day)
 	}
-	return f.translate(lang, "mytandem.cad.text", every, cd.Time, cd.Timezone, cd.DurationMinutes, longDate(f, lang, cd.StartDate).Text)
+	return f.translate(lang, "mytandem.cad.text", every, cd.Time, cd.Timezone, cd.DurationMinutes, longDate(f, lang, from).Text)
 }
 
 // cadenceFields are the cadence form's fields: service field, control id

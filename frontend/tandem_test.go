@@ -150,14 +150,14 @@ func TestTandemCadence(t *testing.T) {
 			"Every other Tuesday at 18:30 (Europe/Berlin), 60 minutes, from 2 March 2027",
 			"Jeden zweiten Dienstag um 18:30 Uhr (Europe/Berlin), 60 Minuten, ab 2. März 2027", `<option value="biweekly" selected>`},
 		{"weekly", cadenceValues(maxB.CSRFToken, "every", "weekly", "weekday", "4", "time", "08:00", "durationMinutes", "45", "timezone", "America/New_York"),
-			"Every Thursday at 08:00 (America/New_York), 45 minutes, from 1 March 2027",
-			"Jeden Donnerstag um 08:00 Uhr (America/New_York), 45 Minuten, ab 1. März 2027", `<option value="4" selected>Thursday</option>`},
+			"Every Thursday at 08:00 (America/New_York), 45 minutes, from 4 March 2027",
+			"Jeden Donnerstag um 08:00 Uhr (America/New_York), 45 Minuten, ab 4. März 2027", `<option value="4" selected>Thursday</option>`},
 		{"monthly first", cadenceValues(maxB.CSRFToken, "every", "monthly"),
-			"Every first Tuesday of the month at 18:30 (Europe/Berlin), 60 minutes, from 1 March 2027",
-			"Jeden ersten Dienstag im Monat um 18:30 Uhr (Europe/Berlin), 60 Minuten, ab 1. März 2027", `<option value="monthly" selected>`},
+			"Every first Tuesday of the month at 18:30 (Europe/Berlin), 60 minutes, from 2 March 2027",
+			"Jeden ersten Dienstag im Monat um 18:30 Uhr (Europe/Berlin), 60 Minuten, ab 2. März 2027", `<option value="monthly" selected>`},
 		{"monthly last", cadenceValues(maxB.CSRFToken, "every", "monthly", "startDate", "2027-03-29"),
-			"Every last Tuesday of the month at 18:30 (Europe/Berlin), 60 minutes, from 29 March 2027",
-			"Jeden letzten Dienstag im Monat um 18:30 Uhr (Europe/Berlin), 60 Minuten, ab 29. März 2027", `value="2027-03-29"`},
+			"Every last Tuesday of the month at 18:30 (Europe/Berlin), 60 minutes, from 30 March 2027",
+			"Jeden letzten Dienstag im Monat um 18:30 Uhr (Europe/Berlin), 60 Minuten, ab 30. März 2027", `value="2027-03-29"`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := send(t, e.app(t, maxB), http.MethodPost, target+"/cadence", tt.form, nil)
