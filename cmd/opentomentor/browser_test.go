@@ -951,6 +951,11 @@ func TestBrowserApplicationJourney(t *testing.T) {
 		t.Errorf("profile headline: got %q, want %q", got, headline)
 	}
 	visitor.assertPageShows(bio+bioMore+bioFix, "Nordlicht Digital GmbH", "Germany", "German, English")
+	// The publication time is shown in the reader's time zone, UTC as its tooltip.
+	if got := eval[[]string](visitor, `(() => { const e = document.querySelector('main time[datetime]'); return e ? [e.textContent.trim(), e.title] : [] })()`); len(got) != 2 ||
+		strings.HasSuffix(got[0], "UTC") || !strings.HasSuffix(got[1], "UTC") {
+		t.Errorf("published time: got %q, want it in local time with the UTC time as its title", got)
+	}
 	for _, where := range []struct{ what, expr string }{
 		{"the profile page's DOM", `document.documentElement.outerHTML`},
 		{"the profile page as served", `(async () => (await fetch(location.href)).text())()`},

@@ -27,6 +27,32 @@
     history.replaceState(null, "", home.getAttribute("data-replace-url"));
   }
 
+  // Times are written in UTC by the server (pages work without this file);
+  // show them in the reader's own time zone and language, the UTC text as
+  // the tooltip.
+  var timeFormat = null;
+  try {
+    timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "short" });
+  } catch (err) {
+    timeFormat = null;
+  }
+  function localTimes(root) {
+    if (!timeFormat || !root.querySelectorAll) {
+      return;
+    }
+    root.querySelectorAll("time[datetime]").forEach(function (el) {
+      var text = el.textContent.trim();
+      var at = new Date(el.getAttribute("datetime"));
+      if (!/ UTC$/.test(text) || isNaN(at.getTime())) {
+        return;
+      }
+      el.title = text;
+      el.textContent = timeFormat.format(at);
+    });
+  }
+  localTimes(document);
+  document.addEventListener("htmx:afterSwap", function (e) { localTimes(e.target); });
+
   // Character counters: <p data-counter-for="id" data-max="n" data-template="%d of %d">.
   function updateCounter(counter) {
     var field = document.getElementById(counter.getAttribute("data-counter-for"));
