@@ -128,7 +128,7 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 		}
 		return f.fail(c, err, d.Here, msg)
 	}
-	v := &dashboardView{ProgramID: r.ProgramID, ProgramName: r.ProgramName, PhaseLabel: r.Phase,
+	v := &dashboardView{ProgramID: r.ProgramID, ProgramName: f.programNameOf(lang, r.ProgramID, r.ProgramName), PhaseLabel: r.Phase,
 		ProgramURL: "/programs/" + pathID(r.ProgramID),
 		CSVURL:     "/api/v1/moderation/programs/" + pathID(r.ProgramID) + "/report.csv",
 		Generated:  formatTime(lang, r.GeneratedAt)}
@@ -226,7 +226,7 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 			v.Withheld = append(v.Withheld, f.translate(lang, "dash.texts.withheld", f.translate(lang, "dash.side."+st.Side), r.Satisfaction.MinGroup))
 		}
 	}
-	d.Title = f.translate(lang, "dash.title", r.ProgramName)
+	d.Title = f.translate(lang, "dash.title", v.ProgramName)
 	d.Dashboard = v
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return f.render(c, http.StatusOK, "dashboard", d)

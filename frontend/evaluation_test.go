@@ -138,7 +138,7 @@ func TestDashboardPage(t *testing.T) {
 	}
 
 	r = do(t, e.app(t, cora), "/programs/open/dashboard", langHeader("de"))
-	assertBody(t, r.body, []string{`<html lang="de"`, "Auswertung von Open program", "CSV herunterladen", "Vorgeschlagene Tandems", `<span class="dash-value">4,5 / 5</span>`,
+	assertBody(t, r.body, []string{`<html lang="de"`, "Auswertung von Offenes Programm", "CSV herunterladen", "Vorgeschlagene Tandems", `<span class="dash-value">4,5 / 5</span>`,
 		"Als Tabelle anzeigen", "Was die Tandems geschrieben haben", "Führungskräfte"}, []string{"Download CSV", "Tandems proposed"})
 
 	// Access: visitors sign in; executives, mentors and curators of other

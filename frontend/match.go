@@ -129,7 +129,7 @@ func withParam(u, key, value string) string {
 
 // phaseNote says that pr's phase does not allow proposing tandems.
 func (f *Frontend) phaseNote(lang string, pr *program.Program) string {
-	return f.translate(lang, "match.phase.note", pr.Name, f.phaseLabel(lang, pr.Phase))
+	return f.translate(lang, "match.phase.note", f.programName(lang, pr), f.phaseLabel(lang, pr.Phase))
 }
 
 func fmtScore(lang string, v float64) string {
@@ -214,11 +214,11 @@ func (f *Frontend) matchList(c *fiber.Ctx) error {
 		if !program.Curates(d.Principal, pr) {
 			continue
 		}
-		v.Programs = append(v.Programs, option{Value: pr.ID, Label: pr.Name + " · " + f.phaseLabel(d.Lang, pr.Phase), Checked: pr.ID == programID})
+		v.Programs = append(v.Programs, option{Value: pr.ID, Label: f.programName(d.Lang, pr) + " · " + f.phaseLabel(d.Lang, pr.Phase), Checked: pr.ID == programID})
 		switch {
 		case programID != "" && pr.ID != programID:
 		case pr.ID == programID:
-			v.ProgramName, v.ProgramURL = pr.Name, programURL(pr.ID)
+			v.ProgramName, v.ProgramURL = f.programName(d.Lang, pr), programURL(pr.ID)
 			v.CanPropose = pr.Allows(program.CanPropose)
 			if v.CanPropose {
 				v.AssignLinks = append(v.AssignLinks, matchLink{URL: assignURL(pr.ID), Label: f.translate(d.Lang, "match.assignment.link")})
@@ -226,10 +226,10 @@ func (f *Frontend) matchList(c *fiber.Ctx) error {
 				v.PhaseNote = f.phaseNote(d.Lang, pr)
 			}
 		case pr.Allows(program.CanPropose):
-			v.AssignLinks = append(v.AssignLinks, matchLink{URL: assignURL(pr.ID), Label: f.translate(d.Lang, "match.assignment.linkFor", pr.Name)})
+			v.AssignLinks = append(v.AssignLinks, matchLink{URL: assignURL(pr.ID), Label: f.translate(d.Lang, "match.assignment.linkFor", f.programName(d.Lang, pr))})
 		}
 	}
-	names := programNames(ps)
+	names := f.programNames(d.Lang, ps)
 	paired, err := f.cfg.Tandems.PairedRequests(ctx, d.Principal)
 	if err != nil {
 		return f.fail(c, err, d.Here, "")

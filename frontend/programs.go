@@ -170,7 +170,7 @@ func (f *Frontend) phaseLabel(lang, phase string) string {
 
 // programItemOf is pr as lists show it.
 func (f *Frontend) programItemOf(lang string, pr *program.Program) programItem {
-	it := programItem{ID: pr.ID, URL: programURL(pr.ID), Name: pr.Name, Sponsor: pr.Sponsor,
+	it := programItem{ID: pr.ID, URL: programURL(pr.ID), Name: f.programName(lang, pr), Sponsor: pr.Sponsor,
 		Phase: pr.Phase, PhaseLabel: f.phaseLabel(lang, pr.Phase), IsOpen: pr.ID == program.OpenProgram}
 	if pr.Term != "" {
 		it.Term = f.termLabel(lang, pr.Term)
@@ -393,7 +393,7 @@ func (f *Frontend) renderProgramPage(c *fiber.Ctx, status int, d *pageData, pr *
 		f.programErrors(lang, m, err)
 		v.Manage = m
 	}
-	d.Title = pr.Name
+	d.Title = f.programName(lang, pr)
 	d.Program = v
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return f.render(c, status, "programs", d)
@@ -767,12 +767,25 @@ func (f *Frontend) programDelete(c *fiber.Ctx) error {
 	return c.Redirect("/programs?done=deleted", http.StatusSeeOther)
 }
 
+// programName is a program's name for lang: the standing open program's
+// default name is translated (an admin's own name for it is kept as written).
+func (f *Frontend) programName(lang string, pr *program.Program) string {
+	return f.programNameOf(lang, pr.ID, pr.Name)
+}
+
+func (f *Frontend) programNameOf(lang, id, name string) string {
+	if id == program.OpenProgram && name == program.OpenProgramName {
+		return f.translate(lang, "programs.open.name")
+	}
+	return name
+}
+
 // programNames returns the names of programs by id, for lists that name each
 // entry's program.
-func programNames(ps []program.Program) map[string]string {
+func (f *Frontend) programNames(lang string, ps []program.Program) map[string]string {
 	out := make(map[string]string, len(ps))
-	for _, pr := range ps {
-		out[pr.ID] = pr.Name
+	for i := range ps {
+		out[ps[i].ID] = f.programName(lang, &ps[i])
 	}
 	return out
 }

@@ -113,7 +113,8 @@ func TestProgramsList(t *testing.T) {
 			}
 			assertBody(t, r.body, tt.want, tt.wantNot)
 			assertNoInlineCode(t, r.body)
-			if i, j := strings.Index(r.body, "Open program"), strings.Index(r.body, "Leadership 2027"); i < 0 || j < i {
+			open := map[string]string{"en": "Open program", "de": "Offenes Programm"}[tt.lang]
+			if i, j := strings.Index(r.body, open), strings.Index(r.body, "Leadership 2027"); i < 0 || j < i {
 				t.Errorf("order: got the open program at %d, the cohort at %d; want the open program first", i, j)
 			}
 		})
@@ -364,7 +365,7 @@ func TestProgramPublicPage(t *testing.T) {
 		{name: "visitor", lang: "en", want: []string{"<h1>Leadership 2027</h1>", "Six months of reverse mentoring", "Dr. Anna Schmidt, CHRO",
 			"Registration is open", cta, "Sign in to ask for a reverse mentor", `aria-current="step"`, "Timeline",
 			`<li class="phase-step is-done">`, "Executives send their requests for a reverse mentor."}, wantNot: []string{"Manage the program"}},
-		{name: "executive de", p: katrin, lang: "de", want: []string{"Die Anmeldung ist offen", cta, "Nach einem Reverse Mentor fragen", "Ablauf"}},
+		{name: "executive de", p: katrin, lang: "de", want: []string{"Die Registrierung ist offen", cta, "Nach einem Reverse Mentor fragen", "Ablauf"}},
 		{name: "mentor (anyone may ask)", p: lena, lang: "en", want: []string{cta}},
 		{name: "curator", p: cora, lang: "en", want: []string{"Manage the program", cta}},
 	}

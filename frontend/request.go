@@ -285,7 +285,7 @@ func (f *Frontend) requestView(c *fiber.Ctx, lang string, pr *program.Program, r
 	}
 	v.StatusLabel, v.StatusText = t("request.label."+key), t("request.status."+key)
 	v.CanSubmit = v.Status != tandem.RequestSubmitted
-	v.ProgramID, v.ProgramName, v.ProgramURL = pr.ID, pr.Name, programURL(pr.ID)
+	v.ProgramID, v.ProgramName, v.ProgramURL = pr.ID, f.programName(lang, pr), programURL(pr.ID)
 	v.Phase, v.PhaseLabel, v.IsOpenProgram = pr.Phase, f.phaseLabel(lang, pr.Phase), pr.ID == program.OpenProgram
 	v.SaveURL, v.SubmitURL, v.WithdrawURL = requestURLFor(pr.ID), "/request/submit", "/request/withdraw"
 	if !v.IsOpenProgram {
@@ -403,7 +403,7 @@ func (f *Frontend) fillRequestLists(c *fiber.Ctx, d *pageData, v *requestView) e
 	if err != nil {
 		return err
 	}
-	names := programNames(ps)
+	names := f.programNames(d.Lang, ps)
 	has := map[string]bool{}
 	for _, r := range mine {
 		pid := r.ProgramID
@@ -421,7 +421,7 @@ func (f *Frontend) fillRequestLists(c *fiber.Ctx, d *pageData, v *requestView) e
 	for i := range ps {
 		pr := &ps[i]
 		if pr.Allows(program.CanRequest) && !has[pr.ID] {
-			v.Open = append(v.Open, requestLink{URL: requestURLFor(pr.ID), Name: pr.Name,
+			v.Open = append(v.Open, requestLink{URL: requestURLFor(pr.ID), Name: f.programName(d.Lang, pr),
 				PhaseLabel: f.phaseLabel(d.Lang, pr.Phase), Current: pr.ID == v.ProgramID})
 		}
 	}

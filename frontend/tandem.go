@@ -167,7 +167,7 @@ func (f *Frontend) renderTandem(c *fiber.Ctx, status int, d *pageData, id string
 		pr = nil // shown without the program; the forms need its phase
 	}
 	if pr != nil {
-		v.ProgramName, v.ProgramURL = pr.Name, programURL(pr.ID)
+		v.ProgramName, v.ProgramURL = f.programName(lang, pr), programURL(pr.ID)
 	}
 	v.HasLog = t.Status == tandem.TandemActive || (t.Status == tandem.TandemEnded && t.ActivatedAt != nil)
 	v.CanMeet = t.Status == tandem.TandemActive && pr != nil && pr.Allows(program.CanMeet)

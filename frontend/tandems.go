@@ -184,7 +184,7 @@ func (f *Frontend) renderTandems(c *fiber.Ctx, status int, d *pageData, st tande
 		it.StateNote = f.stateNote(lang, t, side)
 		pr := programOf(t.ProgramID)
 		if pr != nil {
-			it.ProgramName = pr.Name
+			it.ProgramName = f.programName(lang, pr)
 		}
 		it.CanEnd = t.Status == tandem.TandemActive && pr != nil && pr.Allows(program.CanEnd) // a proposal is declined, not ended
 		if err := f.fillFeedback(c, d, t, side, pr, &it, st); err != nil {

@@ -697,9 +697,13 @@ func (s *Service) recordProgram(ctx context.Context, p *otm.Principal, action st
 	}
 }
 
+// OpenProgramName is the standing open program's name as first stored (pages
+// translate it).
+const OpenProgramName = "Open program"
+
 // OpenProgramDefaults is the standing open program as first stored.
 func openProgramDefaults(now time.Time) *Program {
-	return &Program{ID: OpenProgram, Name: "Open program", Phase: PhaseOpen, Capacity: 1, Curators: []string{},
+	return &Program{ID: OpenProgram, Name: OpenProgramName, Phase: PhaseOpen, Capacity: 1, Curators: []string{},
 		Description: "Always open: ask for a reverse mentor at any time; curators pair you when a good match is there.",
 		Weights:     DefaultProgramWeights(), PhaseChangedAt: now, CreatedAt: now, UpdatedAt: now, Version: 1}
 }
