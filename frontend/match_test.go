@@ -206,7 +206,11 @@ func TestTandemsPage(t *testing.T) {
 
 	// Eva sees maxB and declines with a reason only curators see.
 	r = do(t, e.app(t, eva), "/tandems", langHeader("en"))
-	assertBody(t, r.body, []string{"Max Becker", "Beta GmbH", "Your mentor", `/accept"`}, nil)
+	// The proposed mentor's name leads to the profile, with the headline;
+	// declining folds away beside Accept.
+	assertBody(t, r.body, []string{`<a href="/mentors/` + maxID + `">Max Becker</a>`, "Beta GmbH", "Your mentor", `/accept"`,
+		`<p class="tandem-headline">`, `<details class="tandem-decline">`, "<summary>Decline…</summary>",
+		`class="badge tandem-status tandem-status-proposed"`}, nil)
 	r = send(t, e.app(t, eva), http.MethodPost, "/tandems/"+tandem.ID+"/decline", url.Values{"csrf_token": {eva.CSRFToken}, "reason": {"Secret scheduling trouble"}}, nil)
 	assertRedirect(t, r, "/tandems?done=declined")
 	assertBody(t, do(t, e.app(t, eva), "/tandems?done=declined", langHeader("en")).body, []string{"You declined the tandem.", "Declined"}, nil)

@@ -17,6 +17,7 @@ import (
 
 type tandemItem struct {
 	ID, OtherName, OtherOrg, OtherRole   string
+	OtherURL, OtherHeadline              string // the mentor's public profile and headline (for the executive)
 	OtherContact, MyEmail                string // the partner's shared address; mine, offered at accepting
 	Topics                               []string
 	Term, Status, StatusLabel            string
@@ -175,6 +176,12 @@ func (f *Frontend) renderTandems(c *fiber.Ctx, status int, d *pageData, st tande
 		} else {
 			it.OtherName, it.OtherOrg, it.OtherRole = t.MentorName, t.MentorOrg, f.translate(lang, "tandems.role.mentor")
 			it.MyAccepted, it.OtherAccepted = t.MenteeAccepted, t.MentorAccepted
+			// Who is proposed: the mentor's public profile, while it is public.
+			if t.Status == tandem.TandemProposed || t.Status == tandem.TandemActive {
+				if doc, err := f.mentorDoc(c, t.MentorProfileID); err == nil && doc != nil {
+					it.OtherURL, it.OtherHeadline = "/mentors/"+pathID(doc.ID), doc.Headline
+				}
+			}
 		}
 		it.CanAnswer = t.Status == tandem.TandemProposed && !it.MyAccepted
 		it.OtherContact, it.MyEmail = t.PartnerContact, d.Principal.Email
