@@ -92,6 +92,7 @@ type dirView struct {
 	Q                  string
 	Facets             []facetGroup
 	Chips              []filterChip
+	ActiveCount        int // filters checked (shown on the folded filters)
 	ClearURL           string
 	Cards              []cardView
 	Total, Page, Pages int
@@ -166,6 +167,7 @@ func (f *Frontend) directory(c *fiber.Ctx) error {
 	for _, g := range v.Facets {
 		for _, o := range g.Options {
 			if o.Checked {
+				v.ActiveCount++
 				v.Chips = append(v.Chips, filterChip{Label: o.Label, RemoveURL: st.without(g.Name, o.Value).url()})
 			}
 		}

@@ -53,6 +53,25 @@
   localTimes(document);
   document.addEventListener("htmx:afterSwap", function (e) { localTimes(e.target); });
 
+  // The directory's filters: folded on narrow screens (results first) unless
+  // the reader opened them; always open on wide ones.
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 56rem)") : null;
+  var facetsOpened = false;
+  function foldFacets(root) {
+    var facets = root && root.querySelector ? root.querySelector("#dir-facets") : null;
+    if (!facets || !wide) {
+      return;
+    }
+    facets.open = wide.matches || facetsOpened;
+    facets.addEventListener("toggle", function () {
+      if (!wide.matches) {
+        facetsOpened = facets.open;
+      }
+    });
+  }
+  foldFacets(document);
+  document.addEventListener("htmx:afterSwap", function (e) { foldFacets(e.target); });
+
   // Character counters: <p data-counter-for="id" data-max="n" data-template="%d of %d">.
   function updateCounter(counter) {
     var field = document.getElementById(counter.getAttribute("data-counter-for"));
