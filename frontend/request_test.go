@@ -87,7 +87,7 @@ func TestRequestAccess(t *testing.T) {
 			`<input type="radio" id="format-remote" name="format" value="remote" checked>`, "0 of 2000 characters",
 			`data-counter-for="f-goals"`, "You have not chosen any mentors yet", "Send to the curators", ">Save<"}},
 		{lang: "de", want: []string{
-			"Meine Anfrage nach einem Reverse Mentor", `aria-current="page">Meine Anfrage</a>`,
+			"Meine Anfrage nach einem Reverse Mentor", `aria-current="page">Anfrage</a>`,
 			"Nur Sie und die Kurator:innen sehen diese Anfrage. Mentor:innen erfahren nie, wer sie bevorzugt hat, außer ein Tandem wird vorgeschlagen.",
 			"Ein Quartal", "Ein halbes Jahr", "Ein Jahr", "Vor Ort", "Digitale Kompetenzen", `<label for="lang-de">Deutsch</label>`,
 			"An die Kurator:innen senden", "Speichern", "Noch nicht begonnen"}, wantNot: []string{"Half a year"}},

@@ -107,7 +107,8 @@ func TestBrowserCohortWithoutDemo(t *testing.T) {
 
 	// Pia, with no global role, runs matching in German.
 	pia.navigate("/lang/de?return_to=%2Fprograms%2F" + programID)
-	follow(pia, "move to matching", chromedp.CSS(programPhaseMove))
+	// Registration closes in 20 days: the page asks her to confirm.
+	movePhase(pia, "move to matching", "Jetzt zu „Matching“ wechseln?", "Ein Wechsel jetzt ist verfrüht")
 	pia.navigate("/match?program=" + programID)
 	pia.assertPageShows("Matching-Arbeitsbereich", "Katharina Weber")
 	follow(pia, "open Katharina's request", chromedp.Search(`//main//table//a[normalize-space()=`+xq("Katharina Weber")+`]`))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -35,4 +36,33 @@ func TestBrowserDirectoryOnAPhone(t *testing.T) {
 		t.Errorf("filters after tapping them: still folded")
 	}
 	b.assertNoConsoleErrors()
+}
+
+// TestBrowserHeaderOneRow: on a laptop (1366 px), in German, the header is
+// one row for the people with the most links and the longest names: the
+// executive Dr. Katharina Weber, the curator and the admin.
+func TestBrowserHeaderOneRow(t *testing.T) {
+	chromium := chromiumPath(t) // skip before booting the platform
+	p := startProgram(t, true, nil)
+	browser := startBrowser(t, chromium)
+	for _, name := range []string{"Dr. Katharina Weber", "Jonas Becker", "Amira Nassar"} {
+		t.Run(name, func(t *testing.T) {
+			b := newTab(t, browser, p.BaseURL)
+			b.do("a laptop's screen", chromedp.EmulateViewport(1366, 768))
+			b.signIn(name)
+			b.navigate("/lang/de")
+			b.navigate("/mentors")
+			rows := eval[float64](b, `(() => {
+				const h = document.querySelector('.header-inner').getBoundingClientRect().height;
+				const link = document.querySelector('.site-nav .nav-link').getBoundingClientRect().height;
+				return h / link;
+			})()`)
+			if rows >= 2 {
+				t.Errorf("header of %s at 1366 px in German: %.1f link heights tall, want one row", name, rows)
+			}
+			if got := eval[string](b, `document.querySelector('.nav-user').textContent`); !strings.Contains(got, name) {
+				t.Errorf("account link: got %q, want it to name %s (for screen readers)", got, name)
+			}
+		})
+	}
 }
