@@ -10,6 +10,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/organization"
 )
 
@@ -137,10 +138,10 @@ func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *org
 		for i, d := range *patch.Domains {
 			d = strings.ToLower(strings.TrimSpace(d))
 			if len(d) > 253 || !domainRe.MatchString(d) {
-				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RuleDomain, otm.Args{"value": truncate(d, 60)}, "%q is not a domain name", truncate(d, 60))
+				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RuleDomain, otm.Args{"value": check.Truncate(d, 60)}, "%q is not a domain name", check.Truncate(d, 60))
 				continue
 			}
-			if freemail[d] {
+			if organization.PublicMail(d) {
 				fe.Add(fmt.Sprintf("domains[%d]", i), otm.RulePublicDomain, otm.Args{"value": d}, "%q is a public e-mail provider, not an organization's domain", d)
 				continue
 			}
@@ -167,7 +168,7 @@ func (s *Service) saveOrganization(ctx context.Context, p *otm.Principal, o *org
 				continue
 			}
 			if _, err := s.orgs.Get(ctx, c); err != nil {
-				fe.Add(fmt.Sprintf("competitors[%d]", i), otm.RuleUnknown, otm.Args{"value": truncate(c, 60)}, "%q is not a known organization", truncate(c, 60))
+				fe.Add(fmt.Sprintf("competitors[%d]", i), otm.RuleUnknown, otm.Args{"value": check.Truncate(c, 60)}, "%q is not a known organization", check.Truncate(c, 60))
 				continue
 			}
 			next = append(next, c)

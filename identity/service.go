@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -13,7 +12,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -22,6 +20,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
+	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/organization"
@@ -61,8 +60,7 @@ type Service struct {
 	log       *slog.Logger
 	erasing   func(ctx context.Context, userID string) (bool, error) // RefuseSignInWhile
 
-	bindingMu  sync.Mutex
-	bindingKey []byte // signs sign-in bindings (bindingKeyFor)
+	bindingKey *mongostore.Key // signs sign-in bindings
 }
 
 // RefuseSignInWhile makes sign-in refuse a person while erasing reports their
@@ -102,7 +100,8 @@ func NewService(db *mongo.Database, cfg Config) (*Service, error) {
 	}
 	st := newMongoStore(db)
 	st.single = cfg.SingleProcess
-	s := &Service{cfg: cfg, store: st, orgs: organization.NewStore(db), providers: map[string]*provider{}, now: cfg.Now, log: cfg.Logger}
+	s := &Service{cfg: cfg, store: st, orgs: organization.NewStore(db), providers: map[string]*provider{}, now: cfg.Now, log: cfg.Logger,
+		bindingKey: mongostore.NewKey(db, "signin-binding-key")}
 	for _, pc := range cfg.Providers {
 		if len(pc.Scopes) == 0 {
 			pc.Scopes = []string{oidc.ScopeOpenID, "email", "profile"}
@@ -155,23 +154,6 @@ func (s *Service) provider(id string) (*provider, error) {
 	return p, nil
 }
 
-// SafeReturnTo returns returnTo when it is a same-site relative path and "/"
-// otherwise, so that sign-in can never redirect elsewhere.
-func SafeReturnTo(returnTo string) string {
-	if returnTo == "" || len(returnTo) > 2048 || !strings.HasPrefix(returnTo, "/") ||
-		strings.HasPrefix(returnTo, "//") || strings.Contains(returnTo, "\\") || strings.ContainsFunc(returnTo, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return "/" // no control character anywhere, the fragment included (found by FuzzSafeReturnTo)
-	}
-	u, err := url.Parse(returnTo)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
-		return "/"
-	}
-	if strings.HasPrefix(u.Path, "/auth/") {
-		return "/"
-	}
-	return returnTo
-}
-
 // BeginLogin starts an authorization code flow at provider id. binding is the
 // browser's binding secret (from its cookie; a new one is made when empty). It
 // returns the provider's authorization URL and the binding to keep in the
@@ -187,15 +169,16 @@ func (s *Service) BeginLogin(ctx context.Context, id, returnTo, binding string) 
 		s.log.Warn("identity provider discovery failed", "provider", id, "err", err)
 		return "", "", otm.Refuse(otm.EUNAVAILABLE, otm.RuleProviderDown, otm.Args{"provider": p.cfg.Name}, "The identity provider %s cannot be reached right now. Please try again in a moment.", p.cfg.Name)
 	}
-	key, err := s.bindingKeyFor(ctx)
-	if err != nil {
-		return "", "", err
-	}
 	// Only a binding this platform issued is kept (several tabs signing in
 	// share it); any other value, one a client or a cookie-tossing
 	// neighbour chose, is replaced.
-	if !validBinding(key, binding) {
-		binding = newBinding(key)
+	if !s.issuedBinding(ctx, binding) {
+		t := randomToken(32)
+		mac, err := s.bindingMAC(ctx, t)
+		if err != nil {
+			return "", "", err
+		}
+		binding = t + "." + mac
 	}
 	state, nonce := randomToken(32), randomToken(32)
 	now := s.now()
@@ -203,7 +186,7 @@ func (s *Service) BeginLogin(ctx context.Context, id, returnTo, binding string) 
 		ID:          hashToken(state),
 		ProviderID:  id,
 		Nonce:       nonce,
-		ReturnTo:    SafeReturnTo(returnTo),
+		ReturnTo:    check.ReturnTo(returnTo),
 		BindingHash: hashToken(binding),
 		CreatedAt:   now,
 		ExpiresAt:   now.Add(loginAttemptTTL),
@@ -272,7 +255,7 @@ func (s *Service) CompleteLogin(ctx context.Context, id string, cp CallbackParam
 		return nil, s.failLogin(id, "started in another browser", nil)
 	}
 	if cp.Error != "" {
-		return nil, s.failLogin(id, "the identity provider said "+truncate(cp.Error, 64), errors.New(truncate(cp.ErrorDescription, 200)))
+		return nil, s.failLogin(id, "the identity provider said "+check.Truncate(cp.Error, 64), errors.New(check.Truncate(cp.ErrorDescription, 200)))
 	}
 	d, err := p.discover(ctx)
 	if err != nil {
@@ -335,13 +318,6 @@ func (s *Service) CompleteLogin(ctx context.Context, id string, cp CallbackParam
 	s.log.Info("signed in", "provider", id, "user", user.ID, "session", sess.ID[:8])
 	return &LoginResult{Token: token, Session: sess, User: user, ReturnTo: la.ReturnTo,
 		FirstSignIn: user.CreatedAt.Equal(user.LastLoginAt)}, nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }
 
 func (p *provider) issParamAccepted(d *discovered, iss string) bool {
@@ -494,7 +470,7 @@ func (s *Service) upsertUser(ctx context.Context, p *provider, c *idClaims) (*Us
 		return nil, err
 	}
 	before := slices.Clone(u.Roles)
-	u.ProviderID, u.Email, u.EmailVerified, u.Name = p.cfg.ID, email, verified, truncate(name, 100)
+	u.ProviderID, u.Email, u.EmailVerified, u.Name = p.cfg.ID, email, verified, check.Truncate(name, 100)
 	u.Picture = c.Picture
 	u.UpdatedAt, u.LastLoginAt = now, now
 	if org != nil {
@@ -587,14 +563,6 @@ func (s *Service) grantedRoles(roles []string, email string, verified bool) []st
 	return out
 }
 
-// freemail domains never identify an organization.
-var freemail = map[string]bool{
-	"gmail.com": true, "googlemail.com": true, "outlook.com": true, "hotmail.com": true, "live.com": true,
-	"yahoo.com": true, "icloud.com": true, "me.com": true, "gmx.de": true, "gmx.net": true, "web.de": true,
-	"t-online.de": true, "posteo.de": true, "proton.me": true, "protonmail.com": true, "mail.de": true,
-	"freenet.de": true, "aol.com": true,
-}
-
 // MaxOrgsCreated bounds the organizations one person's sign-ins create from
 // e-mail domains seen for the first time: beyond it, a new domain gets no
 // organization (the person signs in without one until an admin adds it), so
@@ -612,7 +580,7 @@ func (s *Service) resolveOrganization(ctx context.Context, p *provider, email st
 		return o, true, err
 	}
 	_, domain, ok := strings.Cut(email, "@")
-	if !ok || !verified || freemail[domain] {
+	if !ok || !verified || organization.PublicMail(domain) {
 		return nil, false, nil
 	}
 	if name, ok := p.cfg.EmailDomains[domain]; ok {
@@ -661,7 +629,7 @@ func (s *Service) admitted(ctx context.Context, p *provider, email string, verif
 		}
 	}
 	_, domain, ok := strings.Cut(email, "@")
-	if !ok || freemail[domain] || !p.vouchesFor(email) {
+	if !ok || organization.PublicMail(domain) || !p.vouchesFor(email) {
 		return false, nil // another provider's word on a domain it does not vouch for does not count
 	}
 	if _, ok := p.cfg.EmailDomains[domain]; ok {
@@ -934,42 +902,22 @@ func sortedCopy(in []string) []string {
 	return out
 }
 
-// bindingKeyFor returns the key that signs sign-in bindings, loading it (or
-// creating it, on the first start) from the database's settings: every
-// replica signs and checks with the same one.
-func (s *Service) bindingKeyFor(ctx context.Context) ([]byte, error) {
-	s.bindingMu.Lock()
-	defer s.bindingMu.Unlock()
-	if s.bindingKey == nil {
-		k, err := mongostore.SettingKey(ctx, s.store.db, "signin-binding-key")
-		if err != nil {
-			return nil, mapErr(err, "The sign-in key")
-		}
-		s.bindingKey = k
+// bindingMAC is the MAC of a sign-in binding's token.
+func (s *Service) bindingMAC(ctx context.Context, token string) (string, error) {
+	m, err := s.bindingKey.MAC(ctx, "signin-binding:"+token)
+	if err != nil {
+		return "", mapErr(err, "The sign-in key")
 	}
-	return s.bindingKey, nil
+	return base64.RawURLEncoding.EncodeToString(m[:16]), nil
 }
 
-// issuedBinding reports whether binding is one this platform issued.
+// issuedBinding reports whether binding is one this platform issued: a
+// token and its MAC.
 func (s *Service) issuedBinding(ctx context.Context, binding string) bool {
-	key, err := s.bindingKeyFor(ctx)
-	return err == nil && validBinding(key, binding)
-}
-
-// newBinding returns a new sign-in binding: a random token and its MAC.
-func newBinding(key []byte) string {
-	t := randomToken(32)
-	return t + "." + bindingMAC(key, t)
-}
-
-func bindingMAC(key []byte, token string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("signin-binding:" + token))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
-}
-
-// validBinding reports whether binding carries key's MAC of its token.
-func validBinding(key []byte, binding string) bool {
 	t, mac, ok := strings.Cut(binding, ".")
-	return ok && len(t) >= 43 && len(binding) <= 128 && hmac.Equal([]byte(mac), []byte(bindingMAC(key, t)))
+	if !ok || len(t) < 43 || len(binding) > 128 {
+		return false
+	}
+	want, err := s.bindingMAC(ctx, t)
+	return err == nil && hmac.Equal([]byte(mac), []byte(want))
 }

@@ -2,9 +2,12 @@ package mongostore
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -32,4 +35,34 @@ func SettingKey(ctx context.Context, db *mongo.Database, id string) ([]byte, err
 		return nil, errors.New("the key " + id + " is shorter than 32 bytes")
 	}
 	return d.Key, nil
+}
+
+// Key is a settings key (SettingKey) read on first use and kept: every
+// replica signs and checks with the same one. Safe for concurrent use.
+type Key struct {
+	db  *mongo.Database
+	id  string
+	mu  sync.Mutex
+	key []byte
+}
+
+// NewKey returns the settings key id of db.
+func NewKey(db *mongo.Database, id string) *Key { return &Key{db: db, id: id} }
+
+// MAC returns the HMAC-SHA-256 of msg under the key.
+func (k *Key) MAC(ctx context.Context, msg string) ([]byte, error) {
+	k.mu.Lock()
+	if k.key == nil {
+		key, err := SettingKey(ctx, k.db, k.id)
+		if err != nil {
+			k.mu.Unlock()
+			return nil, err
+		}
+		k.key = key
+	}
+	key := k.key
+	k.mu.Unlock()
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(msg))
+	return m.Sum(nil), nil
 }

@@ -29,3 +29,16 @@ func clone(o Organization) *Organization {
 	o.Domains, o.Competitors = slices.Clone(o.Domains), slices.Clone(o.Competitors)
 	return &o
 }
+
+// publicMail are the domains of public mail providers, which never
+// identify an organization.
+var publicMail = map[string]bool{
+	"gmail.com": true, "googlemail.com": true, "outlook.com": true, "hotmail.com": true, "live.com": true,
+	"yahoo.com": true, "icloud.com": true, "me.com": true, "gmx.de": true, "gmx.net": true, "web.de": true,
+	"t-online.de": true, "posteo.de": true, "proton.me": true, "protonmail.com": true, "mail.de": true,
+	"freenet.de": true, "aol.com": true,
+}
+
+// PublicMail reports whether domain is a public mail provider's (gmail.com,
+// gmx.de, …): an address there says nothing about the person's organization.
+func PublicMail(domain string) bool { return publicMail[domain] }

@@ -2,8 +2,6 @@ package tandem
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base32"
 	"fmt"
 	"strings"
@@ -12,7 +10,6 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/check"
-	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 )
@@ -74,18 +71,11 @@ func legacyRequestID(userID, programID string) string {
 // user id and the program under a key kept in the database, so that nobody
 // outside derives it from a public id, while the platform finds it by _id.
 func (s *Service) RequestID(ctx context.Context, userID, programID string) (string, error) {
-	s.idMu.Lock()
-	defer s.idMu.Unlock()
-	if s.idKey == nil {
-		k, err := mongostore.SettingKey(ctx, s.store.db, "request-id-key")
-		if err != nil {
-			return "", mapErr(err, "The request id key")
-		}
-		s.idKey = k
+	m, err := s.idKey.MAC(ctx, userID+"\x00"+programID)
+	if err != nil {
+		return "", mapErr(err, "The request id key")
 	}
-	m := hmac.New(sha256.New, s.idKey)
-	m.Write([]byte(userID + "\x00" + programID))
-	return "mr_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m.Sum(nil)[:15])) + "_" + programID, nil
+	return "mr_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(m[:15])) + "_" + programID, nil
 }
 
 // findMyRequest returns a person's request to a program, under its keyed id

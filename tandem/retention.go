@@ -3,9 +3,9 @@ package tandem
 import "context"
 
 // ForgetProgram deletes what a program kept of its people once its retention
-// period is over: its requests, tandems, meeting logs and feedback, and the
-// introductions (which may carry a partner's address) from both sides'
-// inboxes. The program itself, its archived report and the audit log stay.
+// period is over: its requests, tandems, meeting logs and feedback, and what
+// both sides were told of each tandem (an introduction may carry a partner's
+// address). The program itself, its archived report and the audit log stay.
 // Idempotent: a run cut off is finished by the next. It returns how many
 // requests and tandems it deleted.
 func (s *Service) ForgetProgram(ctx context.Context, programID string) (int, error) {
@@ -15,17 +15,12 @@ func (s *Service) ForgetProgram(ctx context.Context, programID string) (int, err
 	}
 	for i := range ts {
 		if err := s.deleteTandem(ctx, &ts[i], SideMentor, SideMentee); err != nil {
-			return i, err
+			return 0, err
 		}
 	}
 	rs, err := s.store.requestsOfProgram(ctx, programID)
-	if err != nil {
-		return len(ts), err
+	for i := 0; err == nil && i < len(rs); i++ {
+		err = s.store.deleteRequest(ctx, rs[i].ID)
 	}
-	for i, r := range rs {
-		if err := s.store.deleteRequest(ctx, r.ID); err != nil {
-			return len(ts) + i, err
-		}
-	}
-	return len(ts) + len(rs), nil
+	return len(ts) + len(rs), err
 }

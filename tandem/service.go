@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -88,8 +87,7 @@ type Service struct {
 	log      *slog.Logger
 	now      func() time.Time
 
-	idMu  sync.Mutex
-	idKey []byte // keys request ids (requestID)
+	idKey *mongostore.Key // keys request ids (RequestID)
 }
 
 // NewService returns the service over db and registers it for phase changes
@@ -102,7 +100,8 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Service{store: newMongoStore(db, cfg.SingleProcess), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now}
+	s := &Service{store: newMongoStore(db, cfg.SingleProcess), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now,
+		idKey: mongostore.NewKey(db, "request-id-key")}
 	cfg.Programs.OnPhase(s.phaseChanged)
 	return s
 }

@@ -674,47 +674,33 @@ func (s *Service) ReconcileSlots(ctx context.Context) (int, error) {
 			want[requestSlot(t.RequestID)]++
 		}
 	}
-	now := s.now().UTC()
-	changed := 0
 	seen := map[string]bool{}
 	for _, sl := range slots {
 		seen[sl.ID] = true
-		n := want[sl.ID]
-		switch {
-		case sl.Taken < n:
-			ok, err := s.store.raiseSlot(ctx, sl.ID, sl.Taken, n)
-			if err != nil {
-				return changed, err
-			}
-			if ok {
-				s.log.Warn("slot count below its tandems raised", "slot", sl.ID, "was", sl.Taken, "now", n)
-				changed++
-			}
-		case sl.Taken > n && sl.High != nil && *sl.High == sl.Taken && sl.HighSince != nil && !now.Before(sl.HighSince.Add(SlotGrace)):
-			ok, err := s.store.lowerSlot(ctx, sl.ID, sl.Taken, n, now.Add(-SlotGrace))
-			if err != nil {
-				return changed, err
-			}
-			if ok {
-				s.log.Warn("slot count above its tandems lowered", "slot", sl.ID, "was", sl.Taken, "now", n)
-				changed++
-			}
-		case sl.Taken > n:
-			if err := s.store.markHigh(ctx, sl.ID, sl.Taken, now); err != nil {
-				return changed, err
-			}
+	}
+	for key := range want { // no count at all yet
+		if !seen[key] {
+			slots = append(slots, slotDoc{ID: key})
 		}
 	}
-	for key, n := range want { // no count at all
-		if seen[key] {
-			continue
+	now := s.now().UTC()
+	changed := 0
+	for _, sl := range slots {
+		n := want[sl.ID]
+		var ok bool
+		switch {
+		case sl.Taken < n:
+			ok, err = s.store.raiseSlot(ctx, sl.ID, sl.Taken, n)
+		case sl.Taken > n && sl.High != nil && *sl.High == sl.Taken && sl.HighSince != nil && !now.Before(sl.HighSince.Add(SlotGrace)):
+			ok, err = s.store.lowerSlot(ctx, sl.ID, sl.Taken, n, now.Add(-SlotGrace))
+		case sl.Taken > n:
+			err = s.store.markHigh(ctx, sl.ID, sl.Taken, now)
 		}
-		ok, err := s.store.raiseSlot(ctx, key, 0, n)
 		if err != nil {
 			return changed, err
 		}
 		if ok {
-			s.log.Warn("slot count below its tandems raised", "slot", key, "was", 0, "now", n)
+			s.log.Warn("slot count brought to its tandems", "slot", sl.ID, "was", sl.Taken, "now", n)
 			changed++
 		}
 	}
