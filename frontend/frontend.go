@@ -363,6 +363,7 @@ type providerLink struct {
 //	GET  /match/assignment        the proposed cohort assignment (?proposed=<tandem id>)
 //	GET  /match/:id               one request with ranked suggestions and excluded mentors
 //	POST /match/:id/propose       propose a tandem (mentorProfileId=, from=assignment)
+//	POST /match/assignment/propose propose the selected pairs of the assignment (pair=<request> <mentor>, program=)
 //	GET  /tandems                 my tandems (?done=accepted|declined)
 //	POST /tandems/:id/accept      accept a proposed tandem
 //	POST /tandems/:id/decline     decline it (reason=, for the curators only)
@@ -443,6 +444,7 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/match", f.matchList)
 		app.Get("/match/assignment", f.matchAssignment)
 		app.Get("/match/:id", f.matchRequest)
+		app.Post("/match/assignment/propose", f.matchProposeSelected) // before /match/:id/propose
 		app.Post("/match/:id/propose", f.matchPropose)
 		app.Get("/tandems", f.tandemsPage)
 		app.Post("/tandems/:id/accept", f.tandemAccept)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -181,6 +182,10 @@ func (f *Frontend) requireMatchPage(c *fiber.Ctx, d *pageData, returnTo string) 
 // proposedNotice sets the flash after a proposal (?proposed=<tandem id>); the
 // name comes from the tandem, not from the URL.
 func (f *Frontend) proposedNotice(c *fiber.Ctx, d *pageData) {
+	if n, err := strconv.Atoi(c.Query("proposedCount")); err == nil && n > 0 {
+		d.Notice = f.translate(d.Lang, "match.bulk.done", n)
+		return
+	}
 	id := c.Query("proposed")
 	if id == "" {
 		return
@@ -422,4 +427,50 @@ func (f *Frontend) matchPropose(c *fiber.Ctx) error {
 		return f.renderMatchRequest(c, status, d, id, st)
 	}
 	return c.Redirect(withParam(back, "proposed", t.ID), http.StatusSeeOther)
+}
+
+// maxBulkPairs bounds the pairs one "propose selected" sends.
+const maxBulkPairs = 500
+
+// matchProposeSelected answers POST /match/assignment/propose: it proposes the
+// pairs of the cohort assignment the curator selected (pair=<request id>
+// <mentor profile id>, program=), one by one. If some are refused (the
+// assignment changed meanwhile, a rule now holds), the others are still
+// proposed, and the page lists why each was refused.
+func (f *Frontend) matchProposeSelected(c *fiber.Ctx) error {
+	d := f.newPage(c, "match")
+	fm := readForm(c)
+	programID := strings.TrimSpace(fm.get("program"))
+	back := assignURL(programID)
+	if done, err := f.requireMatchPage(c, d, back); done {
+		return err
+	}
+	pairs := url.Values(fm)["pair"]
+	if len(pairs) == 0 || len(pairs) > maxBulkPairs {
+		return f.renderAssignment(c, http.StatusUnprocessableEntity, d, programID, matchState{text: f.translate(d.Lang, "match.bulk.none", maxBulkPairs)})
+	}
+	proposed := 0
+	var refused []string
+	for _, pair := range pairs {
+		req, mentor, _ := strings.Cut(strings.TrimSpace(pair), " ")
+		_, err := f.cfg.Tandems.ProposeTandem(c.UserContext(), d.Principal, req, mentor)
+		switch otm.ErrorCode(err) {
+		case "":
+			proposed++
+		case otm.ECONFLICT, otm.EINVALID, otm.EFORBIDDEN:
+			rule, args := otm.ErrorRule(err)
+			why := f.translate(d.Lang, "match.err.invalid")
+			if rule != "" {
+				why = f.ruleLabel(d.Lang, rule) + ": " + f.ruleText(c.UserContext(), d.Lang, rule, args, "")
+			}
+			refused = append(refused, why)
+		default:
+			return f.fail(c, err, back, "")
+		}
+	}
+	if len(refused) > 0 {
+		text := f.translate(d.Lang, "match.bulk.partly", proposed, len(pairs)) + " " + strings.Join(refused, " · ")
+		return f.renderAssignment(c, http.StatusConflict, d, programID, matchState{text: text})
+	}
+	return c.Redirect(withParam(back, "proposedCount", strconv.Itoa(proposed)), http.StatusSeeOther)
 }

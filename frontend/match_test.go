@@ -231,3 +231,36 @@ func TestTandemsPage(t *testing.T) {
 		t.Fatalf("stranger: got %d, want 404", r.status)
 	}
 }
+
+// TestMatchProposeSelected: the assignment's pairs are selected (all by
+// default) and proposed at once; a pair the rules refuse is listed with why
+// while the others are proposed; nothing selected is refused.
+func TestMatchProposeSelected(t *testing.T) {
+	e := newPagesEnv(t)
+	reqID := e.matchSetup(t)
+	app := e.app(t, cora)
+	maxID, lenaID := profile.ProfileIDFor(maxB.UserID), profile.ProfileIDFor(lena.UserID)
+	r := do(t, app, "/match/assignment", langHeader("en"))
+	assertBody(t, r.body, []string{`<form id="assign-bulk" method="post" action="/match/assignment/propose"`,
+		`name="pair" value="` + reqID + ` ` + maxID + `" form="assign-bulk"`, "Propose the selected pairs"}, nil)
+	post := func(pairs ...string) response {
+		return send(t, app, http.MethodPost, "/match/assignment/propose", url.Values{"csrf_token": {cora.CSRFToken}, "pair": pairs}, langHeader("en"))
+	}
+	if r := post(); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Select between 1 and 500 pairs") {
+		t.Errorf("nothing selected: got %d, want 422 saying so", r.status)
+	}
+	// Lena works for Eva's organization: refused, with the rule.
+	r = post(reqID + " " + lenaID)
+	if r.status != http.StatusConflict {
+		t.Fatalf("an excluded pair: got %d, want 409", r.status)
+	}
+	assertBody(t, r.body, []string{"0 of 1 selected pairs proposed; refused:", "Same organization"}, nil)
+	assertRedirect(t, post(reqID+" "+maxID), "/match/assignment?proposedCount=1")
+	assertBody(t, do(t, app, "/match/assignment?proposedCount=1", langHeader("en")).body, []string{"Tandems proposed: 1."}, nil)
+	if ts, err := e.Tandems.ProgramTandems(context.Background(), cora, "open"); err != nil || len(ts) != 1 || ts[0].MentorProfileID != maxID {
+		t.Errorf("tandems after proposing: got %v, %v; want Eva with Max", ts, err)
+	}
+	if r := send(t, e.app(t, lena), http.MethodPost, "/match/assignment/propose", url.Values{"csrf_token": {lena.CSRFToken}, "pair": {reqID + " " + maxID}}, nil); r.status != http.StatusForbidden {
+		t.Errorf("a mentor proposing: got %d, want 403", r.status)
+	}
+}

@@ -84,6 +84,7 @@ var pageMatrix = map[string]string{
 	"POST /request/submit":                "303 422 422 422 422 422 422",
 	"POST /request/withdraw":              "303 409 409 303 409 409 409",
 	"POST /request/prefer":                "303 400 400 400 400 400 400",
+	"POST /match/assignment/propose":      "303 403 403 403 403 403 422", // no program in the form: the open program's, which only its curators (cora) and admins may
 	"POST /match/:id/propose":             "303 403 403 403 422 404 422",
 	// the pair accepts: later rows see a running tandem
 	"POST /tandems/:id/accept":  "303 404 303 303 404 404 404",

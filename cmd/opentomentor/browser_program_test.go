@@ -118,9 +118,12 @@ func TestBrowserFullProgram(t *testing.T) {
 	jonas.assertPageShows(lenaName, yusufName, "topic")
 	jonas.navigate("/match/assignment?program=" + programID)
 	jonas.assertPageShows(katName, thomasName, lenaName, yusufName)
-	for range 2 {
-		follow(jonas, "propose a pair of the assignment", chromedp.CSS(`main form[action$="/propose"] button[type="submit"]`))
+	// Both pairs are selected; one click proposes them.
+	if n := eval[int](jonas, `document.querySelectorAll('input[name="pair"][form="assign-bulk"]:checked').length`); n != 2 {
+		t.Errorf("pairs selected on the assignment: got %d, want both", n)
 	}
+	follow(jonas, "propose the selected pairs", chromedp.CSS(`#assign-bulk button[type="submit"]`))
+	jonas.assertPageShows("Tandems proposed: 2.")
 	pairs := p.programTandems(t, programID)
 	if len(pairs) != 2 {
 		t.Fatalf("tandems after proposing the assignment: got %d, want 2", len(pairs))
