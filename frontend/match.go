@@ -408,25 +408,32 @@ func (f *Frontend) matchPropose(c *fiber.Ctx) error {
 	}
 	t, err := f.cfg.Tandems.ProposeTandem(c.UserContext(), d.Principal, id, strings.TrimSpace(fm.get("mentorProfileId")))
 	if err != nil {
-		var st matchState
-		status := httperr.FormStatus(err)
-		switch otm.ErrorCode(err) {
-		case otm.ECONFLICT:
-			rule, args := otm.ErrorRule(err)
-			st = matchState{rule: f.ruleLabel(d.Lang, rule), text: f.ruleText(c.UserContext(), d.Lang, rule, args, ""), phase: isPhaseConflict(err)}
-		case otm.EINVALID:
-			st = matchState{text: f.translate(d.Lang, "match.err.invalid")}
-		case otm.EFORBIDDEN:
-			st = matchState{text: f.translate(d.Lang, "match.err.own")}
-		default:
+		st, ok := f.proposeRefusal(c, d, err)
+		if !ok {
 			return f.fail(c, err, back, "")
 		}
+		status := httperr.FormStatus(err)
 		if fromAssignment {
 			return f.renderAssignment(c, status, d, programID, st)
 		}
 		return f.renderMatchRequest(c, status, d, id, st)
 	}
 	return c.Redirect(withParam(back, "proposed", t.ID), http.StatusSeeOther)
+}
+
+// proposeRefusal says why a proposal was refused (a rule, bad input, one's
+// own tandem); false for an error that is not a refusal.
+func (f *Frontend) proposeRefusal(c *fiber.Ctx, d *pageData, err error) (matchState, bool) {
+	switch otm.ErrorCode(err) {
+	case otm.ECONFLICT:
+		rule, args := otm.ErrorRule(err)
+		return matchState{rule: f.ruleLabel(d.Lang, rule), text: f.ruleText(c.UserContext(), d.Lang, rule, args, ""), phase: isPhaseConflict(err)}, true
+	case otm.EINVALID:
+		return matchState{text: f.translate(d.Lang, "match.err.invalid")}, true
+	case otm.EFORBIDDEN:
+		return matchState{text: f.translate(d.Lang, "match.err.own")}, true
+	}
+	return matchState{}, false
 }
 
 // maxBulkPairs bounds the pairs one "propose selected" sends.
@@ -454,19 +461,18 @@ func (f *Frontend) matchProposeSelected(c *fiber.Ctx) error {
 	for _, pair := range pairs {
 		req, mentor, _ := strings.Cut(strings.TrimSpace(pair), " ")
 		_, err := f.cfg.Tandems.ProposeTandem(c.UserContext(), d.Principal, req, mentor)
-		switch otm.ErrorCode(err) {
-		case "":
+		if err == nil {
 			proposed++
-		case otm.ECONFLICT, otm.EINVALID, otm.EFORBIDDEN:
-			rule, args := otm.ErrorRule(err)
-			why := f.translate(d.Lang, "match.err.invalid")
-			if rule != "" {
-				why = f.ruleLabel(d.Lang, rule) + ": " + f.ruleText(c.UserContext(), d.Lang, rule, args, "")
-			}
-			refused = append(refused, why)
-		default:
+			continue
+		}
+		st, ok := f.proposeRefusal(c, d, err)
+		if !ok {
 			return f.fail(c, err, back, "")
 		}
+		if st.rule != "" {
+			st.text = st.rule + ": " + st.text
+		}
+		refused = append(refused, st.text)
 	}
 	if len(refused) > 0 {
 		text := f.translate(d.Lang, "match.bulk.partly", proposed, len(pairs)) + " " + strings.Join(refused, " · ")

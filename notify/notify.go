@@ -161,40 +161,28 @@ func (s *Service) Send(ctx context.Context, userID string, m Message) error {
 // from the queue (an e-mail already sent cannot be called back). Used when
 // a message carries what its subject erased. Idempotent.
 func (s *Service) Retract(ctx context.Context, userID, msgID string) error {
-	if err := s.update(ctx, userID, func(d *inboxDoc) bool {
-		i := slices.IndexFunc(d.Items, func(x Message) bool { return x.ID == msgID })
-		if i < 0 {
-			return false
-		}
-		d.Items = slices.Delete(d.Items, i, i+1)
-		d.Unread = unread(d.Items)
-		return true
-	}); err != nil {
-		return err
-	}
-	if !s.MailEnabled() {
-		return nil
-	}
-	for _, c := range []*mongo.Collection{s.outbox, s.done} {
-		if _, err := c.DeleteOne(ctx, bson.D{{Key: "_id", Value: outboxKey(userID, msgID)}}); err != nil {
-			return mapErr(err)
-		}
-	}
-	return nil
+	// Its e-mail goes too, even when the inbox no longer holds the message.
+	return s.retract(ctx, userID, func(id string) bool { return id == msgID }, msgID)
 }
 
 // RetractAbout takes back every message of a person about subject (a
 // tandem id, say): those whose id names it between colons or at the end, as
 // the senders build them ("tandem.proposed:<id>:mentor").
 func (s *Service) RetractAbout(ctx context.Context, userID, subject string) error {
-	about := func(id string) bool {
+	return s.retract(ctx, userID, func(id string) bool {
 		return strings.Contains(id, ":"+subject+":") || strings.HasSuffix(id, ":"+subject)
-	}
+	})
+}
+
+// retract takes the messages of userID that match out of the inbox, and
+// their e-mails (and those of the ids in also) out of the e-mail queue and
+// the record of sent ones.
+func (s *Service) retract(ctx context.Context, userID string, match func(id string) bool, also ...string) error {
 	var gone []string
 	if err := s.update(ctx, userID, func(d *inboxDoc) bool {
 		gone = gone[:0]
 		d.Items = slices.DeleteFunc(d.Items, func(x Message) bool {
-			if about(x.ID) {
+			if match(x.ID) {
 				gone = append(gone, x.ID)
 				return true
 			}
@@ -207,6 +195,11 @@ func (s *Service) RetractAbout(ctx context.Context, userID, subject string) erro
 	}
 	if !s.MailEnabled() {
 		return nil
+	}
+	for _, id := range also {
+		if !slices.Contains(gone, id) {
+			gone = append(gone, id)
+		}
 	}
 	for _, id := range gone {
 		for _, c := range []*mongo.Collection{s.outbox, s.done} {

@@ -182,8 +182,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		CreatedAt: now, UpdatedAt: now, Version: 1}
 	notePair(t, notify.TypeTandemProposed, "tandem.proposed:"+t.ID, "/tandems", map[string]any{"program": pr.Name})
 	if err := s.store.insertTandem(ctx, t); err != nil {
-		s.release(ctx, mentorSlot(mp.ID, program))
-		s.release(ctx, requestSlot(r.ID))
+		s.releaseSlots(ctx, t)
 		return nil, err
 	}
 	if err := s.stillProposable(ctx, t); err != nil {
@@ -402,8 +401,7 @@ func (s *Service) AnswerTandem(ctx context.Context, p *otm.Principal, id string,
 		return nil, err
 	}
 	if !accept {
-		s.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
-		s.release(ctx, requestSlot(upd.RequestID))
+		s.releaseSlots(ctx, &upd)
 	}
 	action := "tandem.accept"
 	if !accept {
@@ -499,8 +497,7 @@ func (s *Service) end(ctx context.Context, cur *Tandem, by, reason string, notes
 	if err := s.store.replaceTandem(ctx, &upd, cur.Version); err != nil {
 		return nil, err
 	}
-	s.release(ctx, mentorSlot(upd.MentorProfileID, upd.ProgramID))
-	s.release(ctx, requestSlot(upd.RequestID))
+	s.releaseSlots(ctx, &upd)
 	return &upd, nil
 }
 
@@ -591,8 +588,7 @@ func (s *Service) EraseTandems(ctx context.Context, userID string) error {
 // Each step is idempotent, so a run cut off is finished by the next.
 func (s *Service) deleteTandem(ctx context.Context, t *Tandem, retract ...string) error {
 	if t.Status == TandemProposed || t.Status == TandemActive {
-		s.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
-		s.release(ctx, requestSlot(t.RequestID))
+		s.releaseSlots(ctx, t)
 	}
 	if err := s.store.deleteMeetings(ctx, t.ID); err != nil {
 		return err
@@ -634,12 +630,19 @@ func introduce(t *Tandem) {
 func introductionID(tandemID, side string) string { return "tandem.running:" + tandemID + ":" + side }
 
 // release gives back a slot after the change that frees it is stored; a
-// failure is logged, and the sweep's ReconcileSlots does not raise counts
-// above the tandems that hold them.
+// failure is logged, and the sweep's ReconcileSlots lowers the count to the
+// tandems that hold it once it has stood for SlotGrace.
 func (s *Service) release(ctx context.Context, key string) {
 	if err := s.store.release(ctx, key); err != nil {
 		s.log.Error("slot not released", "slot", key, "err", err)
 	}
+}
+
+// releaseSlots gives back the two slots a tandem holds: its mentor's in the
+// program and its request's.
+func (s *Service) releaseSlots(ctx context.Context, t *Tandem) {
+	s.release(ctx, mentorSlot(t.MentorProfileID, t.ProgramID))
+	s.release(ctx, requestSlot(t.RequestID))
 }
 
 // SlotGrace is how long a slot count must stand unchanged above the tandems
