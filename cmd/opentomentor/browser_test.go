@@ -232,6 +232,7 @@ func (b *tab) do(what string, actions ...chromedp.Action[chromedp.Void]) {
 func (b *tab) navigate(path string) {
 	b.t.Helper()
 	b.do("open "+path, chromedp.Navigate(b.base+path))
+	b.checkA11y()
 }
 
 // follow clicks the element that sel selects and waits until the navigation
@@ -245,6 +246,7 @@ func follow[S chromedp.Selectable](b *tab, what string, sel S) {
 	if resp != nil && resp.Status >= 400 {
 		b.t.Fatalf("%s: got HTTP %d for %s, want a page", what, resp.Status, resp.URL)
 	}
+	b.checkA11y()
 }
 
 // followStatus clicks the element that sel selects, waits until the page that
@@ -263,6 +265,7 @@ func followStatus[S chromedp.Selectable](b *tab, what string, sel S, want int64)
 		}
 		b.t.Fatalf("%s: got %s, want HTTP %d", what, got, want)
 	}
+	b.checkA11y()
 }
 
 // location returns the tab's URL relative to the platform.
