@@ -162,6 +162,14 @@ func TestIntegrationMenteeRequests(t *testing.T) {
 		pairs[0].(map[string]any)["mentor"].(map[string]any)["id"] != adaID {
 		t.Errorf("assignment: got %d %v, want Katharina → Ada", status, asg)
 	}
+	// Bob is refused, so the pair has no alternative, and no request is
+	// left without a mentor (the reasons are the assignment package's test).
+	if alts, ok := pairs[0].(map[string]any)["alternatives"].([]any); !ok || len(alts) != 0 {
+		t.Errorf("alternatives of Katharina → Ada: got %v, want an empty list", pairs[0].(map[string]any)["alternatives"])
+	}
+	if why, ok := asg["unassignedReasons"].([]any); !ok || len(why) != 0 {
+		t.Errorf("unassignedReasons: got %v, want an empty list", asg["unassignedReasons"])
+	}
 	if status, out := cura.call("GET", "/api/v1/moderation/assignment?program=no-such-program", nil); status != http.StatusNotFound || out["detail"] == nil {
 		t.Errorf("assignment of an unknown program: got %d %v, want 404 with a problem", status, out)
 	}

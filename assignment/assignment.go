@@ -36,14 +36,51 @@ const (
 	Failed  = "failed"
 )
 
-// Pair is one pair of a proposed cohort assignment.
+// Pair is one pair of a proposed cohort assignment, with the next best
+// mentors for the same request.
 type Pair struct {
-	RequestID  string            `json:"menteeRequestId"`
-	MenteeName string            `json:"menteeName"`
-	Mentor     suggest.Candidate `json:"mentor"`
-	Score      float64           `json:"score"`
-	Factors    []matching.Factor `json:"factors"`
+	RequestID    string            `json:"menteeRequestId"`
+	MenteeName   string            `json:"menteeName"`
+	Mentor       suggest.Candidate `json:"mentor"`
+	Score        float64           `json:"score"`
+	Factors      []matching.Factor `json:"factors"`
+	Alternatives []Alternative     `json:"alternatives"`
 }
+
+// Alternative is another allowed mentor for a pair's request, for a curator
+// who would rather not take the proposed one: its fit, and whether the
+// assignment already gives all of the mentor's free capacity to other
+// requests (Free false: taking them moves someone else).
+type Alternative struct {
+	Mentor suggest.Candidate `json:"mentor"`
+	Score  float64           `json:"score"`
+	Free   bool              `json:"free"`
+}
+
+// MaxAlternatives is how many alternatives a pair lists.
+const MaxAlternatives = 2
+
+// Unassigned is a request the assignment found no mentor for, and why, as a
+// rule key with arguments (pages translate it):
+//   - ReasonNoCandidates: no mentor in the directory shares a topic or a
+//     language with the request;
+//   - ReasonRefused {rule, count}: a hard rule refuses every candidate; rule
+//     is the one that refuses most of them, count the candidates;
+//   - ReasonTaken {count}: count candidates are allowed, but each is given to
+//     a request that fits them better (their capacity is used up).
+type Unassigned struct {
+	RequestID  string   `json:"menteeRequestId"`
+	MenteeName string   `json:"menteeName"`
+	Reason     string   `json:"reason"`
+	Args       otm.Args `json:"args,omitempty"`
+}
+
+// Reasons of Unassigned.
+const (
+	ReasonNoCandidates = "assign_no_candidates"
+	ReasonRefused      = "assign_refused"
+	ReasonTaken        = "assign_taken"
+)
 
 // Assignment is a proposed assignment of all open requests of a program.
 // For a large cohort it may still be computing: Status queued or running,
@@ -55,8 +92,10 @@ type Assignment struct {
 	Requests   int      `json:"requests"`
 	Candidates int      `json:"candidates"`
 	Pairs      []Pair   `json:"pairs"`
-	Unassigned []string `json:"unassigned"`
-	TotalScore float64  `json:"totalScore"`
+	Unassigned []string `json:"unassigned"` // request ids, as UnassignedReasons
+	// UnassignedReasons says, per request without a mentor, why.
+	UnassignedReasons []Unassigned `json:"unassignedReasons"`
+	TotalScore        float64      `json:"totalScore"`
 }
 
 // Cohorts is what an assignment reads of requests and mentors.
@@ -135,20 +174,66 @@ func (s *Service) inlinePairs() int {
 	return DefaultInlinePairs
 }
 
-// compute assigns c, reporting progress (may be nil).
+// compute assigns c, reporting progress (may be nil), and explains it: the
+// alternatives of each pair and why a request is left without a mentor.
 func compute(c *suggest.Cohort, progress func(done, total int)) *Assignment {
 	pairs, unassigned := matching.AssignProgress(c.World, c.Weights, c.Mentees, c.Mentors, progress)
 	out := &Assignment{ProgramID: c.ProgramID, Status: Done, Progress: 1, Requests: len(c.Mentees), Candidates: len(c.Mentors),
-		Pairs: []Pair{}, Unassigned: unassigned}
+		Pairs: []Pair{}, Unassigned: unassigned, UnassignedReasons: []Unassigned{}}
 	if out.Unassigned == nil {
 		out.Unassigned = []string{}
 	}
+	used := map[string]int{} // mentor profile id → pairs given to them
 	for _, p := range pairs {
-		out.Pairs = append(out.Pairs, Pair{RequestID: p.RequestID, MenteeName: c.Names[p.RequestID],
-			Mentor: c.Cards[p.ProfileID], Score: p.Score.Total, Factors: p.Score.Factors})
+		used[p.ProfileID]++
+	}
+	free := map[string]bool{} // mentor profile id → capacity left after the assignment
+	for _, m := range c.Mentors {
+		free[m.ProfileID] = max(m.Capacity, 1)-m.Active > used[m.ProfileID]
+	}
+	mentees := make(map[string]matching.Mentee, len(c.Mentees))
+	for _, e := range c.Mentees {
+		mentees[e.RequestID] = e
+	}
+	for _, p := range pairs {
+		pair := Pair{RequestID: p.RequestID, MenteeName: c.Names[p.RequestID],
+			Mentor: c.Cards[p.ProfileID], Score: p.Score.Total, Factors: p.Score.Factors, Alternatives: []Alternative{}}
+		sugg, _ := matching.Suggest(c.World, c.Weights, mentees[p.RequestID], c.Mentors, MaxAlternatives+1)
+		for _, s := range sugg {
+			if s.Mentor.ProfileID != p.ProfileID && len(pair.Alternatives) < MaxAlternatives {
+				pair.Alternatives = append(pair.Alternatives, Alternative{Mentor: c.Cards[s.Mentor.ProfileID], Score: s.Score.Total, Free: free[s.Mentor.ProfileID]})
+			}
+		}
+		out.Pairs = append(out.Pairs, pair)
 		out.TotalScore += p.Score.Total
 	}
+	for _, id := range out.Unassigned {
+		out.UnassignedReasons = append(out.UnassignedReasons, whyUnassigned(c, mentees[id]))
+	}
 	return out
+}
+
+// whyUnassigned explains why the assignment gave e no mentor.
+func whyUnassigned(c *suggest.Cohort, e matching.Mentee) Unassigned {
+	u := Unassigned{RequestID: e.RequestID, MenteeName: c.Names[e.RequestID]}
+	sugg, excl := matching.Suggest(c.World, c.Weights, e, c.Mentors, 0)
+	switch {
+	case len(sugg) > 0:
+		u.Reason, u.Args = ReasonTaken, otm.Args{"count": len(sugg)}
+	case len(excl) > 0:
+		byRule := map[string]int{}
+		top := ""
+		for _, x := range excl {
+			byRule[x.Rule]++
+			if top == "" || byRule[x.Rule] > byRule[top] || byRule[x.Rule] == byRule[top] && x.Rule < top {
+				top = x.Rule
+			}
+		}
+		u.Reason, u.Args = ReasonRefused, otm.Args{"rule": top, "count": len(excl)}
+	default:
+		u.Reason = ReasonNoCandidates
+	}
+	return u
 }
 
 // jobID identifies a job: the program and the state of its inputs, and of

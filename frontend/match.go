@@ -36,7 +36,8 @@ type matchItem struct {
 	URL, Name, Organization, Term, Program string
 	Topics                                 []string
 	Prefs                                  int
-	Paired                                 bool // has a proposed or running tandem
+	Paired                                 bool   // has a proposed or running tandem
+	Reason                                 string // the cohort assignment's: why no mentor
 }
 
 // matchLink is a link of the matching workspace (the cohort assignment of a
@@ -65,6 +66,14 @@ type matchPref struct {
 
 type matchPair struct {
 	RequestID, RequestURL, MenteeName, MentorName, MentorOrg, ProfileID, ProfileURL, Score string
+	Alternatives                                                                           []matchAlt
+}
+
+// matchAlt is another mentor for a pair's request; Taken when the assignment
+// gives their capacity to other requests.
+type matchAlt struct {
+	Name, Organization, ProfileID, ProfileURL, Score string
+	Taken                                            bool
 }
 
 // matchView is the curators' matching workspace: the list of requests
@@ -377,18 +386,37 @@ func (f *Frontend) renderAssignment(c *fiber.Ctx, status int, d *pageData, progr
 	}
 	v.TotalScore, v.Candidates = fmtScore(lang, a.TotalScore), a.Candidates
 	for _, p := range a.Pairs {
-		v.Pairs = append(v.Pairs, matchPair{RequestID: p.RequestID, RequestURL: "/match/" + pathID(p.RequestID), MenteeName: p.MenteeName,
+		pair := matchPair{RequestID: p.RequestID, RequestURL: "/match/" + pathID(p.RequestID), MenteeName: p.MenteeName,
 			MentorName: p.Mentor.Name, MentorOrg: p.Mentor.Organization, ProfileID: p.Mentor.ProfileID,
-			ProfileURL: "/mentors/" + pathID(p.Mentor.ProfileID), Score: fmtScore(lang, p.Score)})
+			ProfileURL: "/mentors/" + pathID(p.Mentor.ProfileID), Score: fmtScore(lang, p.Score)}
+		for _, alt := range p.Alternatives {
+			pair.Alternatives = append(pair.Alternatives, matchAlt{Name: alt.Mentor.Name, Organization: alt.Mentor.Organization,
+				ProfileID: alt.Mentor.ProfileID, ProfileURL: "/mentors/" + pathID(alt.Mentor.ProfileID), Score: fmtScore(lang, alt.Score), Taken: !alt.Free})
+		}
+		v.Pairs = append(v.Pairs, pair)
 	}
-	for _, id := range a.Unassigned {
-		it := matchItem{URL: "/match/" + pathID(id), Name: id}
-		if r, err := f.cfg.Tandems.Request(ctx, d.Principal, id); err == nil {
+	for _, u := range a.UnassignedReasons {
+		it := matchItem{URL: "/match/" + pathID(u.RequestID), Name: u.MenteeName, Reason: f.unassignedReason(lang, u)}
+		if r, err := f.cfg.Tandems.Request(ctx, d.Principal, u.RequestID); err == nil {
 			it.Name, it.Organization = r.Name, r.OrgName
 		}
 		v.Unassigned = append(v.Unassigned, it)
 	}
 	return f.render(c, status, "match", d)
+}
+
+// unassignedReason says in lang why the assignment found no mentor for a
+// request, from its reason key and arguments.
+func (f *Frontend) unassignedReason(lang string, u assignment.Unassigned) string {
+	count, _ := u.Args["count"].(int)
+	switch u.Reason {
+	case assignment.ReasonRefused:
+		rule, _ := u.Args["rule"].(string)
+		return f.translate(lang, "match.unassigned.refused", count, f.translate(lang, "match.rule."+rule))
+	case assignment.ReasonTaken:
+		return f.translate(lang, "match.unassigned.taken", count)
+	}
+	return f.translate(lang, "match.unassigned.none")
 }
 
 // matchPropose answers POST /match/:id/propose (mentorProfileId=, from=assignment

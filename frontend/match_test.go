@@ -264,3 +264,36 @@ func TestMatchProposeSelected(t *testing.T) {
 		t.Errorf("a mentor proposing: got %d, want 403", r.status)
 	}
 }
+
+// TestMatchAssignmentExplains: a pair lists its alternatives, each with its
+// own Propose button, and a request left without a mentor says why, in the
+// page's language (Katrin's request fits Max too, but Max goes to Eva, whom
+// no one else may mentor; Lena is then Katrin's only one).
+func TestMatchAssignmentExplains(t *testing.T) {
+	e := newPagesEnv(t)
+	e.matchSetup(t)
+	if r := send(t, e.app(t, katrin), http.MethodPost, "/request/submit", validRequest(katrin.CSRFToken), nil); r.status != http.StatusSeeOther {
+		t.Fatalf("Katrin's request: got %d, want 303; body: %.600s", r.status, r.body)
+	}
+	katrinReq := e.requestID(t, katrin.UserID, program.OpenProgram)
+	maxID, lenaID := profile.ProfileIDFor(maxB.UserID), profile.ProfileIDFor(lena.UserID)
+	app := e.app(t, cora)
+	r := do(t, app, "/match/assignment", langHeader("en"))
+	if r.status != http.StatusOK {
+		t.Fatalf("/match/assignment: got %d; body: %.600s", r.status, r.body)
+	}
+	// Both requests are paired; Katrin's pair names the other mentor as its
+	// alternative, given to Eva's request.
+	assertBody(t, r.body, []string{`<details class="match-alts">`, "Alternatives for Katrin Weber (1)",
+		`action="/match/` + katrinReq + `/propose"`, "Propose instead<span class=\"visually-hidden\">: Katrin Weber → ",
+		"(given to another request)"}, nil)
+	// Once Max mentors Katrin, no one may mentor Eva: Lena works for her
+	// organization and Max has no capacity left; the page says so (German).
+	if r := send(t, app, http.MethodPost, "/match/"+katrinReq+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {maxID}}, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("propose Katrin → Max: got %d, want 303; body: %.600s", r.status, r.body)
+	}
+	r = do(t, app, "/match/assignment", langHeader("de"))
+	assertBody(t, r.body, []string{"Nicht zugeordnete Anfragen", "Eva Vorstand",
+		"Keine Mentor:in ist möglich: Die Regeln schließen alle 2 Kandidat:innen aus, die meisten wegen „Kapazität erreicht“."},
+		[]string{`value="` + lenaID + `"`})
+}
