@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -306,9 +308,19 @@ func (s *Server) listMentors(c *fiber.Ctx) error {
 		}
 		return out
 	}
-	q := search.Query{Q: c.Query("q"), Topics: multi("topic"), Languages: multi("language"), Countries: multi("country"), Limit: limit, Offset: offset}
+	minHours, err := queryInt(c, "minHours", 0)
+	if err != nil {
+		return err
+	}
+	q := search.Query{Q: c.Query("q"), Topics: multi("topic"), Languages: multi("language"), Countries: multi("country"),
+		Industries: multi("industry"), MinHours: minHours, Limit: limit, Offset: offset}
 	if len(q.Q) > 500 {
 		return otm.Invalid("The query is too long.", otm.Field("q", otm.RuleMaxLength, otm.Args{"max": 500}, "at most 500 characters"))
+	}
+	if room := c.Query("roomIn"); room != "" {
+		if q.ExcludeIDs, err = s.noRoomIn(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), room); err != nil {
+			return err
+		}
 	}
 	res, err := s.cfg.Search.Search(c.UserContext(), q)
 	if err != nil {
@@ -325,6 +337,20 @@ func (s *Server) listMentors(c *fiber.Ctx) error {
 		facets = map[string]map[string]int{}
 	}
 	return c.JSON(fiber.Map{"hits": hits, "total": res.Total, "facets": facets, "limit": q.Limit, "offset": q.Offset})
+}
+
+// noRoomIn returns the mentors without room left in the program a directory
+// search asks for (roomIn); an unknown program is a bad parameter.
+func (s *Server) noRoomIn(ctx context.Context, p *otm.Principal, programID string) ([]string, error) {
+	if s.cfg.Suggestions == nil {
+		return nil, otm.Refuse(otm.EUNAVAILABLE, otm.RuleSearchUnavailable, nil, "Programs are not available.")
+	}
+	ids, err := s.cfg.Suggestions.NoRoomIn(ctx, p, programID)
+	if otm.ErrorCode(err) == otm.ENOTFOUND {
+		v := check.Truncate(programID, 40)
+		return nil, otm.Invalid("Unknown program.", otm.Field("roomIn", otm.RuleUnknown, otm.Args{"value": v}, "no program %q", v))
+	}
+	return ids, err
 }
 
 // getMentor answers GET /api/v1/mentors/{id}: the public card from the index;

@@ -11,6 +11,7 @@ package search
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -34,7 +35,32 @@ const (
 	FacetTopic    = "topic"
 	FacetLanguage = "language"
 	FacetCountry  = "country"
+	FacetIndustry = "industry" // the organization's industry
+	FacetHours    = "hours"    // the hours a month, by HoursBucket (public availability only)
 )
+
+// Facets are the facet names, in the order pages show them.
+var Facets = []string{FacetTopic, FacetLanguage, FacetCountry, FacetIndustry, FacetHours}
+
+// HoursSteps are the lower bounds of the hours buckets: a mentor offering h
+// hours a month is in the bucket of the largest step <= h ("1": 1, "2": 2–3,
+// "4": 4–7, "8": 8 and more). Query.MinHours takes one of them.
+var HoursSteps = []int{1, 2, 4, 8}
+
+// HoursBucket returns the FacetHours value of h hours a month ("" for 0: the
+// availability is not public).
+func HoursBucket(h int) string {
+	b := ""
+	for _, step := range HoursSteps {
+		if h >= step {
+			b = strconv.Itoa(step)
+		}
+	}
+	return b
+}
+
+// MaxExcludeIDs bounds Query.ExcludeIDs.
+const MaxExcludeIDs = 10000
 
 // Document is the public part of an approved mentor profile.
 type Document struct {
@@ -87,8 +113,15 @@ type Query struct {
 	Q         string
 	Topics    []string // OR within a facet
 	Languages []string
-	Countries []string // AND across facets
-	Limit     int      // 1..100 (1..MaxCandidates with Candidates); 0 means 20
+	Countries  []string // AND across facets
+	Industries []string
+	// MinHours keeps mentors offering at least this many hours a month (one
+	// of HoursSteps; 0: any). Their availability must be public.
+	MinHours int
+	// ExcludeIDs leaves these documents out (at most MaxExcludeIDs), such as
+	// the mentors without room left in a program.
+	ExcludeIDs []string
+	Limit      int // 1..100 (1..MaxCandidates with Candidates); 0 means 20
 	Offset    int      // >= 0, at most 10000
 	// Candidates asks for mentors to score (matching), never set from a
 	// request: up to MaxCandidates hits in one page and no facet counts
@@ -117,6 +150,12 @@ func (q Query) Normalize() (Query, error) {
 	if q.Offset < 0 || q.Offset > MaxOffset {
 		fields = append(fields, otm.Field("offset", otm.RuleRange, otm.Args{"min": 0, "max": 10000}, "must be between 0 and 10000"))
 	}
+	if q.MinHours != 0 && !slices.Contains(HoursSteps, q.MinHours) {
+		fields = append(fields, otm.Field("minHours", otm.RuleOneOf, otm.Args{"allowed": HoursSteps}, "must be one of %v", HoursSteps))
+	}
+	if len(q.ExcludeIDs) > MaxExcludeIDs {
+		fields = append(fields, otm.Field("excludeIds", otm.RuleMaxItems, otm.Args{"max": MaxExcludeIDs}, "at most %d", MaxExcludeIDs))
+	}
 	if len(fields) > 0 {
 		return q, otm.Invalid("Invalid search parameters.", fields...)
 	}
@@ -127,6 +166,9 @@ func (q Query) Normalize() (Query, error) {
 	q.Topics = normalizeValues(q.Topics, strings.ToLower)
 	q.Languages = normalizeValues(q.Languages, strings.ToLower)
 	q.Countries = normalizeValues(q.Countries, strings.ToUpper)
+	q.Industries = normalizeValues(q.Industries, func(s string) string { return s }) // shown as stored
+	q.ExcludeIDs = normalizeValues(q.ExcludeIDs, func(s string) string { return s })
+	slices.Sort(q.ExcludeIDs)
 	return q, nil
 }
 
@@ -157,9 +199,9 @@ type Result struct {
 	Hits  []Hit `json:"hits"`
 	Total int   `json:"total"` // number of matching documents, over all pages
 	// Facets counts the values of the matching documents (all filters and Q applied,
-	// as Meilisearch's facetDistribution): keys FacetTopic, FacetLanguage and
-	// FacetCountry, each mapping a value to its number of documents. All three keys are
-	// always present.
+	// as Meilisearch's facetDistribution): a key for each of Facets, mapping a value
+	// to its number of documents (FacetHours: each HoursBucket). Every key is always
+	// present.
 	Facets map[string]map[string]int `json:"facets"`
 }
 

@@ -343,3 +343,27 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 	}
 	return c, nil
 }
+
+// NoRoomIn returns the directory ids of the mentors without room left in the
+// program (their proposed and running tandems there reach its capacity), for
+// the directory's filter. Only executives, curators and admins may ask (who
+// is in a tandem is not for visitors or peers to work out). Errors:
+// EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND for an unknown program, the
+// database's.
+func (s *Service) NoRoomIn(ctx context.Context, p *otm.Principal, programID string) ([]string, error) {
+	if err := otm.RequireRole(p, "Only executives and curators may filter by room in a program.", RoomRoles...); err != nil {
+		return nil, err
+	}
+	pr, err := s.cfg.Programs.Lookup(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	taken, err := s.cfg.Tandems.SlotsTaken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return taken.Full(pr.ID, pr.Capacity), nil
+}
+
+// RoomRoles may filter the directory by room in a program (NoRoomIn).
+var RoomRoles = []string{otm.RoleMentee, otm.RoleCurator, otm.RoleAdmin}

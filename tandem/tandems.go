@@ -274,6 +274,18 @@ func (sl Slots) Mentor(profileID, programID string) int { return sl[mentorSlot(p
 // Request returns the request's count (0 or 1).
 func (sl Slots) Request(id string) int { return sl[requestSlot(id)] }
 
+// Full returns the mentors whose count in the program reaches capacity.
+func (sl Slots) Full(programID string, capacity int) []string {
+	var out []string
+	for key, n := range sl {
+		rest, mentor := strings.CutPrefix(key, "mentor:")
+		if id, ok := strings.CutSuffix(rest, ":"+programID); mentor && ok && n >= max(capacity, 1) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func mentorSlot(profileID, program string) string { return "mentor:" + profileID + ":" + program }
 
 func requestSlot(id string) string { return "request:" + id }

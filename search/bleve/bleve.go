@@ -61,7 +61,7 @@ import (
 
 // mappingVersion names the index layout. Open discards an on-disk index of another
 // version (the index is a copy of the database and is rebuilt from it).
-const mappingVersion = "otm-mentors-5" // 3: documents carry orgId; 4: facets ride on the sort key; 5: name sounds
+const mappingVersion = "otm-mentors-6" // 3: documents carry orgId; 4: facets ride on the sort key; 5: name sounds; 6: industry and hours facets
 
 var mappingVersionKey = []byte("otm:mapping-version")
 
@@ -77,7 +77,7 @@ const (
 	fieldBio          = "bio"
 	fieldOrganization = "organization"
 	fieldInterests    = "interests"
-	fieldFacet        = "facet"     // keyword, filters only: "topic:<id>", "language:<code>", "country:<code>"
+	fieldFacet        = "facet"     // keyword, filters only: "topic:<id>", "language:<code>", "country:<code>", "industry:<id>", "hours:<bucket>"
 	fieldNameSound    = "nameSound" // keyword: the phonetic codes of the name's words (phonetic.Codes)
 	fieldOrder        = "order"     // keyword, one term: sortKey (PublishedAt desc, then ID), then the facet values, each after a NUL
 	fieldSource       = "doc"       // stored JSON of the search.Document, not indexed
@@ -302,6 +302,12 @@ func indexDoc(d search.Document, codes *facetCodes) (m map[string]any, added boo
 	}
 	if c := upper(d.Country); c != "" {
 		facets = append(facets, facetValue(search.FacetCountry, c))
+	}
+	if i := strings.TrimSpace(d.Industry); i != "" {
+		facets = append(facets, facetValue(search.FacetIndustry, i))
+	}
+	if h := search.HoursBucket(d.HoursPerMonth); h != "" {
+		facets = append(facets, facetValue(search.FacetHours, h))
 	}
 	slices.Sort(facets)
 	facets = slices.Compact(facets)

@@ -84,7 +84,8 @@ func (c *resultCache) put(key string, w uint64, res *search.Result) {
 // matter.
 func cacheKey(q search.Query) string {
 	sorted := func(vs []string) []string { return slices.Sorted(slices.Values(vs)) }
-	raw, _ := json.Marshal([]any{q.Q, sorted(q.Topics), sorted(q.Languages), sorted(q.Countries), q.Limit, q.Offset, q.Candidates})
+	raw, _ := json.Marshal([]any{q.Q, sorted(q.Topics), sorted(q.Languages), sorted(q.Countries), sorted(q.Industries), q.MinHours, q.ExcludeIDs,
+		q.Limit, q.Offset, q.Candidates})
 	return string(raw)
 }
 

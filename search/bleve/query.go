@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -145,6 +146,21 @@ func filterQuery(q search.Query) query.Query {
 	add(search.FacetTopic, q.Topics)
 	add(search.FacetLanguage, q.Languages)
 	add(search.FacetCountry, q.Countries)
+	add(search.FacetIndustry, q.Industries)
+	if q.MinHours > 0 {
+		var buckets []string
+		for _, step := range search.HoursSteps {
+			if step >= q.MinHours {
+				buckets = append(buckets, strconv.Itoa(step))
+			}
+		}
+		add(search.FacetHours, buckets)
+	}
+	if len(q.ExcludeIDs) > 0 {
+		b := query.NewBooleanQuery(nil, nil, nil)
+		b.AddMustNot(query.NewDocIDQuery(q.ExcludeIDs))
+		conj = append(conj, b)
+	}
 	if len(conj) == 0 {
 		return nil
 	}
@@ -203,7 +219,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 	out := &search.Result{
 		Hits:   make([]search.Hit, 0, len(res.Hits)),
 		Total:  int(res.Total),
-		Facets: make(map[string]map[string]int, 3),
+		Facets: make(map[string]map[string]int, len(search.Facets)),
 	}
 	for _, h := range res.Hits {
 		src, _ := h.Fields[fieldSource].(string)
@@ -216,7 +232,7 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	for _, name := range []string{search.FacetTopic, search.FacetLanguage, search.FacetCountry} {
+	for _, name := range search.Facets {
 		out.Facets[name] = map[string]int{}
 	}
 	if facets != nil {

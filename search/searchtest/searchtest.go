@@ -137,8 +137,17 @@ func byNewest(docs []search.Document) {
 
 // facetsOf counts the facet values of docs as an engine should.
 func facetsOf(docs []search.Document) map[string]map[string]int {
-	f := map[string]map[string]int{search.FacetTopic: {}, search.FacetLanguage: {}, search.FacetCountry: {}}
+	f := map[string]map[string]int{}
+	for _, name := range search.Facets {
+		f[name] = map[string]int{}
+	}
 	for _, d := range docs {
+		if d.Industry != "" {
+			f[search.FacetIndustry][d.Industry]++
+		}
+		if h := search.HoursBucket(d.HoursPerMonth); h != "" {
+			f[search.FacetHours][h]++
+		}
 		for _, t := range uniq(d.Topics) {
 			f[search.FacetTopic][t]++
 		}
@@ -171,7 +180,9 @@ func matchesFilters(d search.Document, q search.Query) bool {
 		}
 		return false
 	}
-	return anyOf(d.Topics, q.Topics) && anyOf(d.Languages, q.Languages) && anyOf([]string{d.Country}, q.Countries)
+	return anyOf(d.Topics, q.Topics) && anyOf(d.Languages, q.Languages) && anyOf([]string{d.Country}, q.Countries) &&
+		(len(q.Industries) == 0 || slices.Contains(q.Industries, d.Industry)) &&
+		(q.MinHours == 0 || d.HoursPerMonth >= q.MinHours) && !slices.Contains(q.ExcludeIDs, d.ID)
 }
 
 func withTopic(docs []search.Document, topic string) []string {
@@ -307,6 +318,14 @@ func testFilters(t *testing.T, idx search.Index) {
 		{"OR within, AND across", search.Query{Topics: []string{"sustainability", "diversity-inclusion"}, Countries: []string{"IT", "NL", "DE"}}},
 		{"unknown value", search.Query{Topics: []string{"underwater-basket-weaving"}}},
 		{"contradiction", search.Query{Languages: []string{"sv"}, Countries: []string{"DE"}}},
+		{"one industry", search.Query{Industries: []string{"Finance"}}},
+		{"industries OR", search.Query{Industries: []string{"Pharma", "Media", "Energy"}}},
+		{"industry as stored (case)", search.Query{Industries: []string{"finance"}}},
+		{"at least 4 hours", search.Query{MinHours: 4}},
+		{"at least 8 hours", search.Query{MinHours: 8}},
+		{"hours and topic", search.Query{MinHours: 2, Topics: []string{"digital-skills"}}},
+		{"excluded ids", search.Query{ExcludeIDs: []string{"m01", "m02", "m26", "no-such-id"}}},
+		{"excluded ids and a filter", search.Query{ExcludeIDs: []string{"m01"}, Industries: []string{"Finance", "E-Commerce"}, MinHours: 4}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -362,7 +381,7 @@ func equalFacets(got, want map[string]map[string]int) bool {
 		}
 		return out
 	}
-	for _, k := range []string{search.FacetTopic, search.FacetLanguage, search.FacetCountry} {
+	for _, k := range search.Facets {
 		if !maps.Equal(nonZero(got[k]), nonZero(want[k])) {
 			return false
 		}
