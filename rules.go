@@ -41,6 +41,8 @@ const (
 	RuleJSON         = "json"               // not (valid) JSON
 	RuleUnknownField = "unknown_field"      // a field this endpoint does not know
 	RuleTooLarge     = "too_large"          // the body is too large
+	RuleImage        = "image"              // {value}: an image of this format that cannot be read (damaged)
+	RuleImagePixels  = "image_pixels"       // {max_pixels, width, height}: an image with too many pixels
 	RuleNotAllZero   = "not_all_zero"       // at least one weight above 0
 	RuleMinValue     = "min_value"          // {min}: at least min
 	RuleTimeZone     = "time_zone"          // an IANA time zone
@@ -97,7 +99,7 @@ var Rules = []string{
 	RuleMaxItems, RuleItemLength, RuleUnknownTopic, RuleLanguageCode, RuleCountryCode, RuleRange,
 	RuleOneOf, RuleHTTPS, RuleLinkedInURL, RuleNoPort, RuleSlug, RuleReserved, RuleDate, RuleDateOrder,
 	RuleAfterKickOff, RuleRequiredOnce, RuleDomain, RulePublicDomain, RuleEmail, RuleTaken, RuleDuplicate, RuleSelf, RuleNotMentor,
-	RuleUnknown, RuleInteger, RuleType, RuleJSON, RuleUnknownField, RuleTooLarge, RuleNotAllZero,
+	RuleUnknown, RuleInteger, RuleType, RuleJSON, RuleUnknownField, RuleTooLarge, RuleImage, RuleImagePixels, RuleNotAllZero,
 	RuleMinValue, RuleTimeZone, RuleClockTime, RuleInFuture, RuleBeforeStart, RuleAfterWrapUp,
 	RuleWrongPhase, RuleNextPhase, RuleNoDates, RuleNoPhases, RuleAdminsOnly, RuleChanged, RuleStatus,
 	RuleOwnApplication, RuleOwnTandem, RuleMaxMeetings, RuleMaxComments, RuleTandemEnded, RuleSearchUnavailable,
