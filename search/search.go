@@ -110,9 +110,9 @@ func ValidateID(id string) error {
 // Query is a directory search. Filters combine with OR within a facet and with AND
 // across facets; Q narrows the result further.
 type Query struct {
-	Q         string
-	Topics    []string // OR within a facet
-	Languages []string
+	Q          string
+	Topics     []string // OR within a facet
+	Languages  []string
 	Countries  []string // AND across facets
 	Industries []string
 	// MinHours keeps mentors offering at least this many hours a month (one
@@ -122,7 +122,7 @@ type Query struct {
 	// the mentors without room left in a program.
 	ExcludeIDs []string
 	Limit      int // 1..100 (1..MaxCandidates with Candidates); 0 means 20
-	Offset    int      // >= 0, at most 10000
+	Offset     int // >= 0, at most 10000
 	// Candidates asks for mentors to score (matching), never set from a
 	// request: up to MaxCandidates hits in one page and no facet counts
 	// (Result.Facets has the facet names with no values), which spares

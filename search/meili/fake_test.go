@@ -23,8 +23,10 @@ import (
 // summarized task and take effect when the task is processed (in order, when a task
 // is polled), errors are {message, code, type, link}, unknown request fields are
 // refused as Meilisearch's strict deserializer does. Its search is simple (prefix
-// matching of every word, newest first) but honours filters, facets, paging and the
-// highlight and crop parameters. It records every request.
+// matching of every word, newest first) but honours filters (=, IN, AND, OR),
+// facets, paging, attributesToRetrieve and the highlight and crop parameters, on
+// POST /indexes/{uid}/search and in a non-federated POST /multi-search. It records
+// every request.
 type fakeMeili struct {
 	t   *testing.T
 	key string // master key; "" accepts any request
@@ -38,7 +40,7 @@ type fakeMeili struct {
 	stuck     bool                                              // tasks stay "processing"
 	busyPolls int                                               // polls a task answers "processing" before it runs
 	override  func(w http.ResponseWriter, r *http.Request) bool // answers instead of the API when it returns true
-	lastBody  []byte                                            // the last search response
+	responses [][]byte                                          // the search responses (of a multi-search: the whole response), in order
 }
 
 type fakeRequest struct {
@@ -133,6 +135,7 @@ func (f *fakeMeili) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	mux.HandleFunc("GET /indexes/{uid}/documents/{id}", f.getDocument)
 	mux.HandleFunc("POST /indexes/{uid}/documents/fetch", f.fetchDocuments)
 	mux.HandleFunc("POST /indexes/{uid}/search", f.search)
+	mux.HandleFunc("POST /multi-search", f.multiSearch)
 	mux.HandleFunc("GET /indexes/{uid}/stats", f.stats)
 	mux.ServeHTTP(w, r)
 }
@@ -569,9 +572,89 @@ func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	x := f.index(w, r.PathValue("uid"))
-	if x == nil {
+	resp, status, fe := f.runSearch(r.PathValue("uid"), req)
+	if fe != nil {
+		writeJSON(w, status, fe)
 		return
+	}
+	f.writeSearch(w, resp)
+}
+
+// writeSearch answers 200 with resp, HTML not escaped (as Meilisearch), and records
+// it in responses. Call with f.mu held.
+func (f *fakeMeili) writeSearch(w http.ResponseWriter, resp any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // as Meilisearch
+	_ = enc.Encode(resp)
+	f.responses = append(f.responses, buf.Bytes())
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fakeMultiQuery is one query of a multi-search: a search body with the index.
+type fakeMultiQuery struct {
+	IndexUID          string          `json:"indexUid"`
+	FederationOptions json.RawMessage `json:"federationOptions"`
+	fakeSearchRequest
+}
+
+// multiSearch is POST /multi-search without federation: {"queries": [...]} with an
+// indexUid in each, answered with {"results": [...]}, each result a search response
+// with its indexUid, in the order of the queries. A query that fails fails the
+// request with its error, the message prefixed with the query's position.
+func (f *fakeMeili) multiSearch(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Queries    []json.RawMessage `json:"queries"`
+		Federation json.RawMessage   `json:"federation"`
+	}
+	if !decodeStrict(w, r, &req) {
+		return
+	}
+	if len(req.Federation) > 0 && string(req.Federation) != "null" {
+		writeJSON(w, http.StatusBadRequest, errBody("bad_request", "invalid_request", "the fake answers non-federated multi-searches only"))
+		return
+	}
+	queries := make([]fakeMultiQuery, len(req.Queries))
+	for i, raw := range req.Queries {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&queries[i]); err != nil {
+			writeJSON(w, http.StatusBadRequest, errBody("bad_request", "invalid_request", "Inside `.queries[%d]`: %v", i, err))
+			return
+		}
+		if queries[i].IndexUID == "" {
+			writeJSON(w, http.StatusBadRequest, errBody("missing_index_uid", "invalid_request", "Inside `.queries[%d]`: Missing field `indexUid`", i))
+			return
+		}
+		if len(queries[i].FederationOptions) > 0 && string(queries[i].FederationOptions) != "null" {
+			writeJSON(w, http.StatusBadRequest, errBody("invalid_multi_search_federation_options", "invalid_request",
+				"Inside `.queries[%d]`: Using `federationOptions` is not allowed in a non-federated search.", i))
+			return
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	results := make([]map[string]any, len(queries))
+	for i, q := range queries {
+		resp, status, fe := f.runSearch(q.IndexUID, q.fakeSearchRequest)
+		if fe != nil {
+			fe.Message = fmt.Sprintf("Inside `.queries[%d]`: %s", i, fe.Message)
+			writeJSON(w, status, fe)
+			return
+		}
+		resp["indexUid"] = q.IndexUID
+		results[i] = resp
+	}
+	f.writeSearch(w, map[string]any{"results": results})
+}
+
+// runSearch runs one search on the index uid and returns the response body, or the
+// status and error. Call with f.mu held.
+func (f *fakeMeili) runSearch(uid string, req fakeSearchRequest) (map[string]any, int, *fakeErr) {
+	x := f.indexes[uid]
+	if x == nil {
+		return nil, http.StatusNotFound, errBody("index_not_found", "invalid_request", "Index `%s` not found.", uid)
 	}
 	var filterable, sortable, searchable []string
 	x.setting("filterableAttributes", &filterable)
@@ -586,19 +669,16 @@ func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
 	if len(req.Filter) > 0 && string(req.Filter) != "null" {
 		var expr string
 		if err := json.Unmarshal(req.Filter, &expr); err != nil {
-			writeJSON(w, http.StatusBadRequest, errBody("invalid_search_filter", "invalid_request", "Invalid value type at `.filter`: expected a string or an array."))
-			return
+			return nil, http.StatusBadRequest, errBody("invalid_search_filter", "invalid_request", "Invalid value type at `.filter`: expected a string or an array.")
 		}
 		var err error
 		if groups, err = parseFilter(expr); err != nil {
-			writeJSON(w, http.StatusBadRequest, errBody("invalid_search_filter", "invalid_request", "%v", err))
-			return
+			return nil, http.StatusBadRequest, errBody("invalid_search_filter", "invalid_request", "%v", err)
 		}
 		for _, g := range groups {
 			for _, c := range g {
 				if !slices.Contains(filterable, c.attr) {
-					writeJSON(w, http.StatusBadRequest, errBody("invalid_search_filter", "invalid_request", "Attribute `%s` is not filterable.", c.attr))
-					return
+					return nil, http.StatusBadRequest, errBody("invalid_search_filter", "invalid_request", "Attribute `%s` is not filterable.", c.attr)
 				}
 			}
 		}
@@ -606,8 +686,12 @@ func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
 	for _, s := range req.Sort {
 		attr, dir, _ := strings.Cut(s, ":")
 		if !slices.Contains(sortable, attr) || (dir != "asc" && dir != "desc") {
-			writeJSON(w, http.StatusBadRequest, errBody("invalid_search_sort", "invalid_request", "Attribute `%s` is not sortable.", attr))
-			return
+			return nil, http.StatusBadRequest, errBody("invalid_search_sort", "invalid_request", "Attribute `%s` is not sortable.", attr)
+		}
+	}
+	for _, attr := range req.Facets {
+		if !slices.Contains(filterable, attr) {
+			return nil, http.StatusBadRequest, errBody("invalid_search_facets", "invalid_request", "Attribute `%s` is not filterable.", attr)
 		}
 	}
 
@@ -672,22 +756,16 @@ func (f *fakeMeili) search(w http.ResponseWriter, r *http.Request) {
 	out := []map[string]any{}
 	for _, d := range hits[from:to] {
 		h := map[string]any{}
-		for k, v := range x.displayed(d, nil) {
+		for k, v := range x.displayed(d, req.AttributesToRetrieve) {
 			h[k] = v
 		}
 		if len(req.AttributesToHighlight) > 0 || len(req.AttributesToCrop) > 0 {
-			h["_formatted"] = fakeFormat(x.displayed(d, nil), words, req)
+			h["_formatted"] = fakeFormat(x.displayed(d, req.AttributesToRetrieve), words, req)
 		}
 		out = append(out, h)
 	}
 	resp["hits"] = out
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // as Meilisearch
-	_ = enc.Encode(resp)
-	f.lastBody = buf.Bytes()
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(buf.Bytes())
+	return resp, http.StatusOK, nil
 }
 
 // fakeWords returns the lower-cased words of s.
@@ -832,7 +910,8 @@ type fakeCond struct{ attr, value string }
 
 // parseFilter parses the subset of Meilisearch's filter syntax the adapter writes:
 // group (AND group)*, a group being a condition or "(" condition (OR condition)* ")",
-// a condition attr = "value" with backslash escapes in the value.
+// a condition attr = "value" or attr IN ["value", …] (one condition per value, any
+// of which matches), values quoted with backslash escapes.
 func parseFilter(s string) ([][]fakeCond, error) {
 	p := &filterParser{s: s}
 	var groups [][]fakeCond
@@ -877,8 +956,7 @@ func (p *filterParser) keyword(k string) bool {
 func (p *filterParser) group() ([]fakeCond, error) {
 	p.space()
 	if p.eof() || p.s[p.i] != '(' {
-		c, err := p.cond()
-		return []fakeCond{c}, err
+		return p.cond()
 	}
 	p.i++
 	var g []fakeCond
@@ -887,7 +965,7 @@ func (p *filterParser) group() ([]fakeCond, error) {
 		if err != nil {
 			return nil, err
 		}
-		g = append(g, c)
+		g = append(g, c...)
 		p.space()
 		if !p.eof() && p.s[p.i] == ')' {
 			p.i++
@@ -899,39 +977,84 @@ func (p *filterParser) group() ([]fakeCond, error) {
 	}
 }
 
-func (p *filterParser) cond() (fakeCond, error) {
+// cond parses attr = "value" or attr IN ["value", …].
+func (p *filterParser) cond() ([]fakeCond, error) {
 	p.space()
 	start := p.i
 	for !p.eof() && (unicode.IsLetter(rune(p.s[p.i])) || p.s[p.i] == '_') {
 		p.i++
 	}
 	attr := p.s[start:p.i]
+	if attr == "" {
+		return nil, fmt.Errorf("filter: expected an attribute at %d in %q", start, p.s)
+	}
 	p.space()
-	if attr == "" || p.eof() || p.s[p.i] != '=' {
-		return fakeCond{}, fmt.Errorf("filter: expected attribute = at %d in %q", start, p.s)
+	if p.keyword("IN") {
+		p.space()
+		if p.eof() || p.s[p.i] != '[' {
+			return nil, fmt.Errorf("filter: expected [ at %d in %q", p.i, p.s)
+		}
+		p.i++
+		var g []fakeCond
+		for {
+			p.space()
+			if !p.eof() && p.s[p.i] == ']' && len(g) == 0 {
+				p.i++
+				return g, nil
+			}
+			v, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			g = append(g, fakeCond{attr: attr, value: v})
+			p.space()
+			switch {
+			case p.eof():
+				return nil, errors.New("filter: unterminated IN list")
+			case p.s[p.i] == ',':
+				p.i++
+			case p.s[p.i] == ']':
+				p.i++
+				return g, nil
+			default:
+				return nil, fmt.Errorf("filter: expected , or ] at %d in %q", p.i, p.s)
+			}
+		}
+	}
+	if p.eof() || p.s[p.i] != '=' {
+		return nil, fmt.Errorf("filter: expected attribute = or IN at %d in %q", start, p.s)
 	}
 	p.i++
+	v, err := p.value()
+	if err != nil {
+		return nil, err
+	}
+	return []fakeCond{{attr: attr, value: v}}, nil
+}
+
+// value parses a double-quoted value with backslash escapes.
+func (p *filterParser) value() (string, error) {
 	p.space()
 	if p.eof() || p.s[p.i] != '"' {
-		return fakeCond{}, fmt.Errorf("filter: expected a quoted value at %d in %q", p.i, p.s)
+		return "", fmt.Errorf("filter: expected a quoted value at %d in %q", p.i, p.s)
 	}
 	p.i++
 	var v strings.Builder
 	for {
 		if p.eof() {
-			return fakeCond{}, errors.New("filter: unterminated string")
+			return "", errors.New("filter: unterminated string")
 		}
 		c := p.s[p.i]
 		p.i++
 		switch c {
 		case '\\':
 			if p.eof() {
-				return fakeCond{}, errors.New("filter: dangling backslash")
+				return "", errors.New("filter: dangling backslash")
 			}
 			v.WriteByte(p.s[p.i])
 			p.i++
 		case '"':
-			return fakeCond{attr: attr, value: v.String()}, nil
+			return v.String(), nil
 		default:
 			v.WriteByte(c)
 		}

@@ -7,13 +7,15 @@
 // never depends on settings made by hand. Every write waits for its task: when Upsert
 // or Delete return nil the change is searchable, and a task that fails is an error.
 // The library's retries are off (the indexer has its own backoff): a 502, 503 or 504
-// is an EUNAVAILABLE error at once.
+// is an EUNAVAILABLE error at once. Fresh reports an index that Open created, or
+// whose documents are of an older shape (see shapeField): the platform rebuilds it.
 //
 // Documents: a search.Document is stored as its JSON, except that publishedAt holds
 // the Unix time in seconds (a number with microseconds as the fraction, the sort key)
 // and publishedAtRFC3339 the exact time as written by encoding/json; Get and Search
 // put the time back together, so they return the Document that was upserted, as the
-// Bleve engine does.
+// Bleve engine does. nameSound holds the phonetic codes of the name's words, for
+// finding names by how they sound (filterable only: never searched or returned).
 //
 // Search follows the contract of search.Index:
 //   - matchingStrategy "all": every word of Q must match (Meilisearch's default
@@ -34,6 +36,10 @@
 //     turns the markers into <mark>…</mark> and widens each mark to the whole word
 //     (Meilisearch marks only the typed prefix of a word, "<mark>Hoff</mark>mann").
 //     The bio is cropped by Meilisearch to 40 words around the first match.
+//   - Names spelled another way: a Q of 1 to 4 words of 3 letters or more also
+//     finds the documents whose name has, for every word, a word that sounds alike
+//     ("Sara Maier" finds Sarah Mayer), after the text matches (sound.go); their
+//     highlights mark those name words.
 //
 // Known differences from the Bleve engine, all Meilisearch's own behaviour:
 //   - The last word matches as a prefix with typos too: "Hofman" (6 letters, one typo
@@ -52,6 +58,12 @@
 //     240-letter fragment.
 //   - IDs pages through the documents by offset: documents deleted while it runs may
 //     make it skip others (search.Rebuild runs it while no sync writes).
+//   - Names by how they sound (the adapter's own way, sound.go): a document is a
+//     sound-alike only if every query word sounds like a word of its name (Bleve
+//     lets each word match as text or by sound), only for queries of at most 4
+//     words, and at most search.MaxCandidates of them (newest first) are added.
+//     Sound-alikes rank after every text match, newest first; Bleve weighs them
+//     into its score.
 //
 // Rebuilds without downtime (search.Swapper): BeginSwap creates a temporary index
 // <uid>_rebuild_<random> with the same primary key and settings, which the rebuild
@@ -131,6 +143,7 @@ type Index struct {
 	postTag     string
 	closed      atomic.Bool
 	setUpDone   atomic.Bool // the index exists with its settings (setUp ran)
+	fresh       atomic.Bool // setUp created the index or found documents of an older shape
 	setUpMu     sync.Mutex
 
 	// swapMu is held for reading by every live write (for its whole duration) and
@@ -258,9 +271,18 @@ func newMarkers() (pre, post string, err error) {
 	return "{{otm-hl-" + tok + "}}", "{{/otm-hl-" + tok + "}}", nil
 }
 
-// setUp creates the index if needed and applies the settings.
+// shapeField is the field that the current shape of the stored documents
+// introduced (nameSound, with the name sounds): an index some of whose documents
+// lack it was filled by an older version and is reported as Fresh, so that the
+// platform rebuilds it. The next change of the stored documents names its own new
+// field here (a field whose values change meaning must be renamed for that).
+const shapeField = fieldNameSound
+
+// setUp creates the index if needed, applies the settings and notes whether the
+// index needs a rebuild (Fresh).
 func (x *Index) setUp(ctx context.Context) error {
 	info, err := x.ms.GetIndex(ctx, x.uid)
+	created := false
 	switch {
 	case meiliCode(err) == "index_not_found":
 		task, err := x.ms.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: x.uid, PrimaryKey: primaryKey})
@@ -268,7 +290,10 @@ func (x *Index) setUp(ctx context.Context) error {
 			return x.wrap(ctx, "create index", err)
 		}
 		// Another process may have created it meanwhile.
-		if err := x.wait(ctx, "create index", task); err != nil && meiliCode(err) != "index_already_exists" {
+		switch err := x.wait(ctx, "create index", task); {
+		case err == nil:
+			created = true
+		case meiliCode(err) != "index_already_exists":
 			return err
 		}
 	case err != nil:
@@ -286,8 +311,30 @@ func (x *Index) setUp(ctx context.Context) error {
 			otm.Field("IndexUID", otm.RuleTaken, nil, "index has another primary key"))
 	}
 
-	return x.applySettings(ctx, x.uid)
+	if err := x.applySettings(ctx, x.uid); err != nil {
+		return err
+	}
+	if created {
+		x.fresh.Store(true)
+		return nil
+	}
+	st, err := x.index().GetStats(ctx, nil)
+	if err != nil {
+		return x.wrap(ctx, "index stats", err)
+	}
+	if st.NumberOfDocuments > 0 && st.FieldDistribution[shapeField] < st.NumberOfDocuments {
+		x.fresh.Store(true)
+	}
+	return nil
 }
+
+// Fresh reports whether the index needs to be filled from the database: Open
+// created it, or some of its documents predate the current document shape (they
+// lack nameSound, so their names are not found by how they sound). The platform
+// then rebuilds it at start (search.Indexer.Rebuild, through a temporary index
+// and a swap: the old documents keep serving meanwhile). It is known once the
+// index was set up: false while Meilisearch has not answered since Open.
+func (x *Index) Fresh() bool { return x.fresh.Load() }
 
 // applySettings applies Settings to the index uid, resets its stop words and waits
 // for those tasks.
@@ -326,7 +373,9 @@ func newSettings() *meilisearch.Settings {
 		RankingRules:         []string{"words", "typo", "proximity", "attribute", "sort", "exactness", fieldPublishedAt + ":desc", fieldID + ":asc"},
 		SearchableAttributes: append([]string(nil), searchableAttributes...),
 		DisplayedAttributes:  displayedAttributes(),
-		FilterableAttributes: []string{"topics", "languages", "country", "hoursPerMonth", "industry"},
+		// id for "id IN [...]" and nameSound for the sound-alikes (sound.go);
+		// nameSound is neither searchable nor displayed.
+		FilterableAttributes: []string{"topics", "languages", "country", "hoursPerMonth", "industry", fieldID, fieldNameSound},
 		SortableAttributes:   []string{fieldPublishedAt, fieldID},
 		TypoTolerance: &meilisearch.TypoTolerance{
 			Enabled:             true,
@@ -357,7 +406,8 @@ func displayedAttributes() []string {
 	return append(out, fieldPublishedText)
 }
 
-// encodeDoc returns the stored JSON of d.
+// encodeDoc returns the stored JSON of d: its JSON with publishedAt as the sort key
+// (see sortKey), publishedAtRFC3339 and nameSound (see nameSounds).
 func encodeDoc(d search.Document) (json.RawMessage, error) {
 	b, err := json.Marshal(d)
 	if err != nil {
@@ -369,6 +419,9 @@ func encodeDoc(d search.Document) (json.RawMessage, error) {
 	}
 	m[fieldPublishedText] = m[fieldPublishedAt]
 	m[fieldPublishedAt] = json.RawMessage(sortKey(d.PublishedAt))
+	if m[fieldNameSound], err = json.Marshal(nameSounds(d.Name)); err != nil {
+		return nil, fmt.Errorf("meili: encode document %s: %w", d.ID, err)
+	}
 	out, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("meili: encode document %s: %w", d.ID, err)
@@ -389,7 +442,7 @@ func decodeDoc(m map[string]json.RawMessage) (search.Document, error) {
 	var d search.Document
 	c := make(map[string]json.RawMessage, len(m))
 	for k, v := range m {
-		if !strings.HasPrefix(k, "_") && k != fieldPublishedText {
+		if !strings.HasPrefix(k, "_") && k != fieldPublishedText && k != fieldNameSound {
 			c[k] = v
 		}
 	}

@@ -1,6 +1,7 @@
 package meili
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -97,7 +98,7 @@ func TestOpenCreatesIndexAndAppliesSettings(t *testing.T) {
 		want string // JSON
 	}{
 		{"searchableAttributes", `["name","headline","topics","skills","bio","organization","interests"]`},
-		{"filterableAttributes", `["topics","languages","country","hoursPerMonth","industry"]`},
+		{"filterableAttributes", `["topics","languages","country","hoursPerMonth","industry","id","nameSound"]`},
 		{"sortableAttributes", `["publishedAt","id"]`},
 		{"rankingRules", `["words","typo","proximity","attribute","sort","exactness","publishedAt:desc","id:asc"]`},
 		{"typoTolerance", `{"disableOnAttributes":[],"disableOnNumbers":false,"disableOnWords":[],"enabled":true,"minWordSizeForTypos":{"oneTypo":5,"twoTypos":9}}`},
@@ -217,19 +218,38 @@ func TestOpenConfig(t *testing.T) {
 	}
 }
 
-// searchBody runs q against the fake and returns the body of the search request.
+// searchBody runs q against the fake and returns the body of its text search: the
+// search request, or the first query of the multi-search that a query matched by
+// sound too sends first (see sound.go).
 func searchBody(t *testing.T, f *fakeMeili, x *Index, q search.Query) (map[string]any, *search.Result) {
 	t.Helper()
-	before := len(f.requests("POST", "/indexes/mentors/search"))
+	before := len(f.allRequests())
 	res, err := x.Search(context.Background(), q)
 	if err != nil {
 		t.Fatalf("Search(%+v): %v", q, err)
 	}
-	reqs := f.requests("POST", "/indexes/mentors/search")
-	if len(reqs) != before+1 {
-		t.Fatalf("got %d search requests, want 1", len(reqs)-before)
+	reqs := f.allRequests()[before:]
+	if len(reqs) == 0 {
+		t.Fatalf("Search(%+v) sent no request", q)
 	}
-	return decodeBody(t, reqs[len(reqs)-1]), res
+	switch first := reqs[0]; {
+	case first.Method == "POST" && first.Path == "/indexes/mentors/search":
+		return decodeBody(t, first), res
+	case first.Method == "POST" && first.Path == "/multi-search":
+		queries, _ := decodeBody(t, first)["queries"].([]any)
+		if len(queries) != 2 {
+			t.Fatalf("got %d queries in the first multi-search, want 2 (text and sounds)", len(queries))
+		}
+		body, _ := queries[0].(map[string]any)
+		if got := body["indexUid"]; got != "mentors" {
+			t.Errorf("text query: got indexUid %v, want mentors", got)
+		}
+		delete(body, "indexUid")
+		return body, res
+	default:
+		t.Fatalf("got %s %s first, want a search", first.Method, first.Path)
+		return nil, nil
+	}
 }
 
 func TestSearchRequest(t *testing.T) {
@@ -918,7 +938,7 @@ func TestHighlights(t *testing.T) {
 				t.Errorf("hit document changed by highlighting:\ngot  %s\nwant %s", g, w)
 			}
 			f.mu.Lock()
-			raw := string(f.lastBody)
+			raw := string(bytes.Join(f.responses, nil))
 			f.mu.Unlock()
 			if !strings.Contains(raw, "alert('xss')</") || !strings.Contains(raw, x.preTag) {
 				t.Errorf("the fake's _formatted should hold raw <script> and the markers: %s", raw)

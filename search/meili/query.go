@@ -28,7 +28,9 @@ type searchResponse struct {
 }
 
 // Search runs q: see search.Index and the package documentation. It returns EINVALID
-// naming the field for a bad limit or offset; any Q is accepted.
+// naming the field for a bad limit or offset; any Q is accepted. A query that may
+// name a person by how the name sounds is run by searchSounds (sound.go); any
+// other is one request.
 func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	q, err := q.Normalize()
 	if err != nil {
@@ -38,15 +40,67 @@ func (x *Index) Search(ctx context.Context, q search.Query) (*search.Result, err
 		return nil, err
 	}
 	req, skip := x.searchRequest(q)
-	raw, err := x.index().SearchRaw(ctx, q.Q, req)
+	if sounds := querySounds(q); sounds != nil {
+		return x.searchSounds(ctx, q, req, skip, sounds)
+	}
+	res, err := x.searchOne(ctx, "search", req)
 	if err != nil {
-		return nil, x.wrap(ctx, "search", err)
+		return nil, err
+	}
+	return x.result(q, res, skip)
+}
+
+// searchOne runs one search request on the index.
+func (x *Index) searchOne(ctx context.Context, op string, req *meilisearch.SearchRequest) (*searchResponse, error) {
+	raw, err := x.index().SearchRaw(ctx, req.Query, req)
+	if err != nil {
+		return nil, x.wrap(ctx, op, err)
 	}
 	var res searchResponse
 	if raw == nil || json.Unmarshal(*raw, &res) != nil {
-		return nil, fmt.Errorf("meili: search: undecodable response")
+		return nil, fmt.Errorf("meili: %s: undecodable response", op)
 	}
+	return &res, nil
+}
 
+// multiSearch runs reqs on the index in one request (POST /multi-search, not
+// federated) and returns their responses in the same order.
+func (x *Index) multiSearch(ctx context.Context, op string, reqs ...*meilisearch.SearchRequest) ([]*searchResponse, error) {
+	for _, r := range reqs {
+		r.IndexUID = x.uid
+	}
+	resp, err := x.ms.MultiSearch(ctx, &meilisearch.MultiSearchRequest{Queries: reqs})
+	if err != nil {
+		return nil, x.wrap(ctx, op, err)
+	}
+	if resp == nil || len(resp.Results) != len(reqs) {
+		return nil, fmt.Errorf("meili: %s: undecodable response", op)
+	}
+	out := make([]*searchResponse, len(reqs))
+	for i, r := range resp.Results {
+		o := &searchResponse{}
+		out[i] = o
+		o.Hits = make([]map[string]json.RawMessage, len(r.Hits))
+		for j, h := range r.Hits {
+			o.Hits[j] = h
+		}
+		if r.Page > 0 { // page mode
+			n := int(r.TotalHits)
+			o.TotalHits = &n
+		} else {
+			n := int(r.EstimatedTotalHits)
+			o.EstimatedTotalHits = &n
+		}
+		if len(r.FacetDistribution) > 0 && json.Unmarshal(r.FacetDistribution, &o.FacetDistribution) != nil {
+			return nil, fmt.Errorf("meili: %s: undecodable facet distribution", op)
+		}
+	}
+	return out, nil
+}
+
+// result returns the Result of the normalized query q from the response res of
+// its search request, whose page starts skip hits before q.Offset.
+func (x *Index) result(q search.Query, res *searchResponse, skip int) (*search.Result, error) {
 	out := &search.Result{
 		Hits:   make([]search.Hit, 0, min(q.Limit, max(len(res.Hits)-skip, 0))),
 		Facets: make(map[string]map[string]int, len(facetAttributes)),
