@@ -905,8 +905,12 @@ func matchLen(word string, words []string) int {
 	return best
 }
 
-// fakeCond is one condition of a filter: attr = value.
-type fakeCond struct{ attr, value string }
+// fakeCond is one condition of a filter: attr = value (attr != value when not,
+// from attr NOT IN [...]; a group of those matches when none does).
+type fakeCond struct {
+	attr, value string
+	not         bool
+}
 
 // parseFilter parses the subset of Meilisearch's filter syntax the adapter writes:
 // group (AND group)*, a group being a condition or "(" condition (OR condition)* ")",
@@ -989,6 +993,7 @@ func (p *filterParser) cond() ([]fakeCond, error) {
 		return nil, fmt.Errorf("filter: expected an attribute at %d in %q", start, p.s)
 	}
 	p.space()
+	not := p.keyword("NOT")
 	if p.keyword("IN") {
 		p.space()
 		if p.eof() || p.s[p.i] != '[' {
@@ -1006,7 +1011,7 @@ func (p *filterParser) cond() ([]fakeCond, error) {
 			if err != nil {
 				return nil, err
 			}
-			g = append(g, fakeCond{attr: attr, value: v})
+			g = append(g, fakeCond{attr: attr, value: v, not: not})
 			p.space()
 			switch {
 			case p.eof():
@@ -1021,8 +1026,8 @@ func (p *filterParser) cond() ([]fakeCond, error) {
 			}
 		}
 	}
-	if p.eof() || p.s[p.i] != '=' {
-		return nil, fmt.Errorf("filter: expected attribute = or IN at %d in %q", start, p.s)
+	if not || p.eof() || p.s[p.i] != '=' {
+		return nil, fmt.Errorf("filter: expected attribute =, IN or NOT IN at %d in %q", start, p.s)
 	}
 	p.i++
 	v, err := p.value()
@@ -1063,9 +1068,10 @@ func (p *filterParser) value() (string, error) {
 
 func matchesFilter(d map[string]json.RawMessage, groups [][]fakeCond) bool {
 	for _, g := range groups {
-		if !slices.ContainsFunc(g, func(c fakeCond) bool {
+		hit := slices.ContainsFunc(g, func(c fakeCond) bool {
 			return slices.ContainsFunc(fakeValues(d[c.attr]), func(v string) bool { return strings.EqualFold(v, c.value) })
-		}) {
+		})
+		if not := len(g) > 0 && g[0].not; hit == not {
 			return false
 		}
 	}

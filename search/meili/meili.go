@@ -276,7 +276,7 @@ func newMarkers() (pre, post string, err error) {
 // lack it was filled by an older version and is reported as Fresh, so that the
 // platform rebuilds it. The next change of the stored documents names its own new
 // field here (a field whose values change meaning must be renamed for that).
-const shapeField = fieldNameSound
+const shapeField = fieldHoursBucket
 
 // setUp creates the index if needed, applies the settings and notes whether the
 // index needs a rebuild (Fresh).
@@ -365,7 +365,13 @@ var facetAttributes = []struct{ attr, facet string }{
 	{"topics", search.FacetTopic},
 	{"languages", search.FacetLanguage},
 	{"country", search.FacetCountry},
+	{"industry", search.FacetIndustry},
+	{fieldHoursBucket, search.FacetHours},
 }
+
+// fieldHoursBucket holds a document's search.HoursBucket as a list (empty when
+// its hours are not public), the hours facet; it is not returned.
+const fieldHoursBucket = "hoursBucket"
 
 // newSettings returns the index settings from code.
 func newSettings() *meilisearch.Settings {
@@ -375,7 +381,7 @@ func newSettings() *meilisearch.Settings {
 		DisplayedAttributes:  displayedAttributes(),
 		// id for "id IN [...]" and nameSound for the sound-alikes (sound.go);
 		// nameSound is neither searchable nor displayed.
-		FilterableAttributes: []string{"topics", "languages", "country", "hoursPerMonth", "industry", fieldID, fieldNameSound},
+		FilterableAttributes: []string{"topics", "languages", "country", "hoursPerMonth", "industry", fieldHoursBucket, fieldID, fieldNameSound},
 		SortableAttributes:   []string{fieldPublishedAt, fieldID},
 		TypoTolerance: &meilisearch.TypoTolerance{
 			Enabled:             true,
@@ -422,6 +428,13 @@ func encodeDoc(d search.Document) (json.RawMessage, error) {
 	if m[fieldNameSound], err = json.Marshal(nameSounds(d.Name)); err != nil {
 		return nil, fmt.Errorf("meili: encode document %s: %w", d.ID, err)
 	}
+	buckets := []string{}
+	if b := search.HoursBucket(d.HoursPerMonth); b != "" {
+		buckets = append(buckets, b)
+	}
+	if m[fieldHoursBucket], err = json.Marshal(buckets); err != nil {
+		return nil, fmt.Errorf("meili: encode document %s: %w", d.ID, err)
+	}
 	out, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("meili: encode document %s: %w", d.ID, err)
@@ -442,7 +455,7 @@ func decodeDoc(m map[string]json.RawMessage) (search.Document, error) {
 	var d search.Document
 	c := make(map[string]json.RawMessage, len(m))
 	for k, v := range m {
-		if !strings.HasPrefix(k, "_") && k != fieldPublishedText && k != fieldNameSound {
+		if !strings.HasPrefix(k, "_") && k != fieldPublishedText && k != fieldNameSound && k != fieldHoursBucket {
 			c[k] = v
 		}
 	}

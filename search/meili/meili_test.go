@@ -98,7 +98,7 @@ func TestOpenCreatesIndexAndAppliesSettings(t *testing.T) {
 		want string // JSON
 	}{
 		{"searchableAttributes", `["name","headline","topics","skills","bio","organization","interests"]`},
-		{"filterableAttributes", `["topics","languages","country","hoursPerMonth","industry","id","nameSound"]`},
+		{"filterableAttributes", `["topics","languages","country","hoursPerMonth","industry","hoursBucket","id","nameSound"]`},
 		{"sortableAttributes", `["publishedAt","id"]`},
 		{"rankingRules", `["words","typo","proximity","attribute","sort","exactness","publishedAt:desc","id:asc"]`},
 		{"typoTolerance", `{"disableOnAttributes":[],"disableOnNumbers":false,"disableOnWords":[],"enabled":true,"minWordSizeForTypos":{"oneTypo":5,"twoTypos":9}}`},
@@ -280,6 +280,8 @@ func TestSearchRequest(t *testing.T) {
 			wantFilter: `(country = "DE\" OR COUNTRY = \"FR")`, wantPerPage: 20, wantPage: 1},
 		{name: "backslash and quote", q: search.Query{Q: "x", Topics: []string{`a\" OR topics = "b\`}},
 			wantFilter: `(topics = "a\\\" or topics = \"b\\")`, wantPerPage: 20, wantPage: 1},
+		{name: "industry, hours and excluded ids", q: search.Query{Q: "x", Industries: []string{"Pharma", "E-Commerce"}, MinHours: 4, ExcludeIDs: []string{"m02", `m"01`}},
+			wantFilter: `(industry = "Pharma" OR industry = "E-Commerce") AND (hoursBucket = "4" OR hoursBucket = "8") AND id NOT IN ["m\"01", "m02"]`, wantPerPage: 20, wantPage: 1},
 		{name: "offset a multiple of limit", q: search.Query{Q: "x", Limit: 7, Offset: 14}, wantPerPage: 7, wantPage: 3},
 		{name: "offset not a multiple", q: search.Query{Q: "x", Limit: 20, Offset: 29}, wantPerPage: 25, wantPage: 2},
 		{name: "last offset", q: search.Query{Q: "x", Limit: 100, Offset: 10000}, wantPerPage: 100, wantPage: 101},
@@ -306,7 +308,7 @@ func TestSearchRequest(t *testing.T) {
 			if _, ok := body["limit"]; ok {
 				t.Errorf("limit sent with page mode: %v", body["limit"])
 			}
-			if got, want := mustJSON(t, body["facets"]), `["topics","languages","country"]`; got != want {
+			if got, want := mustJSON(t, body["facets"]), `["topics","languages","country","industry","hoursBucket"]`; got != want {
 				t.Errorf("facets: got %s, want %s", got, want)
 			}
 			if got := body["matchingStrategy"]; got != "all" {
@@ -341,7 +343,7 @@ func TestSearchRequest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := [][]fakeCond{{{"country", hostile}, {"country", "FR"}}}
+		want := [][]fakeCond{{{attr: "country", value: hostile}, {attr: "country", value: "FR"}}}
 		if !reflect.DeepEqual(groups, want) {
 			t.Errorf("got %+v, want %+v", groups, want)
 		}
@@ -464,13 +466,19 @@ func TestSearchResult(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]map[string]int{search.FacetTopic: {}, search.FacetLanguage: {}, search.FacetCountry: {}}
+		want := map[string]map[string]int{search.FacetTopic: {}, search.FacetLanguage: {}, search.FacetCountry: {}, search.FacetIndustry: {}, search.FacetHours: {}}
 		n := 0
 		for _, d := range docs {
 			if d.Country != "DE" {
 				continue
 			}
 			n++
+			if d.Industry != "" {
+				want[search.FacetIndustry][d.Industry]++
+			}
+			if b := search.HoursBucket(d.HoursPerMonth); b != "" {
+				want[search.FacetHours][b]++
+			}
 			for _, v := range d.Topics {
 				want[search.FacetTopic][v]++
 			}
@@ -1110,5 +1118,45 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if n, err := x.Count(ctx); err != nil || n != len(docs) {
 		t.Errorf("got Count %d, %v, want %d", n, err, len(docs))
+	}
+}
+
+// TestNewFiltersThroughTheFake: the industry, hours and excluded-ids filters
+// keep what they should (the fake evaluates the filter the adapter writes).
+func TestNewFiltersThroughTheFake(t *testing.T) {
+	f := newFake(t, testKey)
+	x := openFake(t, f)
+	docs := searchtest.Profiles(t)
+	mustUpsert(t, x, docs...)
+	tests := []struct {
+		name string
+		q    search.Query
+		keep func(d search.Document) bool
+	}{
+		{"industry", search.Query{Industries: []string{"Finance"}}, func(d search.Document) bool { return d.Industry == "Finance" }},
+		{"at least 4 hours", search.Query{MinHours: 4}, func(d search.Document) bool { return d.HoursPerMonth >= 4 }},
+		{"excluded", search.Query{ExcludeIDs: []string{"m01", "m03"}}, func(d search.Document) bool { return d.ID != "m01" && d.ID != "m03" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := tt.q
+			q.Limit = 100
+			res, err := x.Search(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for _, d := range docs {
+				if tt.keep(d) {
+					want = append(want, d.ID)
+				}
+			}
+			got := ids(res)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) || res.Total != len(want) {
+				t.Errorf("got %v (Total %d), want %v", got, res.Total, want)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/meilisearch/meilisearch-go"
@@ -203,6 +204,23 @@ func filterExpression(q search.Query) string {
 	add("topics", q.Topics)
 	add("languages", q.Languages)
 	add("country", q.Countries)
+	add("industry", q.Industries)
+	if q.MinHours > 0 {
+		var buckets []string
+		for _, step := range search.HoursSteps {
+			if step >= q.MinHours {
+				buckets = append(buckets, strconv.Itoa(step))
+			}
+		}
+		add(fieldHoursBucket, buckets)
+	}
+	if len(q.ExcludeIDs) > 0 {
+		quoted := make([]string, len(q.ExcludeIDs))
+		for i, id := range q.ExcludeIDs {
+			quoted[i] = quote(id)
+		}
+		groups = append(groups, fieldID+" NOT IN ["+strings.Join(quoted, ", ")+"]")
+	}
 	return strings.Join(groups, " AND ")
 }
 

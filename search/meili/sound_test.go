@@ -46,10 +46,19 @@ func openSounds(t *testing.T) (*fakeMeili, *Index) {
 // countFacets counts the facet values of the documents ids of soundDocs.
 func countFacets(t *testing.T, ids []string) map[string]map[string]int {
 	t.Helper()
-	want := map[string]map[string]int{search.FacetTopic: {}, search.FacetLanguage: {}, search.FacetCountry: {}}
+	want := map[string]map[string]int{}
+	for _, name := range search.Facets {
+		want[name] = map[string]int{}
+	}
 	for _, d := range soundDocs() {
 		if !slices.Contains(ids, d.ID) {
 			continue
+		}
+		if d.Industry != "" {
+			want[search.FacetIndustry][d.Industry]++
+		}
+		if b := search.HoursBucket(d.HoursPerMonth); b != "" {
+			want[search.FacetHours][b]++
 		}
 		for _, v := range d.Topics {
 			want[search.FacetTopic][v]++
@@ -211,6 +220,8 @@ func TestSoundTotalsAndFacets(t *testing.T) {
 		search.FacetTopic:    {"employer-branding": 2, "digital-skills": 2, "sustainability": 3},
 		search.FacetLanguage: {"en": 2, "de": 5, "fr": 1},
 		search.FacetCountry:  {"AT": 2, "DE": 3, "CH": 1},
+		search.FacetIndustry: {},
+		search.FacetHours:    {},
 	}
 	if !reflect.DeepEqual(res.Facets, want) {
 		t.Errorf("got facets %v, want %v", res.Facets, want)
@@ -266,7 +277,7 @@ func TestSoundTotalsAndFacets(t *testing.T) {
 		}{
 			{"R facets: filter", facets["filter"], `"id IN [\"s2\", \"s3\", \"s7\"]"`},
 			{"R facets: no hits", facets["hitsPerPage"], `0`},
-			{"R facets: facets", facets["facets"], `["topics","languages","country"]`},
+			{"R facets: facets", facets["facets"], `["topics","languages","country","industry","hoursBucket"]`},
 			{"R documents: filter", docs["filter"], `"id IN [\"s2\", \"s3\", \"s7\"]"`},
 			{"R documents: limit", docs["limit"], `3`},
 		}...)
@@ -474,7 +485,9 @@ func TestFresh(t *testing.T) {
 	t.Run("documents without nameSound", func(t *testing.T) {
 		f, _ := openSounds(t)
 		f.set(func(f *fakeMeili) {
-			delete(f.indexes["mentors"].docs["s3"], fieldNameSound) // written by the previous version
+			// written by a version before the name sounds and hours buckets
+			delete(f.indexes["mentors"].docs["s3"], fieldNameSound)
+			delete(f.indexes["mentors"].docs["s3"], fieldHoursBucket)
 		})
 		y := openFake(t, f)
 		if !y.Fresh() {
