@@ -297,3 +297,26 @@ func TestMatchAssignmentExplains(t *testing.T) {
 		"Keine Mentor:in ist möglich: Die Regeln schließen alle 2 Kandidat:innen aus, die meisten wegen „Kapazität erreicht“."},
 		[]string{`value="` + lenaID + `"`})
 }
+
+// TestDirectoryRoomInProgram: an executive filters the directory by room left
+// in a program; once Max has a tandem there (capacity 1), he is left out and
+// the count says so; a mentor gets no such filter.
+func TestDirectoryRoomInProgram(t *testing.T) {
+	e := newPagesEnv(t)
+	reqID := e.matchSetup(t)
+	maxID := profile.ProfileIDFor(maxB.UserID)
+	r := do(t, e.app(t, eva), "/mentors", langHeader("en"))
+	assertBody(t, r.body, []string{`<legend>Room left in</legend>`,
+		`<label for="facet-room-open">Open program <span class="count">(2)</span></label>`}, nil)
+	if r := send(t, e.app(t, cora), http.MethodPost, "/match/"+reqID+"/propose", url.Values{"csrf_token": {cora.CSRFToken}, "mentorProfileId": {maxID}}, nil); r.status != http.StatusSeeOther {
+		t.Fatalf("propose Eva → Max: got %d, want 303", r.status)
+	}
+	r = do(t, e.app(t, eva), "/mentors?room=open", langHeader("de"))
+	assertBody(t, r.body, []string{"1 Mentor:in gefunden", "Lena Hoffmann", `id="facet-room-open" name="room" value="open" checked`,
+		`<label for="facet-room-open">Offenes Programm <span class="count">(1)</span></label>`}, []string{"Max Becker"})
+	r = do(t, e.app(t, lena), "/mentors", langHeader("en"))
+	assertBody(t, r.body, []string{"Max Becker"}, []string{`name="room"`})
+	if r := do(t, e.app(t, lena), "/mentors?room=open", langHeader("en")); r.status != http.StatusBadRequest {
+		t.Errorf("a mentor filtering by room: got %d, want 400", r.status)
+	}
+}

@@ -593,8 +593,8 @@ func TestDirectory(t *testing.T) {
 	upsertDocs(t, e.idx,
 		search.Document{ID: "mp_a", Name: "Anna Schmidt", Organization: "Acme AG", OrgVerified: true, Headline: "Teaches prompting to leaders",
 			Bio: "Anna shows executives how to use AI assistants.", Topics: []string{"digital-skills", "ai-data"}, Languages: []string{"de", "en"},
-			Country: "DE", HoursPerMonth: 4, PublishedAt: now},
-		search.Document{ID: "mp_b", Name: "Ben Meier", Organization: "Beta GmbH", Headline: "Gen Z and employer branding",
+			Country: "DE", HoursPerMonth: 4, Industry: "logistics", PublishedAt: now},
+		search.Document{ID: "mp_b", Name: "Ben Meier", Organization: "Beta GmbH", Industry: "Retail", Headline: "Gen Z and employer branding",
 			Bio: "Ben explains what makes employers attractive.", Topics: []string{"employer-branding"}, Languages: []string{"de"},
 			Country: "AT", PublishedAt: now.Add(time.Hour)},
 		search.Document{ID: "mp_c", Name: "Chloé <b>Bold</b>", Organization: "Gamma SA", Headline: "Digital natives at work",
@@ -634,6 +634,21 @@ func TestDirectory(t *testing.T) {
 		{name: "history restore gets the page", target: "/mentors", lang: "en",
 			header: map[string]string{"HX-Request": "true", "HX-History-Restore-Request": "true"}, wantStatus: 200,
 			want: []string{"<html", "Anna Schmidt"}},
+		{name: "industry and hours facets", target: "/mentors", lang: "en", wantStatus: 200, want: []string{
+			`<label for="facet-industry-logistics">Logistics <span class="count">(1)</span></label>`,
+			`<label for="facet-industry-Retail">Retail <span class="count">(1)</span></label>`,
+			`<input type="radio" id="facet-hours-any" name="hours" value="" checked><label for="facet-hours-any">Any</label>`,
+			`<label for="facet-hours-4">At least 4 h <span class="count">(1)</span></label>`,
+			`<label for="facet-hours-8">At least 8 h <span class="count">(0)</span></label>`},
+			// Room in a program is for executives and curators.
+			wantNot: []string{`name="room"`}},
+		{name: "industry filter de", target: "/mentors?industry=logistics", lang: "de", wantStatus: 200, want: []string{
+			"1 Mentor:in gefunden", "Anna Schmidt", `value="logistics" checked`, "Logistik"}, wantNot: []string{"Ben Meier"}},
+		{name: "hours filter", target: "/mentors?hours=4", lang: "en", wantStatus: 200, want: []string{
+			"1 mentor found", "Anna Schmidt", `id="facet-hours-4" name="hours" value="4" checked`,
+			`href="/mentors"><span class="visually-hidden">Remove filter: </span>At least 4 h`}, wantNot: []string{"Ben Meier"}},
+		{name: "hours not a step", target: "/mentors?hours=3", lang: "en", wantStatus: 400, want: []string{"Choose the hours a month from the list."}},
+		{name: "room, a visitor", target: "/mentors?room=open", lang: "en", wantStatus: 400, want: []string{"Choose a program from the list."}},
 		{name: "page not a number", target: "/mentors?page=abc", lang: "en", wantStatus: 400, want: []string{"Bad request", "The page number must be a whole number"}},
 		{name: "page zero", target: "/mentors?page=0", lang: "en", wantStatus: 400},
 		{name: "page too far", target: "/mentors?page=999999", lang: "en", wantStatus: 400},

@@ -351,19 +351,35 @@ func (s *Service) Cohort(ctx context.Context, pr *program.Program) (*Cohort, err
 // EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND for an unknown program, the
 // database's.
 func (s *Service) NoRoomIn(ctx context.Context, p *otm.Principal, programID string) ([]string, error) {
-	if err := otm.RequireRole(p, "Only executives and curators may filter by room in a program.", RoomRoles...); err != nil {
+	if err := otm.RequireRole(p, roomMessage, RoomRoles...); err != nil {
 		return nil, err
 	}
 	pr, err := s.cfg.Programs.Lookup(ctx, programID)
 	if err != nil {
 		return nil, err
 	}
+	full, err := s.NoRoom(ctx, p, []program.Program{*pr})
+	return full[pr.ID], err
+}
+
+// NoRoom is NoRoomIn for each of the programs, by program id, from one read
+// of the reservations.
+func (s *Service) NoRoom(ctx context.Context, p *otm.Principal, prs []program.Program) (map[string][]string, error) {
+	if err := otm.RequireRole(p, roomMessage, RoomRoles...); err != nil {
+		return nil, err
+	}
 	taken, err := s.cfg.Tandems.SlotsTaken(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return taken.Full(pr.ID, pr.Capacity), nil
+	out := make(map[string][]string, len(prs))
+	for _, pr := range prs {
+		out[pr.ID] = taken.Full(pr.ID, pr.Capacity)
+	}
+	return out, nil
 }
+
+const roomMessage = "Only executives and curators may filter by room in a program."
 
 // RoomRoles may filter the directory by room in a program (NoRoomIn).
 var RoomRoles = []string{otm.RoleMentee, otm.RoleCurator, otm.RoleAdmin}

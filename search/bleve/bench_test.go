@@ -101,6 +101,7 @@ func benchDocs(n int) []search.Document {
 			Languages:     langs,
 			Country:       pick(benchCountries),
 			HoursPerMonth: 1 + r.IntN(8),
+			Industry:      benchIndustries[i%len(benchIndustries)], // not drawn: the other fields stay as they were
 			PublishedAt:   base.Add(time.Duration(r.IntN(4*365*24)) * time.Hour),
 		}
 		if r.IntN(3) == 0 {
@@ -196,6 +197,13 @@ func BenchmarkSearch20k(b *testing.B) {
 			{Q: "teams", Topics: []string{"new-work-leadership", "employer-branding"}, Languages: []string{"en"}, Countries: []string{"GB", "IE"}},
 		}},
 		{"placeholder", []search.Query{{}, {Topics: []string{"sustainability"}}, {Languages: []string{"fr"}, Countries: []string{"FR", "BE"}, Offset: 40}}},
+		// The directory's industry and hours filters, and room in a program
+		// (200 mentors without room left out by id, as a busy cohort has).
+		{"industry-hours-room", []search.Query{
+			{Industries: []string{"logistics", "banking"}, MinHours: 4},
+			{Q: "digital", MinHours: 2, ExcludeIDs: benchIDs(docs, 200)},
+			{ExcludeIDs: benchIDs(docs, 200), Candidates: true, Limit: 1}, // a room count
+		}},
 	}
 	var mixed []search.Query
 	for _, k := range kinds {
@@ -270,3 +278,14 @@ func BenchmarkHostileQuery(b *testing.B) {
 	b.ReportMetric(l, "twelve-words-p50-ms")
 	b.ReportMetric(l/s, "ratio")
 }
+
+// benchIDs returns the ids of every len(docs)/n-th document, n of them.
+func benchIDs(docs []search.Document, n int) []string {
+	out := make([]string, 0, n)
+	for i := 0; i < len(docs) && len(out) < n; i += max(1, len(docs)/n) {
+		out = append(out, docs[i].ID)
+	}
+	return out
+}
+
+var benchIndustries = []string{"logistics", "banking", "insurance", "energy", "software", "retail", "mobility"}
