@@ -54,6 +54,7 @@ type Export struct {
 	Sessions        []identity.SessionInfo      `json:"sessions"`
 	RoleGrant       []string                    `json:"roleGrant,omitempty"`
 	MentorProfile   *profile.Profile            `json:"mentorProfile,omitempty"`
+	MentorPhoto     []byte                      `json:"mentorPhoto,omitempty"` // the uploaded photo, JPEG (base64)
 	MenteeRequests  []tandem.MenteeRequest      `json:"menteeRequests,omitempty"`
 	LineManagers    *linemanager.LineManagers   `json:"lineManagers"` // masked hints: only fingerprints are stored
 	Tandems         []tandem.Tandem             `json:"tandems"`
@@ -113,6 +114,9 @@ func (s *Service) Export(ctx context.Context, p *otm.Principal) (*Export, error)
 			prof.Decision.CuratorID, prof.Decision.CuratorName = "", programTeam
 		}
 		ex.MentorProfile = prof
+		if ex.MentorPhoto, err = s.profiles.MyPhoto(ctx, p); err != nil {
+			return nil, err
+		}
 	case otm.ENOTFOUND:
 	default:
 		return nil, err

@@ -53,6 +53,7 @@ var authzMatrix = map[string]string{
 	"GET /api/v1/me/line-managers":            "401 200 200 200 200 200 200",
 	"GET /api/v1/mentors":                     "200 200 200 200 200 200 200",
 	"GET /api/v1/mentors/:id":                 "200 200 200 200 200 200 200",
+	"GET /api/v1/mentors/:id/photo":           "404 404 404 404 404 404 404", // no photo in the fixture; TestIntegrationPhoto has who sees one
 	"GET /api/v1/moderation/mentee-requests":  "401 403 403 403 200 403 200",
 	// another program's objects are as unknown as missing ones (404, not 403)
 	"GET /api/v1/moderation/mentee-requests/:id":             "401 403 403 403 200 404 200",
@@ -94,9 +95,11 @@ var authzMatrix = map[string]string{
 	"POST /api/v1/admin/programs":                       "401 403 403 403 403 403 400",
 	"POST /api/v1/admin/organizations":                  "401 403 403 403 403 403 400",
 	"POST /api/v1/admin/organizations/:id/merge":        "401 403 403 403 403 403 400",
-	"POST /api/*":                         "404 404 404 404 404 404 404",
-	"PUT /api/v1/me/mentor-profile":       "401 200 200 200 200 200 200",
-	"PUT /api/v1/me/mentor-profile/pause": "401 200 200 200 200 200 200",
+	"POST /api/*":                            "404 404 404 404 404 404 404",
+	"PUT /api/v1/me/mentor-profile":          "401 200 200 200 200 200 200",
+	"PUT /api/v1/me/mentor-profile/pause":    "401 200 200 200 200 200 200",
+	"PUT /api/v1/me/mentor-profile/photo":    "401 400 400 400 400 400 400", // the matrix's body is no image
+	"DELETE /api/v1/me/mentor-profile/photo": "401 200 200 200 200 200 200",
 	// spring-2027 is in matching: no new requests (409 phase) for anyone
 	"PUT /api/v1/me/mentee-request":           "401 409 409 409 409 409 409",
 	"PUT /api/v1/me/tandems/:id/cadence":      "401 404 409 409 404 404 404",

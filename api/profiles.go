@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"time"
 
@@ -73,6 +74,7 @@ type profileJSON struct {
 	UpdatedAt       time.Time      `json:"updatedAt"`
 	SubmittedAt     *time.Time     `json:"submittedAt,omitempty"`
 	PublishedAt     *time.Time     `json:"publishedAt,omitempty"`
+	Photo           string         `json:"photo,omitempty"` // the uploaded photo (large), for its owner
 }
 
 func profileOf(p *profile.Profile) profileJSON {
@@ -81,6 +83,9 @@ func profileOf(p *profile.Profile) profileJSON {
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, SubmittedAt: p.SubmittedAt, PublishedAt: p.PublishedAt}
 	if p.OrgName != "" {
 		out.Organization = &publicOrgJSON{Name: p.OrgName, Verified: p.OrgVerified}
+	}
+	if p.Photo != "" {
+		out.Photo = profile.PhotoURL(p.ID, p.Photo, profile.PhotoLarge)
 	}
 	if p.Published != nil {
 		pub := contentOf(*p.Published)
@@ -159,6 +164,52 @@ func (s *Server) pauseMyProfile(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(profileOf(p))
+}
+
+// putMyPhoto answers PUT /api/v1/me/mentor-profile/photo: the body is the
+// image itself (JPEG, PNG or WebP, at most photo.MaxBytes).
+func (s *Server) putMyPhoto(c *fiber.Ctx) error {
+	if _, err := requireUser(c); err != nil {
+		return err
+	}
+	p, err := s.cfg.Profiles.SetPhoto(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), bytes.NewReader(c.Body()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(profileOf(p))
+}
+
+// deleteMyPhoto answers DELETE /api/v1/me/mentor-profile/photo.
+func (s *Server) deleteMyPhoto(c *fiber.Ctx) error {
+	if _, err := requireUser(c); err != nil {
+		return err
+	}
+	p, err := s.cfg.Profiles.DeletePhoto(c.UserContext(), otm.PrincipalFromContext(c.UserContext()))
+	if err != nil {
+		return err
+	}
+	return c.JSON(profileOf(p))
+}
+
+// getMentorPhoto answers GET /api/v1/mentors/{id}/photo?size=small|large: the
+// JPEG, to whom its owner shows it (404 to everyone else). A public photo may
+// be cached by anyone (its address changes with the photo), another only by
+// the viewer's browser, briefly.
+func (s *Server) getMentorPhoto(c *fiber.Ctx) error {
+	size := c.Query("size", profile.PhotoSmall)
+	img, public, err := s.cfg.Profiles.Photo(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), size)
+	if err != nil {
+		return err
+	}
+	if public {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+		c.Set(fiber.HeaderVary, fiber.HeaderCookie)
+	}
+	c.Set(fiber.HeaderContentType, "image/jpeg")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	return c.Send(img)
 }
 
 // listApplications answers GET /api/v1/moderation/applications?status=&limit=&offset=.

@@ -25,6 +25,7 @@ import (
 	"github.com/opentomentor/opentomentor/metrics"
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/platform"
+	"github.com/opentomentor/opentomentor/profile/photo"
 )
 
 // Pages is the web front end as the server uses it.
@@ -108,7 +109,7 @@ func New(cfg Config) *Server {
 		DisableStartupMessage:   true,
 		Immutable:               true, // values from c.Query/c.Params may outlive the handler
 		ErrorHandler:            s.handleError,
-		BodyLimit:               1 << 20,
+		BodyLimit:               photo.MaxBytes + 64<<10, // a photo upload; JSON bodies are held to maxJSONBody
 		ReadTimeout:             30 * time.Second,
 		WriteTimeout:            30 * time.Second,
 		IdleTimeout:             120 * time.Second,
@@ -185,6 +186,8 @@ func (s *Server) routes() {
 		v1.Post("/me/mentor-profile/submit", s.submitMyProfile)
 		v1.Post("/me/mentor-profile/withdraw", s.withdrawMyProfile)
 		v1.Put("/me/mentor-profile/pause", s.pauseMyProfile)
+		v1.Put("/me/mentor-profile/photo", s.putMyPhoto)
+		v1.Delete("/me/mentor-profile/photo", s.deleteMyPhoto)
 		v1.Get("/me/audit", s.myAudit)
 		v1.Get("/programs", s.listPrograms)
 		v1.Get("/programs/:id", s.getProgram)
@@ -209,6 +212,7 @@ func (s *Server) routes() {
 		v1.Delete("/me", s.deleteMe)
 		v1.Get("/mentors", s.listMentors)
 		v1.Get("/mentors/:id", s.getMentor)
+		v1.Get("/mentors/:id/photo", s.getMentorPhoto)
 		mod := v1.Group("/moderation")
 		mod.Get("/mentee-requests", s.listRequests)
 		mod.Get("/mentee-requests/:id", s.getRequest)

@@ -42,6 +42,7 @@ type Visibility struct {
 	Interests    string `bson:"interests" json:"interests"`
 	Availability string `bson:"availability" json:"availability"`
 	LinkedInURL  string `bson:"linkedinUrl" json:"linkedinUrl"` // executives or curators; never public
+	Photo        string `bson:"photo,omitempty" json:"photo"`   // the uploaded photo: public, executives (default) or curators
 }
 
 // Content is what the owner writes: one version of an application.
@@ -91,6 +92,7 @@ type Profile struct {
 	OrgVerified bool       `bson:"orgVerified"`
 	Industry    string     `bson:"industry,omitempty"`
 	Picture     string     `bson:"picture,omitempty"`
+	Photo       string     `bson:"photoVersion,omitempty"` // the uploaded photo's version ("" for none; shown with ShowPicture, per Visibility.Photo)
 	Status      string     `bson:"status"`
 	Draft       Content    `bson:"draft"`
 	Published   *Content   `bson:"published,omitempty"`

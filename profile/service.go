@@ -209,6 +209,7 @@ func narrow(pub, next Content) (Content, bool) {
 		{&out.Visibility.Interests, next.Visibility.Interests},
 		{&out.Visibility.Availability, next.Visibility.Availability},
 		{&out.Visibility.LinkedInURL, next.Visibility.LinkedInURL},
+		{&out.Visibility.Photo, next.Visibility.Photo},
 	} {
 		if visibilityRank[f.want] < visibilityRank[*f.cur] {
 			*f.cur, changed = f.want, true
@@ -565,7 +566,10 @@ func Document(pr *Profile) *search.Document {
 	if c.Visibility.Interests == VisPublic {
 		d.Interests = cloneS(c.Interests)
 	}
-	if c.ShowPicture && strings.HasPrefix(pr.Picture, "https://") {
+	switch {
+	case c.ShowPicture && pr.Photo != "" && c.Visibility.Photo == VisPublic:
+		d.Picture = PhotoURL(pr.ID, pr.Photo, PhotoSmall)
+	case c.ShowPicture && pr.Photo == "" && strings.HasPrefix(pr.Picture, "https://"):
 		d.Picture = pr.Picture
 	}
 	if pr.PublishedAt != nil {
@@ -581,6 +585,7 @@ type Restricted struct {
 	HoursPerMonth int      `json:"hoursPerMonth,omitempty"`
 	Paused        bool     `json:"paused"`
 	LinkedInURL   string   `json:"linkedinUrl,omitempty"`
+	Photo         string   `json:"photo,omitempty"` // the uploaded photo's address (small), when the owner shows it to this viewer
 }
 
 // RestrictedView returns the executive-only fields of a public profile for an
@@ -608,6 +613,9 @@ func (s *Service) RestrictedView(ctx context.Context, p *otm.Principal, id strin
 	}
 	if c.Visibility.LinkedInURL == VisExecutives || curator {
 		r.LinkedInURL = c.LinkedInURL
+	}
+	if pr.Photo != "" && c.ShowPicture && (c.Visibility.Photo != VisCurators || curator) {
+		r.Photo = PhotoURL(pr.ID, pr.Photo, PhotoSmall)
 	}
 	return r, nil
 }
@@ -646,6 +654,9 @@ func (s *Service) CardFor(ctx context.Context, p *otm.Principal, d *search.Docum
 		card.HoursPerMonth = r.HoursPerMonth
 	}
 	card.Paused, card.LinkedInURL = r.Paused, r.LinkedInURL
+	if r.Photo != "" {
+		card.Picture = r.Photo
+	}
 	return card, nil
 }
 
@@ -673,6 +684,9 @@ func (s *Service) EraseUser(ctx context.Context, userID string) error {
 		}
 	}
 	if err := s.store.erase(ctx, id); err != nil {
+		return err
+	}
+	if err := s.store.deletePhoto(ctx, id); err != nil {
 		return err
 	}
 	if err := s.store.deleteDecisions(ctx, id); err != nil {
