@@ -31,12 +31,13 @@ type applyForm struct {
 	VisInterests      string
 	VisAvailability   string
 	VisLinkedIn       string
+	VisPhoto          string
 }
 
 // newApplyForm is the form of someone who has not applied yet, with the
 // service's default visibilities.
 func newApplyForm() applyForm {
-	return applyForm{VisInterests: profile.VisExecutives, VisAvailability: profile.VisPublic, VisLinkedIn: profile.VisExecutives}
+	return applyForm{VisInterests: profile.VisExecutives, VisAvailability: profile.VisPublic, VisLinkedIn: profile.VisExecutives, VisPhoto: profile.VisExecutives}
 }
 
 // formFromContent fills the form from a stored application.
@@ -45,7 +46,7 @@ func formFromContent(c profile.Content) applyForm {
 		Headline: c.Headline, Bio: c.Bio, Topics: slices.Clone(c.Topics),
 		Skills: strings.Join(c.Skills, ", "), Interests: strings.Join(c.Interests, ", "),
 		Country: c.Country, Paused: c.Availability.Paused, LinkedIn: c.LinkedInURL, ShowPicture: c.ShowPicture,
-		VisInterests: c.Visibility.Interests, VisAvailability: c.Visibility.Availability, VisLinkedIn: c.Visibility.LinkedInURL,
+		VisInterests: c.Visibility.Interests, VisAvailability: c.Visibility.Availability, VisLinkedIn: c.Visibility.LinkedInURL, VisPhoto: c.Visibility.Photo,
 	}
 	if c.Availability.HoursPerMonth > 0 {
 		a.Hours = strconv.Itoa(c.Availability.HoursPerMonth)
@@ -70,7 +71,7 @@ func readApplyForm(fm form) applyForm {
 		Languages: fm.all("languages"), OtherLanguages: fm.get("languages_other"),
 		Country: fm.get("country"), Hours: strings.TrimSpace(fm.get("hours")), Paused: fm.on("paused"),
 		LinkedIn: fm.get("linkedin"), ShowPicture: fm.on("show_picture"),
-		VisInterests: fm.get("vis_interests"), VisAvailability: fm.get("vis_availability"), VisLinkedIn: fm.get("vis_linkedin"),
+		VisInterests: fm.get("vis_interests"), VisAvailability: fm.get("vis_availability"), VisLinkedIn: fm.get("vis_linkedin"), VisPhoto: fm.get("vis_photo"),
 	}
 }
 
@@ -92,7 +93,7 @@ func (a applyForm) content() (c profile.Content, hoursOK bool) {
 		Skills: splitList(a.Skills), Languages: langs, Country: a.Country,
 		Availability: profile.Availability{HoursPerMonth: hours, Paused: a.Paused},
 		Interests:    splitList(a.Interests), LinkedInURL: a.LinkedIn, ShowPicture: a.ShowPicture,
-		Visibility: profile.Visibility{Interests: a.VisInterests, Availability: a.VisAvailability, LinkedInURL: a.VisLinkedIn},
+		Visibility: profile.Visibility{Interests: a.VisInterests, Availability: a.VisAvailability, LinkedInURL: a.VisLinkedIn, Photo: a.VisPhoto},
 	}, hoursOK
 }
 
@@ -139,7 +140,11 @@ type applyView struct {
 	Langs   []option
 	Country []option
 
-	VisInterests, VisAvailability, VisLinkedIn []option
+	VisInterests, VisAvailability, VisLinkedIn, VisPhoto []option
+
+	// The photo section: the owner's photo, else their initial, and why the
+	// last upload was refused.
+	PhotoURL, Initial, PhotoError string
 
 	Errors  map[string]string // form key → message
 	Summary []fieldErr
@@ -181,6 +186,7 @@ var errorKeys = []struct {
 	{"vis_interests", "apply.f.visInterests", []string{"visibility.interests"}},
 	{"linkedin", "apply.f.linkedin", []string{"linkedinUrl"}},
 	{"vis_linkedin", "apply.f.visLinkedIn", []string{"visibility.linkedinUrl"}},
+	{"vis_photo", "apply.f.visPhoto", []string{"visibility.photo"}},
 }
 
 // keyOfField maps a service field name ("topics[2]") to its form key and the
@@ -319,6 +325,13 @@ func (f *Frontend) applyView(lang string, p *otm.Principal, pr *profile.Profile,
 	v.VisInterests = vis(a.VisInterests, profile.VisPublic, profile.VisExecutives, profile.VisCurators)
 	v.VisAvailability = vis(a.VisAvailability, profile.VisPublic, profile.VisExecutives, profile.VisCurators)
 	v.VisLinkedIn = vis(a.VisLinkedIn, profile.VisExecutives, profile.VisCurators)
+	v.VisPhoto = vis(a.VisPhoto, profile.VisPublic, profile.VisExecutives, profile.VisCurators)
+	if p != nil {
+		v.Initial = initial(p.Name)
+	}
+	if pr != nil && pr.Photo != "" {
+		v.PhotoURL = profile.PhotoURL(pr.ID, pr.Photo, profile.PhotoLarge)
+	}
 	for _, k := range errorKeys {
 		v.ErrorKeys = append(v.ErrorKeys, k.key)
 	}
@@ -363,11 +376,13 @@ func (f *Frontend) preview(lang string, p *otm.Principal, pr *profile.Profile, a
 
 // applyNotices are the messages after a redirect (?done=).
 var applyNotices = map[string]string{
-	"saved":       "apply.done.saved",
-	"savedReview": "apply.done.savedReview",
-	"sent":        "apply.done.sent",
-	"submitted":   "apply.done.submitted",
-	"withdrawn":   "apply.done.withdrawn",
+	"saved":        "apply.done.saved",
+	"savedReview":  "apply.done.savedReview",
+	"sent":         "apply.done.sent",
+	"submitted":    "apply.done.submitted",
+	"withdrawn":    "apply.done.withdrawn",
+	"photo":        "apply.done.photo",
+	"photoRemoved": "apply.done.photoRemoved",
 }
 
 // myProfile returns the caller's application, nil when they have none yet.
@@ -485,6 +500,58 @@ func (f *Frontend) applyPost(c *fiber.Ctx, submit bool) error {
 		done = "submitted"
 	}
 	return c.Redirect("/apply?done="+done, http.StatusSeeOther)
+}
+
+// applyPhoto answers POST /apply/photo (multipart, the file in "photo"):
+// replace the photo, or show why not.
+func (f *Frontend) applyPhoto(c *fiber.Ctx) error {
+	d := f.newPage(c, "apply")
+	if d.Principal == nil {
+		return toSignIn(c, "/apply")
+	}
+	var err error
+	if fh, ferr := c.FormFile("photo"); ferr != nil {
+		err = otm.Invalid("Choose a photo to upload.", otm.Field("photo", otm.RuleRequired, nil, "required"))
+	} else if file, oerr := fh.Open(); oerr != nil {
+		err = oerr
+	} else {
+		defer file.Close()
+		_, err = f.cfg.Profiles.SetPhoto(c.UserContext(), d.Principal, file)
+	}
+	if err == nil {
+		return c.Redirect("/apply?done=photo#photo", http.StatusSeeOther)
+	}
+	if otm.ErrorCode(err) != otm.EINVALID {
+		return f.fail(c, err, "/apply", "")
+	}
+	pr, perr := f.myProfile(c, d.Principal)
+	if perr != nil {
+		return f.fail(c, perr, "/apply", "")
+	}
+	a := newApplyForm()
+	if pr != nil {
+		a = formFromContent(pr.Draft)
+	}
+	d.Title = f.translate(d.Lang, "apply.title")
+	v := f.applyView(d.Lang, d.Principal, pr, a)
+	for _, fe := range otm.ErrorFields(err) {
+		v.PhotoError = f.ruleText(c.UserContext(), d.Lang, fe.Rule, fe.Args, "photo")
+	}
+	d.Apply = v
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return f.render(c, http.StatusUnprocessableEntity, "apply", d)
+}
+
+// applyPhotoDelete answers POST /apply/photo/delete.
+func (f *Frontend) applyPhotoDelete(c *fiber.Ctx) error {
+	d := f.newPage(c, "apply")
+	if d.Principal == nil {
+		return toSignIn(c, "/apply")
+	}
+	if _, err := f.cfg.Profiles.DeletePhoto(c.UserContext(), d.Principal); err != nil {
+		return f.fail(c, err, "/apply", "")
+	}
+	return c.Redirect("/apply?done=photoRemoved#photo", http.StatusSeeOther)
 }
 
 // applyWithdraw answers POST /apply/withdraw (confirm=yes).

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/search"
 	"github.com/opentomentor/opentomentor/suggest"
@@ -363,12 +364,13 @@ func (f *Frontend) mentorPage(c *fiber.Ctx) error {
 			return f.fail(c, err, d.Here, "")
 		}
 		v.Restricted, v.Interests, v.Hours = card.Restricted, card.Interests, card.HoursPerMonth
-		v.Paused, v.LinkedIn = card.Paused, card.LinkedInURL
+		v.Paused, v.LinkedIn, v.Card.Picture = card.Paused, card.LinkedInURL, card.Picture
 		if err := f.fillPrefer(c, d, v, doc.ID); err != nil {
 			return f.fail(c, err, d.Here, "")
 		}
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
+	v.Card.Picture = profile.PhotoSize(v.Card.Picture, profile.PhotoLarge) // shown larger than on a card
 	d.Title = doc.Name
 	d.Mentor = v
 	return f.render(c, http.StatusOK, "mentor", d)

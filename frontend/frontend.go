@@ -417,6 +417,8 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Post("/apply/submit", f.applySubmit)
 		app.Post("/apply/withdraw", f.applyWithdraw)
 		app.Post("/apply/preview", f.applyPreview)
+		app.Post("/apply/photo", f.applyPhoto)
+		app.Post("/apply/photo/delete", f.applyPhotoDelete)
 		app.Get("/curate", f.curateQueue)
 		app.Get("/curate/:id", f.curateDetail)
 		app.Post("/curate/:id/decision", f.curateDecide)

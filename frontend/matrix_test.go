@@ -72,6 +72,8 @@ var pageMatrix = map[string]string{
 	"POST /apply/submit":                  "303 422 422 422 422 422 422",
 	"POST /apply/withdraw":                "303 303 303 303 303 303 303",
 	"POST /apply/preview":                 "303 200 200 200 200 200 200",
+	"POST /apply/photo":                   "303 422 422 422 422 422 422", // the matrix sends no file
+	"POST /apply/photo/delete":            "303 303 303 303 303 303 303",
 	"POST /curate/:id/decision":           "303 403 403 403 403 403 400",
 	"POST /curate/:id/comments":           "303 403 403 403 403 403 422",
 	"POST /account/line-managers":         "303 303 303 303 303 303 303",
