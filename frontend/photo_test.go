@@ -124,4 +124,6 @@ func TestApplyPhoto(t *testing.T) {
 }
 
 // attrEscaped escapes & as templates do in attributes.
-func attrEscaped(s string) string { return string(bytes.ReplaceAll([]byte(s), []byte("&"), []byte("&amp;"))) }
+func attrEscaped(s string) string {
+	return string(bytes.ReplaceAll([]byte(s), []byte("&"), []byte("&amp;")))
+}
