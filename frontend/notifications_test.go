@@ -24,6 +24,7 @@ func TestInboxPage(t *testing.T) {
 	assertBody(t, r.body, []string{`href="/notifications"`, `<span class="badge" aria-hidden="true">2</span>`, "(2 ungelesen)"}, nil)
 	r = do(t, e.app(t, lena), "/notifications", langHeader("de"))
 	assertBody(t, r.body, []string{"<h1>Nachrichten</h1>", "Ein Tandem mit Katrin Weber ist vorgeschlagen", "Bitte überarbeiten Sie Ihre Bewerbung",
+		"Das Programmteam (Offenes Programm) schlägt ein Tandem mit Katrin Weber vor.",
 		"Das Programmteam bittet: Bitte nenne Tools.", `href="/notifications/open?id=b"`}, nil)
 	assertNoInlineCode(t, r.body)
 

@@ -60,6 +60,8 @@ func kindOf(key, name string) string {
 		return "roles"
 	case "role":
 		return "role"
+	case "program":
+		return "program"
 	}
 	return "text"
 }
@@ -179,6 +181,10 @@ func (f *Frontend) formatArg(ctx context.Context, lang, kind string, v any) stri
 		return list(strs(v), func(r string) string { return f.translate(lang, "value.quoted", f.translate(lang, "role."+r)) }, f.translate(lang, "value.or"))
 	case "role":
 		return f.translate(lang, "role."+str(v))
+	case "program":
+		// A program by its name, as notices and e-mails carry it; the
+		// open program has a name in every language.
+		return f.programNameOf(lang, program.OpenProgram, str(v))
 	case "status", "action":
 		if s := str(v); f.hasKey(kind + "." + s) {
 			return f.translate(lang, kind+"."+s)
