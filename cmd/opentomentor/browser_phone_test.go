@@ -66,3 +66,34 @@ func TestBrowserHeaderOneRow(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserPhoneMenu: on a phone the admin's nine links fold behind a menu
+// button, so the header is one row; the button opens them (and says so to
+// screen readers), and they lead on.
+func TestBrowserPhoneMenu(t *testing.T) {
+	chromium := chromiumPath(t) // skip before booting the platform
+	p := startProgramWith(t, &DemoOptions{Mentors: 5})
+	browser := startBrowser(t, chromium)
+	b := newTab(t, browser, p.BaseURL)
+	b.signIn("Amira Nassar") // on a laptop: signIn clicks the nav's links
+	b.do("a phone's screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile))
+	b.navigate("/lang/de")
+	b.navigate("/mentors")
+	if h := eval[float64](b, `document.querySelector('.header-inner').getBoundingClientRect().height`); h > 72 {
+		t.Errorf("header on a phone, menu folded: %.0f px tall, want one row (at most 72 px)", h)
+	}
+	if eval[bool](b, `document.querySelector('#site-nav-list').getBoundingClientRect().height > 0`) {
+		t.Error("nav links on a phone before opening the menu: shown, want folded")
+	}
+	if got := b.text(".nav-toggle"); got != "Menü" {
+		t.Errorf("menu button: got %q, want Menü", got)
+	}
+	b.do("open the menu", chromedp.Click(chromedp.CSS(`.nav-toggle`)))
+	if got := eval[string](b, `document.querySelector('.nav-toggle').getAttribute('aria-expanded')`); got != "true" {
+		t.Errorf("menu button after opening: aria-expanded %q, want true", got)
+	}
+	b.checkA11y()
+	follow(b, "the people link", chromedp.CSS(`#site-nav-list a[href="/admin/people"]`))
+	b.assertLocation("/admin/people")
+	b.assertNoConsoleErrors()
+}

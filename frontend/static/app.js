@@ -15,6 +15,26 @@
     if (elt && elt.id === "apply-form" && verb === "post") {
       e.detail.path = "/apply/preview";
     }
+    // A search leaves out the filters set to "any" (empty), so that its
+    // address is the one its links have.
+    if (verb === "get" && e.detail.parameters) {
+      var empty = [];
+      var params = e.detail.parameters;
+      var keys = typeof params.keys === "function" ? Array.from(params.keys()) : Object.keys(params);
+      keys.forEach(function (k) {
+        var v = typeof params.getAll === "function" ? params.getAll(k) : [].concat(params[k]);
+        if (v.length === 1 && v[0] === "" && k !== "q") {
+          empty.push(k);
+        }
+      });
+      empty.forEach(function (k) {
+        if (typeof params.delete === "function") {
+          params.delete(k);
+        } else {
+          delete params[k];
+        }
+      });
+    }
   });
 
   // A page a form was sent back to (POST /apply/submit with errors) keeps
@@ -25,6 +45,19 @@
   var home = document.querySelector("[data-replace-url]");
   if (home && window.history && history.replaceState && location.pathname !== home.getAttribute("data-replace-url")) {
     history.replaceState(null, "", home.getAttribute("data-replace-url"));
+  }
+
+  // On a phone the nav folds behind a menu button (the button shows only
+  // with this file: without it the links stay in view).
+  var toggle = document.querySelector(".nav-toggle");
+  if (toggle) {
+    toggle.hidden = false;
+    document.documentElement.classList.add("nav-folds");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.closest(".site-nav").classList.toggle("nav-open", open);
+    });
   }
 
   // Times are written in UTC by the server (pages work without this file);
