@@ -547,8 +547,11 @@ func TestCurateRevisionDiffAndComments(t *testing.T) {
 	r := send(t, e.app(t, lena), http.MethodPost, "/apply", rev, nil)
 	assertRedirect(t, r, "/apply?done=sent")
 	r = do(t, e.app(t, lena), "/apply?done=sent", langHeader("en"))
-	assertBody(t, r.body, []string{"Your changes were saved and sent for review.",
-		"Your published profile stays visible in the directory until the curators approve your changes."}, nil)
+	// One notice says it was sent, the status panel what it means; the
+	// preview does not offer to submit what is under review.
+	assertBody(t, r.body, []string{"Your changes were sent for review.",
+		"Your published profile stays visible in the directory until the curators approve your changes."},
+		[]string{"stays visible until they are approved", "ready to submit"})
 
 	app := e.app(t, cora)
 	r = do(t, app, "/curate/mp_lena", langHeader("en"))
