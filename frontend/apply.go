@@ -385,6 +385,16 @@ var applyNotices = map[string]string{
 	"photoRemoved": "apply.done.photoRemoved",
 }
 
+// currentForm returns the caller's application (nil for none yet) and the
+// form it fills, for a page shown again after a refusal.
+func (f *Frontend) currentForm(c *fiber.Ctx, p *otm.Principal) (*profile.Profile, applyForm, error) {
+	pr, err := f.myProfile(c, p)
+	if err != nil || pr == nil {
+		return pr, newApplyForm(), err
+	}
+	return pr, formFromContent(pr.Draft), nil
+}
+
 // myProfile returns the caller's application, nil when they have none yet.
 func (f *Frontend) myProfile(c *fiber.Ctx, p *otm.Principal) (*profile.Profile, error) {
 	pr, err := f.cfg.Profiles.MyProfile(c.UserContext(), p)
@@ -399,13 +409,9 @@ func (f *Frontend) applyPage(c *fiber.Ctx) error {
 	if d.Principal == nil {
 		return toSignIn(c, "/apply")
 	}
-	pr, err := f.myProfile(c, d.Principal)
+	pr, a, err := f.currentForm(c, d.Principal)
 	if err != nil {
 		return f.fail(c, err, "/apply", "")
-	}
-	a := newApplyForm()
-	if pr != nil {
-		a = formFromContent(pr.Draft)
 	}
 	if key, ok := applyNotices[c.Query("done")]; ok {
 		d.Notice = f.translate(d.Lang, key)
@@ -524,13 +530,9 @@ func (f *Frontend) applyPhoto(c *fiber.Ctx) error {
 	if otm.ErrorCode(err) != otm.EINVALID {
 		return f.fail(c, err, "/apply", "")
 	}
-	pr, perr := f.myProfile(c, d.Principal)
+	pr, a, perr := f.currentForm(c, d.Principal)
 	if perr != nil {
 		return f.fail(c, perr, "/apply", "")
-	}
-	a := newApplyForm()
-	if pr != nil {
-		a = formFromContent(pr.Draft)
 	}
 	d.Title = f.translate(d.Lang, "apply.title")
 	v := f.applyView(d.Lang, d.Principal, pr, a)
@@ -567,13 +569,9 @@ func (f *Frontend) applyWithdraw(c *fiber.Ctx) error {
 		if otm.ErrorCode(err) != otm.ECONFLICT {
 			return f.fail(c, err, "/apply", "")
 		}
-		pr, perr := f.myProfile(c, d.Principal)
+		pr, a, perr := f.currentForm(c, d.Principal)
 		if perr != nil {
 			return f.fail(c, perr, "/apply", "")
-		}
-		a := newApplyForm()
-		if pr != nil {
-			a = formFromContent(pr.Draft)
 		}
 		return f.renderApply(c, http.StatusConflict, d, pr, a, nil, nil, f.translate(d.Lang, "apply.err.cannotWithdraw"))
 	}

@@ -13,6 +13,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/profile/photo"
 )
 
@@ -57,12 +58,10 @@ func (m *mongoStore) putPhoto(ctx context.Context, d *photoDoc) error {
 	return mapErr(err, "Photo")
 }
 
+// getPhoto returns the profile's photo, nil for none.
 func (m *mongoStore) getPhoto(ctx context.Context, id string) (*photoDoc, error) {
-	var d photoDoc
-	if err := m.photos().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
-		return nil, mapErr(err, "Photo")
-	}
-	return &d, nil
+	d, err := mongostore.FindByID[photoDoc](ctx, m.photos(), id)
+	return d, mapErr(err, "Photo")
 }
 
 func (m *mongoStore) deletePhoto(ctx context.Context, id string) error {
@@ -141,10 +140,11 @@ func (s *Service) Photo(ctx context.Context, p *otm.Principal, id, size string) 
 		return nil, false, notFound
 	}
 	d, err := s.store.getPhoto(ctx, id)
-	if otm.ErrorCode(err) == otm.ENOTFOUND {
-		return nil, false, notFound
-	} else if err != nil {
+	if err != nil {
 		return nil, false, err
+	}
+	if d == nil {
+		return nil, false, notFound
 	}
 	if size == PhotoSmall {
 		return d.Small, public, nil
@@ -170,11 +170,8 @@ func (s *Service) MyPhoto(ctx context.Context, p *otm.Principal) ([]byte, error)
 		return nil, err
 	}
 	d, err := s.store.getPhoto(ctx, ProfileIDFor(p.UserID))
-	if otm.ErrorCode(err) == otm.ENOTFOUND {
-		return nil, nil
-	}
-	if err != nil {
+	if d == nil {
 		return nil, err
 	}
-	return d.Large, nil
+	return d.Large, err
 }

@@ -466,27 +466,13 @@ func TestSearchResult(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]map[string]int{search.FacetTopic: {}, search.FacetLanguage: {}, search.FacetCountry: {}, search.FacetIndustry: {}, search.FacetHours: {}}
-		n := 0
+		var de []search.Document
 		for _, d := range docs {
-			if d.Country != "DE" {
-				continue
+			if d.Country == "DE" {
+				de = append(de, d)
 			}
-			n++
-			if d.Industry != "" {
-				want[search.FacetIndustry][d.Industry]++
-			}
-			if b := search.HoursBucket(d.HoursPerMonth); b != "" {
-				want[search.FacetHours][b]++
-			}
-			for _, v := range d.Topics {
-				want[search.FacetTopic][v]++
-			}
-			for _, v := range d.Languages {
-				want[search.FacetLanguage][v]++
-			}
-			want[search.FacetCountry][d.Country]++
 		}
+		want, n := searchtest.FacetsOf(de), len(de)
 		if !reflect.DeepEqual(res.Facets, want) {
 			t.Errorf("got facets %v, want %v", res.Facets, want)
 		}

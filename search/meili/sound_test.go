@@ -12,6 +12,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/searchtest"
 )
 
 // soundDocs are mentors whose names sound alike. With q "Mayer" the fake's text
@@ -46,29 +47,13 @@ func openSounds(t *testing.T) (*fakeMeili, *Index) {
 // countFacets counts the facet values of the documents ids of soundDocs.
 func countFacets(t *testing.T, ids []string) map[string]map[string]int {
 	t.Helper()
-	want := map[string]map[string]int{}
-	for _, name := range search.Facets {
-		want[name] = map[string]int{}
-	}
+	var docs []search.Document
 	for _, d := range soundDocs() {
-		if !slices.Contains(ids, d.ID) {
-			continue
+		if slices.Contains(ids, d.ID) {
+			docs = append(docs, d)
 		}
-		if d.Industry != "" {
-			want[search.FacetIndustry][d.Industry]++
-		}
-		if b := search.HoursBucket(d.HoursPerMonth); b != "" {
-			want[search.FacetHours][b]++
-		}
-		for _, v := range d.Topics {
-			want[search.FacetTopic][v]++
-		}
-		for _, v := range d.Languages {
-			want[search.FacetLanguage][v]++
-		}
-		want[search.FacetCountry][d.Country]++
 	}
-	return want
+	return searchtest.FacetsOf(docs)
 }
 
 func ids(res *search.Result) []string {

@@ -135,8 +135,9 @@ func byNewest(docs []search.Document) {
 	})
 }
 
-// facetsOf counts the facet values of docs as an engine should.
-func facetsOf(docs []search.Document) map[string]map[string]int {
+// FacetsOf counts the facet values of docs as an engine's Result.Facets must
+// (every facet name present).
+func FacetsOf(docs []search.Document) map[string]map[string]int {
 	f := map[string]map[string]int{}
 	for _, name := range search.Facets {
 		f[name] = map[string]int{}
@@ -349,7 +350,7 @@ func testFilters(t *testing.T, idx search.Index) {
 			if res.Total != len(want) {
 				t.Errorf("got Total %d, want %d", res.Total, len(want))
 			}
-			if wantF := facetsOf(want); !equalFacets(res.Facets, wantF) {
+			if wantF := FacetsOf(want); !equalFacets(res.Facets, wantF) {
 				t.Errorf("got facets %v, want %v", res.Facets, wantF)
 			}
 			checkCountryFacetSum(t, res)
@@ -442,7 +443,7 @@ func testTextWithFilters(t *testing.T, idx search.Index) {
 			if res.Total != len(want) {
 				t.Errorf("got Total %d, want %d", res.Total, len(want))
 			}
-			if wantF := facetsOf(want); !equalFacets(res.Facets, wantF) {
+			if wantF := FacetsOf(want); !equalFacets(res.Facets, wantF) {
 				t.Errorf("got facets %v, want %v", res.Facets, wantF)
 			}
 			checkCountryFacetSum(t, res)
