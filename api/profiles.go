@@ -197,12 +197,14 @@ func (s *Server) deleteMyPhoto(c *fiber.Ctx) error {
 // the viewer's browser, briefly.
 func (s *Server) getMentorPhoto(c *fiber.Ctx) error {
 	size := c.Query("size", profile.PhotoSmall)
-	img, public, err := s.cfg.Profiles.Photo(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), size)
+	img, public, err := s.cfg.Profiles.Photo(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), size, c.Query("v"))
 	if err != nil {
 		return err
 	}
 	if public {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+		// Briefly: consent withdrawn or narrowed must take effect soon
+		// in shared caches too.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	} else {
 		c.Set(fiber.HeaderCacheControl, "private, max-age=300")
 		c.Set(fiber.HeaderVary, fiber.HeaderCookie)

@@ -5,6 +5,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -121,6 +122,24 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// maxSmallBody bounds the body of every request but a photo upload, before
+// anything parses it (a form of many tiny fields costs far more to parse
+// than its size).
+const maxSmallBody = 256 << 10
+
+// photoUploads are the routes whose bodies may be as large as a photo.
+var photoUploads = map[string]bool{"PUT /api/v1/me/mentor-profile/photo": true, "POST /apply/photo": true}
+
+// smallBodies refuses a body larger than maxSmallBody outside photoUploads:
+// 413 naming the body.
+func smallBodies(c *fiber.Ctx) error {
+	if len(c.Body()) > maxSmallBody && !photoUploads[c.Method()+" "+c.Path()] {
+		return &otm.Error{Code: otm.ETOOLARGE, Message: fmt.Sprintf("The request body is larger than %d KB.", maxSmallBody>>10),
+			Rule: otm.RuleTooLarge, Args: otm.Args{"max": maxSmallBody}, Fields: []otm.FieldError{otm.Field("body", otm.RuleTooLarge, otm.Args{"max": maxSmallBody}, "too large")}}
+	}
+	return c.Next()
+}
+
 func proxyHeader(trusted []string) string {
 	if len(trusted) > 0 {
 		return fiber.HeaderXForwardedFor
@@ -155,6 +174,7 @@ func (s *Server) routes() {
 		s.log.ErrorContext(c.UserContext(), "panic", "path", c.Path(), "panic", e)
 	}}))
 	app.Use(s.securityHeaders)
+	app.Use(smallBodies)
 
 	app.Get("/healthz", s.healthz)
 	app.Post("/unsubscribe/:token", s.oneClickUnsubscribe)

@@ -348,6 +348,7 @@ func (f *Frontend) preview(lang string, p *otm.Principal, pr *profile.Profile, a
 	fake := &profile.Profile{ID: "", Status: profile.StatusApproved, Name: p.Name, OrgName: p.OrgName, OrgVerified: p.OrgVerified, Published: &cleaned}
 	if pr != nil {
 		fake.Picture, fake.OrgName, fake.OrgVerified, fake.Industry = pr.Picture, pr.OrgName, pr.OrgVerified, pr.Industry
+		fake.ID, fake.Photo = pr.ID, pr.Photo
 		if fake.OrgName == "" {
 			fake.OrgName = p.OrgName
 		}

@@ -98,7 +98,7 @@ func TestApplyPhoto(t *testing.T) {
 			if r.status != http.StatusUnprocessableEntity {
 				t.Fatalf("got %d, want 422; body: %.400s", r.status, r.body)
 			}
-			assertBody(t, r.body, []string{`id="err-photo" role="alert">` + tt.want, `aria-invalid="true" aria-describedby="err-photo"`}, nil)
+			assertBody(t, r.body, []string{`id="err-photo" role="alert">` + tt.want, `aria-describedby="hint-photo err-photo" aria-invalid="true" autofocus`}, nil)
 		})
 	}
 	if pr, _ := e.Profiles.Lookup(t.Context(), id); pr.Photo != "" {

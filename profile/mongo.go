@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -214,12 +215,26 @@ func (m *mongoStore) replace(ctx context.Context, p *Profile, expected int64) er
 		return fmt.Errorf("profile: encode application: %w", err)
 	}
 	set := make(bson.D, 0, len(fields))
+	present := map[string]bool{}
 	for _, f := range fields {
+		present[f.Key] = true
 		if f.Key != "_id" && f.Key != "comments" {
 			set = append(set, f)
 		}
 	}
-	matched, err := m.ver.UpdateOne(ctx, m.profiles, p.ID, expected, bson.D{{Key: "$set", Value: set}})
+	// A field left out as empty (omitempty: a withdrawn application's
+	// published version, a removed photo) is cleared, not kept as it was.
+	update := bson.D{{Key: "$set", Value: set}}
+	var unset bson.D
+	for _, name := range profileFields {
+		if !present[name] && name != "comments" {
+			unset = append(unset, bson.E{Key: name, Value: ""})
+		}
+	}
+	if len(unset) > 0 {
+		update = append(update, bson.E{Key: "$unset", Value: unset})
+	}
+	matched, err := m.ver.UpdateOne(ctx, m.profiles, p.ID, expected, update)
 	if err != nil {
 		m.forget(p.ID)
 		return mapErr(err, "Application")
@@ -514,3 +529,15 @@ func (m *mongoStore) emailsOf(ctx context.Context, ids []string) (map[string]str
 	}
 	return out, mapErr(cur.Err(), "Applications")
 }
+
+// profileFields are the stored field names of a Profile.
+var profileFields = func() []string {
+	t := reflect.TypeFor[Profile]()
+	out := make([]string, 0, t.NumField())
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("bson"), ","); name != "" && name != "-" && name != "_id" {
+			out = append(out, name)
+		}
+	}
+	return out
+}()

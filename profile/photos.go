@@ -39,6 +39,9 @@ func PhotoSize(url, size string) string {
 	return strings.Replace(url, "size="+PhotoSmall, "size="+size, 1)
 }
 
+// decoding bounds the photos being decoded at once in this process.
+var decoding = make(chan struct{}, 2)
+
 // photoDoc is a profile's uploaded photo, both sizes, in profile_photos under
 // the profile's id.
 type photoDoc struct {
@@ -80,7 +83,9 @@ func (s *Service) SetPhoto(ctx context.Context, p *otm.Principal, r io.Reader) (
 	if err != nil {
 		return nil, err
 	}
+	decoding <- struct{}{} // at most cap(decoding) decodes at once: each may take 100 MB
 	ph, err := photo.Process(r)
+	<-decoding
 	if err != nil {
 		return nil, err
 	}
@@ -120,11 +125,12 @@ func (s *Service) setPhotoVersion(ctx context.Context, cur *Profile, version str
 }
 
 // Photo returns one size of a profile's photo for p, and whether it is
-// public. The owner always sees it, and curators and admins do (they review
+// public; with a version, only while it is the current one (an old address
+// finds nothing). The owner always sees it, and curators and admins do (they review
 // applications); others only on a public profile whose owner consented
 // (ShowPicture), per Visibility.Photo. Errors: ENOTFOUND for every photo p
 // may not see, as for one that does not exist; EINVALID for an unknown size.
-func (s *Service) Photo(ctx context.Context, p *otm.Principal, id, size string) ([]byte, bool, error) {
+func (s *Service) Photo(ctx context.Context, p *otm.Principal, id, size, version string) ([]byte, bool, error) {
 	if size != PhotoLarge && size != PhotoSmall {
 		return nil, false, otm.Invalid("Unknown photo size.", otm.Field("size", otm.RuleOneOf, otm.Args{"allowed": []string{PhotoSmall, PhotoLarge}}, "small or large"))
 	}
@@ -135,15 +141,17 @@ func (s *Service) Photo(ctx context.Context, p *otm.Principal, id, size string) 
 	} else if err != nil {
 		return nil, false, err
 	}
-	public := pr.Public() && pr.Published.ShowPicture && pr.Published.Visibility.Photo == VisPublic
-	if pr.Photo == "" || !public && !mayViewPhoto(p, pr) {
+	public := shownTo(pr, VisPublic)
+	if pr.Photo == "" || version != "" && version != pr.Photo || !public && !mayViewPhoto(p, pr) {
 		return nil, false, notFound
 	}
 	d, err := s.store.getPhoto(ctx, id)
 	if err != nil {
 		return nil, false, err
 	}
-	if d == nil {
+	if d == nil || d.Version != pr.Photo {
+		// An upload racing another write: only the version the profile
+		// names is served.
 		return nil, false, notFound
 	}
 	if size == PhotoSmall {
@@ -152,15 +160,30 @@ func (s *Service) Photo(ctx context.Context, p *otm.Principal, id, size string) 
 	return d.Large, public, nil
 }
 
-// mayViewPhoto reports whether p may see pr's photo that is not public.
+// mayViewPhoto reports whether p may see pr's photo that is not public: its
+// owner; curators and admins once the application was submitted (they
+// review it); executives when the owner shows it to them.
 func mayViewPhoto(p *otm.Principal, pr *Profile) bool {
 	switch {
 	case p == nil:
 		return false
-	case p.UserID == pr.OwnerID, p.HasRole(otm.RoleCurator), p.HasRole(otm.RoleAdmin):
+	case p.UserID == pr.OwnerID:
 		return true
+	case p.HasRole(otm.RoleCurator), p.HasRole(otm.RoleAdmin):
+		return pr.SubmittedAt != nil
 	}
-	return pr.Public() && pr.Published.ShowPicture && pr.Published.Visibility.Photo == VisExecutives && p.HasRole(otm.RoleMentee)
+	return p.HasRole(otm.RoleMentee) && shownTo(pr, VisExecutives)
+}
+
+// shownTo reports whether pr's photo shows, with its owner's consent, in the
+// directory to the audience vis (VisPublic: everyone; VisExecutives:
+// executives too). A paused mentor is out of the directory.
+func shownTo(pr *Profile, vis string) bool {
+	if !pr.Public() || pr.Published.Availability.Paused || !pr.Published.ShowPicture {
+		return false
+	}
+	shown := pr.Published.Visibility.Photo
+	return shown == VisPublic || shown == vis && vis == VisExecutives
 }
 
 // MyPhoto returns the caller's photo (the large size), for their export; nil

@@ -229,6 +229,7 @@ func (s *Service) clean(c *Content, complete bool) error {
 	vis("visibility.interests", &c.Visibility.Interests, VisExecutives, VisPublic, VisCurators)
 	vis("visibility.availability", &c.Visibility.Availability, VisPublic, VisExecutives, VisCurators)
 	vis("visibility.linkedinUrl", &c.Visibility.LinkedInURL, VisExecutives, VisCurators)
+	vis("visibility.photo", &c.Visibility.Photo, VisExecutives, VisPublic, VisCurators)
 	if complete {
 		return fe.Err("The application is not complete yet.")
 	}

@@ -566,10 +566,13 @@ func Document(pr *Profile) *search.Document {
 	if c.Visibility.Interests == VisPublic {
 		d.Interests = cloneS(c.Interests)
 	}
+	// A picture shows with the owner's consent, to whom they chose: the
+	// uploaded photo, else the one from their identity provider.
 	switch {
-	case c.ShowPicture && pr.Photo != "" && c.Visibility.Photo == VisPublic:
+	case !c.ShowPicture || c.Visibility.Photo != VisPublic:
+	case pr.Photo != "":
 		d.Picture = PhotoURL(pr.ID, pr.Photo, PhotoSmall)
-	case c.ShowPicture && pr.Photo == "" && strings.HasPrefix(pr.Picture, "https://"):
+	case strings.HasPrefix(pr.Picture, "https://"):
 		d.Picture = pr.Picture
 	}
 	if pr.PublishedAt != nil {
@@ -614,7 +617,7 @@ func (s *Service) RestrictedView(ctx context.Context, p *otm.Principal, id strin
 	if c.Visibility.LinkedInURL == VisExecutives || curator {
 		r.LinkedInURL = c.LinkedInURL
 	}
-	if pr.Photo != "" && c.ShowPicture && (c.Visibility.Photo != VisCurators || curator) {
+	if pr.Photo != "" && (shownTo(pr, VisExecutives) || curator && c.ShowPicture) {
 		r.Photo = PhotoURL(pr.ID, pr.Photo, PhotoSmall)
 	}
 	return r, nil

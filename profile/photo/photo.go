@@ -32,7 +32,7 @@ const (
 	// MaxPixels bounds width×height of an upload, checked from its header
 	// before any pixel is decoded, so that a small file cannot claim a huge
 	// picture (a decompression bomb).
-	MaxPixels = 40_000_000
+	MaxPixels = 16_000_000
 	// MinSide is the least length in pixels of an upload's shorter side.
 	MinSide = 96
 	// LargeSide is the side in pixels of the large output; an upload whose
