@@ -11,8 +11,9 @@ run:            ## run the platform on its embedded defaults
 demo:           ## run it with demo organizations and personas
 	$(GO) run ./cmd/opentomentor demo
 
-test:           ## all tests, race detector on (browser tests need chromium), and the deployment's
+test:           ## all tests, race detector on; then the browser tests (they need chromium) without it; and the deployment's
 	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -count=1 -timeout 20m -run 'TestBrowser' ./cmd/opentomentor
 	$(MAKE) test-deploy
 
 test-deploy:    ## the Kubernetes manifests, decoded strictly into the API types (a module of its own)

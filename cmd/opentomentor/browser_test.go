@@ -26,12 +26,18 @@ import (
 const browserTimeout = 60 * time.Second
 
 // chromiumPath returns the Chromium to drive, or skips the test: in -short
-// mode, and when no Chromium is installed unless OTM_REQUIRE_BROWSER=1 asks
-// for the browser tests to fail instead.
+// mode; under the race detector (make test runs the browser tests in a pass
+// of their own without it: the server's code is raced by the API and page
+// tests, and a raced server makes the walk through every page too slow)
+// unless OTM_BROWSER_RACE=1; and when no Chromium is installed unless
+// OTM_REQUIRE_BROWSER=1 asks for the browser tests to fail instead.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
+	}
+	if raceEnabled && os.Getenv("OTM_BROWSER_RACE") != "1" {
+		t.Skip("browser test skipped under the race detector: make test runs it without (OTM_BROWSER_RACE=1 runs it here)")
 	}
 	for _, name := range []string{"/usr/bin/chromium", "chromium"} {
 		if p, err := exec.LookPath(name); err == nil {
