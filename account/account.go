@@ -15,6 +15,7 @@ import (
 	"github.com/opentomentor/opentomentor/notify"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/shortlist"
 	"github.com/opentomentor/opentomentor/tandem"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
@@ -25,6 +26,7 @@ type Service struct {
 	profiles *profile.Service
 	tandems  *tandem.Service
 	assign   *assignment.Service
+	lists    *shortlist.Service
 	lines    *linemanager.Service
 	programs *program.Service
 	audit    *audit.Log
@@ -35,11 +37,11 @@ type Service struct {
 
 // New returns the account service, keeping its erasure jobs in db.
 func New(db *mongo.Database, now func() time.Time, ids *identity.Service, profiles *profile.Service, programs *program.Service, tandems *tandem.Service,
-	assign *assignment.Service, lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
+	assign *assignment.Service, lists *shortlist.Service, lines *linemanager.Service, log *audit.Log, inbox *notify.Service) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{ids: ids, profiles: profiles, programs: programs, tandems: tandems, assign: assign, lines: lines, audit: log, inbox: inbox,
+	return &Service{ids: ids, profiles: profiles, programs: programs, tandems: tandems, assign: assign, lists: lists, lines: lines, audit: log, inbox: inbox,
 		erasures: erasuresOf(db), now: now}
 }
 

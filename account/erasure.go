@@ -94,6 +94,9 @@ func (s *Service) eraseRest(ctx context.Context, job *erasure) error {
 		func() error { return s.tandems.EraseTandems(ctx, userID) },
 		// Computed cohort assignments name executives and mentors: recomputed at will.
 		func() error { return s.assign.Erase(ctx) },
+		// Shortlists: the executive's (under their requests' ids), and the
+		// person as a candidate on others'.
+		func() error { return s.lists.Forget(ctx, job.Subjects, profile.ProfileIDFor(userID)) },
 		func() error { return s.lines.Erase(ctx, userID) },
 		func() error { return s.programs.EraseFollower(ctx, userID) },
 		func() error { return s.programs.EraseCurator(ctx, job.Email) },

@@ -40,6 +40,9 @@ const (
 	// TypeApplicationSubmitted tells curators of an application to review
 	// (in the daily digest unless they choose otherwise).
 	TypeApplicationSubmitted = "application.submitted" // {name}
+	// TypeShortlistSent tells an executive that curators chose mentors for
+	// them to pick from (package shortlist).
+	TypeShortlistSent = "shortlist.sent" // {program, count}
 
 	// Reminders (package reminder).
 	TypeReminderProposal = "reminder.proposal" // {partner, days}: a proposal waits for my answer
@@ -53,7 +56,7 @@ const (
 // Types lists every message type (pages translate "notify.<type>.title"
 // and ".body").
 var Types = []string{TypeApplicationDecided, TypeTandemProposed, TypeTandemAnswered, TypeTandemRunning, TypeTandemEnded, TypeFeedbackRequested, TypeRoleGranted,
-	TypeProgramRegistration, TypeApplicationSubmitted, TypeReminderProposal, TypeReminderStalled, TypeReminderMeeting, TypeReminderQuiet, TypeReminderFeedback, TypeReminderCurator}
+	TypeProgramRegistration, TypeApplicationSubmitted, TypeShortlistSent, TypeReminderProposal, TypeReminderStalled, TypeReminderMeeting, TypeReminderQuiet, TypeReminderFeedback, TypeReminderCurator}
 
 // MaxKept is how many messages an inbox keeps; older ones drop off.
 const MaxKept = 200

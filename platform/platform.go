@@ -27,6 +27,7 @@ import (
 	"github.com/opentomentor/opentomentor/program"
 	"github.com/opentomentor/opentomentor/report"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/shortlist"
 	"github.com/opentomentor/opentomentor/suggest"
 	"github.com/opentomentor/opentomentor/tandem"
 )
@@ -71,6 +72,7 @@ type Services struct {
 	Tandems      *tandem.Service
 	Suggestions  *suggest.Service
 	Assignments  *assignment.Service
+	Shortlists   *shortlist.Service
 	LineManagers *linemanager.Service
 	Reports      *report.Service
 	Accounts     *account.Service
@@ -118,10 +120,11 @@ func New(ctx context.Context, db *mongo.Database, cfg Config) (*Services, error)
 	s.Suggestions = suggest.New(suggest.Config{Tandems: s.Tandems, Programs: s.Programs, Index: cfg.Search,
 		LineManagers: s.LineManagers, Emails: s.Profiles.Emails})
 	s.Assignments = assignment.New(db, s.Suggestions, s.Programs, cfg.Now)
+	s.Shortlists = shortlist.New(db, s.Tandems, s.capacityOf, cfg.Search, s.Audit, s.Notify, cfg.Now)
 	s.Reports = report.NewService(s.Profiles, s.Programs, s.Tandems, cfg.Now)
 	s.Reports.CacheIn(db)
 	s.Reports.ArchiveIn(db)
-	s.Accounts = account.New(db, cfg.Now, s.Identity, s.Profiles, s.Programs, s.Tandems, s.Assignments, s.LineManagers, s.Audit, s.Notify)
+	s.Accounts = account.New(db, cfg.Now, s.Identity, s.Profiles, s.Programs, s.Tandems, s.Assignments, s.Shortlists, s.LineManagers, s.Audit, s.Notify)
 	s.Identity.RefuseSignInWhile(s.Accounts.Pending)
 	for _, init := range []func(context.Context) error{s.Profiles.Init, s.Programs.Init, s.Tandems.EnsureIndexes, s.Assignments.EnsureIndexes, s.LineManagers.LoadKeys} {
 		if err := init(ctx); err != nil {
@@ -262,6 +265,9 @@ func (s *Services) forget(ctx context.Context, pr *program.Program, now time.Tim
 	if err := s.Reports.Archive(ctx, pr); err != nil {
 		return err
 	}
+	if err := s.Shortlists.ForgetProgram(ctx, pr.ID); err != nil {
+		return err
+	}
 	n, err := s.Tandems.ForgetProgram(ctx, pr.ID)
 	if err != nil {
 		return err
@@ -327,4 +333,13 @@ func (s *Services) MergeOrganization(ctx context.Context, p *otm.Principal, from
 		_, err := s.Tandems.ReassignOrganization(ctx, fromID, into.ID, into.Name)
 		return err
 	})
+}
+
+// capacityOf returns a program's tandems per mentor (for shortlists).
+func (s *Services) capacityOf(ctx context.Context, programID string) (int, error) {
+	pr, err := s.Programs.Lookup(ctx, programID)
+	if err != nil {
+		return 0, err
+	}
+	return pr.Capacity, nil
 }

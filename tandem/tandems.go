@@ -117,6 +117,18 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	if err := s.programs.RequireCuratorOfAny(ctx, p); err != nil {
 		return nil, err
 	}
+	r, mp, pr, err := s.pairOf(ctx, p, requestID, profileID, true)
+	if err != nil {
+		return nil, err
+	}
+	return s.propose(ctx, p, r, mp, pr, false)
+}
+
+// pairOf reads and checks the request and the mentor of a proposal (by a
+// curator of the request's program) or of a pick (by the request's owner):
+// the request submitted, the mentor in the directory, neither the caller's
+// own tandem, the phase allowing proposals.
+func (s *Service) pairOf(ctx context.Context, p *otm.Principal, requestID, profileID string, curator bool) (*MenteeRequest, *profile.Profile, *program.Program, error) {
 	var fe []otm.FieldError
 	if requestID == "" {
 		fe = append(fe, otm.Field("menteeRequestId", otm.RuleRequired, nil, "required"))
@@ -125,36 +137,51 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 		fe = append(fe, otm.Field("mentorProfileId", otm.RuleRequired, nil, "required"))
 	}
 	if len(fe) > 0 {
-		return nil, otm.Invalid("Name the request and the mentor.", fe...)
+		return nil, nil, nil, otm.Invalid("Name the request and the mentor.", fe...)
 	}
 	unknown := otm.Invalid("Unknown request.", otm.Field("menteeRequestId", otm.RuleUnknown, nil, "no such mentee request"))
 	r, err := s.store.getRequest(ctx, requestID)
 	if otm.ErrorCode(err) == otm.ENOTFOUND {
-		return nil, unknown
+		return nil, nil, nil, unknown
 	} else if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	// Scope before anything about the request (neither its existence nor its
-	// status shows to a curator of another program).
-	pr, err := s.curatedOrUnknown(ctx, p, r.ProgramID, unknown)
+	// status shows to a curator of another program, or to anyone else).
+	var pr *program.Program
+	if curator {
+		pr, err = s.curatedOrUnknown(ctx, p, r.ProgramID, unknown)
+	} else if r.OwnerID != p.UserID {
+		return nil, nil, nil, unknown
+	} else {
+		pr, err = s.programs.Lookup(ctx, r.ProgramID)
+	}
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if r.Status != RequestSubmitted {
-		return nil, otm.Invalid("The request is not with the curators.", otm.Field("menteeRequestId", otm.RuleStatus, otm.Args{"status": r.Status}, "is %s", r.Status))
+		return nil, nil, nil, otm.Invalid("The request is not with the curators.", otm.Field("menteeRequestId", otm.RuleStatus, otm.Args{"status": r.Status}, "is %s", r.Status))
 	}
 	mp, err := s.profiles.Lookup(ctx, profileID)
 	if otm.ErrorCode(err) == otm.ENOTFOUND || (err == nil && profile.Document(mp) == nil) {
-		return nil, otm.Invalid("Unknown mentor.", otm.Field("mentorProfileId", otm.RuleNotMentor, nil, "not a mentor in the directory"))
+		return nil, nil, nil, otm.Invalid("Unknown mentor.", otm.Field("mentorProfileId", otm.RuleNotMentor, nil, "not a mentor in the directory"))
 	} else if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	if p.UserID == r.OwnerID || p.UserID == mp.OwnerID {
-		return nil, otm.Refuse(otm.EFORBIDDEN, otm.RuleOwnTandem, nil, "You cannot propose a tandem you are part of.")
+	if curator && p.UserID == r.OwnerID || p.UserID == mp.OwnerID {
+		return nil, nil, nil, otm.Refuse(otm.EFORBIDDEN, otm.RuleOwnTandem, nil, "You cannot propose a tandem you are part of.")
 	}
 	if err := pr.Require(program.CanPropose); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
+	return r, mp, pr, nil
+}
+
+// propose stores the tandem of r and mp in pr: the hard rules again, then
+// the mentor's and the request's slots reserved. A pick (the executive
+// chose mp from a shortlist) is accepted by the executive already, and only
+// the mentor is told.
+func (s *Service) propose(ctx context.Context, p *otm.Principal, r *MenteeRequest, mp *profile.Profile, pr *program.Program, picked bool) (*Tandem, error) {
 	mentor, mentee, err := s.pairRules(ctx, r, mp, pr.Capacity)
 	if err != nil {
 		return nil, err
@@ -178,9 +205,16 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	t := &Tandem{ID: "t_" + hex.EncodeToString(b), ProgramID: program, RequestID: r.ID, MentorProfileID: mp.ID,
 		MentorUserID: mp.OwnerID, MenteeUserID: r.OwnerID, MentorName: mp.Name, MenteeName: r.Name,
 		MentorOrg: mp.OrgName, MenteeOrg: r.OrgName, Topics: r.Content.Topics, Term: r.Content.Term,
-		Status: TandemProposed, ProposedBy: p.UserID, Score: matching.Fit(pr.Weights.Matching(), mentor, mentee).Total,
+		Status: TandemProposed, ProposedBy: p.UserID, MenteeAccepted: picked, Score: matching.Fit(pr.Weights.Matching(), mentor, mentee).Total,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
-	notePair(t, notify.TypeTandemProposed, "tandem.proposed:"+t.ID, "/tandems", map[string]any{"program": pr.Name})
+	action := "tandem.propose"
+	if picked {
+		action = "tandem.pick"
+		note(t, t.MentorUserID, notify.Message{ID: "tandem.proposed:" + t.ID + ":" + SideMentor, Type: notify.TypeTandemProposed,
+			Args: map[string]any{"partner": t.MenteeName, "program": pr.Name}, Link: "/tandems"})
+	} else {
+		notePair(t, notify.TypeTandemProposed, "tandem.proposed:"+t.ID, "/tandems", map[string]any{"program": pr.Name})
+	}
 	if err := s.store.insertTandem(ctx, t); err != nil {
 		s.releaseSlots(ctx, t)
 		return nil, err
@@ -188,7 +222,7 @@ func (s *Service) ProposeTandem(ctx context.Context, p *otm.Principal, requestID
 	if err := s.stillProposable(ctx, t); err != nil {
 		return nil, err
 	}
-	s.recordTandem(ctx, p, "tandem.propose", t, "")
+	s.recordTandem(ctx, p, action, t, "")
 	s.deliver(ctx, t)
 	return t, nil
 }
