@@ -86,8 +86,7 @@ var authzMatrix = map[string]string{
 	// the pair accepts: the tandem runs, so later rows answer 409 where they need another status
 	"POST /api/v1/me/tandems/:id/accept": "401 404 200 200 404 404 404",
 	// the fixture's request has no shortlist sent: 404 for everyone, its
-	// executive too; a list of fewer than two is not sent (409), a body
-	// without candidates not saved (400)
+	// executive too; a list of fewer than two is saved but not sent (409)
 	"POST /api/v1/me/shortlists/:id/pick":                        "401 404 404 404 404 404 404",
 	"PUT /api/v1/moderation/mentee-requests/:id/shortlist":       "401 403 403 403 400 404 400",
 	"POST /api/v1/moderation/mentee-requests/:id/shortlist/send": "401 403 403 403 409 404 409",

@@ -68,7 +68,6 @@ func TestIntegrationShortlist(t *testing.T) {
 		body  any
 		field string
 	}{
-		{"one candidate", map[string]any{"candidates": []any{cand(adaID, "")}}, "candidates"},
 		{"six candidates", map[string]any{"candidates": []any{cand(adaID, ""), cand(finnID, ""), cand(gusID, ""), cand("a", ""), cand("b", ""), cand("c", "")}}, "candidates"},
 		{"twice", map[string]any{"candidates": []any{cand(adaID, ""), cand(adaID, "")}}, "candidates[1].mentorProfileId"},
 		{"note too long", map[string]any{"candidates": []any{cand(adaID, strings.Repeat("x", 501)), cand(finnID, "")}}, "candidates[0].note"},
@@ -83,6 +82,14 @@ func TestIntegrationShortlist(t *testing.T) {
 	}
 	if got := must(pia, "GET", path, nil, http.StatusOK); len(got["candidates"].([]any)) != 0 {
 		t.Fatalf("after refusals: got %v, want no candidates stored", got)
+	}
+	if status, out := pia.call("POST", path+"/send", nil); status != http.StatusConflict || out["rule"] != "status" {
+		t.Errorf("sending an empty list: got %d %v, want 409", status, out)
+	}
+	// One candidate is a list in the making, not one to send.
+	must(pia, "PUT", path, map[string]any{"candidates": []any{cand(adaID, "")}}, http.StatusOK)
+	if status, out := pia.call("POST", path+"/send", nil); status != http.StatusConflict {
+		t.Errorf("sending one candidate: got %d %v, want 409", status, out)
 	}
 	must(pia, "PUT", path, map[string]any{"candidates": []any{cand(adaID, "Explains AI without buzzwords"), cand(finnID, "Runs a data team"), cand(gusID, "Logistics and Gen Z")}}, http.StatusOK)
 	if got := must(tob, "GET", "/api/v1/me/shortlists", nil, http.StatusOK); len(got["items"].([]any)) != 0 {

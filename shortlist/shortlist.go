@@ -114,8 +114,8 @@ func (s *Service) Get(ctx context.Context, p *otm.Principal, requestID string) (
 }
 
 // Put replaces the candidates of a request's shortlist, in order (a curator
-// reorders or removes by sending the list as it should be): 2–5 mentors in
-// the directory, none twice, each with a note of at most 500 characters;
+// reorders or removes by sending the list as it should be): at most 5
+// mentors in the directory (at least 2 to send it), none twice, each with a note of at most 500 characters;
 // every hard rule is checked for each (ECONFLICT naming the rule and the
 // candidate, as a proposal would). Co-curators of the program share the
 // list; every change is audited. Errors: as Get, EINVALID naming
@@ -139,8 +139,8 @@ func (s *Service) Put(ctx context.Context, p *otm.Principal, requestID string, c
 // clean checks a list of candidates and returns it trimmed.
 func (s *Service) clean(ctx context.Context, p *otm.Principal, requestID string, cands []Candidate) ([]Candidate, error) {
 	var fe otm.Problems
-	if len(cands) < MinCandidates || len(cands) > MaxCandidates {
-		fe.Add("candidates", otm.RuleLength, otm.Args{"min": MinCandidates, "max": MaxCandidates}, "%d to %d mentors", MinCandidates, MaxCandidates)
+	if len(cands) > MaxCandidates {
+		fe.Add("candidates", otm.RuleMaxItems, otm.Args{"max": MaxCandidates}, "at most %d mentors", MaxCandidates)
 	}
 	out := make([]Candidate, 0, len(cands))
 	seen := map[string]bool{}
