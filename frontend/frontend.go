@@ -71,7 +71,7 @@ type Frontend struct {
 
 // pageNames lists the page templates; each is templates/<name>.html and is rendered
 // inside templates/layout.html.
-var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome", "orgs", "notifications", "mail"}
+var pageNames = []string{"landing", "signin", "account", "error", "apply", "curate", "review", "mentors", "mentor", "request", "match", "tandems", "programs", "dashboard", "tandem", "people", "audit", "welcome", "orgs", "notifications", "mail", "shortlists"}
 
 // sharedTemplates are parsed with the layout into every page's set: partials
 // that several pages use.
@@ -261,6 +261,8 @@ type pageData struct {
 	Request *requestView
 	Match   *matchView
 	Tandems *tandemsView
+	// Offers is GET /shortlists.
+	Offers *offersView
 	// Tandem is one tandem's page (GET /tandems/:id).
 	Tandem *tandemView
 	// Dashboard is a program's evaluation (GET /programs/:id/dashboard).
@@ -446,6 +448,9 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/match", f.matchList)
 		app.Get("/match/assignment", f.matchAssignment)
 		app.Get("/match/:id", f.matchRequest)
+		app.Post("/match/:id/shortlist", f.matchShortlist)
+		app.Get("/shortlists", f.shortlistsPage)
+		app.Post("/shortlists/:id/pick", f.shortlistPick)
 		app.Post("/match/assignment/propose", f.matchProposeSelected) // before /match/:id/propose
 		app.Post("/match/:id/propose", f.matchPropose)
 		app.Get("/tandems", f.tandemsPage)

@@ -53,6 +53,9 @@ type matchSuggestion struct {
 	Preferred                                                  int
 	Rank                                                       int // 1 for the best: its reasons show open
 	Factors                                                    []matchFactor
+	// ShortlistURL adds the mentor to the request's shortlist ("" when it is
+	// full or has them).
+	ShortlistURL string
 }
 
 type matchExcluded struct {
@@ -99,6 +102,7 @@ type matchView struct {
 	ProposeURL                                         string
 	Candidates                                         int
 	Suggestions                                        []matchSuggestion
+	Shortlist                                          *shortlistView
 	Excluded                                           []matchExcluded
 
 	Pairs      []matchPair
@@ -117,6 +121,7 @@ type matchView struct {
 type matchState struct {
 	rule, text string
 	phase      bool
+	shortlist  string // why the shortlist was not saved or sent
 }
 
 // assignURL is the cohort assignment of a program (the open program's is
@@ -327,6 +332,23 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 				Score: fmtScore(lang, fc.Score), Weight: fmtScore(lang, fc.Weight), Why: f.explainText(c.UserContext(), lang, fc.Key, fc.Args)})
 		}
 		v.Suggestions = append(v.Suggestions, ms)
+	}
+	if f.cfg.Shortlists != nil {
+		if v.Shortlist, err = f.shortlistOf(c, d, r.ID); err != nil {
+			return f.fail(c, err, here, "")
+		}
+		v.Shortlist.Error = st.shortlist
+		for i := range v.Suggestions {
+			if v.CanPropose && v.Shortlist.CanAdd && !v.Shortlist.OnList[v.Suggestions[i].ProfileID] {
+				v.Suggestions[i].ShortlistURL = v.Shortlist.URL
+			}
+		}
+		switch c.Query("shortlist") {
+		case "saved":
+			d.Notice = f.translate(lang, "shortlist.done.saved")
+		case "sent":
+			d.Notice = f.translate(lang, "shortlist.done.sent", r.Name)
+		}
 	}
 	for _, ex := range sg.Excluded {
 		v.Excluded = append(v.Excluded, matchExcluded{Name: ex.Mentor.Name, Organization: ex.Mentor.Organization,

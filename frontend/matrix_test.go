@@ -88,6 +88,9 @@ var pageMatrix = map[string]string{
 	"POST /request/prefer":                "303 400 400 400 400 400 400",
 	"POST /match/assignment/propose":      "303 403 403 403 403 403 422", // no program in the form: the open program's, which only its curators (cora) and admins may
 	"POST /match/:id/propose":             "303 403 403 403 422 404 422",
+	"POST /match/:id/shortlist":           "303 403 403 403 303 404 303", // an empty list is saved
+	"GET /shortlists":                     "303 200 200 200 200 200 200", // one's own (none here)
+	"POST /shortlists/:id/pick":           "303 404 404 404 404 404 404", // no shortlist sent for the fixture's request
 	// the pair accepts: later rows see a running tandem
 	"POST /tandems/:id/accept":  "303 404 303 303 404 404 404",
 	"POST /tandems/:id/decline": "303 404 409 409 404 404 404",
@@ -143,6 +146,7 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		"/mentors/:id":             "/mentors/mp_max",
 		"/match/:id":               "/match/" + req,
 		"/tandems/:id":             "/tandems/" + tk.ID,
+		"/shortlists/:id":          "/shortlists/" + req,
 	}
 	param := regexp.MustCompile(`:[a-zA-Z]+|\*`)
 	var routes []string
