@@ -185,6 +185,12 @@ func TestIntegrationShortlist(t *testing.T) {
 			t.Errorf("with a running tandem: candidate %v available, want none", c.(map[string]any)["name"])
 		}
 	}
+	// The program's dashboard counts the funnel (requests).
+	rep := must(pia, "GET", "/api/v1/moderation/programs/spring-2027/report", nil, http.StatusOK)
+	if got, want := mustJSONText(t, rep["shortlists"]), `{"accepted":1,"picked":1,"sent":1,"shortlisted":1}`; got != want {
+		t.Errorf("report's shortlist funnel: got %s, want %s", got, want)
+	}
+
 	// Erasure: a candidate's account leaves every list.
 	if status, out := gus.call("DELETE", "/api/v1/me", nil); status >= 300 {
 		t.Fatalf("Gus deletes his account: got %d %v", status, out)

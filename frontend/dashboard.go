@@ -186,6 +186,10 @@ func (f *Frontend) dashboard(c *fiber.Ctx) error {
 	v.Charts = append(v.Charts, newBarChart("tandems", f.translate(lang, "dash.c.tandems"),
 		tr("dash.l.proposed", "dash.l.accepted", "dash.l.declinedByMentor", "dash.l.declinedByMentee", "dash.l.endedEarly",
 			"dash.l.completed", "dash.l.running", "dash.l.awaiting"), vals, texts, 0, nil))
+	sf := r.Shortlists
+	vals, texts = ints(sf.Shortlisted, sf.Sent, sf.Picked, sf.Accepted)
+	v.Charts = append(v.Charts, newBarChart("shortlists", f.translate(lang, "dash.c.shortlists"),
+		tr("dash.l.shortlisted", "dash.l.sent", "dash.l.picked", "dash.l.pickAccepted"), vals, texts, 0, nil))
 	var bl []string
 	var bc []int
 	for _, b := range m.Distribution {

@@ -130,11 +130,11 @@ func TestDashboardPage(t *testing.T) {
 		`role="img" aria-labelledby="chart-tandems-title chart-tandems-desc"`, `<title id="chart-tandems-title">Tandems</title>`,
 		`<desc id="chart-tandems-desc">Proposed: 1; Accepted by both: 1;`, "Ended early", "Show as a table",
 		`<tr><th scope="row">Rated 4</th><td>1</td></tr>`, `<tr><th scope="row">Mentors: overall</th><td>5</td></tr>`,
-		"Executives", "=cmd|&#39; /C calc&#39;!A0 &lt;b&gt;bold&lt;/b&gt;", "Wir hatten viel Spaß.", "Applications are counted platform-wide, over all time."},
+		"Executives", "=cmd|&#39; /C calc&#39;!A0 &lt;b&gt;bold&lt;/b&gt;", `<title id="chart-shortlists-title">Shortlists (requests)</title>`, "Wir hatten viel Spaß.", "Applications are counted platform-wide, over all time."},
 		[]string{"Eva Vorstand", "Max Becker", "Moved abroad", "<b>bold</b>"})
 	assertNoInlineCode(t, r.body)
-	if strings.Count(r.body, "<svg class=\"chart\"") != 5 || strings.Count(r.body, "<details class=\"dash-table\">") != 5 {
-		t.Errorf("got %d charts and %d tables, want 5 of each", strings.Count(r.body, "<svg class=\"chart\""), strings.Count(r.body, "<details class=\"dash-table\">"))
+	if strings.Count(r.body, "<svg class=\"chart\"") != 6 || strings.Count(r.body, "<details class=\"dash-table\">") != 6 {
+		t.Errorf("got %d charts and %d tables, want 6 of each (shortlists among them)", strings.Count(r.body, "<svg class=\"chart\""), strings.Count(r.body, "<details class=\"dash-table\">"))
 	}
 
 	r = do(t, e.app(t, cora), "/programs/open/dashboard", langHeader("de"))

@@ -23,6 +23,7 @@ import (
 	"github.com/opentomentor/opentomentor/mongostore"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/shortlist"
 	"github.com/opentomentor/opentomentor/tandem"
 )
 
@@ -40,6 +41,9 @@ type Report struct {
 	Tandems      TandemStats        `json:"tandems"`
 	Meetings     MeetingStats       `json:"meetings"`
 	Satisfaction SatisfactionReport `json:"satisfaction"`
+	// Shortlists is the funnel of the curators' shortlists: shortlisted →
+	// sent → picked → accepted (requests).
+	Shortlists shortlist.Funnel `json:"shortlists"`
 	// ArchivedAt is set on the report kept when the retention period deleted
 	// the cohort's data (Archive): its figures are as of that time.
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
@@ -168,7 +172,8 @@ type Service struct {
 	programs Programs
 	tandems  Tandems
 	now      func() time.Time
-	minGroup int // see MinGroup
+	minGroup int                // see MinGroup
+	lists    *shortlist.Service // nil: no shortlist funnel
 
 	archive *mongo.Collection // the reports of programs whose data was deleted (ArchiveIn)
 
@@ -187,7 +192,7 @@ type cachedReport struct {
 
 // reportCollections are what a report reads.
 var reportCollections = []string{"programs", "tandems", "mentee_requests", "tandem_meeting_counts", "tandem_feedback",
-	"application_decisions", "review_queue"}
+	"application_decisions", "review_queue", "shortlists"}
 
 // cacheFor is how long a cached report may be served while nothing it read
 // changed (some figures depend on the time).
@@ -356,8 +361,20 @@ func (s *Service) compute(ctx context.Context, pr *program.Program, now time.Tim
 	}
 	r.Meetings = meetingStats(ran, d.MeetingCounts)
 	r.Satisfaction = satisfaction(ts, d.Feedback, s.minGroup)
+	if s.lists != nil {
+		ranIDs := map[string]bool{}
+		for _, id := range ran {
+			ranIDs[id] = true
+		}
+		if r.Shortlists, err = s.lists.FunnelOf(ctx, pr.ID, func(id string) bool { return ranIDs[id] }); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
+
+// SetShortlists makes reports count the program's shortlists.
+func (s *Service) SetShortlists(l *shortlist.Service) { s.lists = l }
 
 // programWindow is [registration opens (else creation), end of the wrap-up
 // day (else now)].
@@ -642,6 +659,10 @@ func (r *Report) CSV(w io.Writer) error {
 	dec("applications", "p90_hours_to_decision", a.P90Hours)
 	num("requests", "submitted", r.Requests.Submitted)
 	num("requests", "with_tandem", r.Requests.WithTandem)
+	num("shortlists", "shortlisted", r.Shortlists.Shortlisted)
+	num("shortlists", "sent", r.Shortlists.Sent)
+	num("shortlists", "picked", r.Shortlists.Picked)
+	num("shortlists", "accepted", r.Shortlists.Accepted)
 	t := r.Tandems
 	for _, m := range []struct {
 		name string

@@ -383,6 +383,40 @@ func (s *Service) Forget(ctx context.Context, requestIDs []string, mentorProfile
 	return nil
 }
 
+// Funnel counts a program's shortlists for its dashboard: requests with a
+// shortlist (at least one candidate), sent to the executive, with a pick,
+// and with a picked tandem that ran (active reports whether a tandem did).
+type Funnel struct {
+	Shortlisted int `json:"shortlisted"`
+	Sent        int `json:"sent"`
+	Picked      int `json:"picked"`
+	Accepted    int `json:"accepted"`
+}
+
+// FunnelOf counts the shortlists of a program (a scan of the few lists).
+func (s *Service) FunnelOf(ctx context.Context, programID string, active func(tandemID string) bool) (Funnel, error) {
+	var f Funnel
+	lists, err := mongostore.FindAll[Shortlist](ctx, s.c, "shortlist", "Shortlists", bson.D{{Key: "programId", Value: programID}})
+	if err != nil {
+		return f, err
+	}
+	for _, sl := range lists {
+		if len(sl.Candidates) > 0 || len(sl.Picks) > 0 {
+			f.Shortlisted++
+		}
+		if sl.SentAt != nil {
+			f.Sent++
+		}
+		if len(sl.Picks) > 0 {
+			f.Picked++
+		}
+		if slices.ContainsFunc(sl.Picks, func(pk Pick) bool { return active(pk.TandemID) }) {
+			f.Accepted++
+		}
+	}
+	return f, nil
+}
+
 // ForgetProgram deletes a program's shortlists (its retention is over).
 func (s *Service) ForgetProgram(ctx context.Context, programID string) error {
 	_, err := s.c.DeleteMany(ctx, bson.D{{Key: "programId", Value: programID}})
