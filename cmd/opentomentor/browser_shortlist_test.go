@@ -77,4 +77,3 @@ func TestBrowserShortlist(t *testing.T) {
 		b.assertNoConsoleErrors()
 	}
 }
-
