@@ -94,9 +94,11 @@ func (s *Service) eraseRest(ctx context.Context, job *erasure) error {
 		func() error { return s.tandems.EraseTandems(ctx, userID) },
 		// Computed cohort assignments name executives and mentors: recomputed at will.
 		func() error { return s.assign.Erase(ctx) },
-		// Shortlists: the executive's (under their requests' ids), and the
-		// person as a candidate on others'.
-		func() error { return s.lists.Forget(ctx, job.Subjects, profile.ProfileIDFor(userID)) },
+		// Shortlists: the executive's (under their requests' ids), the
+		// person as a candidate on others', their comments as a curator.
+		func() error {
+			return s.lists.Forget(ctx, job.Subjects, profile.ProfileIDFor(userID), userID, job.Pseudonym)
+		},
 		func() error { return s.lines.Erase(ctx, userID) },
 		func() error { return s.programs.EraseFollower(ctx, userID) },
 		func() error { return s.programs.EraseCurator(ctx, job.Email) },

@@ -242,6 +242,7 @@ func (s *Server) routes() {
 		mod.Get("/mentee-requests/:id/shortlist", s.getShortlist)
 		mod.Put("/mentee-requests/:id/shortlist", s.putShortlist)
 		mod.Post("/mentee-requests/:id/shortlist/send", s.sendShortlist)
+		mod.Post("/mentee-requests/:id/shortlist/comments", s.commentShortlist)
 		mod.Post("/tandems", s.proposeTandem)
 		mod.Get("/tandems", s.programTandems)
 		mod.Get("/assignment", s.cohortAssignment)

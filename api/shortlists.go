@@ -84,3 +84,20 @@ func (s *Server) pickShortlist(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusCreated).JSON(t)
 }
+
+// commentShortlist answers POST /api/v1/moderation/mentee-requests/{id}/shortlist/comments.
+func (s *Server) commentShortlist(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body commentBody // as an application's comment
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	sl, err := s.cfg.Shortlists.Comment(c.UserContext(), p, c.Params("id"), body.Text)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(sl)
+}

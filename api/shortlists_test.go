@@ -119,6 +119,14 @@ func TestIntegrationShortlist(t *testing.T) {
 		})
 	}
 
+	// Co-curators comment among themselves; the executive never sees it.
+	must(pia, "POST", path+"/comments", map[string]any{"text": "Finn has the most time this term."}, http.StatusCreated)
+	if status, _ := otto.call("POST", path+"/comments", map[string]any{"text": "hello"}); status != http.StatusNotFound {
+		t.Errorf("a curator of another program comments: got %d, want 404", status)
+	}
+	if status, out := pia.call("POST", path+"/comments", map[string]any{"text": "  "}); status != http.StatusBadRequest || mustField(t, out, "text") == "" {
+		t.Errorf("an empty comment: got %d %v, want 400 naming text", status, out)
+	}
 	must(pia, "POST", path+"/send", nil, http.StatusOK)
 	items := must(tob, "GET", "/api/v1/me/shortlists", nil, http.StatusOK)["items"].([]any)
 	if len(items) != 1 {
@@ -138,6 +146,9 @@ func TestIntegrationShortlist(t *testing.T) {
 		if m["available"] != true {
 			t.Errorf("candidate %v: not available, want available", m["name"])
 		}
+	}
+	if strings.Contains(mustJSONText(t, offer), "most time") {
+		t.Errorf("the executive's shortlist: got %v, want no curators' comments", offer)
 	}
 	if !slices.Equal(names, []string{"Ada Lovelace", "Finn Jensen", "Gus Hansen"}) || cands[1].(map[string]any)["note"] != "Runs a data team" {
 		t.Errorf("candidates: got %v, want Ada, Finn, Gus in order with the notes", cands)

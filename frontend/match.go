@@ -348,6 +348,8 @@ func (f *Frontend) renderMatchRequest(c *fiber.Ctx, status int, d *pageData, id 
 			d.Notice = f.translate(lang, "shortlist.done.saved")
 		case "sent":
 			d.Notice = f.translate(lang, "shortlist.done.sent", r.Name)
+		case "commented":
+			d.Notice = f.translate(lang, "shortlist.done.commented")
 		}
 	}
 	for _, ex := range sg.Excluded {

@@ -18,8 +18,9 @@ type shortlistView struct {
 	Sent    bool
 	Picked  []string // names of the mentors the executive picked, in order
 	Error   string
-	CanAdd  bool            // room for another candidate
-	OnList  map[string]bool // mentor profile ids on it
+	CanAdd   bool            // room for another candidate
+	OnList   map[string]bool // mentor profile ids on it
+	Comments []shortlist.Comment
 }
 
 type shortlistEntry struct {
@@ -35,7 +36,7 @@ func (f *Frontend) shortlistOf(c *fiber.Ctx, d *pageData, id string) (*shortlist
 		return nil, err
 	}
 	v := &shortlistView{URL: "/match/" + pathID(id) + "/shortlist", Sent: sl.SentAt != nil, OnList: map[string]bool{},
-		CanAdd: len(sl.Candidates) < shortlist.MaxCandidates}
+		CanAdd: len(sl.Candidates) < shortlist.MaxCandidates, Comments: sl.Comments}
 	for i, cand := range sl.Candidates {
 		e := shortlistEntry{Index: i, ProfileID: cand.MentorProfileID, Name: cand.MentorProfileID, Note: cand.Note,
 			First: i == 0, Last: i == len(sl.Candidates)-1}
@@ -67,6 +68,12 @@ func (f *Frontend) matchShortlist(c *fiber.Ctx) error {
 	}
 	ctx, fm := c.UserContext(), readForm(c)
 	op := fm.get("op")
+	if op == "comment" {
+		if _, err := f.cfg.Shortlists.Comment(ctx, d.Principal, id, fm.get("comment")); err != nil {
+			return f.shortlistFailed(c, d, id, err)
+		}
+		return c.Redirect(here+"?shortlist=commented#shortlist", http.StatusSeeOther)
+	}
 	var cands []shortlist.Candidate
 	if op == "add" {
 		cur, err := f.cfg.Shortlists.Get(ctx, d.Principal, id)

@@ -50,11 +50,18 @@ func TestShortlistPages(t *testing.T) {
 	form["mentor"], form["note"] = []string{katID, maxID}, []string{"Insurance and Gen Z", "Knows AI tools"}
 	assertRedirect(t, send(t, app, http.MethodPost, here+"/shortlist", form, nil), here+"?shortlist=sent#shortlist")
 
+	// Co-curators comment; the executive never sees it.
+	assertRedirect(t, send(t, app, http.MethodPost, here+"/shortlist", url.Values{"csrf_token": {cora.CSRFToken}, "op": {"comment"}, "comment": {"Max has more time."}}, nil), here+"?shortlist=commented#shortlist")
+	assertBody(t, do(t, app, here, langHeader("en")).body, []string{"Comments for co-curators", "Max has more time.", "Cora"}, nil)
+	if r := send(t, app, http.MethodPost, here+"/shortlist", url.Values{"csrf_token": {cora.CSRFToken}, "op": {"comment"}, "comment": {" "}}, langHeader("en")); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("an empty comment: got %d, want 422", r.status)
+	}
+
 	// The executive picks Max (the second).
 	ev := e.app(t, eva)
 	r = do(t, ev, "/shortlists", langHeader("en"))
 	assertBody(t, r.body, []string{"Mentors shortlisted for you", "Katrin Weber", "Max Becker", "Knows AI tools", "Insurance and Gen Z",
-		`Choose this mentor<span class="visually-hidden">: Max Becker</span>`}, []string{"@"})
+		`Choose this mentor<span class="visually-hidden">: Max Becker</span>`}, []string{"@", "Max has more time."})
 	assertRedirect(t, send(t, ev, http.MethodPost, "/shortlists/"+reqID+"/pick", url.Values{"csrf_token": {eva.CSRFToken}, "mentorProfileId": {maxID}}, nil), "/shortlists?done=picked")
 	assertBody(t, do(t, ev, "/shortlists?done=picked", langHeader("de")).body, []string{"Ihre Wahl ist gesendet", "Sie haben gewählt"}, []string{"Diese Mentor:in wählen"})
 	assertBody(t, do(t, app, here, langHeader("en")).body, []string{"Picked by the executive: Max Becker"}, nil)

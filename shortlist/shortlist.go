@@ -53,6 +53,20 @@ type Pick struct {
 	At              time.Time `bson:"at" json:"at"`
 }
 
+// Comment is a curator's remark on a shortlist, for co-curators only.
+type Comment struct {
+	AuthorID   string    `bson:"authorId" json:"-"`
+	AuthorName string    `bson:"authorName" json:"authorName"`
+	Text       string    `bson:"text" json:"text"`
+	At         time.Time `bson:"at" json:"at"`
+}
+
+// Limits of comments.
+const (
+	CommentMax  = 1000
+	MaxComments = 200
+)
+
 // Shortlist is the curators' list for one request (its id is the
 // request's).
 type Shortlist struct {
@@ -62,6 +76,7 @@ type Shortlist struct {
 	Candidates   []Candidate `bson:"candidates" json:"candidates"`
 	SentAt       *time.Time  `bson:"sentAt,omitempty" json:"sentAt,omitempty"`
 	Picks        []Pick      `bson:"picks" json:"picks"`
+	Comments     []Comment   `bson:"comments" json:"comments"` // the curators' among themselves
 	Version      int64       `bson:"version" json:"version"`
 	UpdatedAt    time.Time   `bson:"updatedAt" json:"updatedAt"`
 }
@@ -110,7 +125,7 @@ func (s *Service) Get(ctx context.Context, p *otm.Principal, requestID string) (
 	if err != nil || sl != nil {
 		return sl, err
 	}
-	return &Shortlist{ID: r.ID, ProgramID: r.ProgramID, MenteeUserID: r.OwnerID, Candidates: []Candidate{}, Picks: []Pick{}}, nil
+	return &Shortlist{ID: r.ID, ProgramID: r.ProgramID, MenteeUserID: r.OwnerID, Candidates: []Candidate{}, Picks: []Pick{}, Comments: []Comment{}}, nil
 }
 
 // Put replaces the candidates of a request's shortlist, in order (a curator
@@ -185,6 +200,33 @@ func onCandidate(err error, i int) error {
 		out.Fields = append(out.Fields, f)
 	}
 	return &out
+}
+
+// Comment adds a curator's remark to a request's shortlist, for the
+// program's co-curators (the executive never sees comments). Errors: as Get;
+// EINVALID naming text; ECONFLICT (rule max_comments) past MaxComments.
+func (s *Service) Comment(ctx context.Context, p *otm.Principal, requestID, text string) (*Shortlist, error) {
+	sl, err := s.Get(ctx, p, requestID)
+	if err != nil {
+		return nil, err
+	}
+	text = strings.TrimSpace(text)
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0:
+		return nil, otm.Invalid("Write a comment.", otm.Field("text", otm.RuleRequired, nil, "required"))
+	case n > CommentMax || check.HasControl(text, true):
+		return nil, otm.Invalid("The comment is not valid.", otm.Field("text", otm.RuleMaxLength, otm.Args{"max": CommentMax}, "at most %d characters", CommentMax))
+	case len(sl.Comments) >= MaxComments:
+		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleMaxComments, otm.Args{"max": MaxComments}, "This shortlist has %d comments, the most it keeps.", MaxComments)
+	}
+	now := s.now().UTC()
+	sl.Comments = append(sl.Comments, Comment{AuthorID: p.UserID, AuthorName: p.Name, Text: text, At: now})
+	sl.Version, sl.UpdatedAt = sl.Version+1, now
+	if err := s.store(ctx, sl); err != nil {
+		return nil, err
+	}
+	s.record(ctx, p, "shortlist.comment", sl, "")
+	return sl, nil
 }
 
 // Send shows the shortlist to the executive, after checking every candidate
@@ -350,19 +392,20 @@ func (s *Service) Pick(ctx context.Context, p *otm.Principal, id, profileID stri
 }
 
 // Forget deletes the shortlists of the requests (an erased executive's, a
-// cohort past its retention) and takes the mentor (an erased person's
-// profile id, "" for none) off every other list. Idempotent.
-func (s *Service) Forget(ctx context.Context, requestIDs []string, mentorProfileID string) error {
+// cohort past its retention), takes the person's mentor profile off every
+// other list, and writes pseudonym for them where they commented as a
+// curator (userID "" for none). Idempotent.
+func (s *Service) Forget(ctx context.Context, requestIDs []string, mentorProfileID, userID, pseudonym string) error {
 	for _, id := range requestIDs {
 		if _, err := s.c.DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
 			return mongostore.MapErr(err, "shortlist", "Shortlist")
 		}
 	}
-	if mentorProfileID == "" {
+	if mentorProfileID == "" && userID == "" {
 		return nil
 	}
 	// The lists are few (one per request): read them all and rewrite the
-	// ones naming the mentor (the embedded database's $pull takes no
+	// ones naming the person (the embedded database's $pull takes no
 	// conditions).
 	all, err := mongostore.FindAll[Shortlist](ctx, s.c, "shortlist", "Shortlists", bson.D{})
 	if err != nil {
@@ -372,7 +415,13 @@ func (s *Service) Forget(ctx context.Context, requestIDs []string, mentorProfile
 		sl := &all[i]
 		n := len(sl.Candidates)
 		sl.Candidates = slices.DeleteFunc(sl.Candidates, func(c Candidate) bool { return c.MentorProfileID == mentorProfileID })
-		if len(sl.Candidates) == n {
+		changed := len(sl.Candidates) != n
+		for j := range sl.Comments {
+			if userID != "" && sl.Comments[j].AuthorID == userID {
+				sl.Comments[j].AuthorID, sl.Comments[j].AuthorName, changed = pseudonym, pseudonym, true
+			}
+		}
+		if !changed {
 			continue
 		}
 		sl.Version++
@@ -425,12 +474,18 @@ func (s *Service) ForgetProgram(ctx context.Context, programID string) error {
 
 func (s *Service) load(ctx context.Context, id string) (*Shortlist, error) {
 	sl, err := mongostore.FindByID[Shortlist](ctx, s.c, id)
+	if sl != nil && sl.Comments == nil {
+		sl.Comments = []Comment{}
+	}
 	return sl, mongostore.MapErr(err, "shortlist", "Shortlist")
 }
 
 func (s *Service) store(ctx context.Context, sl *Shortlist) error {
 	if sl.Picks == nil {
 		sl.Picks = []Pick{}
+	}
+	if sl.Comments == nil {
+		sl.Comments = []Comment{}
 	}
 	_, err := s.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: sl.ID}}, sl, options.Replace().SetUpsert(true))
 	return mongostore.MapErr(err, "shortlist", "Shortlist")
