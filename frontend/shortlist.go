@@ -13,11 +13,11 @@ import (
 
 // shortlistView is a request's shortlist on the matching page.
 type shortlistView struct {
-	URL     string // the form's target
-	Entries []shortlistEntry
-	Sent    bool
-	Picked  []string // names of the mentors the executive picked, in order
-	Error   string
+	URL      string // the form's target
+	Entries  []shortlistEntry
+	Sent     bool
+	Picked   []string // names of the mentors the executive picked, in order
+	Error    string
 	CanAdd   bool            // room for another candidate
 	OnList   map[string]bool // mentor profile ids on it
 	Comments []shortlist.Comment
