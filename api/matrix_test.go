@@ -88,6 +88,7 @@ var authzMatrix = map[string]string{
 	// the fixture's request has no shortlist sent: 404 for everyone, its
 	// executive too; a list of fewer than two is saved but not sent (409)
 	"POST /api/v1/me/shortlists/:id/pick":                            "401 404 404 404 404 404 404",
+	"POST /api/v1/me/shortlists/:id/more":                            "401 404 404 404 404 404 404",
 	"PUT /api/v1/moderation/mentee-requests/:id/shortlist":           "401 403 403 403 200 404 200",
 	"POST /api/v1/moderation/mentee-requests/:id/shortlist/send":     "401 403 403 403 409 404 409",
 	"POST /api/v1/moderation/mentee-requests/:id/shortlist/comments": "401 403 403 403 400 404 400", // the matrix sends no text

@@ -214,6 +214,7 @@ func (s *Server) routes() {
 		v1.Get("/me/mentee-requests", s.myRequests)
 		v1.Get("/me/shortlists", s.myShortlists)
 		v1.Post("/me/shortlists/:id/pick", s.pickShortlist)
+		v1.Post("/me/shortlists/:id/more", s.askForMore)
 		v1.Get("/me/mentee-request", s.getMyRequest)
 		v1.Put("/me/mentee-request", s.putMyRequest)
 		v1.Post("/me/mentee-request/submit", s.submitMyRequest)

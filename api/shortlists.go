@@ -101,3 +101,25 @@ func (s *Server) commentShortlist(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusCreated).JSON(sl)
 }
+
+// moreBody is POST /api/v1/me/shortlists/{id}/more.
+type moreBody struct {
+	Reason string `json:"reason"`
+}
+
+// askForMore answers POST /api/v1/me/shortlists/{id}/more: the executive
+// asks the curators for other candidates (204).
+func (s *Server) askForMore(c *fiber.Ctx) error {
+	p, err := requireUser(c)
+	if err != nil {
+		return err
+	}
+	var body moreBody
+	if err := decodeJSON(c, &body); err != nil {
+		return err
+	}
+	if err := s.cfg.Shortlists.AskForMore(c.UserContext(), p, c.Params("id"), body.Reason); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

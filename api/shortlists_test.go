@@ -163,6 +163,21 @@ func TestIntegrationShortlist(t *testing.T) {
 		t.Errorf("picking someone not on the list: got %d %v, want 400", status, out)
 	}
 
+	// Asking for other mentors: the reason is for the curators only.
+	if status, out := tob.call("POST", "/api/v1/me/shortlists/"+reqID+"/more", map[string]any{"reason": ""}); status != http.StatusBadRequest || mustField(t, out, "reason") == "" {
+		t.Errorf("asking for more without a reason: got %d %v, want 400 naming reason", status, out)
+	}
+	if status, _ := kat.call("POST", "/api/v1/me/shortlists/"+reqID+"/more", map[string]any{"reason": "x"}); status != http.StatusNotFound {
+		t.Errorf("another executive asks for more: got %d, want 404", status)
+	}
+	must(tob, "POST", "/api/v1/me/shortlists/"+reqID+"/more", map[string]any{"reason": "I would like someone from retail."}, http.StatusNoContent)
+	if got := must(pia, "GET", path, nil, http.StatusOK)["moreWanted"]; got == nil || got.(map[string]any)["reason"] != "I would like someone from retail." {
+		t.Errorf("the curators' shortlist after asking for more: moreWanted %v", got)
+	}
+	if strings.Contains(mustJSONText(t, must(tob, "GET", "/api/v1/me/shortlists", nil, http.StatusOK)), "retail") {
+		t.Errorf("the executive's view echoes the reason; want it for curators only")
+	}
+
 	// The executive picks the second; only Finn hears of it.
 	tk := must(tob, "POST", "/api/v1/me/shortlists/"+reqID+"/pick", map[string]any{"mentorProfileId": finnID}, http.StatusCreated)
 	if tk["status"] != "proposed" || tk["menteeAccepted"] != true || tk["mentorAccepted"] != false {

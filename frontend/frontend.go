@@ -451,6 +451,7 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Post("/match/:id/shortlist", f.matchShortlist)
 		app.Get("/shortlists", f.shortlistsPage)
 		app.Post("/shortlists/:id/pick", f.shortlistPick)
+		app.Post("/shortlists/:id/more", f.shortlistMore)
 		app.Post("/match/assignment/propose", f.matchProposeSelected) // before /match/:id/propose
 		app.Post("/match/:id/propose", f.matchPropose)
 		app.Get("/tandems", f.tandemsPage)

@@ -91,6 +91,7 @@ var pageMatrix = map[string]string{
 	"POST /match/:id/shortlist":           "303 403 403 403 303 404 303", // an empty list is saved
 	"GET /shortlists":                     "303 200 200 200 200 200 200", // one's own (none here)
 	"POST /shortlists/:id/pick":           "303 404 404 404 404 404 404", // no shortlist sent for the fixture's request
+	"POST /shortlists/:id/more":           "303 404 404 404 404 404 404",
 	// the pair accepts: later rows see a running tandem
 	"POST /tandems/:id/accept":  "303 404 303 303 404 404 404",
 	"POST /tandems/:id/decline": "303 404 409 409 404 404 404",

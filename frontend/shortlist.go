@@ -21,6 +21,8 @@ type shortlistView struct {
 	CanAdd   bool            // room for another candidate
 	OnList   map[string]bool // mentor profile ids on it
 	Comments []shortlist.Comment
+	// MoreWanted is the executive's reason for asking for other mentors.
+	MoreWanted string
 }
 
 type shortlistEntry struct {
@@ -37,6 +39,9 @@ func (f *Frontend) shortlistOf(c *fiber.Ctx, d *pageData, id string) (*shortlist
 	}
 	v := &shortlistView{URL: "/match/" + pathID(id) + "/shortlist", Sent: sl.SentAt != nil, OnList: map[string]bool{},
 		CanAdd: len(sl.Candidates) < shortlist.MaxCandidates, Comments: sl.Comments}
+	if sl.MoreWanted != nil {
+		v.MoreWanted = sl.MoreWanted.Reason
+	}
 	for i, cand := range sl.Candidates {
 		e := shortlistEntry{Index: i, ProfileID: cand.MentorProfileID, Name: cand.MentorProfileID, Note: cand.Note,
 			First: i == 0, Last: i == len(sl.Candidates)-1}
@@ -156,10 +161,11 @@ type offersView struct {
 }
 
 type offerView struct {
-	ID, ProgramName, PickURL string
-	Open                     bool // a picked tandem waits for the mentor or runs
-	Candidates               []shortlist.OfferEntry
-	Initials                 map[string]string
+	ID, ProgramName, PickURL, MoreURL string
+	AskedForMore                      bool
+	Open                              bool // a picked tandem waits for the mentor or runs
+	Candidates                        []shortlist.OfferEntry
+	Initials                          map[string]string
 }
 
 // shortlistsPage answers GET /shortlists.
@@ -183,13 +189,14 @@ func (f *Frontend) renderShortlists(c *fiber.Ctx, d *pageData, status int, messa
 	v := &offersView{Error: message}
 	for _, o := range offers {
 		ov := offerView{ID: o.ID, ProgramName: names[o.Program], PickURL: "/shortlists/" + pathID(o.ID) + "/pick", Open: o.Open != "",
+			MoreURL: "/shortlists/" + pathID(o.ID) + "/more", AskedForMore: o.AskedForMore,
 			Candidates: o.Candidates, Initials: map[string]string{}}
 		for _, e := range o.Candidates {
 			ov.Initials[e.MentorProfileID] = initial(e.Name)
 		}
 		v.Offers = append(v.Offers, ov)
 	}
-	if key, ok := map[string]string{"picked": "shortlists.done.picked"}[c.Query("done")]; ok {
+	if key, ok := map[string]string{"picked": "shortlists.done.picked", "more": "shortlists.done.more"}[c.Query("done")]; ok {
 		d.Notice = f.translate(d.Lang, key)
 	}
 	d.Title = f.translate(d.Lang, "shortlists.title")
@@ -228,6 +235,23 @@ func (f *Frontend) shortlistPick(c *fiber.Ctx) error {
 			status = http.StatusConflict
 		}
 		return f.renderShortlists(c, d, status, f.ruleText(c.UserContext(), d.Lang, rule, args, ""))
+	}
+	return f.fail(c, err, "/shortlists", "")
+}
+
+// shortlistMore answers POST /shortlists/:id/more (reason): ask the curators
+// for other mentors.
+func (f *Frontend) shortlistMore(c *fiber.Ctx) error {
+	d := f.newPage(c, "shortlists")
+	if d.Principal == nil {
+		return toSignIn(c, "/shortlists")
+	}
+	err := f.cfg.Shortlists.AskForMore(c.UserContext(), d.Principal, c.Params("id"), readForm(c).get("reason"))
+	switch otm.ErrorCode(err) {
+	case "":
+		return c.Redirect("/shortlists?done=more", http.StatusSeeOther)
+	case otm.EINVALID:
+		return f.renderShortlists(c, d, http.StatusUnprocessableEntity, f.translate(d.Lang, "shortlists.err.reason"))
 	}
 	return f.fail(c, err, "/shortlists", "")
 }

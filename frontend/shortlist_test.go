@@ -57,13 +57,22 @@ func TestShortlistPages(t *testing.T) {
 		t.Errorf("an empty comment: got %d, want 422", r.status)
 	}
 
+	// The executive may ask for other mentors, saying why; the curators read it.
+	ev0 := e.app(t, eva)
+	if r := send(t, ev0, http.MethodPost, "/shortlists/"+reqID+"/more", url.Values{"csrf_token": {eva.CSRFToken}, "reason": {""}}, langHeader("en")); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("asking for more without a reason: got %d, want 422", r.status)
+	}
+	assertRedirect(t, send(t, ev0, http.MethodPost, "/shortlists/"+reqID+"/more", url.Values{"csrf_token": {eva.CSRFToken}, "reason": {"Someone closer to sales?"}}, nil), "/shortlists?done=more")
+	assertBody(t, do(t, app, here, langHeader("de")).body, []string{"Die Führungskraft bittet um andere Mentor:innen:", "Someone closer to sales?"}, nil)
+
 	// The executive picks Max (the second).
 	ev := e.app(t, eva)
 	r = do(t, ev, "/shortlists", langHeader("en"))
 	assertBody(t, r.body, []string{"Mentors shortlisted for you", "Katrin Weber", "Max Becker", "Knows AI tools", "Insurance and Gen Z",
 		`Choose this mentor<span class="visually-hidden">: Max Becker</span>`}, []string{"@", "Max has more time."})
 	assertRedirect(t, send(t, ev, http.MethodPost, "/shortlists/"+reqID+"/pick", url.Values{"csrf_token": {eva.CSRFToken}, "mentorProfileId": {maxID}}, nil), "/shortlists?done=picked")
-	assertBody(t, do(t, ev, "/shortlists?done=picked", langHeader("de")).body, []string{"Ihre Wahl ist gesendet", "Sie haben gewählt"}, []string{"Diese Mentor:in wählen"})
+	assertBody(t, do(t, ev, "/shortlists?done=picked", langHeader("de")).body, []string{"Ihre Wahl ist gesendet", "Sie haben gewählt",
+		"Sie haben das Programmteam um andere Mentor:innen gebeten."}, []string{"Diese Mentor:in wählen", "Someone closer to sales?"})
 	assertBody(t, do(t, app, here, langHeader("en")).body, []string{"Picked by the executive: Max Becker"}, nil)
 	// Someone else cannot pick from it.
 	if r := send(t, e.app(t, katrin), http.MethodPost, "/shortlists/"+reqID+"/pick", url.Values{"csrf_token": {katrin.CSRFToken}, "mentorProfileId": {maxID}}, nil); r.status != http.StatusNotFound {

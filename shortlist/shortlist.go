@@ -53,6 +53,12 @@ type Pick struct {
 	At              time.Time `bson:"at" json:"at"`
 }
 
+// More is an executive's wish for other candidates.
+type More struct {
+	Reason string    `bson:"reason" json:"reason"`
+	At     time.Time `bson:"at" json:"at"`
+}
+
 // Comment is a curator's remark on a shortlist, for co-curators only.
 type Comment struct {
 	AuthorID   string    `bson:"authorId" json:"-"`
@@ -77,8 +83,11 @@ type Shortlist struct {
 	SentAt       *time.Time  `bson:"sentAt,omitempty" json:"sentAt,omitempty"`
 	Picks        []Pick      `bson:"picks" json:"picks"`
 	Comments     []Comment   `bson:"comments" json:"comments"` // the curators' among themselves
-	Version      int64       `bson:"version" json:"version"`
-	UpdatedAt    time.Time   `bson:"updatedAt" json:"updatedAt"`
+	// MoreWanted is the executive asking for other candidates, with why
+	// (for the curators only); cleared when the list is sent again.
+	MoreWanted *More     `bson:"moreWanted,omitempty" json:"moreWanted,omitempty"`
+	Version    int64     `bson:"version" json:"version"`
+	UpdatedAt  time.Time `bson:"updatedAt" json:"updatedAt"`
 }
 
 // Tandems is what shortlists need of requests and tandems.
@@ -247,7 +256,7 @@ func (s *Service) Send(ctx context.Context, p *otm.Principal, requestID string) 
 		}
 	}
 	now := s.now().UTC()
-	sl.SentAt, sl.Version, sl.UpdatedAt = &now, sl.Version+1, now
+	sl.SentAt, sl.Version, sl.UpdatedAt, sl.MoreWanted = &now, sl.Version+1, now, nil
 	if err := s.store(ctx, sl); err != nil {
 		return nil, err
 	}
@@ -271,6 +280,9 @@ type Offer struct {
 	// Open is the tandem picked from it that the mentor has not answered
 	// yet or that runs ("" for none): while there is one, no other pick.
 	Open string `json:"openTandemId,omitempty"`
+	// AskedForMore: the executive asked for other candidates since it was
+	// sent (their reason is the curators').
+	AskedForMore bool `json:"askedForMore"`
 }
 
 // OfferEntry is a candidate's public card with the curators' note, and
@@ -326,7 +338,7 @@ func (s *Service) Mine(ctx context.Context, p *otm.Principal) ([]Offer, error) {
 
 // offer is sl as its executive sees it.
 func (s *Service) offer(ctx context.Context, sl *Shortlist, taken tandem.Slots, mine []tandem.Tandem) (Offer, error) {
-	o := Offer{ID: sl.ID, RequestID: sl.ID, Program: sl.ProgramID, Candidates: []OfferEntry{}}
+	o := Offer{ID: sl.ID, RequestID: sl.ID, Program: sl.ProgramID, Candidates: []OfferEntry{}, AskedForMore: sl.MoreWanted != nil}
 	for _, t := range mine {
 		if t.RequestID == sl.ID && (t.Status == tandem.TandemProposed || t.Status == tandem.TandemActive) {
 			o.Open = t.ID
@@ -464,6 +476,34 @@ func (s *Service) FunnelOf(ctx context.Context, programID string, active func(ta
 		}
 	}
 	return f, nil
+}
+
+// AskForMore is the executive asking the curators for other candidates,
+// with a reason only the curators read (1–1000 characters). Errors:
+// EUNAUTHORIZED, ENOTFOUND (no sent shortlist of theirs), EINVALID naming
+// reason.
+func (s *Service) AskForMore(ctx context.Context, p *otm.Principal, id, reason string) error {
+	if err := otm.RequireSignedIn(p); err != nil {
+		return err
+	}
+	sl, err := s.load(ctx, id)
+	if err != nil {
+		return err
+	}
+	if sl == nil || sl.SentAt == nil || sl.MenteeUserID != p.UserID {
+		return otm.Errorf(otm.ENOTFOUND, "Shortlist not found.")
+	}
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n == 0 || n > CommentMax || check.HasControl(reason, true) {
+		return otm.Invalid("Say why you would like other mentors.", otm.Field("reason", otm.RuleLength, otm.Args{"min": 1, "max": CommentMax}, "1 to %d characters", CommentMax))
+	}
+	now := s.now().UTC()
+	sl.MoreWanted, sl.Version, sl.UpdatedAt = &More{Reason: reason, At: now}, sl.Version+1, now
+	if err := s.store(ctx, sl); err != nil {
+		return err
+	}
+	s.record(ctx, p, "shortlist.more", sl, "")
+	return nil
 }
 
 // ForgetProgram deletes a program's shortlists (its retention is over).
