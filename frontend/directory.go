@@ -341,6 +341,9 @@ type mentorView struct {
 	PublishedAt time.Time
 	// Prefer is the "Add to my request" box, for signed-in executives.
 	Prefer *preferState
+	// ShortlistFor are the requests a curator may add the mentor to.
+	ShortlistFor []option
+	ShortlistURL string
 }
 
 // mentorPage answers GET /mentors/:id from the search index; signed-in
@@ -368,6 +371,10 @@ func (f *Frontend) mentorPage(c *fiber.Ctx) error {
 		if err := f.fillPrefer(c, d, v, doc.ID); err != nil {
 			return f.fail(c, err, d.Here, "")
 		}
+		if v.ShortlistFor, err = f.shortlistTargets(c, d); err != nil {
+			return f.fail(c, err, d.Here, "")
+		}
+		v.ShortlistURL = "/mentors/" + pathID(doc.ID) + "/shortlist"
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
 	}
 	v.Card.Picture = profile.PhotoSize(v.Card.Picture, profile.PhotoLarge) // shown larger than on a card

@@ -449,6 +449,7 @@ func (f *Frontend) Register(app fiber.Router) {
 		app.Get("/match/assignment", f.matchAssignment)
 		app.Get("/match/:id", f.matchRequest)
 		app.Post("/match/:id/shortlist", f.matchShortlist)
+		app.Post("/mentors/:id/shortlist", f.mentorShortlist)
 		app.Get("/shortlists", f.shortlistsPage)
 		app.Post("/shortlists/:id/pick", f.shortlistPick)
 		app.Post("/shortlists/:id/more", f.shortlistMore)

@@ -92,6 +92,7 @@ var pageMatrix = map[string]string{
 	"GET /shortlists":                     "303 200 200 200 200 200 200", // one's own (none here)
 	"POST /shortlists/:id/pick":           "303 404 404 404 404 404 404", // no shortlist sent for the fixture's request
 	"POST /shortlists/:id/more":           "303 404 404 404 404 404 404",
+	"POST /mentors/:id/shortlist":         "303 403 403 403 404 404 404", // the matrix names no request
 	// the pair accepts: later rows see a running tandem
 	"POST /tandems/:id/accept":  "303 404 303 303 404 404 404",
 	"POST /tandems/:id/decline": "303 404 409 409 404 404 404",

@@ -9,6 +9,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/shortlist"
+	"github.com/opentomentor/opentomentor/tandem"
 )
 
 // shortlistView is a request's shortlist on the matching page.
@@ -81,11 +82,7 @@ func (f *Frontend) matchShortlist(c *fiber.Ctx) error {
 	}
 	var cands []shortlist.Candidate
 	if op == "add" {
-		cur, err := f.cfg.Shortlists.Get(ctx, d.Principal, id)
-		if err != nil {
-			return f.fail(c, err, here, "")
-		}
-		cands = append(cur.Candidates, shortlist.Candidate{MentorProfileID: fm.get("add")})
+		return f.addToShortlist(c, d, id, fm.get("add"))
 	} else {
 		notes := fm.all("note")
 		for i, m := range fm.all("mentor") {
@@ -254,4 +251,53 @@ func (f *Frontend) shortlistMore(c *fiber.Ctx) error {
 		return f.renderShortlists(c, d, http.StatusUnprocessableEntity, f.translate(d.Lang, "shortlists.err.reason"))
 	}
 	return f.fail(c, err, "/shortlists", "")
+}
+
+// addToShortlist puts a mentor at the end of a request's shortlist and
+// shows it, or why not.
+func (f *Frontend) addToShortlist(c *fiber.Ctx, d *pageData, requestID, mentorID string) error {
+	here := "/match/" + pathID(requestID)
+	cur, err := f.cfg.Shortlists.Get(c.UserContext(), d.Principal, requestID)
+	if err != nil {
+		return f.fail(c, err, here, "")
+	}
+	cands := append(cur.Candidates, shortlist.Candidate{MentorProfileID: mentorID})
+	if _, err := f.cfg.Shortlists.Put(c.UserContext(), d.Principal, requestID, cands); err != nil {
+		return f.shortlistFailed(c, d, requestID, err)
+	}
+	return c.Redirect(here+"?shortlist=saved#shortlist", http.StatusSeeOther)
+}
+
+// mentorShortlist answers POST /mentors/:id/shortlist (request=): a curator
+// adds the mentor from their profile page to a request's shortlist.
+func (f *Frontend) mentorShortlist(c *fiber.Ctx) error {
+	d := f.newPage(c, "match")
+	mentorID := c.Params("id")
+	if done, err := f.requireMatchPage(c, d, "/mentors/"+pathID(mentorID)); done {
+		return err
+	}
+	return f.addToShortlist(c, d, readForm(c).get("request"), mentorID)
+}
+
+// shortlistTargets are the requests a curator may add a mentor to from the
+// mentor's page: submitted, in a program they curate, without a tandem.
+func (f *Frontend) shortlistTargets(c *fiber.Ctx, d *pageData) ([]option, error) {
+	if f.cfg.Shortlists == nil || d.Principal == nil || f.cfg.Programs.RequireCuratorOfAny(c.UserContext(), d.Principal) != nil {
+		return nil, nil
+	}
+	reqs, err := f.cfg.Tandems.Requests(c.UserContext(), d.Principal, "")
+	if err != nil {
+		return nil, err
+	}
+	paired, err := f.cfg.Tandems.PairedRequests(c.UserContext(), d.Principal)
+	if err != nil {
+		return nil, err
+	}
+	var out []option
+	for _, r := range reqs {
+		if r.Status == tandem.RequestSubmitted && !paired[r.ID] {
+			out = append(out, option{Value: r.ID, Label: r.Name})
+		}
+	}
+	return out, nil
 }

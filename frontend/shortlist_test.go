@@ -25,6 +25,14 @@ func TestShortlistPages(t *testing.T) {
 	assertBody(t, r.body, []string{`<h2 id="shortlist-title">Shortlist for the executive</h2>`, "No mentors on the shortlist yet",
 		`<input type="hidden" name="add" value="` + maxID + `">`, `Add to the shortlist<span class="visually-hidden">: Max Becker</span>`}, nil)
 
+	// From a mentor's page too: Katrin goes first onto Eva's list.
+	r = do(t, app, "/mentors/"+katID, langHeader("en"))
+	assertBody(t, r.body, []string{"Shortlist for an executive", `<option value="` + reqID + `">Eva Vorstand</option>`}, nil)
+	assertBody(t, do(t, e.app(t, lena), "/mentors/"+katID, langHeader("en")).body, nil, []string{"Shortlist for an executive"})
+	assertRedirect(t, send(t, app, http.MethodPost, "/mentors/"+katID+"/shortlist", url.Values{"csrf_token": {cora.CSRFToken}, "request": {reqID}}, nil), here+"?shortlist=saved#shortlist")
+	form0 := url.Values{"csrf_token": {cora.CSRFToken}, "mentor": {katID}, "note": {""}, "op": {"remove:0"}}
+	assertRedirect(t, send(t, app, http.MethodPost, here+"/shortlist", form0, nil), here+"?shortlist=saved#shortlist")
+
 	add := func(id string, lang string) response {
 		return send(t, app, http.MethodPost, here+"/shortlist", url.Values{"csrf_token": {cora.CSRFToken}, "op": {"add"}, "add": {id}}, langHeader(lang))
 	}
