@@ -182,31 +182,15 @@ func TestIntegrationAuthorizationMatrix(t *testing.T) {
 		organization.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
 	)
 	admin := h.signInAs(t, op, "amira", "amira@platform.example", "Amira Admin")
-	must := func(who *person, method, path string, body any, want int) map[string]any {
-		t.Helper()
-		if status, out := who.call(method, path, body); status != want {
-			t.Fatalf("set-up: %s %s: got %d %v, want %d", method, path, status, out, want)
-			return nil
-		} else {
-			return out
-		}
-	}
-	for id, curator := range map[string]string{"spring-2027": "pia@program.example", "autumn-2027": "otto@program.example"} {
-		body := springProgram()
-		body["id"], body["curators"] = id, []string{curator}
-		must(admin, "POST", "/api/v1/admin/programs", body, http.StatusCreated)
-		must(admin, "POST", "/api/v1/moderation/programs/"+id+"/phase", map[string]any{"phase": "registration"}, http.StatusOK)
-	}
-	pia := h.signInAs(t, op, "pia", "pia@program.example", "Pia Programm")
-	otto := h.signInAs(t, op, "otto", "otto@program.example", "Otto Other")
+	pia, otto := h.twoPrograms(t, op, admin)
 	nora := h.signInAs(t, op, "nora", "nora@hanse.example", "Nora Noroles")
 	ada, mp := h.approvedMentor(t, op, admin, "ada", "ada@nordlicht.example", "Ada Lovelace", []string{"de", "en"})
 	h.sync(t)
 	kat := h.signInAs(t, op, "kat", "kat@hanse.example", "Katharina Weber")
-	must(kat, "PUT", "/api/v1/me/mentee-request?program=spring-2027", validRequest(), http.StatusOK)
-	req := must(kat, "POST", "/api/v1/me/mentee-request/submit?program=spring-2027", nil, http.StatusOK)
-	must(pia, "POST", "/api/v1/moderation/programs/spring-2027/phase", map[string]any{"phase": "matching"}, http.StatusOK)
-	tk := must(pia, "POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": mp}, http.StatusCreated)
+	kat.must("PUT", "/api/v1/me/mentee-request?program=spring-2027", validRequest(), http.StatusOK)
+	req := kat.must("POST", "/api/v1/me/mentee-request/submit?program=spring-2027", nil, http.StatusOK)
+	pia.must("POST", "/api/v1/moderation/programs/spring-2027/phase", map[string]any{"phase": "matching"}, http.StatusOK)
+	tk := pia.must("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": mp}, http.StatusCreated)
 	f := matrixFixture{tandem: str(tk["id"]), mentorProfile: mp, request: str(req["id"]), noRole: nora.me.ID}
 	people := []*person{{b: newBrowser(t), h: h}, nora, ada, kat, pia, otto, admin}
 

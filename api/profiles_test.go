@@ -79,6 +79,31 @@ func (p *person) call(method, path string, body any) (int, map[string]any) {
 	return p.b.jsonCall(method, p.h.URL+path, p.csrf, body)
 }
 
+// must sends a request as p and fails the test unless the status is want;
+// it returns the decoded body.
+func (p *person) must(method, path string, body any, want int) map[string]any {
+	p.b.t.Helper()
+	status, out := p.call(method, path, body)
+	if status != want {
+		p.b.t.Fatalf("%s %s: got %d %v, want %d", method, path, status, out, want)
+	}
+	return out
+}
+
+// twoPrograms has admin create spring-2027 (curated by Pia) and
+// autumn-2027 (by Otto), both open for registration, and signs their
+// curators in.
+func (h *harness) twoPrograms(t *testing.T, op *oidctest.Provider, admin *person) (pia, otto *person) {
+	t.Helper()
+	for id, curator := range map[string]string{"spring-2027": "pia@program.example", "autumn-2027": "otto@program.example"} {
+		body := springProgram()
+		body["id"], body["curators"] = id, []string{curator}
+		admin.must("POST", "/api/v1/admin/programs", body, http.StatusCreated)
+		admin.must("POST", "/api/v1/moderation/programs/"+id+"/phase", map[string]any{"phase": "registration"}, http.StatusOK)
+	}
+	return h.signInAs(t, op, "pia", "pia@program.example", "Pia Programm"), h.signInAs(t, op, "otto", "otto@program.example", "Otto Other")
+}
+
 // signInAs signs a new browser in at op as the given user.
 func (h *harness) signInAs(t *testing.T, op *oidctest.Provider, sub, email, name string) *person {
 	t.Helper()

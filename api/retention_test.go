@@ -22,40 +22,32 @@ func TestIntegrationRetention(t *testing.T) {
 	ada, adaID := h.approvedMentor(t, op, admin, "ada", "ada@nordlicht.example", "Ada Lovelace", []string{"de", "en"})
 	h.sync(t)
 	kat := h.signInAs(t, op, "kat", "katharina@hanse.example", "Katharina Weber")
-	must := func(who *person, method, path string, body any, want int) map[string]any {
-		t.Helper()
-		status, out := who.call(method, path, body)
-		if status != want {
-			t.Fatalf("%s %s: got %d %v, want %d", method, path, status, out, want)
-		}
-		return out
-	}
 	phase := func(to string) {
 		t.Helper()
-		must(cura2, "POST", "/api/v1/moderation/programs/spring-2027/phase", map[string]any{"phase": to}, http.StatusOK)
+		cura2.must("POST", "/api/v1/moderation/programs/spring-2027/phase", map[string]any{"phase": to}, http.StatusOK)
 	}
-	must(admin, "POST", "/api/v1/admin/programs", springProgram(), http.StatusCreated)
+	admin.must("POST", "/api/v1/admin/programs", springProgram(), http.StatusCreated)
 	phase("registration")
 	const q = "?program=spring-2027"
-	must(kat, "PUT", "/api/v1/me/mentee-request"+q, validRequest(), http.StatusOK)
-	req := must(kat, "POST", "/api/v1/me/mentee-request/submit"+q, nil, http.StatusOK)
+	kat.must("PUT", "/api/v1/me/mentee-request"+q, validRequest(), http.StatusOK)
+	req := kat.must("POST", "/api/v1/me/mentee-request/submit"+q, nil, http.StatusOK)
 	phase("matching")
-	tk := must(cura2, "POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": adaID}, http.StatusCreated)
+	tk := cura2.must("POST", "/api/v1/moderation/tandems", map[string]any{"menteeRequestId": req["id"], "mentorProfileId": adaID}, http.StatusCreated)
 	id := str(tk["id"])
-	must(ada, "POST", "/api/v1/me/tandems/"+id+"/accept", nil, http.StatusOK)
-	must(kat, "POST", "/api/v1/me/tandems/"+id+"/accept", nil, http.StatusOK)
+	ada.must("POST", "/api/v1/me/tandems/"+id+"/accept", nil, http.StatusOK)
+	kat.must("POST", "/api/v1/me/tandems/"+id+"/accept", nil, http.StatusOK)
 	phase("running")
-	must(ada, "POST", "/api/v1/me/tandems/"+id+"/meetings", map[string]any{"date": time.Now().UTC().Format("2006-01-02"), "notes": "Erstes Treffen"}, http.StatusCreated)
+	ada.must("POST", "/api/v1/me/tandems/"+id+"/meetings", map[string]any{"date": time.Now().UTC().Format("2006-01-02"), "notes": "Erstes Treffen"}, http.StatusCreated)
 	phase("wrap-up")
-	must(kat, "PUT", "/api/v1/me/tandems/"+id+"/feedback", map[string]any{"overall": 5, "fit": 4, "learned": 5, "recommend": true, "text": "Sehr hilfreich."}, http.StatusOK)
+	kat.must("PUT", "/api/v1/me/tandems/"+id+"/feedback", map[string]any{"overall": 5, "fit": 4, "learned": 5, "recommend": true, "text": "Sehr hilfreich."}, http.StatusOK)
 	phase("evaluated")
 	const report = "/api/v1/moderation/programs/spring-2027/report"
-	before := must(cura2, "GET", report, nil, http.StatusOK)
+	before := cura2.must("GET", report, nil, http.StatusOK)
 
 	if n, err := h.ForgetEvaluated(ctx, time.Hour); err != nil || n != 0 {
 		t.Fatalf("within the retention period: got %d, %v; want nothing deleted", n, err)
 	}
-	if out := must(kat, "GET", "/api/v1/me/tandems", nil, http.StatusOK); len(out["items"].([]any)) != 1 {
+	if out := kat.must("GET", "/api/v1/me/tandems", nil, http.StatusOK); len(out["items"].([]any)) != 1 {
 		t.Fatalf("within the retention period: kat's tandems %v, want hers", out)
 	}
 	if n, err := h.ForgetEvaluated(ctx, 0); err != nil || n != 1 {
@@ -64,21 +56,21 @@ func TestIntegrationRetention(t *testing.T) {
 
 	// The people see nothing of the cohort any more.
 	for _, who := range []*person{ada, kat} {
-		if out := must(who, "GET", "/api/v1/me/tandems", nil, http.StatusOK); len(out["items"].([]any)) != 0 {
+		if out := who.must("GET", "/api/v1/me/tandems", nil, http.StatusOK); len(out["items"].([]any)) != 0 {
 			t.Errorf("%s's tandems after retention: got %v, want none", who.me.Name, out["items"])
 		}
 		// The audit log keeps its entries (an account's erasure pseudonymizes them).
-		ex := must(who, "GET", "/api/v1/me/export", nil, http.StatusOK)
+		ex := who.must("GET", "/api/v1/me/export", nil, http.StatusOK)
 		delete(ex, "auditAboutMe")
 		delete(ex, "auditByMe")
 		if s := toJSON(t, ex); strings.Contains(s, "spring-2027") || strings.Contains(s, "Spring cohort") || strings.Contains(s, "Sehr hilfreich") || strings.Contains(s, id) {
 			t.Errorf("%s's export after retention still holds the cohort: %s", who.me.Name, s)
 		}
 	}
-	must(kat, "GET", "/api/v1/me/mentee-request"+q, nil, http.StatusNotFound)
-	must(cura2, "GET", "/api/v1/moderation/tandems/"+id, nil, http.StatusNotFound)
+	kat.must("GET", "/api/v1/me/mentee-request"+q, nil, http.StatusNotFound)
+	cura2.must("GET", "/api/v1/moderation/tandems/"+id, nil, http.StatusNotFound)
 	// The curators keep the figures, archived.
-	after := must(cura2, "GET", report, nil, http.StatusOK)
+	after := cura2.must("GET", report, nil, http.StatusOK)
 	if after["archivedAt"] == nil || toJSON(t, after["tandems"]) != toJSON(t, before["tandems"]) ||
 		toJSON(t, after["satisfaction"]) != toJSON(t, before["satisfaction"]) || toJSON(t, after["meetings"]) != toJSON(t, before["meetings"]) {
 		t.Errorf("report after retention:\n got %v\nwant the figures of before, archived: %v", after, before)

@@ -27,34 +27,19 @@ func TestIntegrationShortlist(t *testing.T) {
 		organization.Organization{ID: "nordlicht", Name: "Nordlicht Digital GmbH", Domains: []string{"nordlicht.example"}, Verified: true},
 	)
 	admin := h.signInAs(t, op, "amira", "amira@program.example", "Amira Admin")
-	must := func(who *person, method, path string, body any, want int) map[string]any {
-		t.Helper()
-		status, out := who.call(method, path, body)
-		if status != want {
-			t.Fatalf("%s %s: got %d %v, want %d", method, path, status, out, want)
-		}
-		return out
-	}
-	for id, curator := range map[string]string{"spring-2027": "pia@program.example", "autumn-2027": "otto@program.example"} {
-		body := springProgram()
-		body["id"], body["curators"] = id, []string{curator}
-		must(admin, "POST", "/api/v1/admin/programs", body, http.StatusCreated)
-		must(admin, "POST", "/api/v1/moderation/programs/"+id+"/phase", map[string]any{"phase": "registration"}, http.StatusOK)
-	}
-	pia := h.signInAs(t, op, "pia", "pia@program.example", "Pia Programm")
-	otto := h.signInAs(t, op, "otto", "otto@program.example", "Otto Other")
+	pia, otto := h.twoPrograms(t, op, admin)
 	ada, adaID := h.approvedMentor(t, op, admin, "ada", "ada@nordlicht.example", "Ada Lovelace", []string{"de", "en"})
 	finn, finnID := h.approvedMentor(t, op, admin, "finn", "finn@nordlicht.example", "Finn Jensen", []string{"de"})
 	gus, gusID := h.approvedMentor(t, op, admin, "gus", "gus@hanse.example", "Gus Hansen", []string{"de"})
 	_, cemID := h.approvedMentor(t, op, admin, "cem", "cem@bergmann.example", "Cem Yıldız", []string{"de"})
 	h.sync(t)
 	tob := h.signInAs(t, op, "tob", "tobias@alpenbank.example", "Tobias Brandt")
-	must(tob, "PUT", "/api/v1/me/mentee-request?program=spring-2027", validRequest(), http.StatusOK)
-	reqID := must(tob, "POST", "/api/v1/me/mentee-request/submit?program=spring-2027", nil, http.StatusOK)["id"].(string)
+	tob.must("PUT", "/api/v1/me/mentee-request?program=spring-2027", validRequest(), http.StatusOK)
+	reqID := tob.must("POST", "/api/v1/me/mentee-request/submit?program=spring-2027", nil, http.StatusOK)["id"].(string)
 	kat := h.signInAs(t, op, "kat", "kat@hanse.example", "Katharina Weber")
-	must(kat, "PUT", "/api/v1/me/mentee-request?program=spring-2027", validRequest(), http.StatusOK)
-	must(kat, "POST", "/api/v1/me/mentee-request/submit?program=spring-2027", nil, http.StatusOK)
-	must(pia, "POST", "/api/v1/moderation/programs/spring-2027/phase", map[string]any{"phase": "matching"}, http.StatusOK)
+	kat.must("PUT", "/api/v1/me/mentee-request?program=spring-2027", validRequest(), http.StatusOK)
+	kat.must("POST", "/api/v1/me/mentee-request/submit?program=spring-2027", nil, http.StatusOK)
+	pia.must("POST", "/api/v1/moderation/programs/spring-2027/phase", map[string]any{"phase": "matching"}, http.StatusOK)
 	path := "/api/v1/moderation/mentee-requests/" + reqID + "/shortlist"
 	cand := func(id, note string) map[string]any { return map[string]any{"mentorProfileId": id, "note": note} }
 
@@ -80,19 +65,19 @@ func TestIntegrationShortlist(t *testing.T) {
 			}
 		})
 	}
-	if got := must(pia, "GET", path, nil, http.StatusOK); len(got["candidates"].([]any)) != 0 {
+	if got := pia.must("GET", path, nil, http.StatusOK); len(got["candidates"].([]any)) != 0 {
 		t.Fatalf("after refusals: got %v, want no candidates stored", got)
 	}
 	if status, out := pia.call("POST", path+"/send", nil); status != http.StatusConflict || out["rule"] != "status" {
 		t.Errorf("sending an empty list: got %d %v, want 409", status, out)
 	}
 	// One candidate is a list in the making, not one to send.
-	must(pia, "PUT", path, map[string]any{"candidates": []any{cand(adaID, "")}}, http.StatusOK)
+	pia.must("PUT", path, map[string]any{"candidates": []any{cand(adaID, "")}}, http.StatusOK)
 	if status, out := pia.call("POST", path+"/send", nil); status != http.StatusConflict {
 		t.Errorf("sending one candidate: got %d %v, want 409", status, out)
 	}
-	must(pia, "PUT", path, map[string]any{"candidates": []any{cand(adaID, "Explains AI without buzzwords"), cand(finnID, "Runs a data team"), cand(gusID, "Logistics and Gen Z")}}, http.StatusOK)
-	if got := must(tob, "GET", "/api/v1/me/shortlists", nil, http.StatusOK); len(got["items"].([]any)) != 0 {
+	pia.must("PUT", path, map[string]any{"candidates": []any{cand(adaID, "Explains AI without buzzwords"), cand(finnID, "Runs a data team"), cand(gusID, "Logistics and Gen Z")}}, http.StatusOK)
+	if got := tob.must("GET", "/api/v1/me/shortlists", nil, http.StatusOK); len(got["items"].([]any)) != 0 {
 		t.Fatalf("the executive before sending: got %v, want nothing", got)
 	}
 
@@ -120,15 +105,15 @@ func TestIntegrationShortlist(t *testing.T) {
 	}
 
 	// Co-curators comment among themselves; the executive never sees it.
-	must(pia, "POST", path+"/comments", map[string]any{"text": "Finn has the most time this term."}, http.StatusCreated)
+	pia.must("POST", path+"/comments", map[string]any{"text": "Finn has the most time this term."}, http.StatusCreated)
 	if status, _ := otto.call("POST", path+"/comments", map[string]any{"text": "hello"}); status != http.StatusNotFound {
 		t.Errorf("a curator of another program comments: got %d, want 404", status)
 	}
 	if status, out := pia.call("POST", path+"/comments", map[string]any{"text": "  "}); status != http.StatusBadRequest || mustField(t, out, "text") == "" {
 		t.Errorf("an empty comment: got %d %v, want 400 naming text", status, out)
 	}
-	must(pia, "POST", path+"/send", nil, http.StatusOK)
-	items := must(tob, "GET", "/api/v1/me/shortlists", nil, http.StatusOK)["items"].([]any)
+	pia.must("POST", path+"/send", nil, http.StatusOK)
+	items := tob.must("GET", "/api/v1/me/shortlists", nil, http.StatusOK)["items"].([]any)
 	if len(items) != 1 {
 		t.Fatalf("the executive's shortlists: got %v, want one", items)
 	}
@@ -153,7 +138,7 @@ func TestIntegrationShortlist(t *testing.T) {
 	if !slices.Equal(names, []string{"Ada Lovelace", "Finn Jensen", "Gus Hansen"}) || cands[1].(map[string]any)["note"] != "Runs a data team" {
 		t.Errorf("candidates: got %v, want Ada, Finn, Gus in order with the notes", cands)
 	}
-	if got := must(kat, "GET", "/api/v1/me/shortlists", nil, http.StatusOK)["items"].([]any); len(got) != 0 {
+	if got := kat.must("GET", "/api/v1/me/shortlists", nil, http.StatusOK)["items"].([]any); len(got) != 0 {
 		t.Errorf("another executive's shortlists: got %v, want none", got)
 	}
 	if status, _ := kat.call("POST", "/api/v1/me/shortlists/"+reqID+"/pick", map[string]any{"mentorProfileId": adaID}); status != http.StatusNotFound {
@@ -170,49 +155,49 @@ func TestIntegrationShortlist(t *testing.T) {
 	if status, _ := kat.call("POST", "/api/v1/me/shortlists/"+reqID+"/more", map[string]any{"reason": "x"}); status != http.StatusNotFound {
 		t.Errorf("another executive asks for more: got %d, want 404", status)
 	}
-	must(tob, "POST", "/api/v1/me/shortlists/"+reqID+"/more", map[string]any{"reason": "I would like someone from retail."}, http.StatusNoContent)
-	if got := must(pia, "GET", path, nil, http.StatusOK)["moreWanted"]; got == nil || got.(map[string]any)["reason"] != "I would like someone from retail." {
+	tob.must("POST", "/api/v1/me/shortlists/"+reqID+"/more", map[string]any{"reason": "I would like someone from retail."}, http.StatusNoContent)
+	if got := pia.must("GET", path, nil, http.StatusOK)["moreWanted"]; got == nil || got.(map[string]any)["reason"] != "I would like someone from retail." {
 		t.Errorf("the curators' shortlist after asking for more: moreWanted %v", got)
 	}
-	if strings.Contains(mustJSONText(t, must(tob, "GET", "/api/v1/me/shortlists", nil, http.StatusOK)), "retail") {
+	if strings.Contains(mustJSONText(t, tob.must("GET", "/api/v1/me/shortlists", nil, http.StatusOK)), "retail") {
 		t.Errorf("the executive's view echoes the reason; want it for curators only")
 	}
 
 	// The executive picks the second; only Finn hears of it.
-	tk := must(tob, "POST", "/api/v1/me/shortlists/"+reqID+"/pick", map[string]any{"mentorProfileId": finnID}, http.StatusCreated)
+	tk := tob.must("POST", "/api/v1/me/shortlists/"+reqID+"/pick", map[string]any{"mentorProfileId": finnID}, http.StatusCreated)
 	if tk["status"] != "proposed" || tk["menteeAccepted"] != true || tk["mentorAccepted"] != false {
 		t.Fatalf("the pick: got %v, want a proposed tandem the executive accepted", tk)
 	}
 	for name, who := range map[string]*person{"Ada": ada, "Gus": gus} {
-		if got := must(who, "GET", "/api/v1/me/tandems", nil, http.StatusOK); strings.Contains(mustJSONText(t, got), reqID) || strings.Contains(mustJSONText(t, got), "Tobias") {
+		if got := who.must("GET", "/api/v1/me/tandems", nil, http.StatusOK); strings.Contains(mustJSONText(t, got), reqID) || strings.Contains(mustJSONText(t, got), "Tobias") {
 			t.Errorf("%s (shortlisted, not picked): tandems %v, want nothing of it", name, got)
 		}
-		if got := must(who, "GET", "/api/v1/me/notifications", nil, http.StatusOK); strings.Contains(mustJSONText(t, got), "Tobias") || strings.Contains(mustJSONText(t, got), "shortlist") {
+		if got := who.must("GET", "/api/v1/me/notifications", nil, http.StatusOK); strings.Contains(mustJSONText(t, got), "Tobias") || strings.Contains(mustJSONText(t, got), "shortlist") {
 			t.Errorf("%s (shortlisted, not picked): notifications %v, want nothing of it", name, got)
 		}
 	}
 	if status, out := tob.call("POST", "/api/v1/me/shortlists/"+reqID+"/pick", map[string]any{"mentorProfileId": adaID}); status != http.StatusConflict || out["rule"] != "one_mentor_per_mentee" {
 		t.Errorf("a second pick while the first is open: got %d %v, want 409 one_mentor_per_mentee", status, out)
 	}
-	must(finn, "POST", "/api/v1/me/tandems/"+tk["id"].(string)+"/decline", map[string]any{"reason": "no time this term"}, http.StatusOK)
+	finn.must("POST", "/api/v1/me/tandems/"+tk["id"].(string)+"/decline", map[string]any{"reason": "no time this term"}, http.StatusOK)
 
 	// After the decline: pick again, without the curators.
 	if status, _ := tob.call("POST", "/api/v1/me/shortlists/"+reqID+"/pick", map[string]any{"mentorProfileId": finnID}); status != http.StatusBadRequest {
 		t.Errorf("picking the one who declined again: got %d, want 400", status)
 	}
-	tk = must(tob, "POST", "/api/v1/me/shortlists/"+reqID+"/pick", map[string]any{"mentorProfileId": adaID}, http.StatusCreated)
-	run := must(ada, "POST", "/api/v1/me/tandems/"+tk["id"].(string)+"/accept", nil, http.StatusOK)
+	tk = tob.must("POST", "/api/v1/me/shortlists/"+reqID+"/pick", map[string]any{"mentorProfileId": adaID}, http.StatusCreated)
+	run := ada.must("POST", "/api/v1/me/tandems/"+tk["id"].(string)+"/accept", nil, http.StatusOK)
 	if run["status"] != "active" {
 		t.Errorf("Ada accepts the pick: got %v, want the tandem running", run)
 	}
-	offer = must(tob, "GET", "/api/v1/me/shortlists", nil, http.StatusOK)["items"].([]any)[0].(map[string]any)
+	offer = tob.must("GET", "/api/v1/me/shortlists", nil, http.StatusOK)["items"].([]any)[0].(map[string]any)
 	for _, c := range offer["candidates"].([]any) {
 		if c.(map[string]any)["available"] != false {
 			t.Errorf("with a running tandem: candidate %v available, want none", c.(map[string]any)["name"])
 		}
 	}
 	// The program's dashboard counts the funnel (requests).
-	rep := must(pia, "GET", "/api/v1/moderation/programs/spring-2027/report", nil, http.StatusOK)
+	rep := pia.must("GET", "/api/v1/moderation/programs/spring-2027/report", nil, http.StatusOK)
 	if got, want := mustJSONText(t, rep["shortlists"]), `{"accepted":1,"picked":1,"sent":1,"shortlisted":1}`; got != want {
 		t.Errorf("report's shortlist funnel: got %s, want %s", got, want)
 	}
@@ -224,12 +209,12 @@ func TestIntegrationShortlist(t *testing.T) {
 	if _, err := h.Accounts.FinishErasures(context.Background(), 0); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range must(pia, "GET", path, nil, http.StatusOK)["candidates"].([]any) {
+	for _, c := range pia.must("GET", path, nil, http.StatusOK)["candidates"].([]any) {
 		if c.(map[string]any)["mentorProfileId"] == gusID {
 			t.Errorf("after Gus's erasure: still on the shortlist")
 		}
 	}
-	audit := must(admin, "GET", "/api/v1/admin/audit?subject="+reqID, nil, http.StatusOK)
+	audit := admin.must("GET", "/api/v1/admin/audit?subject="+reqID, nil, http.StatusOK)
 	for _, action := range []string{"shortlist.update", "shortlist.send", "shortlist.pick"} {
 		if !strings.Contains(mustJSONText(t, audit), action) {
 			t.Errorf("audit of the request: no %s, want every change recorded", action)
