@@ -10,6 +10,9 @@ import (
 // shortlistBody is PUT …/mentee-requests/{id}/shortlist.
 type shortlistBody struct {
 	Candidates []shortlist.Candidate `json:"candidates"`
+	// Version is the list's version the curator edited (optional): a list
+	// changed since is refused (409, rule changed).
+	Version int64 `json:"version"`
 }
 
 // pickBody is POST /api/v1/me/shortlists/{id}/pick.
@@ -37,7 +40,7 @@ func (s *Server) putShortlist(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &body); err != nil {
 		return err
 	}
-	sl, err := s.cfg.Shortlists.Put(c.UserContext(), p, c.Params("id"), body.Candidates)
+	sl, err := s.cfg.Shortlists.Put(c.UserContext(), p, c.Params("id"), body.Candidates, body.Version)
 	if err != nil {
 		return err
 	}

@@ -77,6 +77,11 @@ func TestIntegrationShortlist(t *testing.T) {
 		t.Errorf("sending one candidate: got %d %v, want 409", status, out)
 	}
 	pia.must("PUT", path, map[string]any{"candidates": []any{cand(adaID, "Explains AI without buzzwords"), cand(finnID, "Runs a data team"), cand(gusID, "Logistics and Gen Z")}}, http.StatusOK)
+	// A co-curator's edit of a list changed meanwhile is refused, not lost.
+	cur := pia.must("GET", path, nil, http.StatusOK)
+	if status, out := pia.call("PUT", path, map[string]any{"candidates": []any{cand(adaID, "")}, "version": cur["version"].(float64) - 1}); status != http.StatusConflict || out["rule"] != "changed" {
+		t.Errorf("a stale edit: got %d %v, want 409 changed", status, out)
+	}
 	if got := tob.must("GET", "/api/v1/me/shortlists", nil, http.StatusOK); len(got["items"].([]any)) != 0 {
 		t.Fatalf("the executive before sending: got %v, want nothing", got)
 	}

@@ -15,6 +15,7 @@ import (
 // shortlistView is a request's shortlist on the matching page.
 type shortlistView struct {
 	URL      string // the form's target
+	Version  int64  // what the form edits
 	Entries  []shortlistEntry
 	Sent     bool
 	Picked   []string // names of the mentors the executive picked, in order
@@ -38,7 +39,7 @@ func (f *Frontend) shortlistOf(c *fiber.Ctx, d *pageData, id string) (*shortlist
 	if err != nil {
 		return nil, err
 	}
-	v := &shortlistView{URL: "/match/" + pathID(id) + "/shortlist", Sent: sl.SentAt != nil, OnList: map[string]bool{},
+	v := &shortlistView{URL: "/match/" + pathID(id) + "/shortlist", Version: sl.Version, Sent: sl.SentAt != nil, OnList: map[string]bool{},
 		CanAdd: len(sl.Candidates) < shortlist.MaxCandidates, Comments: sl.Comments}
 	if sl.MoreWanted != nil {
 		v.MoreWanted = sl.MoreWanted.Reason
@@ -94,7 +95,8 @@ func (f *Frontend) matchShortlist(c *fiber.Ctx) error {
 		}
 		cands = reorder(cands, op)
 	}
-	if _, err := f.cfg.Shortlists.Put(ctx, d.Principal, id, cands); err != nil {
+	version, _ := strconv.ParseInt(fm.get("version"), 10, 64)
+	if _, err := f.cfg.Shortlists.Put(ctx, d.Principal, id, cands, version); err != nil {
 		return f.shortlistFailed(c, d, id, err)
 	}
 	done := "saved"
@@ -262,7 +264,7 @@ func (f *Frontend) addToShortlist(c *fiber.Ctx, d *pageData, requestID, mentorID
 		return f.fail(c, err, here, "")
 	}
 	cands := append(cur.Candidates, shortlist.Candidate{MentorProfileID: mentorID})
-	if _, err := f.cfg.Shortlists.Put(c.UserContext(), d.Principal, requestID, cands); err != nil {
+	if _, err := f.cfg.Shortlists.Put(c.UserContext(), d.Principal, requestID, cands, cur.Version); err != nil {
 		return f.shortlistFailed(c, d, requestID, err)
 	}
 	return c.Redirect(here+"?shortlist=saved#shortlist", http.StatusSeeOther)

@@ -52,6 +52,11 @@ func TestShortlistPages(t *testing.T) {
 	r = do(t, app, here+"?shortlist=saved", langHeader("en"))
 	assertBody(t, r.body, []string{"The shortlist is saved.", `name="mentor" value="` + maxID + `"`, `name="mentor" value="` + katID + `"`,
 		`value="up:1"`, `value="remove:0"`}, []string{`name="add" value="` + maxID + `"`})
+	// A form from before a co-curator's change is refused, not lost.
+	stale := url.Values{"csrf_token": {cora.CSRFToken}, "mentor": {maxID}, "note": {""}, "op": {"save"}, "version": {"1"}}
+	if r := send(t, app, http.MethodPost, here+"/shortlist", stale, langHeader("en")); r.status != http.StatusConflict {
+		t.Errorf("a stale form: got %d, want 409", r.status)
+	}
 	form = url.Values{"csrf_token": {cora.CSRFToken}, "mentor": {maxID, katID}, "note": {"Knows AI tools", "Insurance and Gen Z"}, "op": {"up:1"}}
 	assertRedirect(t, send(t, app, http.MethodPost, here+"/shortlist", form, nil), here+"?shortlist=saved#shortlist")
 	form.Set("op", "send")

@@ -22,7 +22,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/audit"
@@ -142,12 +141,17 @@ func (s *Service) Get(ctx context.Context, p *otm.Principal, requestID string) (
 // mentors in the directory (at least 2 to send it), none twice, each with a note of at most 500 characters;
 // every hard rule is checked for each (ECONFLICT naming the rule and the
 // candidate, as a proposal would). Co-curators of the program share the
-// list; every change is audited. Errors: as Get, EINVALID naming
+// list; version (when not 0) is the one the curator saw, and a list changed
+// since is refused (ECONFLICT, rule changed), as is a write that loses a
+// race. Every change is audited. Errors: as Get, EINVALID naming
 // candidates[i].
-func (s *Service) Put(ctx context.Context, p *otm.Principal, requestID string, cands []Candidate) (*Shortlist, error) {
+func (s *Service) Put(ctx context.Context, p *otm.Principal, requestID string, cands []Candidate, version int64) (*Shortlist, error) {
 	sl, err := s.Get(ctx, p, requestID)
 	if err != nil {
 		return nil, err
+	}
+	if version != 0 && version != sl.Version {
+		return nil, otm.Refuse(otm.ECONFLICT, otm.RuleChanged, otm.Args{"version": sl.Version}, "The shortlist was changed meanwhile; reload it.")
 	}
 	if cands, err = s.clean(ctx, p, sl.ID, cands); err != nil {
 		return nil, err
@@ -520,6 +524,9 @@ func (s *Service) load(ctx context.Context, id string) (*Shortlist, error) {
 	return sl, mongostore.MapErr(err, "shortlist", "Shortlist")
 }
 
+// store writes sl (its Version already one past what was read) if nobody
+// changed it meanwhile: ECONFLICT (rule changed) else, so that two curators
+// editing at once lose nothing silently.
 func (s *Service) store(ctx context.Context, sl *Shortlist) error {
 	if sl.Picks == nil {
 		sl.Picks = []Pick{}
@@ -527,8 +534,27 @@ func (s *Service) store(ctx context.Context, sl *Shortlist) error {
 	if sl.Comments == nil {
 		sl.Comments = []Comment{}
 	}
-	_, err := s.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: sl.ID}}, sl, options.Replace().SetUpsert(true))
-	return mongostore.MapErr(err, "shortlist", "Shortlist")
+	if sl.Version == 1 {
+		_, err := s.c.InsertOne(ctx, sl)
+		if mongostore.IsDuplicateKey(err) {
+			return changed(sl)
+		}
+		return mongostore.MapErr(err, "shortlist", "Shortlist")
+	}
+	// The lists are few: the version in the filter costs little.
+	res, err := s.c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: sl.ID}, {Key: "version", Value: sl.Version - 1}}, sl)
+	if err != nil {
+		return mongostore.MapErr(err, "shortlist", "Shortlist")
+	}
+	if res.MatchedCount == 0 {
+		return changed(sl)
+	}
+	return nil
+}
+
+// changed is the refusal of a write that lost to another.
+func changed(sl *Shortlist) error {
+	return otm.Refuse(otm.ECONFLICT, otm.RuleChanged, otm.Args{"version": sl.Version - 1}, "The shortlist was changed meanwhile; reload it.")
 }
 
 // record audits a change of a shortlist: who, which request, how many
