@@ -111,54 +111,6 @@ func (m *mongoStore) deleteRequest(ctx context.Context, id string) error {
 }
 
 func (m *mongoStore) tandems() *mongo.Collection { return m.db.Collection("tandems") }
-func (m *mongoStore) slots() *mongo.Collection {
-	return m.db.Collection("tandem_slots")
-}
-
-// reserve takes one of capacity slots under key, atomically: the conditional
-// upsert fails with a duplicate key when every slot is taken (ok false, no
-// error); any other failure is an error, not a full slot.
-func (m *mongoStore) reserve(ctx context.Context, key string, capacity int) (ok bool, err error) {
-	if capacity <= 0 {
-		capacity = 1
-	}
-	_, err = m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$lt", Value: capacity}}}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "taken", Value: 1}}}}, options.UpdateOne().SetUpsert(true))
-	switch {
-	case err == nil:
-		return true, nil
-	case mongostore.IsDuplicateKey(err):
-		return false, nil
-	}
-	return false, mapErr(err, "Slot")
-}
-
-// release gives back one slot under key.
-func (m *mongoStore) release(ctx context.Context, key string) error {
-	_, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$gt", Value: 0}}}},
-		bson.D{{Key: "$inc", Value: bson.D{{Key: "taken", Value: -1}}}})
-	return mapErr(err, "Slot")
-}
-
-// raiseSlot sets the count under key to n if it still is was (a reconciliation
-// that lost no race); it reports whether it did.
-func (m *mongoStore) raiseSlot(ctx context.Context, key string, was, n int) (bool, error) {
-	filter := bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: was}}
-	opts := options.UpdateOne()
-	if was == 0 {
-		// No document yet, or one at 0.
-		filter = bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: bson.D{{Key: "$lte", Value: 0}}}}
-		opts.SetUpsert(true)
-	}
-	res, err := m.slots().UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: "taken", Value: n}}}}, opts)
-	if mongostore.IsDuplicateKey(err) {
-		return false, nil // changed meanwhile
-	}
-	if err != nil {
-		return false, mapErr(err, "Slot")
-	}
-	return res.ModifiedCount+res.UpsertedCount > 0, nil
-}
 
 // allTandems returns every tandem (from the mirror on the embedded database).
 func (m *mongoStore) allTandems(ctx context.Context) ([]Tandem, error) {
@@ -255,46 +207,6 @@ func (m *mongoStore) requestsOf(ctx context.Context, ownerID string) ([]MenteeRe
 func (m *mongoStore) deleteTandem(ctx context.Context, id string) error {
 	_, err := m.tandems().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	return mapErr(err, "Tandem")
-}
-
-// slotsTaken returns every reservation count (a small collection).
-func (m *mongoStore) slotsTaken(ctx context.Context) (map[string]int, error) {
-	return countsByID(ctx, m.slots(), "taken", "Slots")
-}
-
-// slotDoc is a tandem_slots entry: the count, and when a reconciliation saw
-// it above its tandems (High, HighSince), the count it saw and since when.
-type slotDoc struct {
-	ID        string     `bson:"_id"`
-	Taken     int        `bson:"taken"`
-	High      *int       `bson:"high,omitempty"`
-	HighSince *time.Time `bson:"highSince,omitempty"`
-}
-
-func (m *mongoStore) allSlots(ctx context.Context) ([]slotDoc, error) {
-	return findAll[slotDoc](ctx, m.slots(), "Slots", bson.D{})
-}
-
-// markHigh notes that the count under key was seen at was, above its
-// tandems, at now, unless that very count is noted already (then the first
-// sighting stays).
-func (m *mongoStore) markHigh(ctx context.Context, key string, was int, now time.Time) error {
-	_, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: was}, {Key: "high", Value: bson.D{{Key: "$ne", Value: was}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "high", Value: was}, {Key: "highSince", Value: now}}}})
-	return mapErr(err, "Slot")
-}
-
-// lowerSlot sets the count under key from was to n if it has stood at was,
-// noted as high, since before: no reservation or release came in between. It
-// reports whether it did.
-func (m *mongoStore) lowerSlot(ctx context.Context, key string, was, n int, before time.Time) (bool, error) {
-	res, err := m.slots().UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "taken", Value: was}, {Key: "high", Value: was},
-		{Key: "highSince", Value: bson.D{{Key: "$lte", Value: before}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "taken", Value: n}}}, {Key: "$unset", Value: bson.D{{Key: "high", Value: ""}, {Key: "highSince", Value: ""}}}})
-	if err != nil {
-		return false, mapErr(err, "Slot")
-	}
-	return res.ModifiedCount > 0, nil
 }
 
 func (m *mongoStore) meetings() *mongo.Collection {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/opentomentor/opentomentor/tandem/slot"
 )
 
 // TestIntegrationPairedRequestsInScope: a curator learns which requests are
@@ -21,7 +23,7 @@ func TestIntegrationPairedRequestsInScope(t *testing.T) {
 		}
 	}
 	for _, id := range []string{"mr_a", "mr_c"} { // paired: a slot taken
-		if ok, err := e.s.store.reserve(ctx, "request:"+id, 1); !ok || err != nil {
+		if ok, err := e.s.slots.Reserve(ctx, "request:"+id, 1); !ok || err != nil {
 			t.Fatalf("reserve %s: %v, %v", id, ok, err)
 		}
 	}
@@ -54,11 +56,11 @@ func TestIntegrationReconcileSlots(t *testing.T) {
 	e.tandem(t, "t1", "spring", "ada", "kat", TandemActive, true, "")
 	e.tandem(t, "t2", "spring", "ada", "lea", TandemProposed, false, "")
 	e.tandem(t, "t3", "spring", "bob", "max", TandemEnded, true, "mentor")
-	if ok, err := e.s.store.reserve(ctx, mentorSlot("mp_ada", "spring"), 5); !ok || err != nil { // one of two
+	if ok, err := e.s.slots.Reserve(ctx, mentorSlot("mp_ada", "spring"), 5); !ok || err != nil { // one of two
 		t.Fatalf("reserve: %v, %v", ok, err)
 	}
 	for range 2 { // a kept slot: above its tandems
-		if ok, err := e.s.store.reserve(ctx, mentorSlot("mp_cem", "spring"), 5); !ok || err != nil {
+		if ok, err := e.s.slots.Reserve(ctx, mentorSlot("mp_cem", "spring"), 5); !ok || err != nil {
 			t.Fatalf("reserve: %v, %v", ok, err)
 		}
 	}
@@ -67,7 +69,7 @@ func TestIntegrationReconcileSlots(t *testing.T) {
 			t.Errorf("run %d: got %d raised, %v, want %d", run+1, n, err, want)
 		}
 	}
-	taken, err := e.s.store.slotsTaken(ctx)
+	taken, err := e.s.slots.Taken(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,16 +81,16 @@ func TestIntegrationReconcileSlots(t *testing.T) {
 	}
 
 	// A count above its tandems is lowered once it stood unchanged for
-	// SlotGrace; a reservation meanwhile starts the wait again.
+	// slot.Grace; a reservation meanwhile starts the wait again.
 	cem, dan := mentorSlot("mp_cem", "spring"), mentorSlot("mp_dan", "spring")
 	for range 2 {
-		if ok, err := e.s.store.reserve(ctx, dan, 5); !ok || err != nil {
+		if ok, err := e.s.slots.Reserve(ctx, dan, 5); !ok || err != nil {
 			t.Fatalf("reserve: %v, %v", ok, err)
 		}
 	}
 	count := func(key string) int {
 		t.Helper()
-		taken, err := e.s.store.slotsTaken(ctx)
+		taken, err := e.s.slots.Taken(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,16 +104,16 @@ func TestIntegrationReconcileSlots(t *testing.T) {
 		cem, dan int
 	}{
 		{"dan's count first seen high", 0, "", 0, 2, 2},
-		{"within the grace", SlotGrace - time.Minute, "", 0, 2, 2},
+		{"within the grace", slot.Grace - time.Minute, "", 0, 2, 2},
 		{"a reservation for dan", 0, dan, 0, 2, 3},
 		{"cem's grace over; dan's wait started again", time.Minute, "", 1, 0, 3},
-		{"dan's grace over", SlotGrace, "", 1, 0, 0},
-		{"nothing left", SlotGrace, "", 0, 0, 0},
+		{"dan's grace over", slot.Grace, "", 1, 0, 0},
+		{"nothing left", slot.Grace, "", 0, 0, 0},
 	}
 	for _, st := range steps {
 		e.now = e.now.Add(st.advance)
 		if st.reserve != "" {
-			if ok, err := e.s.store.reserve(ctx, st.reserve, 5); !ok || err != nil {
+			if ok, err := e.s.slots.Reserve(ctx, st.reserve, 5); !ok || err != nil {
 				t.Fatalf("%s: reserve: %v, %v", st.name, ok, err)
 			}
 		}

@@ -78,7 +78,7 @@ func TestIntegrationProposalRacingWrapUp(t *testing.T) {
 	if err != nil || len(ts) != 0 {
 		t.Errorf("tandems of the program: got %v, %v; want none (the proposal taken back)", ts, err)
 	}
-	taken, err := e.s.store.slotsTaken(ctx)
+	taken, err := e.s.slots.Taken(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/opentomentor/opentomentor/organization"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/program"
+	"github.com/opentomentor/opentomentor/tandem/slot"
 )
 
 // Profiles is what the service needs of mentor applications.
@@ -81,6 +82,7 @@ type Config struct {
 // Service runs requests, tandems, meetings and feedback.
 type Service struct {
 	store    *mongoStore
+	slots    *slot.Counts // mentors' and requests' reservations (tandem_slots)
 	profiles Profiles
 	programs Programs
 	cfg      Config
@@ -100,7 +102,7 @@ func NewService(db *mongo.Database, cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Service{store: newMongoStore(db, cfg.SingleProcess), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now,
+	s := &Service{store: newMongoStore(db, cfg.SingleProcess), slots: slot.New(db.Collection("tandem_slots")), profiles: cfg.Profiles, programs: cfg.Programs, cfg: cfg, log: cfg.Logger, now: cfg.Now,
 		idKey: mongostore.NewKey(db, "request-id-key")}
 	cfg.Programs.OnPhase(s.phaseChanged)
 	return s

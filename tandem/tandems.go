@@ -187,12 +187,12 @@ func (s *Service) propose(ctx context.Context, p *otm.Principal, r *MenteeReques
 		return nil, err
 	}
 	program := r.ProgramID
-	if ok, err := s.store.reserve(ctx, mentorSlot(mp.ID, program), mentor.Capacity); err != nil {
+	if ok, err := s.slots.Reserve(ctx, mentorSlot(mp.ID, program), mentor.Capacity); err != nil {
 		return nil, err
 	} else if !ok {
 		return nil, ruleConflict(otm.RuleCapacityReached, otm.Args{"mentor": mp.Name, "capacity": mentor.Capacity}, fmt.Sprintf("%s has no capacity left in this program", mp.Name))
 	}
-	if ok, err := s.store.reserve(ctx, requestSlot(r.ID), 1); !ok || err != nil {
+	if ok, err := s.slots.Reserve(ctx, requestSlot(r.ID), 1); !ok || err != nil {
 		s.release(ctx, mentorSlot(mp.ID, program))
 		if err != nil {
 			return nil, err
@@ -325,7 +325,7 @@ func mentorSlot(profileID, program string) string { return "mentor:" + profileID
 func requestSlot(id string) string { return "request:" + id }
 
 // SlotsTaken returns every reservation count (for suggestions and cohorts).
-func (s *Service) SlotsTaken(ctx context.Context) (Slots, error) { return s.store.slotsTaken(ctx) }
+func (s *Service) SlotsTaken(ctx context.Context) (Slots, error) { return s.slots.Taken(ctx) }
 
 // pairRules checks the hard rules between a request and a mentor as they
 // are now (organizations, competitors, line management, languages); capacity
@@ -677,9 +677,9 @@ func introductionID(tandemID, side string) string { return "tandem.running:" + t
 
 // release gives back a slot after the change that frees it is stored; a
 // failure is logged, and the sweep's ReconcileSlots lowers the count to the
-// tandems that hold it once it has stood for SlotGrace.
+// tandems that hold it once it has stood for slot.Grace.
 func (s *Service) release(ctx context.Context, key string) {
-	if err := s.store.release(ctx, key); err != nil {
+	if err := s.slots.Release(ctx, key); err != nil {
 		s.log.Error("slot not released", "slot", key, "err", err)
 	}
 }
@@ -691,27 +691,11 @@ func (s *Service) releaseSlots(ctx context.Context, t *Tandem) {
 	s.release(ctx, requestSlot(t.RequestID))
 }
 
-// SlotGrace is how long a slot count must stand unchanged above the tandems
-// that hold it before ReconcileSlots lowers it: far longer than a reservation
-// takes to be followed by its tandem's write, so that lowering never undoes a
-// reservation in flight.
-const SlotGrace = 10 * time.Minute
-
 // ReconcileSlots brings every slot count to the proposed and running tandems
-// that hold it. A count below them (a failed release racing an erasure, say)
-// would let a mentor take more tandems than their capacity: it is raised at
-// once. A count above them (a process stopped between reserving and writing
-// the tandem) would keep a mentor from the tandems they have room for: it is
-// noted, and lowered once it has stood unchanged for SlotGrace — any
-// reservation or release meanwhile changes it and starts the wait again. Every
-// write is conditional on the count read, so a concurrent reservation always
-// wins. It returns how many counts it changed. Idempotent; run it from the
-// sweep.
+// that hold it (slot.Counts.Reconcile: raised at once, lowered after
+// slot.Grace). It returns how many counts it changed. Idempotent; run it
+// from the sweep.
 func (s *Service) ReconcileSlots(ctx context.Context) (int, error) {
-	slots, err := s.store.allSlots(ctx)
-	if err != nil {
-		return 0, err
-	}
 	ts, err := s.store.allTandems(ctx)
 	if err != nil {
 		return 0, err
@@ -723,35 +707,9 @@ func (s *Service) ReconcileSlots(ctx context.Context) (int, error) {
 			want[requestSlot(t.RequestID)]++
 		}
 	}
-	seen := map[string]bool{}
-	for _, sl := range slots {
-		seen[sl.ID] = true
+	changed, err := s.slots.Reconcile(ctx, want, s.now().UTC())
+	for _, c := range changed {
+		s.log.Warn("slot count brought to its tandems", "slot", c.Key, "was", c.Was, "now", c.Is)
 	}
-	for key := range want { // no count at all yet
-		if !seen[key] {
-			slots = append(slots, slotDoc{ID: key})
-		}
-	}
-	now := s.now().UTC()
-	changed := 0
-	for _, sl := range slots {
-		n := want[sl.ID]
-		var ok bool
-		switch {
-		case sl.Taken < n:
-			ok, err = s.store.raiseSlot(ctx, sl.ID, sl.Taken, n)
-		case sl.Taken > n && sl.High != nil && *sl.High == sl.Taken && sl.HighSince != nil && !now.Before(sl.HighSince.Add(SlotGrace)):
-			ok, err = s.store.lowerSlot(ctx, sl.ID, sl.Taken, n, now.Add(-SlotGrace))
-		case sl.Taken > n:
-			err = s.store.markHigh(ctx, sl.ID, sl.Taken, now)
-		}
-		if err != nil {
-			return changed, err
-		}
-		if ok {
-			s.log.Warn("slot count brought to its tandems", "slot", sl.ID, "was", sl.Taken, "now", n)
-			changed++
-		}
-	}
-	return changed, nil
+	return len(changed), err
 }
