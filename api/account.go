@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/profile"
 )
@@ -78,7 +79,7 @@ func (s *Server) putTopic(c *fiber.Ctx) error {
 		return err
 	}
 	var body topicBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	t := profile.Topic{ID: c.Params("id"), LabelEN: body.LabelEN, LabelDE: body.LabelDE, Core: body.Core, Order: body.Order}
@@ -104,7 +105,7 @@ func (s *Server) patchOrganization(c *fiber.Ctx) error {
 		return err
 	}
 	var patch identity.OrgPatch
-	if err := decodeJSON(c, &patch); err != nil {
+	if err := input.JSON(c, &patch); err != nil {
 		return err
 	}
 	o, err := s.cfg.UpdateOrganization(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Params("id"), patch)
@@ -116,7 +117,7 @@ func (s *Server) patchOrganization(c *fiber.Ctx) error {
 
 // listPeople answers GET /api/v1/admin/people?q=&limit=&offset= (admins).
 func (s *Server) listPeople(c *fiber.Ctx) error {
-	limit, offset, err := queryPaging(c)
+	limit, offset, err := input.QueryPaging(c)
 	if err != nil {
 		return err
 	}
@@ -140,7 +141,7 @@ func (s *Server) putPersonRoles(c *fiber.Ctx) error {
 		return err
 	}
 	var body rolesBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	pe, err := s.cfg.Identity.SetStaffRoles(c.UserContext(), p, c.Params("id"), body.Roles)
@@ -159,7 +160,7 @@ func (s *Server) putGrant(c *fiber.Ctx) error {
 		return err
 	}
 	var body rolesBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	email, err := url.PathUnescape(c.Params("email"))
@@ -183,7 +184,7 @@ func (s *Server) createOrganization(c *fiber.Ctx) error {
 		ID string `json:"id"`
 		identity.OrgPatch
 	}
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	o, err := s.cfg.Identity.CreateOrganization(c.UserContext(), p, body.ID, body.OrgPatch)
@@ -203,7 +204,7 @@ func (s *Server) mergeOrganization(c *fiber.Ctx) error {
 	var body struct {
 		Into string `json:"into"`
 	}
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	o, err := s.cfg.MergeOrganization(c.UserContext(), p, c.Params("id"), body.Into)

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/audit"
 	"github.com/opentomentor/opentomentor/internal/check"
 )
@@ -79,7 +80,7 @@ func (s *Server) listAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	limit, offset, err := queryPaging(c)
+	limit, offset, err := input.QueryPaging(c)
 	if err != nil {
 		return err
 	}

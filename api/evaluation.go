@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/tandem"
 )
 
@@ -17,7 +18,7 @@ func (s *Server) putFeedback(c *fiber.Ctx) error {
 		return err
 	}
 	var body tandem.FeedbackInput
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	fb, err := s.cfg.Tandems.GiveFeedback(c.UserContext(), p, c.Params("id"), body)

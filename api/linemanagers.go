@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 )
 
 type lineManagersBody struct {
@@ -29,7 +30,7 @@ func (s *Server) putMyLineManagers(c *fiber.Ctx) error {
 		return err
 	}
 	var body lineManagersBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	lm, err := s.cfg.LineManagers.Set(c.UserContext(), p, body.Emails)

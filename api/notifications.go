@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/notify"
 )
 
@@ -54,7 +55,7 @@ func (s *Server) readNotifications(c *fiber.Ctx) error {
 		IDs []string `json:"ids"`
 		All bool     `json:"all"`
 	}
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	unread, err := s.cfg.Notify.MarkRead(c.UserContext(), p, body.IDs, body.All)
@@ -88,7 +89,7 @@ func (s *Server) putMailPreferences(c *fiber.Ctx) error {
 	var body struct {
 		Modes map[string]string `json:"modes"`
 	}
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	if body.Modes == nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/internal/check"
 	"github.com/opentomentor/opentomentor/profile"
 	"github.com/opentomentor/opentomentor/search"
@@ -120,7 +121,7 @@ func (s *Server) putMyProfile(c *fiber.Ctx) error {
 		return err
 	}
 	var body contentJSON
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	p, err := s.cfg.Profiles.SaveProfile(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body.content())
@@ -156,7 +157,7 @@ func (s *Server) pauseMyProfile(c *fiber.Ctx) error {
 		return err
 	}
 	var body pauseBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	p, err := s.cfg.Profiles.SetPaused(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), body.Paused)
@@ -216,7 +217,7 @@ func (s *Server) getMentorPhoto(c *fiber.Ctx) error {
 
 // listApplications answers GET /api/v1/moderation/applications?status=&limit=&offset=.
 func (s *Server) listApplications(c *fiber.Ctx) error {
-	limit, offset, err := queryPaging(c)
+	limit, offset, err := input.QueryPaging(c)
 	if err != nil {
 		return err
 	}
@@ -260,7 +261,7 @@ func (s *Server) decideApplication(c *fiber.Ctx) error {
 		return err
 	}
 	var body decisionBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	p, err := s.cfg.Profiles.Decide(c.UserContext(), pr, c.Params("id"), body.Decision, body.Reason, body.Version)
@@ -280,7 +281,7 @@ func (s *Server) commentApplication(c *fiber.Ctx) error {
 		return err
 	}
 	var body commentBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	p, err := s.cfg.Profiles.AddComment(c.UserContext(), pr, c.Params("id"), body.Text)
@@ -343,11 +344,11 @@ func mentorOf(d *search.Document) mentorJSON {
 
 // listMentors answers GET /api/v1/mentors from the search index only.
 func (s *Server) listMentors(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 20)
+	limit, err := input.QueryInt(c, "limit", 20)
 	if err != nil {
 		return err
 	}
-	offset, err := queryInt(c, "offset", 0)
+	offset, err := input.QueryInt(c, "offset", 0)
 	if err != nil {
 		return err
 	}
@@ -361,7 +362,7 @@ func (s *Server) listMentors(c *fiber.Ctx) error {
 		}
 		return out
 	}
-	minHours, err := queryInt(c, "minHours", 0)
+	minHours, err := input.QueryInt(c, "minHours", 0)
 	if err != nil {
 		return err
 	}
@@ -491,7 +492,7 @@ func (s *Server) putMyRequest(c *fiber.Ctx) error {
 		return err
 	}
 	var body tandem.RequestContent
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	r, err := s.cfg.Tandems.SaveRequest(c.UserContext(), otm.PrincipalFromContext(c.UserContext()), c.Query("program"), body)
@@ -560,7 +561,7 @@ func (s *Server) getRequest(c *fiber.Ctx) error {
 
 // suggestRequest answers GET /api/v1/moderation/mentee-requests/{id}/suggestions?limit=.
 func (s *Server) suggestRequest(c *fiber.Ctx) error {
-	limit, err := queryInt(c, "limit", 20)
+	limit, err := input.QueryInt(c, "limit", 20)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/program"
 )
 
@@ -35,7 +36,7 @@ func (s *Server) createProgram(c *fiber.Ctx) error {
 		return err
 	}
 	var body program.ProgramInput
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	pr, err := s.cfg.Programs.CreateProgram(c.UserContext(), p, body)
@@ -59,7 +60,7 @@ func (s *Server) updateProgram(c *fiber.Ctx) error {
 		return err
 	}
 	var body programUpdateBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	pr, err := s.cfg.Programs.UpdateProgram(c.UserContext(), p, c.Params("id"), body.ProgramInput, body.Version)
@@ -81,7 +82,7 @@ func (s *Server) advanceProgram(c *fiber.Ctx) error {
 		return err
 	}
 	var body phaseBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	pr, err := s.cfg.Programs.AdvancePhase(c.UserContext(), p, c.Params("id"), body.Phase)
@@ -142,7 +143,7 @@ func (s *Server) putProgramFollow(c *fiber.Ctx) error {
 	var body struct {
 		Following *bool `json:"following"`
 	}
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	if body.Following == nil {

@@ -5,7 +5,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/internal/reqid"
@@ -110,7 +110,7 @@ func New(cfg Config) *Server {
 		DisableStartupMessage:   true,
 		Immutable:               true, // values from c.Query/c.Params may outlive the handler
 		ErrorHandler:            s.handleError,
-		BodyLimit:               photo.MaxBytes + 64<<10, // a photo upload; JSON bodies are held to maxJSONBody
+		BodyLimit:               photo.MaxBytes + 64<<10, // a photo upload; JSON bodies are held to input.MaxJSONBody
 		ReadTimeout:             30 * time.Second,
 		WriteTimeout:            30 * time.Second,
 		IdleTimeout:             120 * time.Second,
@@ -134,8 +134,7 @@ var photoUploads = map[string]bool{"PUT /api/v1/me/mentor-profile/photo": true, 
 // 413 naming the body.
 func smallBodies(c *fiber.Ctx) error {
 	if len(c.Body()) > maxSmallBody && !photoUploads[c.Method()+" "+c.Path()] {
-		return &otm.Error{Code: otm.ETOOLARGE, Message: fmt.Sprintf("The request body is larger than %d KB.", maxSmallBody>>10),
-			Rule: otm.RuleTooLarge, Args: otm.Args{"max": maxSmallBody}, Fields: []otm.FieldError{otm.Field("body", otm.RuleTooLarge, otm.Args{"max": maxSmallBody}, "too large")}}
+		return input.TooLarge(maxSmallBody)
 	}
 	return c.Next()
 }

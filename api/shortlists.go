@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/shortlist"
 )
 
@@ -37,7 +38,7 @@ func (s *Server) putShortlist(c *fiber.Ctx) error {
 		return err
 	}
 	var body shortlistBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	sl, err := s.cfg.Shortlists.Put(c.UserContext(), p, c.Params("id"), body.Candidates, body.Version)
@@ -78,7 +79,7 @@ func (s *Server) pickShortlist(c *fiber.Ctx) error {
 		return err
 	}
 	var body pickBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	t, err := s.cfg.Shortlists.Pick(c.UserContext(), p, c.Params("id"), body.MentorProfileID)
@@ -95,7 +96,7 @@ func (s *Server) commentShortlist(c *fiber.Ctx) error {
 		return err
 	}
 	var body commentBody // as an application's comment
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	sl, err := s.cfg.Shortlists.Comment(c.UserContext(), p, c.Params("id"), body.Text)
@@ -118,7 +119,7 @@ func (s *Server) askForMore(c *fiber.Ctx) error {
 		return err
 	}
 	var body moreBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	if err := s.cfg.Shortlists.AskForMore(c.UserContext(), p, c.Params("id"), body.Reason); err != nil {

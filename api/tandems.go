@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/api/input"
 	"github.com/opentomentor/opentomentor/assignment"
 	"github.com/opentomentor/opentomentor/cadence"
 	"github.com/opentomentor/opentomentor/tandem"
@@ -28,7 +29,7 @@ func (s *Server) proposeTandem(c *fiber.Ctx) error {
 		return err
 	}
 	var body proposeBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	t, err := s.cfg.Tandems.ProposeTandem(c.UserContext(), p, body.MenteeRequestID, body.MentorProfileID)
@@ -71,7 +72,7 @@ func userAndReason(c *fiber.Ctx) (*otm.Principal, string, error) {
 	}
 	var body declineBody
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &body); err != nil {
+		if err := input.JSON(c, &body); err != nil {
 			return nil, "", err
 		}
 	}
@@ -92,7 +93,7 @@ func (s *Server) answerTandem(accept bool) fiber.Handler {
 			ShareContact bool   `json:"shareContact"`
 		}
 		if len(c.Body()) > 0 {
-			if err := decodeJSON(c, &body); err != nil {
+			if err := input.JSON(c, &body); err != nil {
 				return err
 			}
 		}
@@ -127,7 +128,7 @@ func (s *Server) putCadence(c *fiber.Ctx) error {
 		return err
 	}
 	var body cadence.Cadence
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	t, err := s.cfg.Tandems.SetCadence(c.UserContext(), p, c.Params("id"), body)
@@ -150,7 +151,7 @@ func (s *Server) addMeeting(c *fiber.Ctx) error {
 		return err
 	}
 	var body meetingBody
-	if err := decodeJSON(c, &body); err != nil {
+	if err := input.JSON(c, &body); err != nil {
 		return err
 	}
 	m, err := s.cfg.Tandems.AddMeeting(c.UserContext(), p, c.Params("id"), body.Date, body.Notes)

@@ -1,4 +1,8 @@
-package api
+// Package input reads what a request brings to the API, strictly: one JSON
+// object with no unknown fields and the right types, whole numbers in the
+// query, bodies within their size; every refusal is an EINVALID or ETOOLARGE
+// error naming the field, for a problem+json answer.
+package input
 
 import (
 	"bytes"
@@ -14,17 +18,23 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 )
 
-// maxJSONBody bounds every JSON request body of the API.
-const maxJSONBody = 64 << 10
+// MaxJSONBody bounds every JSON request body of the API.
+const MaxJSONBody = 64 << 10
 
-// decodeJSON reads the request body strictly into v: JSON only, one value, no
+// TooLarge is the refusal of a body larger than max bytes: ETOOLARGE naming
+// the body.
+func TooLarge(max int) error {
+	return &otm.Error{Code: otm.ETOOLARGE, Message: fmt.Sprintf("The request body is larger than %d KB.", max>>10),
+		Rule: otm.RuleTooLarge, Args: otm.Args{"max": max}, Fields: []otm.FieldError{otm.Field("body", otm.RuleTooLarge, otm.Args{"max": max}, "too large")}}
+}
+
+// JSON reads the request body strictly into v: JSON only, one value, no
 // unknown fields, right types. Errors are EINVALID naming the field, or
 // ETOOLARGE.
-func decodeJSON(c *fiber.Ctx, v any) error {
+func JSON(c *fiber.Ctx, v any) error {
 	body := c.Body()
-	if len(body) > maxJSONBody {
-		return &otm.Error{Code: otm.ETOOLARGE, Message: fmt.Sprintf("The request body is larger than %d KB.", maxJSONBody>>10),
-			Rule: otm.RuleTooLarge, Args: otm.Args{"max": maxJSONBody}, Fields: []otm.FieldError{otm.Field("body", otm.RuleTooLarge, otm.Args{"max": maxJSONBody}, "too large")}}
+	if len(body) > MaxJSONBody {
+		return TooLarge(MaxJSONBody)
 	}
 	if ct := strings.ToLower(c.Get(fiber.HeaderContentType)); !strings.HasPrefix(ct, "application/json") {
 		return otm.Invalid("Send JSON with Content-Type: application/json.", otm.Field("body", otm.RuleJSON, nil, "not JSON"))
@@ -75,8 +85,8 @@ func jsonType(kind string) string {
 	return "a number"
 }
 
-// queryInt reads an integer query parameter; def when absent.
-func queryInt(c *fiber.Ctx, name string, def int) (int, error) {
+// QueryInt reads an integer query parameter; def when absent.
+func QueryInt(c *fiber.Ctx, name string, def int) (int, error) {
 	s := c.Query(name)
 	if s == "" {
 		return def, nil
@@ -103,12 +113,12 @@ func jsonKind(kind string) string {
 	return "number"
 }
 
-// queryPaging reads ?limit= (default 50) and ?offset= (default 0) as whole
+// QueryPaging reads ?limit= (default 50) and ?offset= (default 0) as whole
 // numbers; the service checks their ranges.
-func queryPaging(c *fiber.Ctx) (limit, offset int, err error) {
-	if limit, err = queryInt(c, "limit", 50); err != nil {
+func QueryPaging(c *fiber.Ctx) (limit, offset int, err error) {
+	if limit, err = QueryInt(c, "limit", 50); err != nil {
 		return 0, 0, err
 	}
-	offset, err = queryInt(c, "offset", 0)
+	offset, err = QueryInt(c, "offset", 0)
 	return limit, offset, err
 }

@@ -1,4 +1,4 @@
-package api
+package input
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/identity"
 	"github.com/opentomentor/opentomentor/internal/httperr"
+	"github.com/opentomentor/opentomentor/profile"
 )
 
 // fuzzTarget is a request body with every JSON kind the API decodes.
@@ -33,11 +34,11 @@ type fuzzTarget struct {
 	MP  map[string]*[]int `json:"mp"`
 }
 
-// FuzzDecodeJSON checks that decodeJSON never panics and that every error it
+// FuzzDecodeJSON checks that JSON never panics and that every error it
 // returns is an *otm.Error with a 4xx status (per the error table of
 // package httperr) that names at least one field.
 func FuzzDecodeJSON(f *testing.F) {
-	valid, err := os.ReadFile("testdata/profile_valid.json")
+	valid, err := os.ReadFile("../testdata/profile_valid.json")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		{ct, "{\"s\":\"\xff\xfe\"}", 2},
 		{ct, "\x00", 2},
 		{ct, `{"p":` + strings.Repeat("[", 20000), 2},
-		{ct, `{"s":"` + strings.Repeat("a", maxJSONBody) + `"}`, 2},
+		{ct, `{"s":"` + strings.Repeat("a", MaxJSONBody) + `"}`, 2},
 		{"text/plain", `{}`, 0},
 		{"", `{}`, 0},
 		{"application/json\r\nX-Evil: 1", `{}`, 0},
@@ -86,15 +87,15 @@ func FuzzDecodeJSON(f *testing.F) {
 		var v any
 		switch target % 3 {
 		case 0:
-			v = new(contentJSON)
+			v = new(profile.Content)
 		case 1:
 			v = new(identity.OrgPatch)
 		default:
 			v = new(fuzzTarget)
 		}
-		err := decodeJSON(c, v)
+		err := JSON(c, v)
 		if err == nil {
-			if len(body) > maxJSONBody {
+			if len(body) > MaxJSONBody {
 				t.Fatalf("accepted a body of %d bytes", len(body))
 			}
 			if !strings.HasPrefix(gotCT, "application/json") {
@@ -135,14 +136,14 @@ func FuzzDecodeJSON(f *testing.F) {
 				t.Fatalf("error %v: field %q rule %q, want both named", err, fe.Field, fe.Rule)
 			}
 		}
-		if len(body) > maxJSONBody && code != otm.ETOOLARGE {
+		if len(body) > MaxJSONBody && code != otm.ETOOLARGE {
 			t.Fatalf("body of %d bytes: code %q, want %q", len(body), code, otm.ETOOLARGE)
 		}
-		if len(body) <= maxJSONBody && code == otm.ETOOLARGE {
+		if len(body) <= MaxJSONBody && code == otm.ETOOLARGE {
 			t.Fatalf("body of %d bytes refused as too large", len(body))
 		}
 		if !strings.HasPrefix(gotCT, "application/json") {
-			if rule, _ := otm.FieldRule(err, "body"); rule != otm.RuleJSON && len(body) <= maxJSONBody {
+			if rule, _ := otm.FieldRule(err, "body"); rule != otm.RuleJSON && len(body) <= MaxJSONBody {
 				t.Fatalf("content type %q: body rule %q, want %q", gotCT, rule, otm.RuleJSON)
 			}
 		}
