@@ -537,9 +537,7 @@ func (f *Frontend) applyPhoto(c *fiber.Ctx) error {
 	}
 	d.Title = f.translate(d.Lang, "apply.title")
 	v := f.applyView(d.Lang, d.Principal, pr, a)
-	for _, fe := range otm.ErrorFields(err) {
-		v.PhotoError = f.ruleText(c.UserContext(), d.Lang, fe.Rule, fe.Args, "photo")
-	}
+	v.PhotoError = f.errorText(c.UserContext(), d.Lang, err)
 	d.Apply = v
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return f.render(c, http.StatusUnprocessableEntity, "apply", d)

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	otm "github.com/opentomentor/opentomentor"
+	"github.com/opentomentor/opentomentor/internal/httperr"
 	"github.com/opentomentor/opentomentor/shortlist"
 	"github.com/opentomentor/opentomentor/tandem"
 )
@@ -134,21 +135,16 @@ func (f *Frontend) shortlistFailed(c *fiber.Ctx, d *pageData, id string, err err
 	if code != otm.EINVALID && code != otm.ECONFLICT {
 		return f.fail(c, err, "/match/"+pathID(id), "")
 	}
-	rule, args := otm.ErrorRule(err)
-	field := ""
+	text := f.errorText(c.UserContext(), d.Lang, err)
 	if fs := otm.ErrorFields(err); len(fs) > 0 {
-		rule, args, field = fs[0].Rule, fs[0].Args, fs[0].Field
-	}
-	text := f.ruleText(c.UserContext(), d.Lang, rule, args, "")
-	if i := strings.Index(field, "["); i > 0 {
-		if n, err := strconv.Atoi(strings.TrimSuffix(strings.SplitN(field[i+1:], "]", 2)[0], "]")); err == nil {
-			text = f.translate(d.Lang, "shortlist.err.candidate", n+1) + " " + text
+		// candidates[i].…: say which mentor of the list it is about.
+		if _, rest, ok := strings.Cut(fs[0].Field, "["); ok {
+			if n, err := strconv.Atoi(strings.SplitN(rest, "]", 2)[0]); err == nil {
+				text = f.translate(d.Lang, "shortlist.err.candidate", n+1) + " " + text
+			}
 		}
 	}
-	status := http.StatusUnprocessableEntity
-	if code == otm.ECONFLICT {
-		status = http.StatusConflict
-	}
+	status := httperr.FormStatus(err)
 	return f.renderMatchRequest(c, status, d, id, matchState{shortlist: text})
 }
 
@@ -225,15 +221,7 @@ func (f *Frontend) shortlistPick(c *fiber.Ctx) error {
 	case "":
 		return c.Redirect("/shortlists?done=picked", http.StatusSeeOther)
 	case otm.EINVALID, otm.ECONFLICT:
-		rule, args := otm.ErrorRule(err)
-		if fs := otm.ErrorFields(err); len(fs) > 0 {
-			rule, args = fs[0].Rule, fs[0].Args
-		}
-		status := http.StatusUnprocessableEntity
-		if code == otm.ECONFLICT {
-			status = http.StatusConflict
-		}
-		return f.renderShortlists(c, d, status, f.ruleText(c.UserContext(), d.Lang, rule, args, ""))
+		return f.renderShortlists(c, d, httperr.FormStatus(err), f.errorText(c.UserContext(), d.Lang, err))
 	}
 	return f.fail(c, err, "/shortlists", "")
 }
