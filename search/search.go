@@ -59,6 +59,18 @@ func HoursBucket(h int) string {
 	return b
 }
 
+// HoursBuckets returns the FacetHours values that MinHours keeps (nil for
+// no MinHours): every bucket from that step on.
+func (q Query) HoursBuckets() []string {
+	var out []string
+	for _, step := range HoursSteps {
+		if q.MinHours > 0 && step >= q.MinHours {
+			out = append(out, strconv.Itoa(step))
+		}
+	}
+	return out
+}
+
 // MaxExcludeIDs bounds Query.ExcludeIDs.
 const MaxExcludeIDs = 10000
 

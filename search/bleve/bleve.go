@@ -41,7 +41,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	stdunicode "unicode"
 
 	blevelib "github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -321,20 +320,10 @@ func indexDoc(d search.Document, codes *facetCodes) (m map[string]any, added boo
 		fieldOrganization: d.Organization,
 		fieldInterests:    d.Interests,
 		fieldFacet:        facets,
-		fieldNameSound:    nameSounds(d.Name),
+		fieldNameSound:    phonetic.NameCodes(d.Name),
 		fieldOrder:        string(order),
 		fieldSource:       string(src),
 	}, added, nil
-}
-
-// nameSounds returns the phonetic codes of the words of a name.
-func nameSounds(name string) []string {
-	var out []string
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !stdunicode.IsLetter(r) }) {
-		out = append(out, phonetic.Codes(w)...)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
 }
 
 // facetValue returns the fieldFacet term of a facet value.

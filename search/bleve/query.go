@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"unicode/utf8"
 
 	blevelib "github.com/blevesearch/bleve/v2"
@@ -147,15 +146,7 @@ func filterQuery(q search.Query) query.Query {
 	add(search.FacetLanguage, q.Languages)
 	add(search.FacetCountry, q.Countries)
 	add(search.FacetIndustry, q.Industries)
-	if q.MinHours > 0 {
-		var buckets []string
-		for _, step := range search.HoursSteps {
-			if step >= q.MinHours {
-				buckets = append(buckets, strconv.Itoa(step))
-			}
-		}
-		add(search.FacetHours, buckets)
-	}
+	add(search.FacetHours, q.HoursBuckets())
 	if len(q.ExcludeIDs) > 0 {
 		b := query.NewBooleanQuery(nil, nil, nil)
 		b.AddMustNot(query.NewDocIDQuery(q.ExcludeIDs))

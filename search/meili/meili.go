@@ -100,6 +100,7 @@ import (
 
 	otm "github.com/opentomentor/opentomentor"
 	"github.com/opentomentor/opentomentor/search"
+	"github.com/opentomentor/opentomentor/search/phonetic"
 )
 
 // Defaults of a Config.
@@ -425,7 +426,7 @@ func encodeDoc(d search.Document) (json.RawMessage, error) {
 	}
 	m[fieldPublishedText] = m[fieldPublishedAt]
 	m[fieldPublishedAt] = json.RawMessage(sortKey(d.PublishedAt))
-	if m[fieldNameSound], err = json.Marshal(nameSounds(d.Name)); err != nil {
+	if m[fieldNameSound], err = json.Marshal(phonetic.NameCodes(d.Name)); err != nil {
 		return nil, fmt.Errorf("meili: encode document %s: %w", d.ID, err)
 	}
 	buckets := []string{}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/meilisearch/meilisearch-go"
@@ -205,21 +204,9 @@ func filterExpression(q search.Query) string {
 	add("languages", q.Languages)
 	add("country", q.Countries)
 	add("industry", q.Industries)
-	if q.MinHours > 0 {
-		var buckets []string
-		for _, step := range search.HoursSteps {
-			if step >= q.MinHours {
-				buckets = append(buckets, strconv.Itoa(step))
-			}
-		}
-		add(fieldHoursBucket, buckets)
-	}
+	add(fieldHoursBucket, q.HoursBuckets())
 	if len(q.ExcludeIDs) > 0 {
-		quoted := make([]string, len(q.ExcludeIDs))
-		for i, id := range q.ExcludeIDs {
-			quoted[i] = quote(id)
-		}
-		groups = append(groups, fieldID+" NOT IN ["+strings.Join(quoted, ", ")+"]")
+		groups = append(groups, inFilter(fieldID, "NOT IN", q.ExcludeIDs))
 	}
 	return strings.Join(groups, " AND ")
 }

@@ -53,18 +53,6 @@ const (
 // (searchtest.NameSounds).
 func (x *Index) MatchesNameSounds() {}
 
-// nameSounds returns the phonetic codes of the words of a name (as the Bleve
-// engine computes them), sorted, each once; never nil, so that every stored
-// document has the field (see shapeField).
-func nameSounds(name string) []string {
-	out := []string{}
-	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
-		out = append(out, phonetic.Codes(w)...)
-	}
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
 // querySounds returns the phonetic codes of each word of the normalized query q,
 // or nil if q is not matched by sound: a Candidates query, or a Q without words,
 // with more than maxSoundWords words, or with a word of fewer than minSoundLen
@@ -95,13 +83,14 @@ func querySounds(q search.Query) [][]string {
 	return out
 }
 
-// inFilter returns the filter condition "attr IN [values]", the values quoted.
-func inFilter(attr string, values []string) string {
+// inFilter returns the filter condition "attr IN [values]" (op "IN") or
+// "attr NOT IN [values]" (op "NOT IN"), the values quoted.
+func inFilter(attr, op string, values []string) string {
 	quoted := make([]string, len(values))
 	for i, v := range values {
 		quoted[i] = quote(v)
 	}
-	return attr + " IN [" + strings.Join(quoted, ", ") + "]"
+	return attr + " " + op + " [" + strings.Join(quoted, ", ") + "]"
 }
 
 // soundFilter returns the filter of the sound-alikes of q: the filters of q and,
@@ -112,7 +101,7 @@ func soundFilter(q search.Query, sounds [][]string) string {
 		conds = append(conds, f)
 	}
 	for _, codes := range sounds {
-		conds = append(conds, inFilter(fieldNameSound, codes))
+		conds = append(conds, inFilter(fieldNameSound, "IN", codes))
 	}
 	return strings.Join(conds, " AND ")
 }
@@ -123,7 +112,7 @@ func idsRequest(qtext string, ids []string) *meilisearch.SearchRequest {
 	return &meilisearch.SearchRequest{
 		Query:                qtext,
 		MatchingStrategy:     meilisearch.All,
-		Filter:               inFilter(fieldID, ids),
+		Filter:               inFilter(fieldID, "IN", ids),
 		AttributesToRetrieve: []string{fieldID},
 		Limit:                search.MaxCandidates,
 	}
@@ -170,7 +159,7 @@ func (x *Index) searchSounds(ctx context.Context, q search.Query, req *meilisear
 	// Round trip 3: R's facets and R's part of the page.
 	nTotal := out.Total
 	facetReq := &meilisearch.SearchRequest{
-		Filter:      inFilter(fieldID, r),
+		Filter:      inFilter(fieldID, "IN", r),
 		Facets:      facetAttributeNames(),
 		HitsPerPage: new(int64), // 0: counts only (a limit of 0 is not sent: omitempty)
 	}
@@ -179,7 +168,7 @@ func (x *Index) searchSounds(ctx context.Context, q search.Query, req *meilisear
 	var page []string
 	if from < to {
 		page = r[from:to]
-		reqs = append(reqs, &meilisearch.SearchRequest{Filter: inFilter(fieldID, page), Limit: int64(len(page))})
+		reqs = append(reqs, &meilisearch.SearchRequest{Filter: inFilter(fieldID, "IN", page), Limit: int64(len(page))})
 	}
 	if len(reqs) == 1 {
 		one, err := x.searchOne(ctx, "search: sound-alikes", facetReq)

@@ -6,6 +6,7 @@
 package phonetic
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -28,6 +29,17 @@ func Codes(word string) []string {
 		out = append(out, "s"+s)
 	}
 	return out
+}
+
+// NameCodes returns the codes of every word of a name (runs of letters),
+// sorted, each once; never nil. Both search engines index a name by them.
+func NameCodes(name string) []string {
+	out := []string{}
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		out = append(out, Codes(w)...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // fold returns the word's letters in upper case, umlauts and ß written out
